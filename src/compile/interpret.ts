@@ -1,0 +1,104 @@
+/**
+ * Runs compiled NodeRules on a packet the way the nftables datapath will (forward hook of each node
+ * the packet crosses), so the IR can be checked against the reference evaluator without a kernel.
+ *
+ * On a node: traffic from or to the node's own addresses never crosses the forward hook (accepted);
+ * a local source pod's egress chain, then a local destination pod's ingress chain, must each either
+ * be open or have a rule that matches; anything else is dropped.
+ */
+import { assertNever } from "../diag/assert-never.js";
+import type { Protocol } from "../k8s/model.js";
+import { type Addr, addrKey } from "../net/address.js";
+import { contains, type Interval } from "../net/interval.js";
+import type { IrRule, LocalPod, NodeRules, PodChain, PortEntry } from "./ir.js";
+import { portEntriesContain } from "./ports.js";
+
+/** A packet as the datapath sees it. */
+export interface Packet {
+  readonly src: Addr;
+  readonly dst: Addr;
+  readonly protocol: Protocol;
+  readonly port: number;
+}
+
+/** A node's rules with lookup tables built once. */
+export interface Interpreter {
+  readonly rules: NodeRules;
+  /** The verdict of this node's forward hook for a packet crossing it. */
+  allows(p: Packet): boolean;
+  /** True when the address belongs to a pod running on this node. */
+  isLocal(a: Addr): boolean;
+}
+
+/** Builds an interpreter for one node's rules. */
+export function interpreter(rules: NodeRules): Interpreter {
+  const addrSets = new Map(rules.addressSets.map((s) => [s.name, s.intervals]));
+  const portSets = new Map(rules.portSets.map((s) => [s.name, s.entries]));
+  const endpointSets = new Map(
+    rules.endpointPortSets.map((s) => [s.name, new Set(s.entries.map((e) => `${e.addr}.${e.protocol}.${e.port}`))]),
+  );
+  const podByAddr = new Map<string, LocalPod>();
+  for (const pod of rules.pods) for (const a of pod.addrs) podByAddr.set(addrKey(a), pod);
+  const own = new Set(rules.nodeAddresses.map(addrKey));
+  const lookups: Lookups = { addrSets, portSets, endpointSets };
+
+  const allows = (p: Packet): boolean => {
+    if (own.has(addrKey(p.src)) || own.has(addrKey(p.dst))) return true;
+    const src = podByAddr.get(addrKey(p.src));
+    const dst = podByAddr.get(addrKey(p.dst));
+    if (src && src === dst) return true; // never leaves the pod's network namespace
+    if (src && !chainAllows(src.egress, p.dst, p, lookups)) return false;
+    if (dst && !chainAllows(dst.ingress, p.src, p, lookups)) return false;
+    return true;
+  };
+  return { rules, allows, isLocal: (a) => podByAddr.has(addrKey(a)) };
+}
+
+/**
+ * The cluster-wide verdict: a packet passes when every node it crosses lets it through — the source
+ * pod's node and the destination pod's node (one node when both are local to it).
+ */
+export function allowsInCluster(nodes: readonly Interpreter[], p: Packet): boolean {
+  return nodes.every((n) => !(n.isLocal(p.src) || n.isLocal(p.dst)) || n.allows(p));
+}
+
+interface Lookups {
+  readonly addrSets: ReadonlyMap<string, readonly Interval[]>;
+  readonly portSets: ReadonlyMap<string, readonly PortEntry[]>;
+  readonly endpointSets: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+function chainAllows(chain: PodChain, peer: Addr, p: Packet, l: Lookups): boolean {
+  switch (chain.kind) {
+    case "open":
+      return true;
+    case "isolated":
+      return chain.rules.some((r) => ruleMatches(r, peer, p, l));
+    default:
+      return assertNever(chain);
+  }
+}
+
+function ruleMatches(rule: IrRule, peer: Addr, p: Packet, l: Lookups): boolean {
+  switch (rule.kind) {
+    case "allow": {
+      if (rule.peers.kind === "sets") {
+        const name = peer.family === "IPv4" ? rule.peers.v4 : rule.peers.v6;
+        if (!name || !contains(need(l.addrSets, name), peer.value)) return false;
+      }
+      return rule.ports.kind === "any" || portEntriesContain(need(l.portSets, rule.ports.set), p.protocol, p.port);
+    }
+    case "allow-endpoint-ports": {
+      const name = p.dst.family === "IPv4" ? rule.v4 : rule.v6;
+      return !!name && need(l.endpointSets, name).has(`${p.dst.value}.${p.protocol}.${p.port}`);
+    }
+    default:
+      return assertNever(rule);
+  }
+}
+
+function need<T>(m: ReadonlyMap<string, T>, name: string): T {
+  const v = m.get(name);
+  if (v === undefined) throw new Error(`rule references unknown set ${name}`);
+  return v;
+}

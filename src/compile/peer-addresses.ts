@@ -1,0 +1,102 @@
+/**
+ * The addresses a rule's peers (`from` / `to`) stand for, as canonical intervals per family:
+ * pod peers become the IPs of the pods they select, ipBlocks their CIDR minus every `except`.
+ * Results are memoised per peer definition, since many pods and policies share them.
+ */
+import { assertNever } from "../diag/assert-never.js";
+import type { NetworkPolicy, Peer, Pod } from "../k8s/model.js";
+import type { Family } from "../net/address.js";
+import { type Interval, normalize, subtract } from "../net/interval.js";
+import type { ClusterIndex } from "../policy/cluster-index.js";
+import { selectorKey, selectorMatches } from "../policy/selector.js";
+
+/** Canonical intervals per family. */
+export interface FamilyIntervals {
+  readonly v4: readonly Interval[];
+  readonly v6: readonly Interval[];
+}
+
+/** Canonical identity of a peer within its policy; equal keys select equal addresses. */
+export function peerKey(policy: NetworkPolicy, peer: Peer): string {
+  switch (peer.kind) {
+    case "pods": {
+      const ns = peer.namespaces.kind === "own" ? `ns=${policy.namespace}` : `nsSel={${selectorKey(peer.namespaces.selector)}}`;
+      return `pods ${ns} podSel={${selectorKey(peer.pods)}}`;
+    }
+    case "ipBlock": {
+      const ex = peer.except.map((e) => `${e.range.lo}/${e.prefix}`).sort();
+      return `block ${peer.cidr.family} ${peer.cidr.range.lo}/${peer.cidr.prefix} except [${ex.join(" ")}]`;
+    }
+    default:
+      return assertNever(peer);
+  }
+}
+
+/** Resolves peers to addresses, memoising per peer key. One instance per snapshot. */
+export class PeerResolver {
+  private readonly memo = new Map<string, FamilyIntervals>();
+  constructor(private readonly index: ClusterIndex) {}
+
+  /** Addresses of the union of `peers` of a rule of `policy`. */
+  resolve(policy: NetworkPolicy, peers: readonly Peer[]): FamilyIntervals {
+    if (peers.length === 1) return this.one(policy, peers[0] as Peer);
+    const parts = peers.map((p) => this.one(policy, p));
+    return {
+      v4: normalize(parts.flatMap((p) => p.v4)),
+      v6: normalize(parts.flatMap((p) => p.v6)),
+    };
+  }
+
+  /** Pods selected by a pod peer (used for egress named ports). */
+  selectedPods(policy: NetworkPolicy, peer: Extract<Peer, { kind: "pods" }>): Pod[] {
+    const out: Pod[] = [];
+    for (const ns of this.namespacesOf(policy, peer)) {
+      for (const pod of this.index.targetsByNamespace.get(ns) ?? []) {
+        if (selectorMatches(peer.pods, pod.labels)) out.push(pod);
+      }
+    }
+    return out;
+  }
+
+  private one(policy: NetworkPolicy, peer: Peer): FamilyIntervals {
+    const key = peerKey(policy, peer);
+    const hit = this.memo.get(key);
+    if (hit) return hit;
+    const value = this.compute(policy, peer);
+    this.memo.set(key, value);
+    return value;
+  }
+
+  private compute(policy: NetworkPolicy, peer: Peer): FamilyIntervals {
+    switch (peer.kind) {
+      case "pods": {
+        const v4: Interval[] = [];
+        const v6: Interval[] = [];
+        for (const pod of this.selectedPods(policy, peer)) {
+          for (const a of pod.ips) (a.family === "IPv4" ? v4 : v6).push({ lo: a.value, hi: a.value });
+        }
+        return { v4: normalize(v4), v6: normalize(v6) };
+      }
+      case "ipBlock": {
+        const block = subtract(
+          [peer.cidr.range],
+          normalize(peer.except.filter((e) => e.family === peer.cidr.family).map((e) => e.range)),
+        );
+        return peer.cidr.family === "IPv4" ? { v4: block, v6: [] } : { v4: [], v6: block };
+      }
+      default:
+        return assertNever(peer);
+    }
+  }
+
+  private namespacesOf(policy: NetworkPolicy, peer: Extract<Peer, { kind: "pods" }>): string[] {
+    if (peer.namespaces.kind === "own") return [policy.namespace];
+    const sel = peer.namespaces.selector;
+    return [...this.index.snapshot.namespaces.values()].filter((ns) => selectorMatches(sel, ns.labels)).map((ns) => ns.name);
+  }
+}
+
+/** Picks one family's intervals. */
+export function ofFamily(fi: FamilyIntervals, family: Family): readonly Interval[] {
+  return family === "IPv4" ? fi.v4 : fi.v6;
+}

@@ -1,0 +1,68 @@
+/**
+ * Decodes one Kubernetes object by `kind`: NetworkPolicy (networking.k8s.io/v1), Pod, Namespace, Node (v1).
+ */
+import { locate, type Issue, type SourcePos, warning } from "../diag/issue.js";
+import { decodeMeta } from "./decode-meta.js";
+import { decodeNamespace, decodeNode } from "./decode-namespace.js";
+import { decodePod } from "./decode-pod.js";
+import { decodePolicy } from "./decode-policy.js";
+import { describe, Issues, isObject } from "./fields.js";
+import type { Namespace, NetworkPolicy, Node, Pod } from "./model.js";
+
+/** What one object decoded to. */
+export type Decoded =
+  | { readonly kind: "NetworkPolicy"; readonly value: NetworkPolicy }
+  | { readonly kind: "Pod"; readonly value: Pod }
+  | { readonly kind: "Namespace"; readonly value: Namespace }
+  | { readonly kind: "Node"; readonly value: Node };
+
+/** The API group/version each kind is read from. */
+const API_VERSIONS: Readonly<Record<Decoded["kind"], string>> = {
+  NetworkPolicy: "networking.k8s.io/v1",
+  Pod: "v1",
+  Namespace: "v1",
+  Node: "v1",
+};
+
+/** Decodes an object; `decoded` is absent when the object was skipped (other kind, or unidentifiable). */
+export function decodeObject(value: unknown, source: SourcePos): { decoded?: Decoded; issues: Issue[] } {
+  const issues = new Issues();
+  if (!isObject(value)) {
+    issues.fail("", `a Kubernetes object must be a mapping, got ${describe(value)}`, "wrong-type");
+    return { issues: locate(issues.list, source, { kind: "?" }) };
+  }
+  const kind = typeof value.kind === "string" ? value.kind : undefined;
+  if (kind !== "NetworkPolicy" && kind !== "Pod" && kind !== "Namespace" && kind !== "Node") {
+    const what = kind ?? "object without kind";
+    return { issues: locate([warning("skipped-kind", "", `${what} is not read by netguard; skipped`)], source, { kind: what }) };
+  }
+  const apiVersion = value.apiVersion;
+  if (apiVersion !== undefined && apiVersion !== API_VERSIONS[kind]) {
+    issues.fail("apiVersion", `${kind} must be ${API_VERSIONS[kind]}, got ${describe(apiVersion)}; skipped`, "unsupported-api-version");
+    return { issues: locate(issues.list, source, { kind }) };
+  }
+  const meta = decodeMeta(value, kind === "NetworkPolicy" || kind === "Pod", issues);
+  if (!meta) return { issues: locate(issues.list, source, { kind }) };
+  const ref = { kind, name: meta.name, ...(meta.namespace ? { namespace: meta.namespace } : {}) };
+  const decoded = decodeKind(kind, meta, value, issues, source);
+  return { decoded, issues: locate(issues.list, source, ref) };
+}
+
+function decodeKind(
+  kind: Decoded["kind"],
+  meta: NonNullable<ReturnType<typeof decodeMeta>>,
+  value: Record<string, unknown>,
+  issues: Issues,
+  source: SourcePos,
+): Decoded {
+  switch (kind) {
+    case "NetworkPolicy":
+      return { kind, value: { ...decodePolicy(meta, value, issues), source } };
+    case "Pod":
+      return { kind, value: { ...decodePod(meta, value, issues), source } };
+    case "Namespace":
+      return { kind, value: { ...decodeNamespace(meta), source } };
+    case "Node":
+      return { kind, value: { ...decodeNode(meta, value, issues), source } };
+  }
+}

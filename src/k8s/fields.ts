@@ -1,0 +1,97 @@
+/**
+ * Typed access to untyped JSON with field paths, so every decode problem becomes an Issue naming
+ * the exact field (`spec.ingress[0].ports[1].port`).
+ */
+import { error, type Issue } from "../diag/issue.js";
+
+/** A JSON object as parsed from YAML or JSON. */
+export type JsonObject = { readonly [key: string]: unknown };
+
+/** Collects issues while a decoder walks an object. */
+export class Issues {
+  readonly list: Issue[] = [];
+  /** Records an error and returns undefined, so decoders can `return issues.fail(...)`. */
+  fail(path: string, message: string, code = "invalid-value"): undefined {
+    this.list.push(error(code, path, message));
+    return undefined;
+  }
+  add(issue: Issue): void {
+    this.list.push(issue);
+  }
+  get count(): number {
+    return this.list.length;
+  }
+}
+
+/** Joins a parent path and a field name: `join("spec", "ingress")` is `spec.ingress`. */
+export function join(path: string, field: string): string {
+  return path ? `${path}.${field}` : field;
+}
+
+/** True for a plain JSON object (not an array or null). */
+export function isObject(v: unknown): v is JsonObject {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Reads an optional object field; a wrong type is reported. */
+export function optObject(o: JsonObject, key: string, path: string, issues: Issues): JsonObject | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (!isObject(v)) return issues.fail(join(path, key), `must be an object, got ${describe(v)}`, "wrong-type");
+  return v;
+}
+
+/** Reads an optional array field; a wrong type is reported. */
+export function optArray(o: JsonObject, key: string, path: string, issues: Issues): readonly unknown[] | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v)) return issues.fail(join(path, key), `must be a list, got ${describe(v)}`, "wrong-type");
+  return v;
+}
+
+/** Reads an optional string field; a wrong type is reported. */
+export function optString(o: JsonObject, key: string, path: string, issues: Issues): string | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string") return issues.fail(join(path, key), `must be a string, got ${describe(v)}`, "wrong-type");
+  return v;
+}
+
+/** Reads an optional boolean field; a wrong type is reported. */
+export function optBoolean(o: JsonObject, key: string, path: string, issues: Issues): boolean | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "boolean") return issues.fail(join(path, key), `must be a boolean, got ${describe(v)}`, "wrong-type");
+  return v;
+}
+
+/** Reads an optional integer field; a wrong type is reported. */
+export function optInteger(o: JsonObject, key: string, path: string, issues: Issues): number | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "number" || !Number.isInteger(v)) {
+    return issues.fail(join(path, key), `must be an integer, got ${describe(v)}`, "wrong-type");
+  }
+  return v;
+}
+
+/** Reads a map of string to string (labels); non-string values are reported and skipped. */
+export function optStringMap(o: JsonObject, key: string, path: string, issues: Issues): Record<string, string> {
+  const m = optObject(o, key, path, issues);
+  const out: Record<string, string> = {};
+  if (!m) return out;
+  for (const [k, v] of Object.entries(m)) {
+    if (typeof v === "string") out[k] = v;
+    else issues.fail(join(join(path, key), k), `must be a string, got ${describe(v)}`, "wrong-type");
+  }
+  return out;
+}
+
+/** A short description of a JSON value's type for messages. */
+export function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "an object";
+  if (typeof v === "string") return `string ${JSON.stringify(v)}`;
+  return `${typeof v} ${String(v)}`;
+}

@@ -1,0 +1,131 @@
+/**
+ * Turns the text of one input (a file or stdin) into JSON values, each with the line it starts on.
+ * Multi-document YAML, JSON, and `List`/`*List` wrappers (their items are unwrapped) are accepted.
+ * A malformed document is reported with its line and skipped; the others still load.
+ */
+import { isMap, isNode, isSeq, LineCounter, parseAllDocuments } from "yaml";
+import { error, type Issue, type SourcePos } from "../diag/issue.js";
+import { isObject } from "../k8s/fields.js";
+
+/** One Kubernetes object as read from an input, before decoding. */
+export interface RawObject {
+  readonly value: unknown;
+  readonly source: SourcePos;
+}
+
+/** The objects and problems found in one input. */
+export interface ParsedInput {
+  readonly objects: RawObject[];
+  readonly issues: Issue[];
+}
+
+/** Parses an input's text. `file` is only used for positions. */
+export function parseDocuments(file: string, text: string): ParsedInput {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    const fast = parseJson(file, text);
+    if (fast) return fast;
+  }
+  return parseYaml(file, text);
+}
+
+/** Fast path for JSON (what `kubectl get -o json` prints): JSON.parse plus a scan for item lines. */
+function parseJson(file: string, text: string): ParsedInput | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined; // the YAML parser reports the error with its line
+  }
+  const line = lineOf(text, text.length - text.trimStart().length);
+  const items = listItems(value);
+  if (!items) return { objects: [{ value, source: { file, line } }], issues: [] };
+  const offsets = jsonItemOffsets(text);
+  const lines = offsets.length === items.length ? linesOf(text, offsets) : undefined;
+  return {
+    objects: items.map((v, i) => ({ value: v, source: { file, line: lines?.[i] ?? line } })),
+    issues: [],
+  };
+}
+
+function parseYaml(file: string, text: string): ParsedInput {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const objects: RawObject[] = [];
+  const issues: Issue[] = [];
+  for (const doc of docs) {
+    const start = doc.contents?.range[0] ?? doc.range[0];
+    const line = lineCounter.linePos(start).line;
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) {
+        const at = e.linePos?.[0].line ?? line;
+        issues.push({ ...error("malformed-document", "", firstLine(e.message)), source: { file, line: at } });
+      }
+      continue;
+    }
+    if (doc.contents === null) continue; // an empty document between `---` separators
+    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    const items = listItems(value);
+    if (!items) {
+      objects.push({ value, source: { file, line } });
+      continue;
+    }
+    const seq = isMap(doc.contents) ? doc.contents.get("items", true) : undefined;
+    items.forEach((v, i) => {
+      const node = isSeq(seq) ? seq.items[i] : undefined;
+      const start = isNode(node) ? node.range?.[0] : undefined;
+      const itemLine = start !== undefined ? lineCounter.linePos(start).line : line;
+      objects.push({ value: v, source: { file, line: itemLine } });
+    });
+  }
+  return { objects, issues };
+}
+
+/** The items of a `List` or `*List` object (kind given to typed-list items that lack one), else undefined. */
+function listItems(value: unknown): unknown[] | undefined {
+  if (!isObject(value) || typeof value.kind !== "string" || !value.kind.endsWith("List")) return undefined;
+  if (!Array.isArray(value.items)) return [];
+  const itemKind = value.kind === "List" ? undefined : value.kind.slice(0, -"List".length);
+  return value.items.map((item) => (itemKind && isObject(item) && item.kind === undefined ? { ...item, kind: itemKind } : item));
+}
+
+/** Offsets of objects that are direct elements of an array inside the top-level object. */
+function jsonItemOffsets(text: string): number[] {
+  const out: number[] = [];
+  const stack: string[] = [];
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+      continue;
+    }
+    if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (c === 123 && stack.length === 2 && stack[0] === "{" && stack[1] === "[") out.push(i);
+      stack.push(c === 123 ? "{" : "[");
+    } else if (c === 125 || c === 93) stack.pop();
+  }
+  return out;
+}
+
+function lineOf(text: string, offset: number): number {
+  return linesOf(text, [offset])[0] ?? 1;
+}
+
+/** 1-based line numbers of ascending offsets, in one pass over the text. */
+function linesOf(text: string, offsets: readonly number[]): number[] {
+  const out: number[] = [];
+  let line = 1;
+  let pos = 0;
+  for (const off of offsets) {
+    for (; pos < off; pos++) if (text.charCodeAt(pos) === 10) line++;
+    out.push(line);
+  }
+  return out;
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0] ?? message;
+}

@@ -1,0 +1,95 @@
+/**
+ * Builds a Snapshot from raw objects: decodes each, keeps the last of duplicates (as `kubectl apply`
+ * of a stream would), and assumes Namespaces that pods or policies live in but the input lacks.
+ */
+import { type Issue, warning } from "../diag/issue.js";
+import { decodeObject } from "../k8s/decode-object.js";
+import { namespaceLabels } from "../k8s/decode-namespace.js";
+import { type Namespace, type NetworkPolicy, type Node, type Pod, refOf, type Snapshot } from "../k8s/model.js";
+import type { RawObject } from "./documents.js";
+
+/** A snapshot plus everything that was wrong with the input. */
+export interface LoadResult {
+  readonly snapshot: Snapshot;
+  readonly issues: Issue[];
+}
+
+/** Decodes raw objects into a Snapshot. Pure: same objects, same snapshot. */
+export function buildSnapshot(objects: readonly RawObject[]): LoadResult {
+  const issues: Issue[] = [];
+  const namespaces = new Map<string, Namespace>();
+  const pods = new Map<string, Pod>();
+  const policies = new Map<string, NetworkPolicy>();
+  const nodes = new Map<string, Node>();
+  const seen = (map: Map<string, { source?: { file: string; line: number } }>, key: string, kind: string, o: RawObject) => {
+    const prev = map.get(key);
+    if (prev) {
+      const where = prev.source ? ` (first at ${prev.source.file}:${prev.source.line})` : "";
+      issues.push({ ...warning("duplicate-object", "", `${kind} ${key} appears more than once${where}; the last one is used`), source: o.source });
+    }
+  };
+  for (const o of objects) {
+    const { decoded, issues: found } = decodeObject(o.value, o.source);
+    issues.push(...found);
+    if (!decoded) continue;
+    switch (decoded.kind) {
+      case "Namespace":
+        seen(namespaces, decoded.value.name, "Namespace", o);
+        namespaces.set(decoded.value.name, decoded.value);
+        break;
+      case "Node":
+        seen(nodes, decoded.value.name, "Node", o);
+        nodes.set(decoded.value.name, decoded.value);
+        break;
+      case "Pod":
+        seen(pods, refOf(decoded.value), "Pod", o);
+        pods.set(refOf(decoded.value), decoded.value);
+        break;
+      case "NetworkPolicy":
+        seen(policies, refOf(decoded.value), "NetworkPolicy", o);
+        policies.set(refOf(decoded.value), decoded.value);
+        break;
+    }
+  }
+  assumeNamespaces(namespaces, [...pods.values(), ...policies.values()], issues);
+  const byRef = <T extends { namespace: string; name: string }>(a: T, b: T) => compareRefs(refOf(a), refOf(b));
+  return {
+    snapshot: {
+      namespaces: sortedMap(namespaces),
+      pods: [...pods.values()].sort(byRef),
+      policies: [...policies.values()].sort(byRef),
+      nodes: sortedMap(nodes),
+    },
+    issues,
+  };
+}
+
+/** A namespace referenced but not declared exists with only `kubernetes.io/metadata.name` as label. */
+function assumeNamespaces(
+  namespaces: Map<string, Namespace>,
+  members: ReadonlyArray<Pod | NetworkPolicy>,
+  issues: Issue[],
+): void {
+  for (const m of members) {
+    if (namespaces.has(m.namespace)) continue;
+    namespaces.set(m.namespace, { name: m.namespace, labels: namespaceLabels(m.namespace, {}), declared: false });
+    issues.push({
+      ...warning(
+        "namespace-assumed",
+        "metadata.namespace",
+        `Namespace ${m.namespace} is not in the input; assuming it exists with only the kubernetes.io/metadata.name label`,
+      ),
+      ...(m.source ? { source: m.source } : {}),
+      object: { kind: "Namespace", name: m.namespace },
+    });
+  }
+}
+
+function sortedMap<T>(m: Map<string, T>): Map<string, T> {
+  return new Map([...m.entries()].sort(([a], [b]) => compareRefs(a, b)));
+}
+
+/** Byte-wise string order, independent of locale, for deterministic output. */
+export function compareRefs(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,129 @@
+/**
+ * The reference evaluator: the NetworkPolicy v1 spec as plain code. It answers "may A reach B on
+ * port P?" with the reasons, and is the oracle every other part of netguard is tested against.
+ *
+ * - A pod is isolated for ingress (egress) when a policy in its namespace selects it with Ingress
+ *   (Egress) in its policyTypes; it then accepts only what some such policy's rules allow.
+ * - Traffic flows only when the source pod's egress AND the destination pod's ingress allow it.
+ * - Exemptions: a pod reaching its own IP, and traffic between a pod and its own node.
+ */
+import type { NetworkPolicy, Pod, Protocol } from "../k8s/model.js";
+import { refOf } from "../k8s/model.js";
+import type { Family } from "../net/address.js";
+import type { ClusterIndex } from "./cluster-index.js";
+import { describeEndpoint, type Endpoint, type EndpointRef, pickEndpoints, resolveCandidate } from "./endpoint.js";
+import { type Direction, matchRule } from "./rule-match.js";
+import { selectorMatches } from "./selector.js";
+import type { RuleMatch, SideVerdict, Verdict } from "./verdict.js";
+
+/** A question for the evaluator. */
+export interface Query {
+  readonly from: EndpointRef;
+  readonly to: EndpointRef;
+  readonly protocol: Protocol;
+  readonly port: number;
+  /** The packet's IP family; defaults to the source's first family that the destination also has. */
+  readonly family?: Family;
+}
+
+/** Evaluates a query; returns a message when an endpoint cannot take part in traffic at all. */
+export function evaluate(index: ClusterIndex, q: Query): Verdict | string {
+  const from = resolveCandidate(index, q.from);
+  if (typeof from === "string") return from;
+  const to = resolveCandidate(index, q.to);
+  if (typeof to === "string") return to;
+  const ends = pickEndpoints(from, to, q.family);
+  if (typeof ends === "string") return ends;
+  return evaluatePacket(index, ends[0], ends[1], q.protocol, q.port);
+}
+
+/** Evaluates a packet between resolved endpoints. */
+export function evaluatePacket(index: ClusterIndex, src: Endpoint, dst: Endpoint, protocol: Protocol, port: number): Verdict {
+  const base = { from: describeEndpoint(src), to: describeEndpoint(dst), protocol, port };
+  const exemption = exemptionOf(src, dst);
+  const egress = src.kind === "pod" ? decideSide(index, src.pod, "egress", dst, protocol, port) : notAPod(src, "source");
+  const ingress = dst.kind === "pod" ? decideSide(index, dst.pod, "ingress", src, protocol, port) : notAPod(dst, "destination");
+  if (exemption) {
+    return { ...base, allowed: true, exemption, egress, ingress, reasons: [exemptionReason(exemption, src, dst)] };
+  }
+  const allowed = egress.allowed && ingress.allowed;
+  return { ...base, allowed, egress, ingress, reasons: [sideReason("egress", egress), sideReason("ingress", ingress)] };
+}
+
+function exemptionOf(src: Endpoint, dst: Endpoint): Verdict["exemption"] {
+  if (src.kind === "pod" && dst.kind === "pod" && src.pod === dst.pod) return "same-pod";
+  if (src.kind === "node" && dst.kind === "pod" && dst.pod.nodeName === src.node.name) return "own-node";
+  if (src.kind === "pod" && dst.kind === "node" && src.pod.nodeName === dst.node.name) return "own-node";
+  return undefined;
+}
+
+/** Isolation and allowances of one pod in one direction. */
+export function decideSide(
+  index: ClusterIndex,
+  pod: Pod,
+  direction: Direction,
+  other: Endpoint,
+  protocol: Protocol,
+  port: number,
+): SideVerdict {
+  const selecting = policiesSelecting(index, pod, direction);
+  const receiver = direction === "ingress" ? pod : other.kind === "pod" ? other.pod : undefined;
+  const allowedBy: RuleMatch[] = [];
+  for (const policy of selecting) {
+    const rules = direction === "ingress" ? policy.ingress : policy.egress;
+    for (const rule of rules) {
+      const hit = matchRule(index, policy, rule, { peer: other, receiver, protocol, port });
+      if (!hit) continue;
+      const path = `spec.${direction}[${rule.index}]`;
+      allowedBy.push({
+        policy: refOf(policy),
+        rule: path,
+        ...(hit.peer !== undefined ? { peer: `${path}.${direction === "ingress" ? "from" : "to"}[${hit.peer}]` } : {}),
+        ...(hit.port !== undefined ? { port: `${path}.ports[${hit.port}]` } : {}),
+      });
+    }
+  }
+  const isolated = selecting.length > 0;
+  return {
+    kind: "pod",
+    pod: refOf(pod),
+    isolated,
+    policies: selecting.map(refOf),
+    allowedBy,
+    allowed: !isolated || allowedBy.length > 0,
+  };
+}
+
+/** Policies in the pod's namespace whose podSelector selects it and whose policyTypes include `direction`. */
+export function policiesSelecting(index: ClusterIndex, pod: Pod, direction: Direction): NetworkPolicy[] {
+  const inNamespace = index.policiesByNamespace.get(pod.namespace) ?? [];
+  return inNamespace.filter(
+    (p) => (direction === "ingress" ? p.affectsIngress : p.affectsEgress) && selectorMatches(p.podSelector, pod.labels),
+  );
+}
+
+function notAPod(e: Endpoint, end: "source" | "destination"): SideVerdict {
+  return { kind: "not-a-pod", allowed: true, reason: `the ${end} ${describeEndpoint(e)} is not a pod: no policy applies on its side` };
+}
+
+function exemptionReason(exemption: NonNullable<Verdict["exemption"]>, src: Endpoint, dst: Endpoint): string {
+  switch (exemption) {
+    case "same-pod":
+      return `allowed: ${describeEndpoint(src)} reaches its own address; the packet never leaves the pod's network namespace`;
+    case "own-node":
+      return `allowed: traffic between ${describeEndpoint(src)} and ${describeEndpoint(dst)} is between a pod and its own node, which is always allowed`;
+  }
+}
+
+function sideReason(direction: Direction, side: SideVerdict): string {
+  if (side.kind === "not-a-pod") return `${direction}: ${side.reason}`;
+  if (!side.isolated) return `${direction}: pod ${side.pod} is not isolated for ${direction} (no policy selects it with ${cap(direction)}): allowed`;
+  const by = side.allowedBy.map((m) => `${m.policy} ${m.rule}`).join(", ");
+  return side.allowed
+    ? `${direction}: pod ${side.pod} is isolated by ${side.policies.join(", ")}; allowed by ${by}`
+    : `${direction}: pod ${side.pod} is isolated by ${side.policies.join(", ")}; no rule allows this traffic: denied`;
+}
+
+function cap(d: Direction): string {
+  return d === "ingress" ? "Ingress" : "Egress";
+}
