@@ -91,22 +91,35 @@ function compileRule(
   const origin = { policy: refOf(policy), rule: `spec.${direction}[${rule.index}]` };
   const peerList = rule.peers.kind === "list" ? rule.peers.items : undefined;
   const addrs = peerList ? ctx.peers.resolve(policy, peerList) : undefined;
-  const defKey = peerList ? `${peerList.map((p) => peerKey(policy, p)).sort().join(" | ")}` : "any";
+  const defKey = peerList
+    ? `${peerList
+        .map((p) => peerKey(policy, p))
+        .sort()
+        .join(" | ")}`
+    : "any";
   const peers: AddrMatch = addrs ? addressMatch(sets, defKey, addrs) : { kind: "any" };
   if (peers.kind === "sets" && !peers.v4 && !peers.v6) return []; // the peers select no address at all
   if (rule.ports.kind === "any") return [{ kind: "allow", peers, ports: { kind: "any" }, origin }];
   const specs = rule.ports.items;
   const out: IrRule[] = [];
   const receiver = direction === "ingress" ? pod : undefined;
-  const entries = portEntries(direction === "ingress" ? specs : specs.filter((s) => s.kind !== "named"), receiver);
-  if (entries.length > 0) out.push({ kind: "allow", peers, ports: { kind: "set", set: sets.portSet(entries) }, origin });
+  const entries = portEntries(
+    direction === "ingress" ? specs : specs.filter((s) => s.kind !== "named"),
+    receiver,
+  );
+  if (entries.length > 0)
+    out.push({ kind: "allow", peers, ports: { kind: "set", set: sets.portSet(entries) }, origin });
   const named = direction === "egress" ? specs.filter((s) => s.kind === "named") : [];
   if (named.length > 0) {
     const tuples = endpointTuples(ctx, addrs, named);
-    const key = `${defKey} || named ${named.map((n) => (n.kind === "named" ? `${n.protocol}/${n.name}` : "")).sort().join(",")}`;
+    const key = `${defKey} || named ${named
+      .map((n) => (n.kind === "named" ? `${n.protocol}/${n.name}` : ""))
+      .sort()
+      .join(",")}`;
     const v4 = tuples.v4.length > 0 ? sets.endpointPorts(key, "IPv4", tuples.v4) : undefined;
     const v6 = tuples.v6.length > 0 ? sets.endpointPorts(key, "IPv6", tuples.v6) : undefined;
-    if (v4 || v6) out.push({ kind: "allow-endpoint-ports", ...(v4 ? { v4 } : {}), ...(v6 ? { v6 } : {}), origin });
+    if (v4 || v6)
+      out.push({ kind: "allow-endpoint-ports", ...(v4 ? { v4 } : {}), ...(v6 ? { v6 } : {}), origin });
   }
   return out;
 }
@@ -145,7 +158,15 @@ function endpointTuples(
     }
   }
   const order = (x: EndpointPortEntry, y: EndpointPortEntry) =>
-    x.addr < y.addr ? -1 : x.addr > y.addr ? 1 : x.protocol < y.protocol ? -1 : x.protocol > y.protocol ? 1 : x.port - y.port;
+    x.addr < y.addr
+      ? -1
+      : x.addr > y.addr
+        ? 1
+        : x.protocol < y.protocol
+          ? -1
+          : x.protocol > y.protocol
+            ? 1
+            : x.port - y.port;
   return { v4: v4.sort(order), v6: v6.sort(order) };
 }
 
@@ -160,12 +181,19 @@ function renameChain(c: PodChain, rename: (n: string) => string): PodChain {
     ...c,
     rules: c.rules.map((rule): IrRule => {
       if (rule.kind === "allow-endpoint-ports") {
-        return { ...rule, ...(rule.v4 ? { v4: rename(rule.v4) } : {}), ...(rule.v6 ? { v6: rename(rule.v6) } : {}) };
+        return {
+          ...rule,
+          ...(rule.v4 ? { v4: rename(rule.v4) } : {}),
+          ...(rule.v6 ? { v6: rename(rule.v6) } : {}),
+        };
       }
       if (rule.peers.kind === "any") return rule;
       const v4 = r(rule.peers.v4);
       const v6 = r(rule.peers.v6);
-      return { ...rule, peers: { kind: "sets", ...(v4 ? { v4: v4.name } : {}), ...(v6 ? { v6: v6.name } : {}) } };
+      return {
+        ...rule,
+        peers: { kind: "sets", ...(v4 ? { v4: v4.name } : {}), ...(v6 ? { v6: v6.name } : {}) },
+      };
     }),
   };
 }

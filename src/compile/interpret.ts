@@ -35,7 +35,10 @@ export function interpreter(rules: NodeRules): Interpreter {
   const addrSets = new Map(rules.addressSets.map((s) => [s.name, s.intervals]));
   const portSets = new Map(rules.portSets.map((s) => [s.name, s.entries]));
   const endpointSets = new Map(
-    rules.endpointPortSets.map((s) => [s.name, new Set(s.entries.map((e) => `${e.addr}.${e.protocol}.${e.port}`))]),
+    rules.endpointPortSets.map((s) => [
+      s.name,
+      new Set(s.entries.map((e) => `${e.addr}.${e.protocol}.${e.port}`)),
+    ]),
   );
   const podByAddr = new Map<string, LocalPod>();
   for (const pod of rules.pods) for (const a of pod.addrs) podByAddr.set(addrKey(a), pod);
@@ -86,7 +89,9 @@ function ruleMatches(rule: IrRule, peer: Addr, p: Packet, l: Lookups): boolean {
         const name = peer.family === "IPv4" ? rule.peers.v4 : rule.peers.v6;
         if (!name || !contains(need(l.addrSets, name), peer.value)) return false;
       }
-      return rule.ports.kind === "any" || portEntriesContain(need(l.portSets, rule.ports.set), p.protocol, p.port);
+      return (
+        rule.ports.kind === "any" || portEntriesContain(need(l.portSets, rule.ports.set), p.protocol, p.port)
+      );
     }
     case "allow-endpoint-ports": {
       const name = p.dst.family === "IPv4" ? rule.v4 : rule.v6;

@@ -30,7 +30,12 @@ export type IrRule =
    * Egress named ports: `daddr . protocol . port` tuples, one per destination pod inside the rule's
    * peers that declares the named port (the named port resolves against the destination pod).
    */
-  | { readonly kind: "allow-endpoint-ports"; readonly v4?: string; readonly v6?: string; readonly origin: Origin };
+  | {
+      readonly kind: "allow-endpoint-ports";
+      readonly v4?: string;
+      readonly v6?: string;
+      readonly origin: Origin;
+    };
 
 /** A pod's decision for one direction. */
 export type PodChain =

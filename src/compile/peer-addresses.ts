@@ -20,7 +20,10 @@ export interface FamilyIntervals {
 export function peerKey(policy: NetworkPolicy, peer: Peer): string {
   switch (peer.kind) {
     case "pods": {
-      const ns = peer.namespaces.kind === "own" ? `ns=${policy.namespace}` : `nsSel={${selectorKey(peer.namespaces.selector)}}`;
+      const ns =
+        peer.namespaces.kind === "own"
+          ? `ns=${policy.namespace}`
+          : `nsSel={${selectorKey(peer.namespaces.selector)}}`;
       return `pods ${ns} podSel={${selectorKey(peer.pods)}}`;
     }
     case "ipBlock": {
@@ -92,7 +95,9 @@ export class PeerResolver {
   private namespacesOf(policy: NetworkPolicy, peer: Extract<Peer, { kind: "pods" }>): string[] {
     if (peer.namespaces.kind === "own") return [policy.namespace];
     const sel = peer.namespaces.selector;
-    return [...this.index.snapshot.namespaces.values()].filter((ns) => selectorMatches(sel, ns.labels)).map((ns) => ns.name);
+    return [...this.index.snapshot.namespaces.values()]
+      .filter((ns) => selectorMatches(sel, ns.labels))
+      .map((ns) => ns.name);
   }
 }
 

@@ -20,7 +20,8 @@ export function portEntries(specs: readonly PortSpec[], receiver: Pod | undefine
         break;
       case "named":
         for (const p of receiver?.ports ?? []) {
-          if (p.name === s.name && p.protocol === s.protocol) out.push({ protocol: s.protocol, from: p.port, to: p.port });
+          if (p.name === s.name && p.protocol === s.protocol)
+            out.push({ protocol: s.protocol, from: p.port, to: p.port });
         }
         break;
     }

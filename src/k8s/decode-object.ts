@@ -34,11 +34,19 @@ export function decodeObject(value: unknown, source: SourcePos): { decoded?: Dec
   const kind = typeof value.kind === "string" ? value.kind : undefined;
   if (kind !== "NetworkPolicy" && kind !== "Pod" && kind !== "Namespace" && kind !== "Node") {
     const what = kind ?? "object without kind";
-    return { issues: locate([warning("skipped-kind", "", `${what} is not read by netguard; skipped`)], source, { kind: what }) };
+    return {
+      issues: locate([warning("skipped-kind", "", `${what} is not read by netguard; skipped`)], source, {
+        kind: what,
+      }),
+    };
   }
   const apiVersion = value.apiVersion;
   if (apiVersion !== undefined && apiVersion !== API_VERSIONS[kind]) {
-    issues.fail("apiVersion", `${kind} must be ${API_VERSIONS[kind]}, got ${describe(apiVersion)}; skipped`, "unsupported-api-version");
+    issues.fail(
+      "apiVersion",
+      `${kind} must be ${API_VERSIONS[kind]}, got ${describe(apiVersion)}; skipped`,
+      "unsupported-api-version",
+    );
     return { issues: locate(issues.list, source, { kind }) };
   }
   const meta = decodeMeta(value, kind === "NetworkPolicy" || kind === "Pod", issues);

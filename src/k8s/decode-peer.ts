@@ -3,7 +3,16 @@
  */
 import { parseCidr, type Cidr } from "../net/cidr.js";
 import { decodeSelector, EVERYTHING } from "./decode-selector.js";
-import { describe, Issues, isObject, type JsonObject, join, optArray, optObject, optString } from "./fields.js";
+import {
+  describe,
+  Issues,
+  isObject,
+  type JsonObject,
+  join,
+  optArray,
+  optObject,
+  optString,
+} from "./fields.js";
 import type { Peer } from "./model.js";
 
 /** Decodes one `from[]`/`to[]` entry; undefined (with issues) when malformed. */
@@ -13,12 +22,19 @@ export function decodePeer(v: unknown, index: number, path: string, issues: Issu
   const hasNs = v.namespaceSelector !== undefined && v.namespaceSelector !== null;
   const hasBlock = v.ipBlock !== undefined && v.ipBlock !== null;
   if (hasBlock && (hasPods || hasNs)) {
-    return issues.fail(path, "may not specify more than 1 peer type: ipBlock cannot be combined with podSelector or namespaceSelector", "forbidden");
+    return issues.fail(
+      path,
+      "may not specify more than 1 peer type: ipBlock cannot be combined with podSelector or namespaceSelector",
+      "forbidden",
+    );
   }
   if (hasBlock) return decodeIpBlock(v, index, path, issues);
-  if (!hasPods && !hasNs) return issues.fail(path, "must specify a peer (podSelector, namespaceSelector or ipBlock)", "required");
+  if (!hasPods && !hasNs)
+    return issues.fail(path, "must specify a peer (podSelector, namespaceSelector or ipBlock)", "required");
   const pods = hasPods ? decodeSelector(v.podSelector, join(path, "podSelector"), issues) : EVERYTHING;
-  const nsSel = hasNs ? decodeSelector(v.namespaceSelector, join(path, "namespaceSelector"), issues) : undefined;
+  const nsSel = hasNs
+    ? decodeSelector(v.namespaceSelector, join(path, "namespaceSelector"), issues)
+    : undefined;
   if (!pods || (hasNs && !nsSel)) return undefined;
   return {
     kind: "pods",
@@ -35,7 +51,9 @@ function decodeIpBlock(v: JsonObject, index: number, path: string, issues: Issue
   const before = issues.count;
   const cidrText = optString(block, "cidr", blockPath, issues);
   if (cidrText === undefined) {
-    return block.cidr === undefined ? issues.fail(join(blockPath, "cidr"), "is required", "required") : undefined;
+    return block.cidr === undefined
+      ? issues.fail(join(blockPath, "cidr"), "is required", "required")
+      : undefined;
   }
   const cidr = parseCidr(cidrText);
   if (typeof cidr === "string") return issues.fail(join(blockPath, "cidr"), `"${cidrText}": ${cidr}`);
@@ -54,6 +72,7 @@ function decodeExcept(e: unknown, cidr: Cidr, path: string, issues: Issues): Cid
   const c = parseCidr(e);
   if (typeof c === "string") return issues.fail(path, `"${e}": ${c}`);
   const inside = c.family === cidr.family && c.range.lo >= cidr.range.lo && c.range.hi <= cidr.range.hi;
-  if (!inside || c.prefix <= cidr.prefix) return issues.fail(path, `"${e}" must be a strict subset of \`cidr\``);
+  if (!inside || c.prefix <= cidr.prefix)
+    return issues.fail(path, `"${e}" must be a strict subset of \`cidr\``);
   return c;
 }

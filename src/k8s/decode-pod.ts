@@ -40,7 +40,11 @@ export function decodePod(meta: ObjectMeta, obj: JsonObject, issues: Issues): Po
   };
 }
 
-function nonTargetReason(hostNetwork: boolean, phase: string | undefined, ips: readonly Addr[]): NonTargetReason | undefined {
+function nonTargetReason(
+  hostNetwork: boolean,
+  phase: string | undefined,
+  ips: readonly Addr[],
+): NonTargetReason | undefined {
   if (hostNetwork) return "host-network";
   if (phase === "Succeeded" || phase === "Failed") return "terminated";
   if (ips.length === 0) return "no-ip";
@@ -99,7 +103,11 @@ function decodeContainerPort(p: unknown, path: string, issues: Issues): Containe
   const name = optString(p, "name", path, issues);
   const protocol = decodeProtocol(p, path, issues);
   if (port === undefined || port < 1 || port > 65535) {
-    return issues.fail(join(path, "containerPort"), "must be between 1 and 65535, inclusive", "invalid-value");
+    return issues.fail(
+      join(path, "containerPort"),
+      "must be between 1 and 65535, inclusive",
+      "invalid-value",
+    );
   }
   if (!protocol) return undefined;
   return name ? { name, port, protocol } : { port, protocol };

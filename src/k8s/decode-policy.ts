@@ -39,7 +39,11 @@ function decodePodSelector(spec: JsonObject, issues: Issues): LabelSelector | un
   const sel = decodeSelector(spec.podSelector, "spec.podSelector", issues);
   if (!sel) {
     issues.add(
-      error("fail-closed", "spec.podSelector", "selector is malformed: the policy isolates every pod in its namespace and allows nothing"),
+      error(
+        "fail-closed",
+        "spec.podSelector",
+        "selector is malformed: the policy isolates every pod in its namespace and allows nothing",
+      ),
     );
   }
   return sel;
@@ -71,10 +75,16 @@ function decodePolicyTypes(spec: JsonObject, issues: Issues): PolicyTypes {
     else if (t === "Egress") egress = true;
     else {
       bad = true;
-      issues.fail(`spec.policyTypes[${i}]`, `${describe(t)} is not a policy type (Ingress, Egress): both directions are isolated`, "unsupported-value");
+      issues.fail(
+        `spec.policyTypes[${i}]`,
+        `${describe(t)} is not a policy type (Ingress, Egress): both directions are isolated`,
+        "unsupported-value",
+      );
     }
   });
-  return bad ? { ...closed(), ingressRules: ingress, egressRules: egress } : { ingress, egress, ingressRules: ingress, egressRules: egress };
+  return bad
+    ? { ...closed(), ingressRules: ingress, egressRules: egress }
+    : { ingress, egress, ingressRules: ingress, egressRules: egress };
 }
 
 function closed(): PolicyTypes {
@@ -110,7 +120,13 @@ function decodeRule(v: unknown, dir: Direction, index: number, issues: Issues): 
   });
   for (const i of local.list) issues.add(i);
   if (local.count > 0) {
-    issues.add(warning("rule-dropped", path, "rule ignored because of the errors above: it allows nothing until fixed"));
+    issues.add(
+      warning(
+        "rule-dropped",
+        path,
+        "rule ignored because of the errors above: it allows nothing until fixed",
+      ),
+    );
     return undefined;
   }
   return {

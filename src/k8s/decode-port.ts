@@ -9,7 +9,11 @@ export function decodeProtocol(o: JsonObject, path: string, issues: Issues): Pro
   const p = optString(o, "protocol", path, issues);
   if (p === undefined) return o.protocol === undefined || o.protocol === null ? "TCP" : undefined;
   if (p === "TCP" || p === "UDP" || p === "SCTP") return p;
-  return issues.fail(join(path, "protocol"), `"${p}" is not a supported protocol (TCP, UDP, SCTP)`, "unsupported-value");
+  return issues.fail(
+    join(path, "protocol"),
+    `"${p}" is not a supported protocol (TCP, UDP, SCTP)`,
+    "unsupported-value",
+  );
 }
 
 /** RFC 6335 service name as Kubernetes checks it (IsValidPortName): 1-15 of [a-z0-9-], a letter, no `--`. */
@@ -24,7 +28,12 @@ export function isValidPortName(name: string): boolean {
 }
 
 /** Decodes one `ports[]` entry at `path`; undefined (with issues) when malformed. */
-export function decodePolicyPort(v: unknown, index: number, path: string, issues: Issues): PortSpec | undefined {
+export function decodePolicyPort(
+  v: unknown,
+  index: number,
+  path: string,
+  issues: Issues,
+): PortSpec | undefined {
   if (typeof v !== "object" || v === null || Array.isArray(v)) {
     return issues.fail(path, `must be an object, got ${describe(v)}`, "wrong-type");
   }
@@ -34,7 +43,12 @@ export function decodePolicyPort(v: unknown, index: number, path: string, issues
   const port = o.port;
   if (protocol === undefined) return undefined;
   if (port === undefined || port === null) {
-    if (endPort !== undefined) return issues.fail(join(path, "endPort"), "may not be specified when `port` is not specified", "forbidden");
+    if (endPort !== undefined)
+      return issues.fail(
+        join(path, "endPort"),
+        "may not be specified when `port` is not specified",
+        "forbidden",
+      );
     return { kind: "protocol", protocol, index };
   }
   if (typeof port === "number") {
@@ -48,10 +62,22 @@ export function decodePolicyPort(v: unknown, index: number, path: string, issues
   }
   if (typeof port === "string") {
     if (!isValidPortName(port)) {
-      return issues.fail(join(path, "port"), `"${port}" is not a valid port name: 1-15 lowercase letters, digits and '-', with at least one letter`);
+      return issues.fail(
+        join(path, "port"),
+        `"${port}" is not a valid port name: 1-15 lowercase letters, digits and '-', with at least one letter`,
+      );
     }
-    if (endPort !== undefined) return issues.fail(join(path, "endPort"), "may not be specified when `port` is a named port", "forbidden");
+    if (endPort !== undefined)
+      return issues.fail(
+        join(path, "endPort"),
+        "may not be specified when `port` is a named port",
+        "forbidden",
+      );
     return { kind: "named", protocol, name: port, index };
   }
-  return issues.fail(join(path, "port"), `must be an integer or a port name, got ${describe(port)}`, "wrong-type");
+  return issues.fail(
+    join(path, "port"),
+    `must be an integer or a port name, got ${describe(port)}`,
+    "wrong-type",
+  );
 }

@@ -1,7 +1,16 @@
 /**
  * Decodes metav1.LabelSelector (`matchLabels`, `matchExpressions` with In, NotIn, Exists, DoesNotExist).
  */
-import { describe, Issues, isObject, type JsonObject, join, optArray, optString, optStringMap } from "./fields.js";
+import {
+  describe,
+  Issues,
+  isObject,
+  type JsonObject,
+  join,
+  optArray,
+  optString,
+  optStringMap,
+} from "./fields.js";
 import type { LabelSelector, Requirement } from "./model.js";
 
 /** The empty selector: selects every object. */
@@ -14,7 +23,8 @@ const OPERATORS = new Set(["In", "NotIn", "Exists", "DoesNotExist"]);
  * an unknown operator, In/NotIn without values, or Exists/DoesNotExist with values.
  */
 export function decodeSelector(v: unknown, path: string, issues: Issues): LabelSelector | undefined {
-  if (!isObject(v)) return issues.fail(path, `must be a label selector object, got ${describe(v)}`, "wrong-type");
+  if (!isObject(v))
+    return issues.fail(path, `must be a label selector object, got ${describe(v)}`, "wrong-type");
   const before = issues.count;
   const matchLabels = optStringMap(v, "matchLabels", path, issues);
   const exprs = optArray(v, "matchExpressions", path, issues) ?? [];
@@ -35,7 +45,11 @@ function decodeRequirement(e: unknown, path: string, issues: Issues): Requiremen
   if (key === undefined) return issues.fail(join(path, "key"), "is required", "required");
   if (operator === undefined) return issues.fail(join(path, "operator"), "is required", "required");
   if (!OPERATORS.has(operator)) {
-    return issues.fail(join(path, "operator"), `"${operator}" is not a valid selector operator (In, NotIn, Exists, DoesNotExist)`, "unsupported-value");
+    return issues.fail(
+      join(path, "operator"),
+      `"${operator}" is not a valid selector operator (In, NotIn, Exists, DoesNotExist)`,
+      "unsupported-value",
+    );
   }
   const op = operator as Requirement["operator"];
   if ((op === "In" || op === "NotIn") && values.length === 0) {

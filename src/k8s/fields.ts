@@ -37,15 +37,22 @@ export function isObject(v: unknown): v is JsonObject {
 export function optObject(o: JsonObject, key: string, path: string, issues: Issues): JsonObject | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
-  if (!isObject(v)) return issues.fail(join(path, key), `must be an object, got ${describe(v)}`, "wrong-type");
+  if (!isObject(v))
+    return issues.fail(join(path, key), `must be an object, got ${describe(v)}`, "wrong-type");
   return v;
 }
 
 /** Reads an optional array field; a wrong type is reported. */
-export function optArray(o: JsonObject, key: string, path: string, issues: Issues): readonly unknown[] | undefined {
+export function optArray(
+  o: JsonObject,
+  key: string,
+  path: string,
+  issues: Issues,
+): readonly unknown[] | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
-  if (!Array.isArray(v)) return issues.fail(join(path, key), `must be a list, got ${describe(v)}`, "wrong-type");
+  if (!Array.isArray(v))
+    return issues.fail(join(path, key), `must be a list, got ${describe(v)}`, "wrong-type");
   return v;
 }
 
@@ -53,7 +60,8 @@ export function optArray(o: JsonObject, key: string, path: string, issues: Issue
 export function optString(o: JsonObject, key: string, path: string, issues: Issues): string | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== "string") return issues.fail(join(path, key), `must be a string, got ${describe(v)}`, "wrong-type");
+  if (typeof v !== "string")
+    return issues.fail(join(path, key), `must be a string, got ${describe(v)}`, "wrong-type");
   return v;
 }
 
@@ -61,7 +69,8 @@ export function optString(o: JsonObject, key: string, path: string, issues: Issu
 export function optBoolean(o: JsonObject, key: string, path: string, issues: Issues): boolean | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== "boolean") return issues.fail(join(path, key), `must be a boolean, got ${describe(v)}`, "wrong-type");
+  if (typeof v !== "boolean")
+    return issues.fail(join(path, key), `must be a boolean, got ${describe(v)}`, "wrong-type");
   return v;
 }
 
@@ -76,7 +85,12 @@ export function optInteger(o: JsonObject, key: string, path: string, issues: Iss
 }
 
 /** Reads a map of string to string (labels); non-string values are reported and skipped. */
-export function optStringMap(o: JsonObject, key: string, path: string, issues: Issues): Record<string, string> {
+export function optStringMap(
+  o: JsonObject,
+  key: string,
+  path: string,
+  issues: Issues,
+): Record<string, string> {
   const m = optObject(o, key, path, issues);
   const out: Record<string, string> = {};
   if (!m) return out;

@@ -76,16 +76,29 @@ export interface Node {
 export type Peer =
   | {
       readonly kind: "pods";
-      readonly namespaces: { readonly kind: "own" } | { readonly kind: "matching"; readonly selector: LabelSelector };
+      readonly namespaces:
+        | { readonly kind: "own" }
+        | { readonly kind: "matching"; readonly selector: LabelSelector };
       readonly pods: LabelSelector;
       readonly index: number;
     }
-  | { readonly kind: "ipBlock"; readonly cidr: Cidr; readonly except: readonly Cidr[]; readonly index: number };
+  | {
+      readonly kind: "ipBlock";
+      readonly cidr: Cidr;
+      readonly except: readonly Cidr[];
+      readonly index: number;
+    };
 
 /** `spec.ingress[].ports[]` entry after defaulting. */
 export type PortSpec =
   | { readonly kind: "protocol"; readonly protocol: Protocol; readonly index: number }
-  | { readonly kind: "range"; readonly protocol: Protocol; readonly from: number; readonly to: number; readonly index: number }
+  | {
+      readonly kind: "range";
+      readonly protocol: Protocol;
+      readonly from: number;
+      readonly to: number;
+      readonly index: number;
+    }
   | { readonly kind: "named"; readonly protocol: Protocol; readonly name: string; readonly index: number };
 
 /** One ingress or egress rule; `any` stands for an absent or empty `from`/`to`/`ports` list. */

@@ -86,7 +86,9 @@ function listItems(value: unknown): unknown[] | undefined {
   if (!isObject(value) || typeof value.kind !== "string" || !value.kind.endsWith("List")) return undefined;
   if (!Array.isArray(value.items)) return [];
   const itemKind = value.kind === "List" ? undefined : value.kind.slice(0, -"List".length);
-  return value.items.map((item) => (itemKind && isObject(item) && item.kind === undefined ? { ...item, kind: itemKind } : item));
+  return value.items.map((item) =>
+    itemKind && isObject(item) && item.kind === undefined ? { ...item, kind: itemKind } : item,
+  );
 }
 
 /** Offsets of objects that are direct elements of an array inside the top-level object. */
@@ -97,7 +99,8 @@ function jsonItemOffsets(text: string): number[] {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
       continue;
     }

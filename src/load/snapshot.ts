@@ -5,7 +5,14 @@
 import { type Issue, warning } from "../diag/issue.js";
 import { decodeObject } from "../k8s/decode-object.js";
 import { namespaceLabels } from "../k8s/decode-namespace.js";
-import { type Namespace, type NetworkPolicy, type Node, type Pod, refOf, type Snapshot } from "../k8s/model.js";
+import {
+  type Namespace,
+  type NetworkPolicy,
+  type Node,
+  type Pod,
+  refOf,
+  type Snapshot,
+} from "../k8s/model.js";
 import type { RawObject } from "./documents.js";
 
 /** A snapshot plus everything that was wrong with the input. */
@@ -21,11 +28,23 @@ export function buildSnapshot(objects: readonly RawObject[]): LoadResult {
   const pods = new Map<string, Pod>();
   const policies = new Map<string, NetworkPolicy>();
   const nodes = new Map<string, Node>();
-  const seen = (map: Map<string, { source?: { file: string; line: number } }>, key: string, kind: string, o: RawObject) => {
+  const seen = (
+    map: Map<string, { source?: { file: string; line: number } }>,
+    key: string,
+    kind: string,
+    o: RawObject,
+  ) => {
     const prev = map.get(key);
     if (prev) {
       const where = prev.source ? ` (first at ${prev.source.file}:${prev.source.line})` : "";
-      issues.push({ ...warning("duplicate-object", "", `${kind} ${key} appears more than once${where}; the last one is used`), source: o.source });
+      issues.push({
+        ...warning(
+          "duplicate-object",
+          "",
+          `${kind} ${key} appears more than once${where}; the last one is used`,
+        ),
+        source: o.source,
+      });
     }
   };
   for (const o of objects) {
@@ -52,7 +71,8 @@ export function buildSnapshot(objects: readonly RawObject[]): LoadResult {
     }
   }
   assumeNamespaces(namespaces, [...pods.values(), ...policies.values()], issues);
-  const byRef = <T extends { namespace: string; name: string }>(a: T, b: T) => compareRefs(refOf(a), refOf(b));
+  const byRef = <T extends { namespace: string; name: string }>(a: T, b: T) =>
+    compareRefs(refOf(a), refOf(b));
   return {
     snapshot: {
       namespaces: sortedMap(namespaces),
@@ -72,7 +92,11 @@ function assumeNamespaces(
 ): void {
   for (const m of members) {
     if (namespaces.has(m.namespace)) continue;
-    namespaces.set(m.namespace, { name: m.namespace, labels: namespaceLabels(m.namespace, {}), declared: false });
+    namespaces.set(m.namespace, {
+      name: m.namespace,
+      labels: namespaceLabels(m.namespace, {}),
+      declared: false,
+    });
     issues.push({
       ...warning(
         "namespace-assumed",

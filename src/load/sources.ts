@@ -19,7 +19,10 @@ export interface InputFs {
 const EXTENSIONS = [".yaml", ".yml", ".json"];
 
 /** Reads and parses every input; unreadable paths become issues, never exceptions. */
-export async function readInputs(fs: InputFs, paths: readonly string[]): Promise<{ objects: RawObject[]; issues: Issue[] }> {
+export async function readInputs(
+  fs: InputFs,
+  paths: readonly string[],
+): Promise<{ objects: RawObject[]; issues: Issue[] }> {
   const objects: RawObject[] = [];
   const issues: Issue[] = [];
   for (const path of paths) {
@@ -28,7 +31,10 @@ export async function readInputs(fs: InputFs, paths: readonly string[]): Promise
       try {
         text = file === "-" ? await fs.readStdin() : await fs.readFile(file);
       } catch (e) {
-        issues.push({ ...error("unreadable-input", "", `cannot read: ${(e as Error).message}`), source: { file, line: 1 } });
+        issues.push({
+          ...error("unreadable-input", "", `cannot read: ${(e as Error).message}`),
+          source: { file, line: 1 },
+        });
         continue;
       }
       const parsed = parseDocuments(file === "-" ? "<stdin>" : file, text);
@@ -50,7 +56,10 @@ async function expand(fs: InputFs, path: string, issues: Issue[]): Promise<strin
   if (path === "-") return ["-"];
   const kind = await fs.kind(path);
   if (kind === undefined) {
-    issues.push({ ...error("missing-input", "", "no such file or directory"), source: { file: path, line: 1 } });
+    issues.push({
+      ...error("missing-input", "", "no such file or directory"),
+      source: { file: path, line: 1 },
+    });
     return [];
   }
   if (kind === "file") return [path];

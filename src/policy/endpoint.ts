@@ -40,7 +40,8 @@ export function resolveCandidate(index: ClusterIndex, ref: EndpointRef): Candida
       return { kind: "pod", pod, addrs: pod.ips };
     case "host-network": {
       const node = pod.nodeName ? index.snapshot.nodes.get(pod.nodeName) : undefined;
-      if (!node) return `pod ${ref.pod} uses the host network, and its node ${pod.nodeName ?? "(unscheduled)"} is not in the input`;
+      if (!node)
+        return `pod ${ref.pod} uses the host network, and its node ${pod.nodeName ?? "(unscheduled)"} is not in the input`;
       return { kind: "node", node, addrs: nodeOwnAddresses(node), viaPod: pod };
     }
     case "no-ip":
@@ -54,17 +55,24 @@ export function resolveCandidate(index: ClusterIndex, ref: EndpointRef): Candida
  * Picks the packet's address family: the first family of the source (primary first) that the
  * destination also has, or `family` when given. Returns a message when there is none.
  */
-export function pickEndpoints(from: Candidate, to: Candidate, family?: Family): [Endpoint, Endpoint] | string {
+export function pickEndpoints(
+  from: Candidate,
+  to: Candidate,
+  family?: Family,
+): [Endpoint, Endpoint] | string {
   const fams = from.addrs.map((a) => a.family).filter((f) => to.addrs.some((a) => a.family === f));
   const chosen = family ? fams.find((f) => f === family) : fams[0];
-  if (!chosen) return family ? `no ${family} address at both ends` : "the two ends have no IP family in common";
+  if (!chosen)
+    return family ? `no ${family} address at both ends` : "the two ends have no IP family in common";
   const pick = (c: Candidate): Endpoint => {
     const addr = c.addrs.find((a) => a.family === chosen) as Addr;
     switch (c.kind) {
       case "pod":
         return { kind: "pod", pod: c.pod, addr };
       case "node":
-        return c.viaPod ? { kind: "node", node: c.node, addr, viaPod: c.viaPod } : { kind: "node", node: c.node, addr };
+        return c.viaPod
+          ? { kind: "node", node: c.node, addr, viaPod: c.viaPod }
+          : { kind: "node", node: c.node, addr };
       case "external":
         return { kind: "external", addr };
     }
@@ -79,7 +87,9 @@ export function describeEndpoint(e: Endpoint): string {
     case "pod":
       return `pod ${refOf(e.pod)} (${ip})`;
     case "node":
-      return e.viaPod ? `host-network pod ${refOf(e.viaPod)} on node ${e.node.name} (${ip})` : `node ${e.node.name} (${ip})`;
+      return e.viaPod
+        ? `host-network pod ${refOf(e.viaPod)} on node ${e.node.name} (${ip})`
+        : `node ${e.node.name} (${ip})`;
     case "external":
       return ip;
   }

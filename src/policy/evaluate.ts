@@ -11,7 +11,13 @@ import type { NetworkPolicy, Pod, Protocol } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
 import type { Family } from "../net/address.js";
 import type { ClusterIndex } from "./cluster-index.js";
-import { describeEndpoint, type Endpoint, type EndpointRef, pickEndpoints, resolveCandidate } from "./endpoint.js";
+import {
+  describeEndpoint,
+  type Endpoint,
+  type EndpointRef,
+  pickEndpoints,
+  resolveCandidate,
+} from "./endpoint.js";
 import { type Direction, matchRule } from "./rule-match.js";
 import { selectorMatches } from "./selector.js";
 import type { RuleMatch, SideVerdict, Verdict } from "./verdict.js";
@@ -38,16 +44,39 @@ export function evaluate(index: ClusterIndex, q: Query): Verdict | string {
 }
 
 /** Evaluates a packet between resolved endpoints. */
-export function evaluatePacket(index: ClusterIndex, src: Endpoint, dst: Endpoint, protocol: Protocol, port: number): Verdict {
+export function evaluatePacket(
+  index: ClusterIndex,
+  src: Endpoint,
+  dst: Endpoint,
+  protocol: Protocol,
+  port: number,
+): Verdict {
   const base = { from: describeEndpoint(src), to: describeEndpoint(dst), protocol, port };
   const exemption = exemptionOf(src, dst);
-  const egress = src.kind === "pod" ? decideSide(index, src.pod, "egress", dst, protocol, port) : notAPod(src, "source");
-  const ingress = dst.kind === "pod" ? decideSide(index, dst.pod, "ingress", src, protocol, port) : notAPod(dst, "destination");
+  const egress =
+    src.kind === "pod" ? decideSide(index, src.pod, "egress", dst, protocol, port) : notAPod(src, "source");
+  const ingress =
+    dst.kind === "pod"
+      ? decideSide(index, dst.pod, "ingress", src, protocol, port)
+      : notAPod(dst, "destination");
   if (exemption) {
-    return { ...base, allowed: true, exemption, egress, ingress, reasons: [exemptionReason(exemption, src, dst)] };
+    return {
+      ...base,
+      allowed: true,
+      exemption,
+      egress,
+      ingress,
+      reasons: [exemptionReason(exemption, src, dst)],
+    };
   }
   const allowed = egress.allowed && ingress.allowed;
-  return { ...base, allowed, egress, ingress, reasons: [sideReason("egress", egress), sideReason("ingress", ingress)] };
+  return {
+    ...base,
+    allowed,
+    egress,
+    ingress,
+    reasons: [sideReason("egress", egress), sideReason("ingress", ingress)],
+  };
 }
 
 function exemptionOf(src: Endpoint, dst: Endpoint): Verdict["exemption"] {
@@ -78,7 +107,9 @@ export function decideSide(
       allowedBy.push({
         policy: refOf(policy),
         rule: path,
-        ...(hit.peer !== undefined ? { peer: `${path}.${direction === "ingress" ? "from" : "to"}[${hit.peer}]` } : {}),
+        ...(hit.peer !== undefined
+          ? { peer: `${path}.${direction === "ingress" ? "from" : "to"}[${hit.peer}]` }
+          : {}),
         ...(hit.port !== undefined ? { port: `${path}.ports[${hit.port}]` } : {}),
       });
     }
@@ -98,12 +129,18 @@ export function decideSide(
 export function policiesSelecting(index: ClusterIndex, pod: Pod, direction: Direction): NetworkPolicy[] {
   const inNamespace = index.policiesByNamespace.get(pod.namespace) ?? [];
   return inNamespace.filter(
-    (p) => (direction === "ingress" ? p.affectsIngress : p.affectsEgress) && selectorMatches(p.podSelector, pod.labels),
+    (p) =>
+      (direction === "ingress" ? p.affectsIngress : p.affectsEgress) &&
+      selectorMatches(p.podSelector, pod.labels),
   );
 }
 
 function notAPod(e: Endpoint, end: "source" | "destination"): SideVerdict {
-  return { kind: "not-a-pod", allowed: true, reason: `the ${end} ${describeEndpoint(e)} is not a pod: no policy applies on its side` };
+  return {
+    kind: "not-a-pod",
+    allowed: true,
+    reason: `the ${end} ${describeEndpoint(e)} is not a pod: no policy applies on its side`,
+  };
 }
 
 function exemptionReason(exemption: NonNullable<Verdict["exemption"]>, src: Endpoint, dst: Endpoint): string {
@@ -117,7 +154,8 @@ function exemptionReason(exemption: NonNullable<Verdict["exemption"]>, src: Endp
 
 function sideReason(direction: Direction, side: SideVerdict): string {
   if (side.kind === "not-a-pod") return `${direction}: ${side.reason}`;
-  if (!side.isolated) return `${direction}: pod ${side.pod} is not isolated for ${direction} (no policy selects it with ${cap(direction)}): allowed`;
+  if (!side.isolated)
+    return `${direction}: pod ${side.pod} is not isolated for ${direction} (no policy selects it with ${cap(direction)}): allowed`;
   const by = side.allowedBy.map((m) => `${m.policy} ${m.rule}`).join(", ");
   return side.allowed
     ? `${direction}: pod ${side.pod} is isolated by ${side.policies.join(", ")}; allowed by ${by}`

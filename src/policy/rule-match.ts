@@ -29,7 +29,12 @@ export interface RuleHit {
 }
 
 /** Applies one rule of `policy` to a packet. */
-export function matchRule(index: ClusterIndex, policy: NetworkPolicy, rule: Rule, input: RuleInput): RuleHit | undefined {
+export function matchRule(
+  index: ClusterIndex,
+  policy: NetworkPolicy,
+  rule: Rule,
+  input: RuleInput,
+): RuleHit | undefined {
   let peer: number | undefined;
   if (rule.peers.kind === "list") {
     const hit = rule.peers.items.find((p) => peerMatches(index, policy, p, input.peer));
@@ -50,7 +55,12 @@ export function matchRule(index: ClusterIndex, policy: NetworkPolicy, rule: Rule
  * alone all pods in matching namespaces; both together pods matching both; `ipBlock` any address in
  * `cidr` outside every `except` — pod addresses included.
  */
-export function peerMatches(index: ClusterIndex, policy: NetworkPolicy, peer: Peer, other: Endpoint): boolean {
+export function peerMatches(
+  index: ClusterIndex,
+  policy: NetworkPolicy,
+  peer: Peer,
+  other: Endpoint,
+): boolean {
   switch (peer.kind) {
     case "pods": {
       if (other.kind !== "pod") return false;
@@ -71,7 +81,8 @@ export function peerMatches(index: ClusterIndex, policy: NetworkPolicy, peer: Pe
 }
 
 function inBlock(peer: Extract<Peer, { kind: "ipBlock" }>, addr: Addr): boolean {
-  const within = (c: typeof peer.cidr) => c.family === addr.family && addr.value >= c.range.lo && addr.value <= c.range.hi;
+  const within = (c: typeof peer.cidr) =>
+    c.family === addr.family && addr.value >= c.range.lo && addr.value <= c.range.hi;
   return within(peer.cidr) && !peer.except.some(within);
 }
 
@@ -80,7 +91,10 @@ function inBlock(peer: Extract<Peer, { kind: "ipBlock" }>, addr: Addr): boolean 
  * (every port of the protocol), or a named port resolved against the receiving pod's containerPorts
  * with the same name and protocol. A named port never matches when the receiver is not a pod.
  */
-export function portMatches(spec: PortSpec, input: Pick<RuleInput, "receiver" | "protocol" | "port">): boolean {
+export function portMatches(
+  spec: PortSpec,
+  input: Pick<RuleInput, "receiver" | "protocol" | "port">,
+): boolean {
   if (spec.protocol !== input.protocol) return false;
   switch (spec.kind) {
     case "protocol":
@@ -89,8 +103,9 @@ export function portMatches(spec: PortSpec, input: Pick<RuleInput, "receiver" | 
       return input.port >= spec.from && input.port <= spec.to;
     case "named":
       return (
-        input.receiver?.ports.some((p) => p.name === spec.name && p.protocol === spec.protocol && p.port === input.port) ??
-        false
+        input.receiver?.ports.some(
+          (p) => p.name === spec.name && p.protocol === spec.protocol && p.port === input.port,
+        ) ?? false
       );
     default:
       return assertNever(spec);

@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+/**
+ * The `netguard` executable: runs the CLI on the real process, file system and streams.
+ */
+import { nodeInputFs } from "../load/node-fs.js";
+import { runCli } from "./main.js";
+
+runCli(
+  {
+    fs: nodeInputFs,
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    stdoutIsTTY: process.stdout.isTTY === true,
+  },
+  process.argv.slice(2),
+).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`netguard: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,21 @@
+/**
+ * What a CLI command may touch, injected so commands run in tests without a process.
+ */
+import type { InputFs } from "../load/sources.js";
+
+/** The edges a command uses. */
+export interface CliIo {
+  readonly fs: InputFs;
+  /** Writes to stdout (results only). */
+  out(text: string): void;
+  /** Writes to stderr (issues, warnings, progress). */
+  err(text: string): void;
+  /** True when stdout is a terminal (chooses the default output format and colours). */
+  readonly stdoutIsTTY: boolean;
+}
+
+/** Exit status of a command: 0 success, 1 input errors or a failed check, 2 usage or I/O problems. */
+export type ExitCode = 0 | 1 | 2;
+
+/** A usage error: reported on stderr with exit status 2. */
+export class UsageError extends Error {}

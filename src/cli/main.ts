@@ -1,0 +1,62 @@
+/**
+ * The `netguard` command tree: wiring of the commands to their implementations.
+ */
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { type CliIo, type ExitCode, UsageError } from "./io.js";
+import { runSimulate } from "./simulate.js";
+
+const collect = (v: string, acc: string[]) => [...acc, v];
+
+/** Builds the command tree; `done` receives each command's exit status. */
+export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command {
+  const program = new Command("netguard")
+    .description("Kubernetes NetworkPolicy enforcement for Flannel clusters")
+    .version(packageVersion(), "-V, --version")
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  program
+    .command("simulate")
+    .description(
+      "dry-run: evaluate every ordered pair of policy-target pods in the input against its NetworkPolicies",
+    )
+    .argument("<inputs...>", "YAML/JSON files, directories (recursive) or - for stdin")
+    .option(
+      "-p, --port <port/proto>",
+      "probe port, e.g. 80/TCP or 53/UDP (repeatable; default: every declared containerPort)",
+      collect,
+      [],
+    )
+    .option("-f, --format <format>", "table or json (default: table on a terminal, json otherwise)")
+    .action(async (inputs: string[], opts: { port: string[]; format?: string }) =>
+      done(await runSimulate(io, inputs, opts)),
+    );
+  return program;
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Runs the CLI with the given arguments and returns the exit status. */
+export async function runCli(io: CliIo, argv: readonly string[]): Promise<ExitCode> {
+  let code: ExitCode = 0;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  program.exitOverride();
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof UsageError) {
+      io.err(`netguard: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  return code;
+}
