@@ -5,11 +5,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { declaredPorts } from "../src/cli/probe-port.js";
 import { compileAll } from "../src/compile/compile.js";
 import { allowsInCluster, interpreter } from "../src/compile/interpret.js";
-import { loadSnapshot } from "../src/load/sources.js";
 import { nodeInputFs } from "../src/load/node-fs.js";
-import { declaredPorts } from "../src/cli/probe-port.js";
+import { loadSnapshot } from "../src/load/sources.js";
 import { indexSnapshot } from "../src/policy/cluster-index.js";
 import { reachabilityMatrix } from "../src/policy/matrix.js";
 import { parseTruthTable } from "./support/truth-table.js";

@@ -1,9 +1,8 @@
 /**
  * `--port <number>/<PROTO>` values of simulate (and later explain and lab).
  */
-import type { Protocol } from "../k8s/model.js";
+import type { Protocol, Snapshot } from "../k8s/model.js";
 import { PROTOCOLS } from "../k8s/model.js";
-import type { Snapshot } from "../k8s/model.js";
 import { UsageError } from "./io.js";
 
 /** A port to probe. */

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { cluster, numRuns, OTHER_ADDRESSES, PROBES } from "../../test/gen/cluster.js";
 import { snapshotOf } from "../../test/support/objects.js";
 import type { Protocol, Snapshot } from "../k8s/model.js";
-import { formatAddr, parseAddr, type Addr } from "../net/address.js";
+import { type Addr, formatAddr, parseAddr } from "../net/address.js";
 import { indexSnapshot } from "../policy/cluster-index.js";
 import { evaluate } from "../policy/evaluate.js";
 import { compileAll } from "./compile.js";
@@ -30,7 +30,7 @@ function addressPairs(snapshot: Snapshot): Array<[Addr, Addr]> {
 }
 
 /** Checks compiled == evaluated for every probe; returns the first disagreement. */
-export function firstDisagreement(snapshot: Snapshot): string | undefined {
+function firstDisagreement(snapshot: Snapshot): string | undefined {
   const index = indexSnapshot(snapshot);
   const nodes = [...compileAll(snapshot).values()].map(interpreter);
   for (const [src, dst] of addressPairs(snapshot)) {

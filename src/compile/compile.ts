@@ -3,7 +3,8 @@
  * Pure and deterministic. The reference evaluator is the specification this must agree with;
  * `allowsInCluster` (interpret.ts) runs the result so property tests can compare the two.
  */
-import type { NetworkPolicy, Peer, Pod, PortSpec, Rule } from "../k8s/model.js";
+import { assertNever } from "../diag/assert-never.js";
+import type { NetworkPolicy, Pod, PortSpec, Rule } from "../k8s/model.js";
 import { refOf, type Snapshot } from "../k8s/model.js";
 import { addrKey } from "../net/address.js";
 import { contains } from "../net/interval.js";
@@ -176,24 +177,21 @@ function renamePod(p: LocalPod, rename: (n: string) => string): LocalPod {
 
 function renameChain(c: PodChain, rename: (n: string) => string): PodChain {
   if (c.kind === "open") return c;
-  const r = (n: string | undefined) => (n ? { name: rename(n) } : undefined);
-  return {
-    ...c,
-    rules: c.rules.map((rule): IrRule => {
-      if (rule.kind === "allow-endpoint-ports") {
-        return {
-          ...rule,
-          ...(rule.v4 ? { v4: rename(rule.v4) } : {}),
-          ...(rule.v6 ? { v6: rename(rule.v6) } : {}),
-        };
-      }
-      if (rule.peers.kind === "any") return rule;
-      const v4 = r(rule.peers.v4);
-      const v6 = r(rule.peers.v6);
-      return {
-        ...rule,
-        peers: { kind: "sets", ...(v4 ? { v4: v4.name } : {}), ...(v6 ? { v6: v6.name } : {}) },
-      };
-    }),
-  };
+  const families = (m: { v4?: string; v6?: string }) => ({
+    ...(m.v4 ? { v4: rename(m.v4) } : {}),
+    ...(m.v6 ? { v6: rename(m.v6) } : {}),
+  });
+  const rules = c.rules.map((rule): IrRule => {
+    switch (rule.kind) {
+      case "allow-endpoint-ports":
+        return { kind: rule.kind, ...families(rule), origin: rule.origin };
+      case "allow":
+        return rule.peers.kind === "any"
+          ? rule
+          : { ...rule, peers: { kind: "sets", ...families(rule.peers) } };
+      default:
+        return assertNever(rule);
+    }
+  });
+  return { ...c, rules };
 }

@@ -1,7 +1,7 @@
 /**
  * Decodes ObjectMeta: `metadata.name`, `metadata.namespace`, `metadata.labels`.
  */
-import { Issues, type JsonObject, optObject, optString, optStringMap } from "./fields.js";
+import { type Issues, type JsonObject, optObject, optString, optStringMap } from "./fields.js";
 import type { Labels } from "./model.js";
 
 /** The metadata fields netguard reads. */

@@ -4,7 +4,15 @@
 import { type Addr, parseAddr } from "../net/address.js";
 import { type Cidr, parseCidr } from "../net/cidr.js";
 import type { ObjectMeta } from "./decode-meta.js";
-import { describe, Issues, isObject, type JsonObject, optArray, optObject, optString } from "./fields.js";
+import {
+  describe,
+  type Issues,
+  isObject,
+  type JsonObject,
+  optArray,
+  optObject,
+  optString,
+} from "./fields.js";
 import type { Labels, Namespace, Node } from "./model.js";
 
 /** The label the API server sets on every Namespace (immutable, equal to the name) since 1.21. */
@@ -28,16 +36,19 @@ export function decodeNode(meta: ObjectMeta, obj: JsonObject, issues: Issues): N
   const spec = optObject(obj, "spec", "", issues) ?? {};
   const status = optObject(obj, "status", "", issues) ?? {};
   const addresses: Addr[] = [];
-  (optArray(status, "addresses", "status", issues) ?? []).forEach((a, i) => {
+  for (const [i, a] of (optArray(status, "addresses", "status", issues) ?? []).entries()) {
     const path = `status.addresses[${i}]`;
-    if (!isObject(a)) return void issues.fail(path, `must be an object, got ${describe(a)}`, "wrong-type");
+    if (!isObject(a)) {
+      issues.fail(path, `must be an object, got ${describe(a)}`, "wrong-type");
+      continue;
+    }
     const type = optString(a, "type", path, issues);
     const text = optString(a, "address", path, issues);
-    if (!type || !NODE_IP_TYPES.has(type) || text === undefined) return;
+    if (!type || !NODE_IP_TYPES.has(type) || text === undefined) continue;
     const addr = parseAddr(text);
     if (addr) addresses.push(addr);
     else issues.fail(`${path}.address`, `"${text}" is not a valid IP address`);
-  });
+  }
   const cidrTexts: Array<readonly [string, unknown]> = (optArray(spec, "podCIDRs", "spec", issues) ?? []).map(
     (c, i) => [`spec.podCIDRs[${i}]`, c] as const,
   );

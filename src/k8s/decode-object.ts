@@ -1,7 +1,7 @@
 /**
  * Decodes one Kubernetes object by `kind`: NetworkPolicy (networking.k8s.io/v1), Pod, Namespace, Node (v1).
  */
-import { locate, type Issue, type SourcePos, warning } from "../diag/issue.js";
+import { type Issue, locate, type SourcePos, warning } from "../diag/issue.js";
 import { decodeMeta } from "./decode-meta.js";
 import { decodeNamespace, decodeNode } from "./decode-namespace.js";
 import { decodePod } from "./decode-pod.js";

@@ -1,11 +1,11 @@
 /**
  * Decodes NetworkPolicyPeer: `podSelector`, `namespaceSelector` (alone or together) or `ipBlock`.
  */
-import { parseCidr, type Cidr } from "../net/cidr.js";
+import { type Cidr, parseCidr } from "../net/cidr.js";
 import { decodeSelector, EVERYTHING } from "./decode-selector.js";
 import {
   describe,
-  Issues,
+  type Issues,
   isObject,
   type JsonObject,
   join,

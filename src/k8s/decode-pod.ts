@@ -3,11 +3,11 @@
  * pod is a policy target at all (pods with no IP, finished pods and host-network pods are not).
  */
 import { type Addr, parseAddr } from "../net/address.js";
-import { decodeProtocol } from "./decode-port.js";
 import type { ObjectMeta } from "./decode-meta.js";
+import { decodeProtocol } from "./decode-port.js";
 import {
   describe,
-  Issues,
+  type Issues,
   isObject,
   type JsonObject,
   join,
@@ -56,12 +56,15 @@ function decodePodIPs(status: JsonObject, issues: Issues): Addr[] {
   const list = optArray(status, "podIPs", "status", issues);
   const texts: Array<[string, string]> = [];
   if (list && list.length > 0) {
-    list.forEach((e, i) => {
+    for (const [i, e] of list.entries()) {
       const path = `status.podIPs[${i}]`;
-      if (!isObject(e)) return void issues.fail(path, `must be an object, got ${describe(e)}`, "wrong-type");
+      if (!isObject(e)) {
+        issues.fail(path, `must be an object, got ${describe(e)}`, "wrong-type");
+        continue;
+      }
       const ip = optString(e, "ip", path, issues);
       if (ip !== undefined) texts.push([join(path, "ip"), ip]);
-    });
+    }
   } else {
     const ip = optString(status, "podIP", "status", issues);
     if (ip) texts.push(["status.podIP", ip]);
@@ -83,16 +86,19 @@ function decodeContainerPorts(spec: JsonObject, issues: Issues): ContainerPort[]
   const out: ContainerPort[] = [];
   for (const field of ["containers", "initContainers"] as const) {
     const containers = optArray(spec, field, "spec", issues) ?? [];
-    containers.forEach((c, ci) => {
+    for (const [ci, c] of containers.entries()) {
       const path = `spec.${field}[${ci}]`;
-      if (!isObject(c)) return void issues.fail(path, `must be an object, got ${describe(c)}`, "wrong-type");
-      if (field === "initContainers" && c.restartPolicy !== "Always") return;
+      if (!isObject(c)) {
+        issues.fail(path, `must be an object, got ${describe(c)}`, "wrong-type");
+        continue;
+      }
+      if (field === "initContainers" && c.restartPolicy !== "Always") continue;
       const ports = optArray(c, "ports", path, issues) ?? [];
       ports.forEach((p, pi) => {
         const port = decodeContainerPort(p, `${join(path, "ports")}[${pi}]`, issues);
         if (port) out.push(port);
       });
-    });
+    }
   }
   return out;
 }

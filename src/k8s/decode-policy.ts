@@ -6,12 +6,12 @@
  * every pod of its namespace while allowing nothing. Unknown input never widens what is allowed.
  */
 import { error, warning } from "../diag/issue.js";
+import type { ObjectMeta } from "./decode-meta.js";
 import { decodePeer } from "./decode-peer.js";
 import { decodePolicyPort } from "./decode-port.js";
 import { decodeSelector, EVERYTHING } from "./decode-selector.js";
 import { describe, Issues, isObject, type JsonObject, join, optArray, optObject } from "./fields.js";
 import type { LabelSelector, NetworkPolicy, Peer, PortSpec, Rule } from "./model.js";
-import type { ObjectMeta } from "./decode-meta.js";
 
 type Direction = "ingress" | "egress";
 

@@ -1,7 +1,7 @@
 /**
  * Decodes NetworkPolicyPort: `protocol` (default TCP), `port` (number or IANA service name), `endPort`.
  */
-import { describe, Issues, type JsonObject, join, optInteger, optString } from "./fields.js";
+import { describe, type Issues, type JsonObject, join, optInteger, optString } from "./fields.js";
 import type { PortSpec, Protocol } from "./model.js";
 
 /** Decodes `protocol`, defaulting to TCP as the API server does. */

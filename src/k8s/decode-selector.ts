@@ -3,7 +3,7 @@
  */
 import {
   describe,
-  Issues,
+  type Issues,
   isObject,
   type JsonObject,
   join,

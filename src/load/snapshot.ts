@@ -3,8 +3,8 @@
  * of a stream would), and assumes Namespaces that pods or policies live in but the input lacks.
  */
 import { type Issue, warning } from "../diag/issue.js";
-import { decodeObject } from "../k8s/decode-object.js";
 import { namespaceLabels } from "../k8s/decode-namespace.js";
+import { decodeObject } from "../k8s/decode-object.js";
 import {
   type Namespace,
   type NetworkPolicy,

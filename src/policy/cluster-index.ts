@@ -2,9 +2,10 @@
  * Lookups over a Snapshot that the evaluator and compiler need many times: pods by reference and by
  * IP, policies by namespace, and which addresses belong to which node. Built once per snapshot.
  */
-import { type Addr, addrKey } from "../net/address.js";
+
 import type { Namespace, NetworkPolicy, Node, Pod, Snapshot } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
+import { type Addr, addrKey } from "../net/address.js";
 
 /** Read-only indexes of a snapshot. */
 export interface ClusterIndex {

@@ -2,8 +2,9 @@
  * Who is at each end of a connection: a policy-target pod, a node (including host-network pods,
  * whose traffic carries the node's address), or an address outside the cluster's pods and nodes.
  */
+
+import { type Node, type Pod, refOf } from "../k8s/model.js";
 import { type Addr, addrKey, type Family, formatAddr, parseAddr } from "../net/address.js";
-import { refOf, type Node, type Pod } from "../k8s/model.js";
 import type { ClusterIndex } from "./cluster-index.js";
 import { nodeOwnAddresses } from "./cluster-index.js";
 

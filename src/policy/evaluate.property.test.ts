@@ -7,10 +7,10 @@ import { cluster, numRuns, PROBES, randomPolicy, selector } from "../../test/gen
 import { type Json, policy, snapshotOf } from "../../test/support/objects.js";
 import { refOf } from "../k8s/model.js";
 import { type ClusterIndex, indexSnapshot } from "./cluster-index.js";
+import type { Endpoint } from "./endpoint.js";
 import { decideSide, policiesSelecting } from "./evaluate.js";
 import { reachabilityMatrix } from "./matrix.js";
 import type { Direction } from "./rule-match.js";
-import type { Endpoint } from "./endpoint.js";
 import { selectorMatches } from "./selector.js";
 
 const DIRECTIONS: Direction[] = ["ingress", "egress"];
@@ -56,7 +56,7 @@ describe("NetworkPolicy laws", () => {
 
   it("a default-deny policy isolates exactly the pods it selects, and nothing else changes", () => {
     const ns = fc.constantFrom("x", "y", "z");
-    const types = fc.constantFrom(["Ingress"], ["Egress"], ["Ingress", "Egress"]);
+    const types = fc.constantFrom<string[]>(["Ingress"], ["Egress"], ["Ingress", "Egress"]);
     fc.assert(
       fc.property(cluster, ns, selector, types, (objs, namespace, podSelector, policyTypes) => {
         const deny: Json = policy(namespace, "deny", { podSelector, policyTypes });

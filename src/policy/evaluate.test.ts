@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Json, indexOf, namespace, node, pod, policy } from "../../test/support/objects.js";
+import { indexOf, type Json, namespace, node, pod, policy } from "../../test/support/objects.js";
 import type { Protocol } from "../k8s/model.js";
 import { evaluate } from "./evaluate.js";
 import type { Verdict } from "./verdict.js";

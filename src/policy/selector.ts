@@ -2,8 +2,9 @@
  * metav1.LabelSelector matching: every `matchLabels` pair and every `matchExpressions` requirement
  * must hold (they are ANDed); the empty selector matches everything.
  */
-import type { LabelSelector, Labels, Requirement } from "../k8s/model.js";
+
 import { assertNever } from "../diag/assert-never.js";
+import type { LabelSelector, Labels, Requirement } from "../k8s/model.js";
 
 /** True when `labels` satisfy `selector`. */
 export function selectorMatches(selector: LabelSelector, labels: Labels): boolean {

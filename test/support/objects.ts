@@ -2,9 +2,10 @@
  * Builders for raw Kubernetes objects, as they would appear in YAML, for tests. They go through the
  * real decoder (buildSnapshot), so tests exercise the same path as user input.
  */
+
+import type { Snapshot } from "../../src/k8s/model.js";
 import type { RawObject } from "../../src/load/documents.js";
 import { buildSnapshot } from "../../src/load/snapshot.js";
-import type { Snapshot } from "../../src/k8s/model.js";
 import { type ClusterIndex, indexSnapshot } from "../../src/policy/cluster-index.js";
 
 export type Json = Record<string, unknown>;
