@@ -13,6 +13,7 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
   const program = new Command("netguard")
     .description("Kubernetes NetworkPolicy enforcement for Flannel clusters")
     .version(packageVersion(), "-V, --version")
+    .exitOverride()
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   program
@@ -47,7 +48,6 @@ export async function runCli(io: CliIo, argv: readonly string[]): Promise<ExitCo
   const program = buildProgram(io, (c) => {
     code = c;
   });
-  program.exitOverride();
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (e) {

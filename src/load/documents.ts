@@ -58,8 +58,9 @@ function parseYaml(file: string, text: string): ParsedInput {
     const line = lineCounter.linePos(start).line;
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
-        const at = e.linePos?.[0].line ?? line;
-        issues.push({ ...error("malformed-document", "", firstLine(e.message)), source: { file, line: at } });
+        const at = lineCounter.linePos(e.pos[0]).line;
+        const where = at === line ? "" : ` (in the document starting at line ${line})`;
+        issues.push({ ...error("malformed-document", "", `${firstLine(e.message)}${where}`), source: { file, line: at } });
       }
       continue;
     }

@@ -1,0 +1,44 @@
+/**
+ * The `netguard` executable as users run it: a real process, real files, real exit codes.
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "..");
+const bin = join(root, "dist", "cli", "bin.js");
+
+function netguard(args: string[], input?: string) {
+  const r = spawnSync(bin, args, { cwd: root, encoding: "utf8", input, timeout: 30_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("netguard executable", () => {
+  it("--help lists the commands", () => {
+    const r = netguard(["--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/simulate/);
+  });
+
+  it("simulate on the bundled shop example prints the JSON matrix and exits 0", () => {
+    const r = netguard(["simulate", "--format", "json", "examples/shop"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.pods).toContain("frontend/web");
+    expect(out.results.find((x: { from: string; to: string; port: number }) => x.from === "api/api" && x.to === "db/postgres" && x.port === 5432)).toMatchObject({ allowed: true });
+    expect(out.results.find((x: { from: string; to: string; port: number }) => x.from === "frontend/web" && x.to === "db/postgres" && x.port === 5432)).toMatchObject({ allowed: false });
+  });
+
+  it("reads YAML from stdin", () => {
+    const yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: x}\nstatus: {podIP: 10.0.0.5}\n";
+    const r = netguard(["simulate", "-f", "json", "--port", "80", "-"], yaml);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).results).toEqual([{ from: "x/a", to: "x/a", port: 80, protocol: "TCP", allowed: true, family: "IPv4" }]);
+    expect(r.stderr).toMatch(/namespace-assumed/);
+  });
+
+  it("exits 2 on a usage error", () => {
+    expect(netguard(["simulate", "--port", "abc", "examples/shop"]).code).toBe(2);
+  });
+});
