@@ -18,7 +18,8 @@ export interface ObjectMeta {
 export function decodeMeta(obj: JsonObject, namespaced: boolean, issues: Issues): ObjectMeta | undefined {
   const meta = optObject(obj, "metadata", "", issues) ?? {};
   const name = optString(meta, "name", "metadata", issues);
-  const namespace = namespaced ? (optString(meta, "namespace", "metadata", issues) ?? "default") : "";
+  // An empty namespace is the same as an absent one in the API: the object lands in `default`.
+  const namespace = namespaced ? optString(meta, "namespace", "metadata", issues) || "default" : "";
   const labels = optStringMap(meta, "labels", "metadata", issues);
   if (!name) return issues.fail("metadata.name", "is required", "required");
   return { name, namespace, labels };

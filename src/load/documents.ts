@@ -60,12 +60,15 @@ function parseYaml(file: string, text: string): ParsedInput {
       for (const e of doc.errors) {
         const at = lineCounter.linePos(e.pos[0]).line;
         const where = at === line ? "" : ` (in the document starting at line ${line})`;
-        issues.push({ ...error("malformed-document", "", `${firstLine(e.message)}${where}`), source: { file, line: at } });
+        issues.push({
+          ...error("malformed-document", "", `${firstLine(e.message)}${where}`),
+          source: { file, line: at },
+        });
       }
       continue;
     }
-    if (doc.contents === null) continue; // an empty document between `---` separators
     const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    if (value === null || value === undefined) continue; // an empty document, e.g. after a trailing `---`
     const items = listItems(value);
     if (!items) {
       objects.push({ value, source: { file, line } });

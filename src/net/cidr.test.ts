@@ -14,10 +14,31 @@ describe("parseCidr", () => {
     ["an IPv4 /31", "10.0.0.2/31", "IPv4", 31, num("10.0.0.2"), num("10.0.0.3")],
     ["IPv4 prefix 0 covers everything", "0.0.0.0/0", "IPv4", 0, 0n, MAX4],
     ["IPv4 prefix 32 is one address", "10.1.2.3/32", "IPv4", 32, num("10.1.2.3"), num("10.1.2.3")],
-    ["an IPv6 /32", "2001:db8::/32", "IPv6", 32, num("2001:db8::"), num("2001:db8:ffff:ffff:ffff:ffff:ffff:ffff")],
-    ["an IPv6 /64", "fd00:1:2:3::/64", "IPv6", 64, num("fd00:1:2:3::"), num("fd00:1:2:3:ffff:ffff:ffff:ffff")],
+    [
+      "an IPv6 /32",
+      "2001:db8::/32",
+      "IPv6",
+      32,
+      num("2001:db8::"),
+      num("2001:db8:ffff:ffff:ffff:ffff:ffff:ffff"),
+    ],
+    [
+      "an IPv6 /64",
+      "fd00:1:2:3::/64",
+      "IPv6",
+      64,
+      num("fd00:1:2:3::"),
+      num("fd00:1:2:3:ffff:ffff:ffff:ffff"),
+    ],
     ["IPv6 prefix 0 covers everything", "::/0", "IPv6", 0, 0n, MAX6],
-    ["IPv6 prefix 128 is one address", "2001:db8::1/128", "IPv6", 128, num("2001:db8::1"), num("2001:db8::1")],
+    [
+      "IPv6 prefix 128 is one address",
+      "2001:db8::1/128",
+      "IPv6",
+      128,
+      num("2001:db8::1"),
+      num("2001:db8::1"),
+    ],
   ])("parses %s (%s)", (_name, text, family, prefix, lo, hi) => {
     expect(parseCidr(text)).toEqual({ family, prefix, range: { lo, hi }, hostBitsSet: false });
   });
@@ -88,7 +109,12 @@ describe("formatInterval", () => {
     ["the whole IPv6 space", "IPv6", { lo: 0n, hi: MAX6 }, "::/0"],
     ["an unaligned IPv4 pair", "IPv4", iv("10.0.0.1", "10.0.0.2"), "10.0.0.1-10.0.0.2"],
     ["a power-of-two size that is not aligned", "IPv4", iv("10.0.0.2", "10.0.0.5"), "10.0.0.2-10.0.0.5"],
-    ["an aligned start with a non-power-of-two size", "IPv4", iv("10.0.0.0", "10.0.0.2"), "10.0.0.0-10.0.0.2"],
+    [
+      "an aligned start with a non-power-of-two size",
+      "IPv4",
+      iv("10.0.0.0", "10.0.0.2"),
+      "10.0.0.0-10.0.0.2",
+    ],
     ["an unaligned IPv6 range", "IPv6", iv("2001:db8::1", "2001:db8::ff"), "2001:db8::1-2001:db8::ff"],
   ])("%s", (_name, family, interval, expected) => {
     expect(formatInterval(family, interval)).toBe(expected);

@@ -115,10 +115,15 @@ describe("subtract", () => {
         [7, 10],
       ],
     ],
-    ["a one-value hole", [[0, 10]], [[5, 5]], [
-      [0, 4],
-      [6, 10],
-    ]],
+    [
+      "a one-value hole",
+      [[0, 10]],
+      [[5, 5]],
+      [
+        [0, 4],
+        [6, 10],
+      ],
+    ],
     ["cutting the low edge", [[0, 10]], [[0, 3]], [[4, 10]]],
     ["cutting the high edge", [[0, 10]], [[8, 10]], [[0, 7]]],
     ["a cut overhanging the low edge", [[5, 10]], [[0, 6]], [[7, 10]]],
@@ -152,18 +157,8 @@ describe("subtract", () => {
         [13, 15],
       ],
     ],
-    [
-      "disjoint cut below leaves the set alone",
-      [[10, 20]],
-      [[0, 5]],
-      [[10, 20]],
-    ],
-    [
-      "disjoint cut above leaves the set alone",
-      [[10, 20]],
-      [[25, 30]],
-      [[10, 20]],
-    ],
+    ["disjoint cut below leaves the set alone", [[10, 20]], [[0, 5]], [[10, 20]]],
+    ["disjoint cut above leaves the set alone", [[10, 20]], [[25, 30]], [[10, 20]]],
     [
       "cut in the gap between intervals leaves both alone",
       [
@@ -230,10 +225,15 @@ describe("sameIntervals", () => {
     ["equal lists", [[1, 2]], [[1, 2]], true],
     ["both empty", [], [], true],
     ["different bounds", [[1, 2]], [[1, 3]], false],
-    ["different lengths", [[1, 2]], [
-      [1, 2],
-      [4, 5],
-    ], false],
+    [
+      "different lengths",
+      [[1, 2]],
+      [
+        [1, 2],
+        [4, 5],
+      ],
+      false,
+    ],
   ])("%s", (_name, a, b, expected) => {
     expect(sameIntervals(ivs(a), ivs(b))).toBe(expected);
   });

@@ -52,8 +52,18 @@ describe("selectorMatches: matchExpressions", () => {
   });
 
   it.each<[string, Requirement[], Labels, boolean]>([
-    ["all requirements hold (AND)", [req("env", "In", ["prod"]), req("tier", "Exists")], { env: "prod", tier: "fe" }, true],
-    ["one requirement fails (AND)", [req("env", "In", ["prod"]), req("tier", "Exists")], { env: "prod" }, false],
+    [
+      "all requirements hold (AND)",
+      [req("env", "In", ["prod"]), req("tier", "Exists")],
+      { env: "prod", tier: "fe" },
+      true,
+    ],
+    [
+      "one requirement fails (AND)",
+      [req("env", "In", ["prod"]), req("tier", "Exists")],
+      { env: "prod" },
+      false,
+    ],
     [
       "contradictory requirements never match",
       [req("env", "Exists"), req("env", "DoesNotExist")],
