@@ -45,8 +45,16 @@ describe("netguard simulate", () => {
     expect(out.pods).toEqual(["x/a", "x/b"]);
     expect(out.results).toHaveLength(8);
     const cell = (from: string, to: string, port: number) =>
-      out.results.find((r: { from: string; to: string; port: number }) => r.from === from && r.to === to && r.port === port);
-    expect(cell("x/b", "x/a", 80)).toMatchObject({ from: "x/b", to: "x/a", port: 80, protocol: "TCP", allowed: true });
+      out.results.find(
+        (r: { from: string; to: string; port: number }) => r.from === from && r.to === to && r.port === port,
+      );
+    expect(cell("x/b", "x/a", 80)).toMatchObject({
+      from: "x/b",
+      to: "x/a",
+      port: 80,
+      protocol: "TCP",
+      allowed: true,
+    });
     expect(cell("x/b", "x/a", 53)).toMatchObject({ allowed: false });
     expect(cell("x/a", "x/a", 53)).toMatchObject({ allowed: true });
     expect(cell("x/a", "x/b", 53)).toMatchObject({ allowed: true });
@@ -55,7 +63,9 @@ describe("netguard simulate", () => {
 
   it("probes only the requested ports, defaulting the protocol to TCP", async () => {
     const io = memoryIo({ "c.yaml": cluster + "---" + denyToA });
-    expect(await runCli(io, ["simulate", "-f", "json", "--port", "80", "--port", "8080/tcp", "c.yaml"])).toBe(0);
+    expect(await runCli(io, ["simulate", "-f", "json", "--port", "80", "--port", "8080/tcp", "c.yaml"])).toBe(
+      0,
+    );
     expect(JSON.parse(io.stdout()).ports).toEqual([
       { port: 80, protocol: "TCP" },
       { port: 8080, protocol: "TCP" },
@@ -75,16 +85,22 @@ describe("netguard simulate", () => {
   });
 
   it("warns on stderr, never stdout, about kinds it does not read", async () => {
-    const io = memoryIo({ "c.yaml": `${cluster}---\napiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: x}\n` });
+    const io = memoryIo({
+      "c.yaml": `${cluster}---\napiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: x}\n`,
+    });
     expect(await runCli(io, ["simulate", "-f", "json", "c.yaml"])).toBe(0);
-    expect(io.stderr()).toMatch(/^c\.yaml:20: warning: Service: Service is not read by netguard; skipped \[skipped-kind\]$/m);
+    expect(io.stderr()).toMatch(
+      /^c\.yaml:20: warning: Service: Service is not read by netguard; skipped \[skipped-kind\]$/m,
+    );
     expect(() => JSON.parse(io.stdout())).not.toThrow();
   });
 
   it("reports a malformed document with file:line, evaluates the rest, and exits 1", async () => {
     const io = memoryIo({ "c.yaml": cluster, "d.yaml": "kind: Pod\nmetadata: {name: [\n" });
     expect(await runCli(io, ["simulate", "-f", "json", "c.yaml", "d.yaml"])).toBe(1);
-    expect(io.stderr()).toMatch(/^d\.yaml:3: error: Flow .* \(in the document starting at line 1\) \[malformed-document\]$/m);
+    expect(io.stderr()).toMatch(
+      /^d\.yaml:3: error: Flow .* \(in the document starting at line 1\) \[malformed-document\]$/m,
+    );
     expect(JSON.parse(io.stdout()).pods).toEqual(["x/a", "x/b"]);
   });
 

@@ -50,8 +50,31 @@ export class PeerResolver {
     };
   }
 
-  /** Pods selected by a pod peer (used for egress named ports). */
-  selectedPods(policy: NetworkPolicy, peer: Extract<Peer, { kind: "pods" }>): Pod[] {
+  private readonly podMemo = new Map<string, readonly Pod[]>();
+
+  /** Pods selected by a pod peer, memoised per peer key. */
+  selectedPods(policy: NetworkPolicy, peer: Extract<Peer, { kind: "pods" }>): readonly Pod[] {
+    const key = peerKey(policy, peer);
+    const hit = this.podMemo.get(key);
+    if (hit) return hit;
+    const pods = this.scanPods(policy, peer);
+    this.podMemo.set(key, pods);
+    return pods;
+  }
+
+  /**
+   * The target pods a peer list can match by selector, or undefined when it has an ipBlock (which
+   * matches by address, so any pod may fall inside it).
+   */
+  candidatePods(policy: NetworkPolicy, peers: readonly Peer[]): readonly Pod[] | undefined {
+    if (peers.some((p) => p.kind !== "pods")) return undefined;
+    const out = new Set<Pod>();
+    for (const p of peers)
+      if (p.kind === "pods") for (const pod of this.selectedPods(policy, p)) out.add(pod);
+    return [...out];
+  }
+
+  private scanPods(policy: NetworkPolicy, peer: Extract<Peer, { kind: "pods" }>): Pod[] {
     const out: Pod[] = [];
     for (const ns of this.namespacesOf(policy, peer)) {
       for (const pod of this.index.targetsByNamespace.get(ns) ?? []) {

@@ -1,0 +1,184 @@
+/**
+ * `npm run bench`: measures the core on synthetic clusters (see synthetic.ts) and prints a Markdown
+ * table for docs/benchmarks.md. Each size is written to a temporary file and measured in its own
+ * process, which reads the file as the CLI would, so peak RSS is that size's own.
+ * Benchmarks are not tests: nothing here fails on a slow machine.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { stringify } from "yaml";
+import { compile, compileAll, compileContext } from "../src/compile/compile.js";
+import { refOf } from "../src/k8s/model.js";
+import { parseDocuments } from "../src/load/documents.js";
+import { buildSnapshot } from "../src/load/snapshot.js";
+import { indexSnapshot } from "../src/policy/cluster-index.js";
+import { evaluate } from "../src/policy/evaluate.js";
+import { syntheticCluster } from "./synthetic.js";
+
+interface Result {
+  pods: number;
+  policies: number;
+  jsonMB: number;
+  loadJsonMs: number;
+  loadYamlMs: number;
+  evaluate100x100Ms: number;
+  loadJsonPlusMatrixMs: number;
+  compileOneNodeColdMs: number;
+  compileOneNodeWarmMs: number;
+  compileAllMs: number;
+  nodePods: number;
+  nodeRules: number;
+  nodeSets: number;
+  nodeSetElements: number;
+  peakRssMB: number;
+}
+
+const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+/** Writes the synthetic cluster as one JSON List and as multi-document YAML; returns the paths. */
+function generate(pods: number, policies: number): { json: string; yaml: string } {
+  const dir = mkdtempSync(join(tmpdir(), "netguard-bench-"));
+  const objs = syntheticCluster({ pods, policies });
+  const json = join(dir, "cluster.json");
+  const yaml = join(dir, "cluster.yaml");
+  writeFileSync(json, JSON.stringify({ apiVersion: "v1", kind: "List", items: objs }, null, 1));
+  writeFileSync(yaml, objs.map((o) => stringify(o)).join("---\n"));
+  return { json, yaml };
+}
+
+/** Measures one size in this process: load from the file, evaluate, compile; peak RSS before YAML. */
+function child(pods: number, policies: number, jsonPath: string, yamlPath: string): Result {
+  const json = readFileSync(jsonPath, "utf8");
+  let t = process.hrtime.bigint();
+  const loaded = buildSnapshot(parseDocuments("cluster.json", json).objects);
+  const loadJsonMs = ms(t);
+  if (loaded.issues.some((i) => i.severity === "error"))
+    throw new Error(JSON.stringify(loaded.issues.slice(0, 3)));
+
+  t = process.hrtime.bigint();
+  const index = indexSnapshot(loaded.snapshot);
+  const step = Math.max(1, Math.floor(index.targets.length / 100));
+  const sample = index.targets.filter((_, i) => i % step === 0).slice(0, 100);
+  let allowed = 0;
+  for (const a of sample) {
+    for (const b of sample) {
+      const v = evaluate(index, {
+        from: { pod: refOf(a) },
+        to: { pod: refOf(b) },
+        protocol: "TCP",
+        port: 8080,
+      });
+      if (typeof v !== "string" && v.allowed) allowed++;
+    }
+  }
+  const evaluate100x100Ms = ms(t);
+  if (allowed === 0) throw new Error("benchmark cluster allows nothing: generator is broken");
+
+  const nodeName = "node-000";
+  const cold: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    t = process.hrtime.bigint();
+    compile(compileContext(loaded.snapshot), nodeName);
+    cold.push(ms(t));
+  }
+  const ctx = compileContext(loaded.snapshot);
+  compile(ctx, nodeName);
+  t = process.hrtime.bigint();
+  const rules = compile(ctx, "node-001");
+  const compileOneNodeWarmMs = ms(t);
+
+  t = process.hrtime.bigint();
+  compileAll(loaded.snapshot);
+  const compileAllMs = ms(t);
+
+  const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+  const yaml = readFileSync(yamlPath, "utf8");
+  t = process.hrtime.bigint();
+  buildSnapshot(parseDocuments("cluster.yaml", yaml).objects);
+  const loadYamlMs = ms(t);
+
+  const nodeRules = rules.pods.reduce(
+    (n, p) =>
+      n +
+      (p.ingress.kind === "isolated" ? p.ingress.rules.length : 0) +
+      (p.egress.kind === "isolated" ? p.egress.rules.length : 0),
+    0,
+  );
+  const nodeSetElements =
+    rules.addressSets.reduce((n, s) => n + s.intervals.length, 0) +
+    rules.portSets.reduce((n, s) => n + s.entries.length, 0) +
+    rules.endpointPortSets.reduce((n, s) => n + s.entries.length, 0);
+  return {
+    pods,
+    policies,
+    jsonMB: Math.round((json.length / 1e6) * 10) / 10,
+    loadJsonMs,
+    loadYamlMs,
+    evaluate100x100Ms,
+    loadJsonPlusMatrixMs: loadJsonMs + evaluate100x100Ms,
+    compileOneNodeColdMs: median(cold),
+    compileOneNodeWarmMs,
+    compileAllMs,
+    nodePods: rules.pods.length,
+    nodeRules,
+    nodeSets: rules.addressSets.length + rules.portSets.length + rules.endpointPortSets.length,
+    nodeSetElements,
+    peakRssMB,
+  };
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  if (args[0] === "--child") {
+    process.stdout.write(
+      JSON.stringify(child(Number(args[1]), Number(args[2]), String(args[3]), String(args[4]))),
+    );
+    return;
+  }
+  // BENCH_SIZES="10000x2000,20000x2000" picks sizes; the default is the issue's size and its doublings.
+  const sizes = (process.env.BENCH_SIZES ?? "10000x2000,20000x2000,10000x4000,20000x4000")
+    .split(",")
+    .map((s) => s.split("x").map(Number));
+  const self = fileURLToPath(import.meta.url);
+  const results: Result[] = sizes.map(([p, n]) => {
+    process.stderr.write(`bench: ${p} pods, ${n} policies...\n`);
+    const files = generate(p as number, n as number);
+    const out = execFileSync(
+      process.execPath,
+      [self, "--child", String(p), String(n), files.json, files.yaml],
+      {
+        encoding: "utf8",
+        maxBuffer: 1 << 24,
+      },
+    );
+    rmSync(dirname(files.json), { recursive: true, force: true });
+    return JSON.parse(out) as Result;
+  });
+  const r = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+  const rows = [
+    "| pods | policies | input (JSON MB) | load JSON | load YAML | 100×100 matrix | load JSON + matrix | compile 1 node (cold) | compile 1 node (warm) | compile all nodes | peak RSS |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...results.map(
+      (x) =>
+        `| ${x.pods} | ${x.policies} | ${x.jsonMB} | ${r(x.loadJsonMs)} ms | ${r(x.loadYamlMs)} ms | ${r(x.evaluate100x100Ms)} ms | ${r(x.loadJsonPlusMatrixMs)} ms | ${r(x.compileOneNodeColdMs)} ms | ${r(x.compileOneNodeWarmMs)} ms | ${r(x.compileAllMs)} ms | ${x.peakRssMB} MB |`,
+    ),
+    "",
+    "| pods | policies | pods on node-001 | rules on node-001 | sets on node-001 | set elements on node-001 |",
+    "|---:|---:|---:|---:|---:|---:|",
+    ...results.map(
+      (x) =>
+        `| ${x.pods} | ${x.policies} | ${x.nodePods} | ${x.nodeRules} | ${x.nodeSets} | ${x.nodeSetElements} |`,
+    ),
+  ];
+  process.stdout.write(`${rows.join("\n")}\n`);
+}
+
+main();
