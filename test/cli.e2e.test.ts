@@ -26,15 +26,27 @@ describe("netguard executable", () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.pods).toContain("frontend/web");
-    expect(out.results.find((x: { from: string; to: string; port: number }) => x.from === "api/api" && x.to === "db/postgres" && x.port === 5432)).toMatchObject({ allowed: true });
-    expect(out.results.find((x: { from: string; to: string; port: number }) => x.from === "frontend/web" && x.to === "db/postgres" && x.port === 5432)).toMatchObject({ allowed: false });
+    expect(
+      out.results.find(
+        (x: { from: string; to: string; port: number }) =>
+          x.from === "api/api" && x.to === "db/postgres" && x.port === 5432,
+      ),
+    ).toMatchObject({ allowed: true });
+    expect(
+      out.results.find(
+        (x: { from: string; to: string; port: number }) =>
+          x.from === "frontend/web" && x.to === "db/postgres" && x.port === 5432,
+      ),
+    ).toMatchObject({ allowed: false });
   });
 
   it("reads YAML from stdin", () => {
     const yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: x}\nstatus: {podIP: 10.0.0.5}\n";
     const r = netguard(["simulate", "-f", "json", "--port", "80", "-"], yaml);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).results).toEqual([{ from: "x/a", to: "x/a", port: 80, protocol: "TCP", allowed: true, family: "IPv4" }]);
+    expect(JSON.parse(r.stdout).results).toEqual([
+      { from: "x/a", to: "x/a", port: 80, protocol: "TCP", allowed: true, family: "IPv4" },
+    ]);
     expect(r.stderr).toMatch(/namespace-assumed/);
   });
 

@@ -16,8 +16,7 @@ export interface Origin {
 
 /** Peer addresses a rule accepts: anything, or members of one named set per family (absent: none of that family). */
 export type AddrMatch =
-  | { readonly kind: "any" }
-  | { readonly kind: "sets"; readonly v4?: string; readonly v6?: string };
+  { readonly kind: "any" } | { readonly kind: "sets"; readonly v4?: string; readonly v6?: string };
 
 /** Destination ports a rule accepts: anything, or members of a named `protocol . port-range` set. */
 export type PortMatch = { readonly kind: "any" } | { readonly kind: "set"; readonly set: string };

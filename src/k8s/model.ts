@@ -77,8 +77,7 @@ export type Peer =
   | {
       readonly kind: "pods";
       readonly namespaces:
-        | { readonly kind: "own" }
-        | { readonly kind: "matching"; readonly selector: LabelSelector };
+        { readonly kind: "own" } | { readonly kind: "matching"; readonly selector: LabelSelector };
       readonly pods: LabelSelector;
       readonly index: number;
     }

@@ -10,7 +10,10 @@ export interface CapturedIo extends CliIo {
 }
 
 /** `files` maps paths to contents; directories are implied by path prefixes. */
-export function memoryIo(files: Record<string, string>, opts: { stdin?: string; tty?: boolean } = {}): CapturedIo {
+export function memoryIo(
+  files: Record<string, string>,
+  opts: { stdin?: string; tty?: boolean } = {},
+): CapturedIo {
   let out = "";
   let err = "";
   const fs: InputFs = {
