@@ -1,0 +1,187 @@
+/**
+ * Renders one node's compiled rules (IR) to netguard's two nftables tables.
+ *
+ * `inet netguard` holds the stateful policy on the forward hook: established/related traffic is
+ * accepted first; the source pod's egress and then the destination pod's ingress are looked up in
+ * verdict maps keyed by pod address, so the per-packet cost does not grow with the number of pods.
+ * Egress chains `return` on an allowance (so the destination's ingress is still checked) and drop
+ * at the end; ingress chains accept or drop. Pods that are not isolated map to `continue` (egress)
+ * or `accept` (ingress). Every drop has a named counter.
+ *
+ * `bridge netguard` drops frames entering from a known pod veth whose source address is not that
+ * pod's (IPv4, ARP and IPv6; IPv6 link-local and unspecified sources are left for neighbour discovery).
+ */
+import { assertNever } from "../diag/assert-never.js";
+import type { IrRule, LocalPod, NodeRules, PodChain } from "../compile/ir.js";
+import type { Family } from "../net/address.js";
+import { formatAddr } from "../net/address.js";
+import { identifierOf } from "../nft/identifier.js";
+import type { ChainSpec, MapSpec, SetSpec, TableSpec } from "../nft/model.js";
+import { addressListSpec, addressSetSpec, endpointSetSpec, ipWord, portSetSpec } from "./elements.js";
+
+/** Both tables for one node. */
+export interface NodeRuleset {
+  readonly inet: TableSpec;
+  readonly bridge: TableSpec;
+}
+
+/** What the renderer needs besides the IR: each local pod's host-side veth, when known. */
+export interface RenderOptions {
+  readonly interfaces?: ReadonlyMap<string, string>;
+}
+
+type Direction = "ingress" | "egress";
+
+/** The chain name of a pod's direction, e.g. `in/shop/web-1`. */
+export function podChainName(ref: string, direction: Direction): string {
+  return identifierOf([direction === "ingress" ? "in" : "out", ...ref.split("/")]);
+}
+
+/** The named counter of a pod's default-deny drop, e.g. `drop/in/shop/web-1`. */
+export function dropCounterName(ref: string, direction: Direction): string {
+  return identifierOf(["drop", direction === "ingress" ? "in" : "out", ...ref.split("/")]);
+}
+
+/** Renders the node's ruleset. Deterministic: same IR, same tables. */
+export function renderNode(rules: NodeRules, opts: RenderOptions = {}): NodeRuleset {
+  return { inet: renderInet(rules), bridge: renderBridge(rules, opts.interfaces ?? new Map()) };
+}
+
+function renderInet(r: NodeRules): TableSpec {
+  const sets: SetSpec[] = [
+    ...r.addressSets.map(addressSetSpec),
+    ...r.portSets.map(portSetSpec),
+    ...r.endpointPortSets.map(endpointSetSpec),
+    addressListSpec("node4", "IPv4", r.nodeAddresses),
+    addressListSpec("node6", "IPv6", r.nodeAddresses),
+  ].sort(byName);
+  const chains: ChainSpec[] = [];
+  const counters: string[] = [];
+  const maps = {
+    ingress4: new Map<string, string>(),
+    ingress6: new Map<string, string>(),
+    egress4: new Map<string, string>(),
+    egress6: new Map<string, string>(),
+  };
+  for (const pod of r.pods) {
+    for (const direction of ["ingress", "egress"] as const) {
+      const chain = direction === "ingress" ? pod.ingress : pod.egress;
+      const verdict = dispatch(pod, direction, chain);
+      for (const a of pod.addrs)
+        maps[`${direction}${a.family === "IPv4" ? "4" : "6"}`].set(formatAddr(a), verdict);
+      if (chain.kind === "isolated") {
+        chains.push(podChain(pod, direction, chain));
+        counters.push(dropCounterName(pod.ref, direction));
+      }
+    }
+  }
+  chains.sort(byName).push(forwardChain());
+  const mapSpecs: MapSpec[] = (["egress4", "egress6", "ingress4", "ingress6"] as const).map((name) => ({
+    name,
+    keyType: name.endsWith("4") ? "ipv4_addr" : "ipv6_addr",
+    interval: false,
+    elements: new Map([...maps[name]].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+  }));
+  return { family: "inet", name: "netguard", sets, maps: mapSpecs, counters: counters.sort(), chains };
+}
+
+function dispatch(pod: LocalPod, direction: Direction, chain: PodChain): string {
+  switch (chain.kind) {
+    case "open":
+      return direction === "ingress" ? "accept" : "continue";
+    case "isolated":
+      return `jump ${podChainName(pod.ref, direction)}`;
+    default:
+      return assertNever(chain);
+  }
+}
+
+function podChain(
+  pod: LocalPod,
+  direction: Direction,
+  chain: Extract<PodChain, { kind: "isolated" }>,
+): ChainSpec {
+  const verdict = direction === "ingress" ? "accept" : "return";
+  const peer = direction === "ingress" ? "saddr" : "daddr";
+  const rules = chain.rules.flatMap((rule) => ruleLines(rule, peer, verdict));
+  rules.push(`counter name ${dropCounterName(pod.ref, direction)} drop`);
+  return { name: podChainName(pod.ref, direction), rules };
+}
+
+function ruleLines(rule: IrRule, peer: "saddr" | "daddr", verdict: string): string[] {
+  switch (rule.kind) {
+    case "allow": {
+      const ports = rule.ports.kind === "any" ? "" : `meta l4proto . th dport @${rule.ports.set} `;
+      if (rule.peers.kind === "any") return [`${ports}${verdict}`];
+      const bySet: Array<[Family, string | undefined]> = [
+        ["IPv4", rule.peers.v4],
+        ["IPv6", rule.peers.v6],
+      ];
+      return bySet.filter(([, s]) => s).map(([f, s]) => `${ipWord(f)} ${peer} @${s} ${ports}${verdict}`);
+    }
+    case "allow-endpoint-ports": {
+      const bySet: Array<[Family, string | undefined]> = [
+        ["IPv4", rule.v4],
+        ["IPv6", rule.v6],
+      ];
+      return bySet
+        .filter(([, s]) => s)
+        .map(([f, s]) => `${ipWord(f)} daddr . meta l4proto . th dport @${s} ${verdict}`);
+    }
+    default:
+      return assertNever(rule);
+  }
+}
+
+function forwardChain(): ChainSpec {
+  return {
+    name: "forward",
+    base: { type: "filter", hook: "forward", priority: "filter", policy: "accept" },
+    rules: [
+      "ct state established,related accept",
+      "ct state invalid drop",
+      "ip saddr @node4 accept",
+      "ip6 saddr @node6 accept",
+      "ip saddr vmap @egress4",
+      "ip6 saddr vmap @egress6",
+      "ip daddr vmap @ingress4",
+      "ip6 daddr vmap @ingress6",
+    ],
+  };
+}
+
+function renderBridge(r: NodeRules, interfaces: ReadonlyMap<string, string>): TableSpec {
+  const veths: string[] = [];
+  const v4: string[] = [];
+  const v6: string[] = [];
+  for (const pod of r.pods) {
+    const veth = interfaces.get(pod.ref);
+    if (!veth) continue;
+    veths.push(`"${veth}"`);
+    for (const a of pod.addrs) (a.family === "IPv4" ? v4 : v6).push(`"${veth}" . ${formatAddr(a)}`);
+  }
+  const sets: SetSpec[] = [
+    { name: "pod_veths", type: "ifname", interval: false, elements: veths.sort() },
+    { name: "veth_addr4", type: "ifname . ipv4_addr", interval: false, elements: v4.sort() },
+    { name: "veth_addr6", type: "ifname . ipv6_addr", interval: false, elements: v6.sort() },
+  ];
+  const spoof = "counter name spoofed drop";
+  const chain: ChainSpec = {
+    name: "prerouting",
+    base: { type: "filter", hook: "prerouting", priority: "filter", policy: "accept" },
+    rules: [
+      "iifname != @pod_veths accept",
+      `ether type ip iifname . ip saddr != @veth_addr4 ${spoof}`,
+      "ether type arp arp saddr ip 0.0.0.0 accept",
+      `ether type arp iifname . arp saddr ip != @veth_addr4 ${spoof}`,
+      "ether type ip6 ip6 saddr fe80::/10 accept",
+      "ether type ip6 ip6 saddr :: accept",
+      `ether type ip6 iifname . ip6 saddr != @veth_addr6 ${spoof}`,
+    ],
+  };
+  return { family: "bridge", name: "netguard", sets, maps: [], counters: ["spoofed"], chains: [chain] };
+}
+
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
