@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
+import { runCompile } from "./compile.js";
 import { runSimulate } from "./simulate.js";
 
 const collect = (v: string, acc: string[]) => [...acc, v];
@@ -31,6 +32,15 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     .option("-f, --format <format>", "table or json (default: table on a terminal, json otherwise)")
     .action(async (inputs: string[], opts: { port: string[]; format?: string }) =>
       done(await runSimulate(io, inputs, opts)),
+    );
+  program
+    .command("compile")
+    .description("print the nft script netguard would apply on one node (needs no root)")
+    .argument("<inputs...>", "YAML/JSON files, directories (recursive) or - for stdin")
+    .requiredOption("-n, --node <name>", "the node to compile for (its pods' spec.nodeName)")
+    .option("-f, --format <format>", "nft (the exact script) or ir (the compiler's readable rules)", "nft")
+    .action(async (inputs: string[], opts: { node: string; format: string }) =>
+      done(await runCompile(io, inputs, opts)),
     );
   return program;
 }
