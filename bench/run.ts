@@ -16,6 +16,7 @@ import { parseDocuments } from "../src/load/documents.js";
 import { buildSnapshot } from "../src/load/snapshot.js";
 import { indexSnapshot } from "../src/policy/cluster-index.js";
 import { evaluate } from "../src/policy/evaluate.js";
+import { datapathBench } from "./datapath.js";
 import { syntheticCluster } from "./synthetic.js";
 
 interface Result {
@@ -135,7 +136,29 @@ function child(pods: number, policies: number, jsonPath: string, yamlPath: strin
   };
 }
 
-function main(): void {
+async function datapathTable(): Promise<string[]> {
+  const sizes = (process.env.BENCH_DATAPATH_SIZES ?? "10000x2000,20000x2000,10000x4000")
+    .split(",")
+    .map((s) => s.split("x").map(Number));
+  const rows: string[] = [];
+  for (const [p, n] of sizes) {
+    process.stderr.write(`bench: datapath, ${p} pods, ${n} policies, 250 pods on the node...\n`);
+    const x = await datapathBench(p as number, n as number);
+    if (!x) return ["(datapath benchmarks skipped: see stderr)"];
+    rows.push(
+      `| ${x.pods} | ${x.policies} | ${r(x.renderMs)} ms | ${r(x.fullApplyMs)} ms | ${r(x.remotePodMs)} ms (${x.remotePodCommands} cmds) | ${r(x.policyChangeMs)} ms (${x.policyChangeCommands} cmds) | ${x.chains} | ${x.sets} | ${x.elements} | ${x.scriptKB} KB |`,
+    );
+  }
+  return [
+    "| pods | policies | render | full atomic apply | sync: remote pod added | sync: policy changed | chains | sets+maps | elements | script |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...rows,
+  ];
+}
+
+const r = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+
+async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === "--child") {
     process.stdout.write(
@@ -162,7 +185,6 @@ function main(): void {
     rmSync(dirname(files.json), { recursive: true, force: true });
     return JSON.parse(out) as Result;
   });
-  const r = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
   const rows = [
     "| pods | policies | input (JSON MB) | load JSON | load YAML | 100×100 matrix | load JSON + matrix | compile 1 node (cold) | compile 1 node (warm) | compile all nodes | peak RSS |",
     "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -178,7 +200,7 @@ function main(): void {
         `| ${x.pods} | ${x.policies} | ${x.nodePods} | ${x.nodeRules} | ${x.nodeSets} | ${x.nodeSetElements} |`,
     ),
   ];
-  process.stdout.write(`${rows.join("\n")}\n`);
+  process.stdout.write(`${rows.join("\n")}\n\n${(await datapathTable()).join("\n")}\n`);
 }
 
-main();
+void main();

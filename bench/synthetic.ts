@@ -21,6 +21,8 @@ function prng(seed: number): () => number {
 export interface SyntheticSize {
   readonly pods: number;
   readonly policies: number;
+  /** Pods per node (default 200). */
+  readonly podsPerNode?: number;
 }
 
 const APPS_PER_NS = 10;
@@ -30,7 +32,7 @@ export function syntheticCluster(size: SyntheticSize, seed = 42): Json[] {
   const rand = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const nsCount = Math.max(1, Math.round(size.pods / 100));
-  const nodeCount = Math.max(1, Math.round(size.pods / 200));
+  const nodeCount = Math.max(1, Math.round(size.pods / (size.podsPerNode ?? 200)));
   const namespaces = Array.from({ length: nsCount }, (_, i) => `ns-${String(i).padStart(3, "0")}`);
   const objs: Json[] = [];
   namespaces.forEach((name, i) => {

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
 import { runCompile } from "./compile.js";
+import { type LabOptions, runLabApply, runLabDown, runLabProbe, runLabRun, runLabUp } from "./lab.js";
 import { runSimulate } from "./simulate.js";
 
 const collect = (v: string, acc: string[]) => [...acc, v];
@@ -42,6 +43,50 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     .action(async (inputs: string[], opts: { node: string; format: string }) =>
       done(await runCompile(io, inputs, opts)),
     );
+  const lab = program
+    .command("lab")
+    .description(
+      "a Flannel-like cluster in network namespaces, proving enforcement with real packets (root)",
+    );
+  const portOpt = [
+    "-p, --port <port/proto>",
+    "probe port (repeatable; default: every declared containerPort)",
+  ] as const;
+  lab
+    .command("run")
+    .description(
+      "build a lab from the input, enforce its policies, probe every pod pair, compare with the evaluator, tear down",
+    )
+    .argument("<inputs...>", "YAML/JSON files, directories or - for stdin")
+    .option(...portOpt, collect, [])
+    .option("-f, --format <format>", "table or json (default: table on a terminal, json otherwise)")
+    .option("--timeout <ms>", "probe timeout in milliseconds", "800")
+    .action(async (inputs: string[], opts: LabOptions) => done(await runLabRun(io, inputs, opts)));
+  lab
+    .command("up")
+    .description("build a lab and enforce the input's policies; leave it running and print its id")
+    .argument("<inputs...>", "YAML/JSON files, directories or - for stdin")
+    .option(...portOpt, collect, [])
+    .action(async (inputs: string[], opts: LabOptions) => done(await runLabUp(io, inputs, opts)));
+  lab
+    .command("apply")
+    .description("re-enforce changed policies and labels on a running lab")
+    .argument("<inputs...>", "YAML/JSON files, directories or - for stdin")
+    .option("--lab <id>", "the lab (default: the only one up)")
+    .action(async (inputs: string[], opts: LabOptions) => done(await runLabApply(io, inputs, opts)));
+  lab
+    .command("probe")
+    .description("probe every pod pair of a running lab and compare with the evaluator")
+    .option("--lab <id>", "the lab (default: the only one up)")
+    .option(...portOpt, collect, [])
+    .option("-f, --format <format>", "table or json")
+    .option("--timeout <ms>", "probe timeout in milliseconds", "800")
+    .action(async (opts: LabOptions) => done(await runLabProbe(io, opts)));
+  lab
+    .command("down")
+    .description("remove a running lab")
+    .option("--lab <id>", "the lab (default: the only one up)")
+    .action(async (opts: LabOptions) => done(await runLabDown(io, opts)));
   return program;
 }
 

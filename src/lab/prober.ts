@@ -1,0 +1,213 @@
+/**
+ * Real-packet probes in a lab: one probe agent per pod namespace (serving the pod's declared TCP and
+ * UDP container ports, as its containers would) and one per node namespace (a client only: the
+ * kubelet-probe source, whose traffic to local pods Kubernetes always allows).
+ */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { AgentProcess, SpawnInNetns } from "./agent-process.js";
+import type { Lab, LabPod } from "./lab.js";
+import type { ProbeCommand, ProbeProtocol } from "./probe-protocol.js";
+
+/** A connection attempt from a pod (its key) or a node's own namespace. */
+export interface ProbeRequest {
+  readonly from: string | { readonly node: string };
+  readonly dst: string;
+  readonly port: number;
+  readonly protocol: ProbeProtocol;
+  /** How long to wait for the handshake (TCP) or the echo (UDP); default ProberOptions.timeoutMs. */
+  readonly timeoutMs?: number;
+  /** Source address to bind; it must already be on an interface of the source namespace. */
+  readonly src?: string;
+}
+
+/** The agent's verdict; see ProbeAnswer for the `detail` vocabulary. */
+export interface ProbeResult {
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/** Running agents; close() must be called (it is idempotent). */
+export interface Prober {
+  probe(req: ProbeRequest): Promise<ProbeResult>;
+  /** Results in the order of `list`, at most `concurrency` (default 32) probes in flight. */
+  probeMany(list: readonly ProbeRequest[], concurrency?: number): Promise<ProbeResult[]>;
+  close(): Promise<void>;
+}
+
+/** Where the agent is and how long to wait. */
+export interface ProberOptions {
+  /** Default: the node running this process (`process.execPath`). */
+  readonly nodeExecutable?: string;
+  /** Default: defaultAgentPath(). */
+  readonly agentPath?: string;
+  /** Budget for every agent to bind its listeners and report ready (default 10 s). */
+  readonly readyTimeoutMs?: number;
+  /** Default probe timeout (default 1 s). */
+  readonly timeoutMs?: number;
+  /** Beyond a probe's timeout, how long to wait for the agent's answer before giving up (default 2 s). */
+  readonly answerGraceMs?: number;
+}
+
+/**
+ * The compiled agent: `probe-agent.js` beside this module in dist/; when this module runs from
+ * src/ (vitest), the repository's dist/lab/probe-agent.js, which the test setup builds.
+ */
+export function defaultAgentPath(): string {
+  const here = fileURLToPath(import.meta.url);
+  const dir = dirname(here);
+  return here.endsWith(".ts")
+    ? join(dir, "..", "..", "dist", "lab", "probe-agent.js")
+    : join(dir, "probe-agent.js");
+}
+
+/** Agent arguments for a pod: its TCP and UDP container ports (SCTP cannot be served here). */
+export function agentPortArgs(pod: Pick<LabPod, "ports">): string[] {
+  const list = (proto: ProbeProtocol): string =>
+    [...new Set(pod.ports.filter((p) => p.protocol === proto).map((p) => p.port))]
+      .sort((a, b) => a - b)
+      .join(",");
+  const tcp = list("TCP");
+  const udp = list("UDP");
+  return [...(tcp ? ["--tcp", tcp] : []), ...(udp ? ["--udp", udp] : [])];
+}
+
+interface Agent {
+  readonly ready: Promise<void>;
+  readonly exited: Promise<void>;
+  ask(cmd: Omit<ProbeCommand, "id">, graceMs: number): Promise<ProbeResult>;
+  kill(): void;
+}
+
+/** Starts every agent of the lab and waits until all are ready; on failure kills them all. */
+export async function startAgents(
+  spawnInNetns: SpawnInNetns,
+  lab: Lab,
+  options: ProberOptions = {},
+): Promise<Prober> {
+  const exe = options.nodeExecutable ?? process.execPath;
+  const agentPath = options.agentPath ?? defaultAgentPath();
+  const timeoutMs = options.timeoutMs ?? 1000;
+  const graceMs = options.answerGraceMs ?? 2000;
+  const agents = new Map<string, Agent>();
+  for (const pod of lab.pods) {
+    agents.set(
+      `pod:${pod.key}`,
+      startAgent(spawnInNetns, pod.netns, exe, [agentPath, ...agentPortArgs(pod)]),
+    );
+  }
+  for (const node of lab.nodes)
+    agents.set(`node:${node.name}`, startAgent(spawnInNetns, node.netns, exe, [agentPath]));
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      for (const a of agents.values()) a.kill();
+      await withTimeout(Promise.all([...agents.values()].map((a) => a.exited)), 5000, "agents did not exit");
+    })();
+    return closed;
+  };
+  try {
+    const readyMs = options.readyTimeoutMs ?? 10_000;
+    await withTimeout(
+      Promise.all([...agents.values()].map((a) => a.ready)),
+      readyMs,
+      "probe agents not ready",
+    );
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
+  }
+  const probe = (req: ProbeRequest): Promise<ProbeResult> => {
+    const key = typeof req.from === "string" ? `pod:${req.from}` : `node:${req.from.node}`;
+    const agent = agents.get(key);
+    if (!agent) return Promise.reject(new Error(`no probe agent for ${key} in lab ${lab.id}`));
+    const { dst, port, protocol, src } = req;
+    return agent.ask(
+      { dst, port, protocol, timeoutMs: req.timeoutMs ?? timeoutMs, ...(src ? { src } : {}) },
+      graceMs,
+    );
+  };
+  const probeMany = async (list: readonly ProbeRequest[], concurrency = 32): Promise<ProbeResult[]> => {
+    const results = new Array<ProbeResult>(list.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let i = next++; i < list.length; i = next++) results[i] = await probe(list[i] as ProbeRequest);
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, list.length)) }, worker));
+    return results;
+  };
+  return { probe, probeMany, close };
+}
+
+/** One agent: matches answers to commands by id; everything pending fails when it exits. */
+function startAgent(spawnInNetns: SpawnInNetns, netns: string, cmd: string, args: readonly string[]): Agent {
+  const pending = new Map<number, (r: ProbeResult) => void>();
+  let nextId = 1;
+  let exitDetail: string | undefined;
+  let onReady: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  const ready = new Promise<void>((resolve, reject) => (onReady = { resolve, reject }));
+  ready.catch(() => undefined); // observed by startAgents; avoid an unhandled rejection after close
+  let onExited = (): void => undefined;
+  const exited = new Promise<void>((resolve) => (onExited = resolve));
+  const proc: AgentProcess = spawnInNetns(netns, cmd, args, {
+    onLine(line) {
+      const msg = parseLine(line);
+      if (!msg) return;
+      if (msg.ready === true) onReady?.resolve();
+      else if (msg.ready === false)
+        onReady?.reject(new Error(`probe agent in ${netns}: ${String(msg.error)}`));
+      else if (typeof msg.id === "number") {
+        pending.get(msg.id)?.({
+          ok: msg.ok === true,
+          detail: typeof msg.detail === "string" ? msg.detail : "?",
+        });
+      }
+    },
+    onExit(detail) {
+      exitDetail = detail;
+      onReady?.reject(new Error(`probe agent in ${netns} ${detail}`));
+      for (const settle of pending.values()) settle({ ok: false, detail: `agent exited: ${detail}` });
+      onExited();
+    },
+  });
+  const ask = (c: Omit<ProbeCommand, "id">, graceMs: number): Promise<ProbeResult> => {
+    if (exitDetail !== undefined)
+      return Promise.resolve({ ok: false, detail: `agent exited: ${exitDetail}` });
+    const id = nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(
+        () => settle({ ok: false, detail: "no answer from agent" }),
+        c.timeoutMs + graceMs,
+      );
+      const settle = (r: ProbeResult): void => {
+        clearTimeout(timer);
+        pending.delete(id);
+        resolve(r);
+      };
+      pending.set(id, settle);
+      proc.writeLine(JSON.stringify({ id, ...c }));
+    });
+  };
+  return { ready, exited, ask, kill: () => proc.kill() };
+}
+
+function parseLine(line: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(line);
+    return typeof v === "object" && v !== null ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
