@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 60_000,
+    setupFiles: ["test/setup-cleanup.ts"],
     globalSetup: ["test/global-setup.ts"],
   },
 });

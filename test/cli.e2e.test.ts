@@ -54,3 +54,35 @@ describe("netguard executable", () => {
     expect(netguard(["simulate", "--port", "abc", "examples/shop"]).code).toBe(2);
   });
 });
+
+describe("netguard lab run (root)", () => {
+  it("proves an example with real packets: JSON with expected per result and zero mismatches", () => {
+    const r = netguard(["lab", "run", "--format", "json", "examples/scenarios/01-default-deny-ingress"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.mismatches).toBe(0);
+    expect(out.results).toHaveLength(9 * 9 * 2);
+    expect(out.results[0]).toMatchObject({
+      from: "x/a",
+      to: "x/a",
+      port: 80,
+      protocol: "TCP",
+      allowed: true,
+      expected: true,
+    });
+    expect(out.results.filter((x: { allowed: boolean }) => !x.allowed).length).toBeGreaterThan(0);
+  });
+
+  it("reports SCTP probes as skipped, not passed", () => {
+    const yaml =
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: x}\nstatus: {podIP: 10.244.0.20}\n";
+    const r = netguard(["lab", "run", "-f", "json", "--port", "9000/SCTP", "-"], yaml);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      mismatches: 0,
+      skipped: 1,
+      results: [{ skipped: "SCTP is not available on this kernel" }],
+    });
+  });
+});

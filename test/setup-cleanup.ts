@@ -1,0 +1,10 @@
+/**
+ * Runs in every test file: whatever a test leaves behind (a lab whose test timed out before its
+ * `finally` ran), the file's afterAll removes.
+ */
+import { afterAll } from "vitest";
+import { destroyTestLabs } from "./support/lab.js";
+
+afterAll(async () => {
+  await destroyTestLabs();
+});
