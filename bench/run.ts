@@ -17,6 +17,7 @@ import { buildSnapshot } from "../src/load/snapshot.js";
 import { indexSnapshot } from "../src/policy/cluster-index.js";
 import { evaluate } from "../src/policy/evaluate.js";
 import { datapathBench } from "./datapath.js";
+import { datapathCost } from "./datapath-cost.js";
 import { syntheticCluster } from "./synthetic.js";
 
 interface Result {
@@ -156,6 +157,20 @@ async function datapathTable(): Promise<string[]> {
   ];
 }
 
+async function costTable(): Promise<string[]> {
+  process.stderr.write("bench: datapath cost (new TCP connections per second between two lab pods)...\n");
+  const c = await datapathCost(2).catch((e: unknown) => {
+    process.stderr.write(`datapath cost skipped: ${(e as Error).message}\n`);
+    return undefined;
+  });
+  if (!c) return ["(datapath cost skipped: see stderr)"];
+  return [
+    "| pair (port) | no tables | conntrack only | netguard ruleset | ratio to conntrack only | ratio to no tables |",
+    "|---|---:|---:|---:|---:|---:|",
+    `| ${c.pair} (${c.port}) | ${c.bare.toFixed(0)}/s | ${c.conntrackOnly.toFixed(0)}/s | ${c.withRules.toFixed(0)}/s | ${c.ratio.toFixed(2)} | ${c.ratioToBare.toFixed(2)} |`,
+  ];
+}
+
 const r = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 async function main(): Promise<void> {
@@ -200,7 +215,9 @@ async function main(): Promise<void> {
         `| ${x.pods} | ${x.policies} | ${x.nodePods} | ${x.nodeRules} | ${x.nodeSets} | ${x.nodeSetElements} |`,
     ),
   ];
-  process.stdout.write(`${rows.join("\n")}\n\n${(await datapathTable()).join("\n")}\n`);
+  process.stdout.write(
+    `${rows.join("\n")}\n\n${(await datapathTable()).join("\n")}\n\n${(await costTable()).join("\n")}\n`,
+  );
 }
 
 void main();

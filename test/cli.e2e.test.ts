@@ -4,6 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { nsRun, withNetns } from "./support/netns.js";
 
 const root = join(import.meta.dirname, "..");
 const bin = join(root, "dist", "cli", "bin.js");
@@ -83,6 +84,18 @@ describe("netguard lab run (root)", () => {
       mismatches: 0,
       skipped: 1,
       results: [{ skipped: "SCTP is not available on this kernel" }],
+    });
+  });
+});
+
+describe("netguard cleanup (root)", () => {
+  it("removes netguard's tables and leaves every other table alone", async () => {
+    await withNetns(async (ns) => {
+      await nsRun(ns, "nft", ["add", "table", "inet", "kube-proxy"]);
+      await nsRun(ns, "nft", ["-f", "-"], "add table inet netguard\nadd table bridge netguard\n");
+      expect(netguard(["cleanup", "--netns", ns]).code).toBe(0);
+      expect(netguard(["cleanup", "--netns", ns]).code).toBe(0);
+      expect(await nsRun(ns, "nft", ["list", "tables"])).toBe("table inet kube-proxy\n");
     });
   });
 });

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
+import { runCleanup } from "./cleanup.js";
 import { runCompile } from "./compile.js";
 import { type LabOptions, runLabApply, runLabDown, runLabProbe, runLabRun, runLabUp } from "./lab.js";
 import { runSimulate } from "./simulate.js";
@@ -43,6 +44,11 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     .action(async (inputs: string[], opts: { node: string; format: string }) =>
       done(await runCompile(io, inputs, opts)),
     );
+  program
+    .command("cleanup")
+    .description("remove netguard's nft tables (inet netguard, bridge netguard) and nothing else")
+    .option("--netns <name>", "act inside this network namespace")
+    .action(async (opts: { netns?: string }) => done(await runCleanup(io, opts)));
   const lab = program
     .command("lab")
     .description(
