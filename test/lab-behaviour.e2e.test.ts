@@ -195,7 +195,7 @@ describe("lab behaviour", () => {
         const v = evaluate(index, { from: { ip: fromIp }, to: { ip: toIp }, port: 80, protocol: "TCP" });
         if (typeof v === "string") throw new Error(v);
         const r = await lab.prober.probe({ from, dst: toIp, port: 80, protocol: "TCP", timeoutMs: 500 });
-        expect(r.ok, `${from} -> ${toIp}`).toBe(v.allowed);
+        expect(r.ok, `${from} -> ${to} (${toIp})`).toBe(v.allowed);
       }
       const allowedCount = await Promise.all(
         cases.map(([from, , , toIp]) =>
