@@ -2,6 +2,8 @@
  * The `netguard` executable as users run it: a real process, real files, real exit codes.
  */
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { nsRun, withNetns } from "./support/netns.js";
@@ -97,5 +99,42 @@ describe("netguard cleanup (root)", () => {
       expect(netguard(["cleanup", "--netns", ns]).code).toBe(0);
       expect(await nsRun(ns, "nft", ["list", "tables"])).toBe("table inet kube-proxy\n");
     });
+  });
+});
+
+describe("netguard lab up/apply/probe/down (root)", () => {
+  it("keeps a lab running across commands and follows a policy change", () => {
+    const dir = mkdtempSync(join(tmpdir(), "netguard-lab-state-"));
+    const env = { ...process.env, NETGUARD_LAB_DIR: dir };
+    const run = (args: string[]) => {
+      const r = spawnSync(bin, args, { cwd: root, encoding: "utf8", timeout: 60_000, env });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    const scenario = "examples/scenarios/01-default-deny-ingress";
+    const up = run(["lab", "up", scenario]);
+    expect(up.code, up.stderr).toBe(0);
+    const id = up.stdout.trim();
+    expect(id).toMatch(/^ngl[0-9a-f]{6}$/);
+    try {
+      const first = JSON.parse(run(["lab", "probe", "--lab", id, "-f", "json", "--port", "80"]).stdout);
+      expect(first.mismatches).toBe(0);
+      expect(
+        first.results.find((r: { from: string; to: string }) => r.from === "y/a" && r.to === "x/a").allowed,
+      ).toBe(false);
+
+      const opened = mkdtempSync(join(tmpdir(), "netguard-lab-input-"));
+      const yaml = readFileSync(join(root, scenario, "scenario.yaml"), "utf8").replace(
+        /kind: NetworkPolicy[\s\S]*$/,
+        "kind: NetworkPolicy\nmetadata: {name: allow-all, namespace: x}\nspec: {podSelector: {}, ingress: [{}]}\n",
+      );
+      writeFileSync(join(opened, "cluster.yaml"), yaml);
+      expect(run(["lab", "apply", "--lab", id, opened]).code).toBe(0);
+      const second = JSON.parse(run(["lab", "probe", "--lab", id, "-f", "json", "--port", "80"]).stdout);
+      expect(second.mismatches).toBe(0);
+      expect(second.results.every((r: { allowed: boolean }) => r.allowed)).toBe(true);
+    } finally {
+      expect(run(["lab", "down", "--lab", id]).code).toBe(0);
+    }
+    expect(spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout).not.toContain(id);
   });
 });
