@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
+import { AGENT_FLAGS, type AgentCliOptions, runAgent } from "./agent.js";
 import { runCleanup } from "./cleanup.js";
 import { runCompile } from "./compile.js";
 import { type LabOptions, runLabApply, runLabDown, runLabProbe, runLabRun, runLabUp } from "./lab.js";
@@ -44,6 +45,16 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     .action(async (inputs: string[], opts: { node: string; format: string }) =>
       done(await runCompile(io, inputs, opts)),
     );
+  const agentCmd = program
+    .command("agent")
+    .description("run the node agent: watch the Kubernetes API and enforce NetworkPolicies on this node")
+    .option("--cleanup", "remove netguard's nft tables and exit");
+  for (const [key, f] of Object.entries(AGENT_FLAGS)) {
+    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} <value>`;
+    const fallback = process.env[f.env] ?? ("default" in f ? f.default : undefined);
+    agentCmd.option(flag, `${f.help} [env ${f.env}]`, fallback);
+  }
+  agentCmd.action(async (opts: AgentCliOptions) => done(await runAgent(io, opts)));
   program
     .command("cleanup")
     .description("remove netguard's nft tables (inet netguard, bridge netguard) and nothing else")

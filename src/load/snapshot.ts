@@ -70,15 +70,34 @@ export function buildSnapshot(objects: readonly RawObject[]): LoadResult {
         break;
     }
   }
-  assumeNamespaces(namespaces, [...pods.values(), ...policies.values()], issues);
+  const assembled = assembleSnapshot(namespaces, pods.values(), policies.values(), nodes);
+  return { snapshot: assembled.snapshot, issues: [...issues, ...assembled.issues] };
+}
+
+/**
+ * Puts decoded objects together into a Snapshot: sorted by reference, with a Namespace assumed
+ * (and a warning) for every namespace a pod or policy lives in but no Namespace object declares.
+ * Does not modify its inputs.
+ */
+export function assembleSnapshot(
+  declared: ReadonlyMap<string, Namespace>,
+  pods: Iterable<Pod>,
+  policies: Iterable<NetworkPolicy>,
+  nodes: ReadonlyMap<string, Node>,
+): LoadResult {
+  const issues: Issue[] = [];
+  const namespaces = new Map(declared);
+  const podList = [...pods];
+  const policyList = [...policies];
+  assumeNamespaces(namespaces, [...podList, ...policyList], issues);
   const byRef = <T extends { namespace: string; name: string }>(a: T, b: T) =>
     compareRefs(refOf(a), refOf(b));
   return {
     snapshot: {
       namespaces: sortedMap(namespaces),
-      pods: [...pods.values()].sort(byRef),
-      policies: [...policies.values()].sort(byRef),
-      nodes: sortedMap(nodes),
+      pods: podList.sort(byRef),
+      policies: policyList.sort(byRef),
+      nodes: sortedMap(new Map(nodes)),
     },
     issues,
   };

@@ -1,0 +1,198 @@
+/**
+ * The node agent: watches the cluster, compiles the rules for its own node and keeps them applied.
+ * Wiring only; each concern lives in its own file (store, source, reconciler, datapath, metrics).
+ * Stopping leaves the rules in place: a restart must never open the node.
+ */
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { Server } from "node:http";
+import type { Logger } from "pino";
+import { compile, compileContext } from "../compile/compile.js";
+import { Datapath, type SyncResult } from "../datapath/datapath.js";
+import { execBackend } from "../nft/backend.js";
+import { renderNode } from "../render/ruleset.js";
+import type { Exec } from "../sys/exec.js";
+import type { Clock, TimerHandle } from "./clock.js";
+import { DropReader } from "./drops.js";
+import { startHttp } from "./http.js";
+import { type AgentMetrics, createMetrics } from "./metrics.js";
+import { DEFAULT_RECONCILE, type ReconcileOptions, Reconciler } from "./reconciler.js";
+import { KubeSource } from "./source.js";
+import { ClusterStore } from "./store.js";
+
+/** Everything the agent is configured with. */
+export interface AgentOptions {
+  readonly nodeName: string;
+  readonly kubeConfig: KubeConfig;
+  readonly exec: Exec;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Apply inside this network namespace (a lab node) instead of the agent's own. */
+  readonly netns?: string;
+  /** Where to serve /healthz, /readyz and /metrics; undefined: no HTTP endpoint. */
+  readonly listen?: { readonly host: string; readonly port: number };
+  readonly reconcile?: Partial<ReconcileOptions>;
+  /** How often to compare the kernel's tables with the applied state (0: never). */
+  readonly driftIntervalMs: number;
+  /** Minimum interval between reads of the drop counters. */
+  readonly dropsIntervalMs: number;
+}
+
+/** A running agent. */
+export class Agent {
+  readonly metrics: AgentMetrics = createMetrics();
+  readonly store = new ClusterStore();
+  private readonly datapath: Datapath;
+  private readonly source: KubeSource;
+  private readonly reconciler: Reconciler;
+  private readonly drops: DropReader;
+  private http: Server | undefined;
+  private driftTimer: TimerHandle | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+
+  constructor(private readonly opts: AgentOptions) {
+    const log = opts.logger;
+    this.datapath = new Datapath(execBackend(opts.exec, opts.netns ? { netns: opts.netns } : {}));
+    this.drops = new DropReader(opts.exec, opts.clock, opts.dropsIntervalMs, opts.netns);
+    this.reconciler = new Reconciler(
+      {
+        clock: opts.clock,
+        isReady: () => this.source.synced,
+        sync: () => this.serial(() => this.sync()),
+        onSynced: (r, info) => this.recordSync(r, info),
+      },
+      { ...DEFAULT_RECONCILE, ...opts.reconcile },
+    );
+    this.source = new KubeSource(
+      opts.kubeConfig,
+      this.store,
+      {
+        changed: (_kind, at) => this.reconciler.trigger(at),
+        invalid: (kind, issues) =>
+          log.warn(
+            { kind, issues },
+            "object has errors; its valid parts are enforced, the rest fails closed",
+          ),
+        disconnected: (kind, error, retryInMs) => {
+          this.metrics.reconnects.inc({ resource: kind });
+          log.warn({ kind, error, retryInMs }, "watch failed; current rules stay in force, retrying");
+        },
+        connected: (kind) => log.info({ kind }, "watch connected"),
+      },
+      opts.clock,
+    );
+  }
+
+  /** Starts the endpoint, the watches and the drift timer. */
+  async start(): Promise<void> {
+    if (this.opts.listen) this.http = await startHttp(this, this.opts.listen.host, this.opts.listen.port);
+    this.opts.logger.info(
+      { node: this.opts.nodeName, netns: this.opts.netns },
+      "agent starting; rules from before stay in force until the first complete list",
+    );
+    await this.source.start();
+    this.scheduleDrift();
+  }
+
+  /** Stops watching and serving; leaves the rules in the kernel as they are. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.driftTimer) this.opts.clock.clearTimeout(this.driftTimer);
+    await this.reconciler.stop();
+    await this.source.stop();
+    await new Promise<void>((r) => (this.http ? this.http.close(() => r()) : r()));
+    await this.queue;
+    this.opts.logger.info("agent stopped; rules left in place");
+  }
+
+  /** The bound HTTP port (for tests using port 0). */
+  get httpPort(): number | undefined {
+    const a = this.http?.address();
+    return typeof a === "object" && a ? a.port : undefined;
+  }
+
+  /** Why the agent is not ready, or undefined when it is (for /readyz). */
+  notReady(): string | undefined {
+    if (!this.source.synced) return "waiting for the first complete list of every watched kind";
+    if (!this.reconciler.last) return "first sync not done";
+    if (this.reconciler.last.kind === "failed") return `last apply failed: ${this.reconciler.last.error}`;
+    if (!this.source.connected) return "a watch is disconnected";
+    return undefined;
+  }
+
+  /** Prometheus text, with the drop counters refreshed at a bounded rate. */
+  async metricsText(): Promise<{ contentType: string; body: string }> {
+    this.metrics.droppedPackets.reset();
+    for (const d of await this.drops.read())
+      this.metrics.droppedPackets.set({ pod: d.pod, direction: d.direction }, d.packets);
+    return { contentType: this.metrics.registry.contentType, body: await this.metrics.registry.metrics() };
+  }
+
+  private async sync(): Promise<SyncResult> {
+    const snapshot = this.store.snapshot();
+    const rules = compile(compileContext(snapshot), this.opts.nodeName);
+    const ruleset = renderNode(rules);
+    const result = await this.datapath.sync(ruleset);
+    this.metrics.podsEnforced.set(rules.pods.length);
+    this.metrics.policies.set(snapshot.policies.length);
+    this.metrics.nftObjects.set({ type: "chain" }, ruleset.inet.chains.length + ruleset.bridge.chains.length);
+    this.metrics.nftObjects.set(
+      { type: "set" },
+      ruleset.inet.sets.length + ruleset.inet.maps.length + ruleset.bridge.sets.length,
+    );
+    this.metrics.nftObjects.set(
+      { type: "element" },
+      ruleset.inet.sets.reduce((n, s) => n + s.elements.length, 0) +
+        ruleset.inet.maps.reduce((n, m) => n + m.elements.size, 0),
+    );
+    return result;
+  }
+
+  private recordSync(r: SyncResult, info: { durationMs: number; eventLatencyMs: number | undefined }): void {
+    this.metrics.syncs.inc({ kind: r.kind });
+    this.metrics.syncDuration.observe(info.durationMs / 1000);
+    if (info.eventLatencyMs !== undefined) this.metrics.eventToEnforced.observe(info.eventLatencyMs / 1000);
+    const counts = this.store.counts();
+    if (r.kind === "failed") {
+      this.metrics.applyErrors.inc();
+      this.opts.logger.error(
+        { error: r.error, attempted: r.attempted, durationMs: info.durationMs },
+        "apply failed; previous rules stay in force",
+      );
+    } else {
+      this.opts.logger.info(
+        {
+          result: r.kind,
+          ...("commands" in r ? { commands: r.commands } : {}),
+          durationMs: Math.round(info.durationMs),
+          eventLatencyMs: info.eventLatencyMs === undefined ? undefined : Math.round(info.eventLatencyMs),
+          pods: counts.Pod,
+          policies: counts.NetworkPolicy,
+          namespaces: counts.Namespace,
+        },
+        "sync",
+      );
+    }
+  }
+
+  private scheduleDrift(): void {
+    if (this.opts.driftIntervalMs <= 0 || this.stopped) return;
+    this.driftTimer = this.opts.clock.setTimeout(() => {
+      void this.serial(async () => {
+        const d = await this.datapath.repairDrift();
+        if (d.drifted)
+          this.opts.logger.warn(
+            { differences: d.differences.slice(0, 20), result: d.result?.kind },
+            "drift repaired",
+          );
+      }).finally(() => this.scheduleDrift());
+    }, this.opts.driftIntervalMs);
+  }
+
+  /** Runs syncs and drift repairs one at a time. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}

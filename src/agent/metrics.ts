@@ -1,0 +1,78 @@
+/**
+ * The agent's Prometheus metrics (prom-client), on a registry of its own.
+ */
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+/** All metrics the agent exports. */
+export interface AgentMetrics {
+  readonly registry: Registry;
+  readonly syncDuration: Histogram;
+  readonly applyErrors: Counter;
+  readonly eventToEnforced: Histogram;
+  readonly podsEnforced: Gauge;
+  readonly policies: Gauge;
+  readonly nftObjects: Gauge<"type">;
+  readonly reconnects: Counter<"resource">;
+  readonly droppedPackets: Gauge<"pod" | "direction">;
+  readonly syncs: Counter<"kind">;
+}
+
+/** Creates the metrics. */
+export function createMetrics(): AgentMetrics {
+  const registry = new Registry();
+  const r = [registry];
+  return {
+    registry,
+    syncDuration: new Histogram({
+      name: "netguard_sync_duration_seconds",
+      help: "Time to compile, render and apply one sync",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: r,
+    }),
+    applyErrors: new Counter({
+      name: "netguard_apply_errors_total",
+      help: "nft transactions that failed (the previous rules stayed in force)",
+      registers: r,
+    }),
+    eventToEnforced: new Histogram({
+      name: "netguard_event_to_enforced_seconds",
+      help: "Time from receiving an API event to its rules being applied",
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: r,
+    }),
+    podsEnforced: new Gauge({
+      name: "netguard_pods_enforced",
+      help: "Policy-target pods on this node whose rules are applied",
+      registers: r,
+    }),
+    policies: new Gauge({
+      name: "netguard_policies",
+      help: "NetworkPolicies known in the cluster",
+      registers: r,
+    }),
+    nftObjects: new Gauge({
+      name: "netguard_nft_objects",
+      help: "Objects in netguard's nft tables",
+      labelNames: ["type"],
+      registers: r,
+    }),
+    reconnects: new Counter({
+      name: "netguard_informer_reconnects_total",
+      help: "Times a watch failed and was restarted",
+      labelNames: ["resource"],
+      registers: r,
+    }),
+    droppedPackets: new Gauge({
+      name: "netguard_pod_dropped_packets",
+      help: "Packets dropped by a pod's default deny (read from nft counters at a bounded rate)",
+      labelNames: ["pod", "direction"],
+      registers: r,
+    }),
+    syncs: new Counter({
+      name: "netguard_syncs_total",
+      help: "Syncs by outcome",
+      labelNames: ["kind"],
+      registers: r,
+    }),
+  };
+}

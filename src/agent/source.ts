@@ -1,0 +1,149 @@
+/**
+ * Watches Pods (all namespaces), Namespaces, Nodes and NetworkPolicies with @kubernetes/client-node
+ * informers (list, then watch from the list's resourceVersion; a `410 Gone` makes the informer
+ * re-list). An informer that fails (API unreachable, 5xx) is restarted with exponential backoff;
+ * the rules in force stay as they are meanwhile.
+ */
+import {
+  ADD,
+  CoreV1Api,
+  DELETE,
+  ERROR,
+  type Informer,
+  type KubeConfig,
+  type KubernetesObject,
+  makeInformer,
+  NetworkingV1Api,
+  UPDATE,
+} from "@kubernetes/client-node";
+import type { Issue } from "../diag/issue.js";
+import type { Clock } from "./clock.js";
+import type { ClusterStore, WatchedKind } from "./store.js";
+
+/** What the source reports to the rest of the agent. */
+export interface SourceEvents {
+  /** An object changed at time `at` (a sync should follow). */
+  changed(kind: WatchedKind, at: number): void;
+  /** Problems decoding an object; reported once per change of that object. */
+  invalid(kind: WatchedKind, issues: readonly Issue[]): void;
+  /** An informer failed and will be restarted after `retryInMs`. */
+  disconnected(kind: WatchedKind, error: string, retryInMs: number): void;
+  /** An informer (re)connected and listed. */
+  connected(kind: WatchedKind): void;
+}
+
+interface Watched {
+  readonly kind: WatchedKind;
+  readonly informer: Informer<KubernetesObject>;
+  synced: boolean;
+  connected: boolean;
+  failures: number;
+}
+
+/** The informers of the four watched kinds. */
+export class KubeSource {
+  private readonly watched: Watched[];
+  private stopped = false;
+  private readonly timers = new Set<ReturnType<Clock["setTimeout"]>>();
+
+  constructor(
+    kc: KubeConfig,
+    private readonly store: ClusterStore,
+    private readonly events: SourceEvents,
+    private readonly clock: Clock,
+  ) {
+    const core = kc.makeApiClient(CoreV1Api);
+    const net = kc.makeApiClient(NetworkingV1Api);
+    const informers: Array<[WatchedKind, string, () => Promise<{ items: KubernetesObject[] }>]> = [
+      ["Namespace", "/api/v1/namespaces", () => core.listNamespace()],
+      ["Node", "/api/v1/nodes", () => core.listNode()],
+      ["Pod", "/api/v1/pods", () => core.listPodForAllNamespaces()],
+      [
+        "NetworkPolicy",
+        "/apis/networking.k8s.io/v1/networkpolicies",
+        () => net.listNetworkPolicyForAllNamespaces(),
+      ],
+    ];
+    this.watched = informers.map(([kind, path, list]) => ({
+      kind,
+      informer: makeInformer(kc, path, list as never),
+      synced: false,
+      connected: false,
+      failures: 0,
+    }));
+    for (const w of this.watched) this.wire(w);
+  }
+
+  /** True once every kind has completed a full list. */
+  get synced(): boolean {
+    return this.watched.every((w) => w.synced);
+  }
+
+  /** True while every informer is connected. */
+  get connected(): boolean {
+    return this.watched.every((w) => w.connected);
+  }
+
+  /** Starts every informer; resolves when each has listed once or failed (it then retries). */
+  async start(): Promise<void> {
+    await Promise.all(this.watched.map((w) => this.startOne(w)));
+  }
+
+  /** Stops watching. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) this.clock.clearTimeout(t);
+    await Promise.all(this.watched.map((w) => w.informer.stop()));
+  }
+
+  private wire(w: Watched): void {
+    const upsert = (obj: KubernetesObject) => {
+      const issues = this.store.upsert(w.kind, obj);
+      if (issues.length > 0) this.events.invalid(w.kind, issues);
+      this.events.changed(w.kind, this.clock.now());
+    };
+    w.informer.on(ADD, upsert);
+    w.informer.on(UPDATE, upsert);
+    w.informer.on(DELETE, (obj) => {
+      this.store.remove(w.kind, obj.metadata?.namespace, obj.metadata?.name ?? "");
+      this.events.changed(w.kind, this.clock.now());
+    });
+    w.informer.on(ERROR, (err: unknown) => {
+      w.connected = false;
+      w.failures++;
+      const retry = Math.min(30_000, 500 * 2 ** Math.min(w.failures - 1, 6));
+      this.events.disconnected(w.kind, describeError(err), retry);
+      if (this.stopped) return;
+      const t = this.clock.setTimeout(() => {
+        this.timers.delete(t);
+        void this.startOne(w);
+      }, retry);
+      this.timers.add(t);
+    });
+  }
+
+  /**
+   * informer.start() resolves both when the list and watch succeeded and when they failed (the
+   * failure arrives through the ERROR callback first); a failure count that did not move means success.
+   */
+  private async startOne(w: Watched): Promise<void> {
+    if (this.stopped) return;
+    const before = w.failures;
+    await w.informer.start().catch(() => undefined);
+    if (this.stopped || w.failures !== before) return;
+    w.connected = true;
+    w.synced = true;
+    w.failures = 0;
+    this.events.connected(w.kind);
+    this.events.changed(w.kind, this.clock.now());
+  }
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err === "object" && err !== null) {
+    const o = err as { code?: unknown; statusCode?: unknown; message?: unknown; body?: unknown };
+    return String(o.message ?? o.statusCode ?? o.code ?? JSON.stringify(err));
+  }
+  return String(err);
+}
