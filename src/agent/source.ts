@@ -109,11 +109,11 @@ export class KubeSource {
       this.events.changed(w.kind, this.clock.now());
     });
     w.informer.on(ERROR, (err: unknown) => {
+      if (this.stopped) return; // stop() aborts the watch, which the informer reports as an error
       w.connected = false;
       w.failures++;
       const retry = Math.min(30_000, 500 * 2 ** Math.min(w.failures - 1, 6));
       this.events.disconnected(w.kind, describeError(err), retry);
-      if (this.stopped) return;
       const t = this.clock.setTimeout(() => {
         this.timers.delete(t);
         void this.startOne(w);

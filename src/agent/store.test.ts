@@ -6,7 +6,10 @@ describe("ClusterStore", () => {
   it("decodes API objects that lack kind and apiVersion (list items) and assembles a sorted snapshot", () => {
     const s = new ClusterStore();
     s.upsert("Pod", { metadata: { name: "b", namespace: "x" }, status: { podIP: "10.0.0.2" } });
-    s.upsert("Pod", { metadata: { name: "a", namespace: "x", labels: { app: "a" } }, status: { podIP: "10.0.0.1" } });
+    s.upsert("Pod", {
+      metadata: { name: "a", namespace: "x", labels: { app: "a" } },
+      status: { podIP: "10.0.0.1" },
+    });
     s.upsert("NetworkPolicy", { metadata: { name: "deny", namespace: "x" }, spec: { podSelector: {} } });
     const snap = s.snapshot();
     expect(snap.pods.map((p) => p.name)).toEqual(["a", "b"]);

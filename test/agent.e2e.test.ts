@@ -1,0 +1,167 @@
+/**
+ * The agent against the in-repo API server (real list/watch protocol, unmodified client library),
+ * enforcing inside one node of a lab: after every change the real probe matrix must equal the
+ * evaluator's view of what the API server holds.
+ */
+import { KubeConfig } from "@kubernetes/client-node";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Agent } from "../src/agent/agent.js";
+import { systemClock } from "../src/agent/clock.js";
+import type { LabMatrix } from "../src/lab/session.js";
+import { probeMatrix } from "../src/lab/session.js";
+import { systemExec } from "../src/sys/exec.js";
+import { type ApiServer, startApiServer } from "./support/apiserver/server.js";
+import { withLab, type LabFixture, mismatches, type Ports } from "./support/lab.js";
+import { type Json, namespace, node, pod, policy, snapshotOf } from "./support/objects.js";
+
+const PORTS: Ports = [{ port: 80, protocol: "TCP" }];
+const web = [{ name: "http", containerPort: 80 }];
+
+const NS: Json[] = [namespace("x", { team: "blue" }), namespace("y", { team: "red" })];
+const NODE = node("n1", "192.168.0.1", ["10.1.0.0/24"]);
+const PODS: Json[] = [
+  pod("x", "a", { labels: { app: "a" }, ips: ["10.1.0.10"], node: "n1", ports: web }),
+  pod("x", "b", { labels: { app: "b" }, ips: ["10.1.0.11"], node: "n1", ports: web }),
+  pod("y", "a", { labels: { app: "a" }, ips: ["10.1.0.12"], node: "n1", ports: web }),
+];
+/** Built into the lab from the start, but created in the API only later. */
+const LATE = pod("x", "late", { labels: { app: "late" }, ips: ["10.1.0.13"], node: "n1", ports: web });
+
+const deny = policy("x", "deny", { podSelector: {} });
+const fromTeam = (team: string) =>
+  policy("x", "from-team", {
+    podSelector: {},
+    ingress: [{ from: [{ namespaceSelector: { matchLabels: { team } } }] }],
+  });
+
+/** What the API server holds now, as objects the test builders understand. */
+function apiObjects(api: ApiServer): Json[] {
+  return (["Namespace", "Node", "Pod", "NetworkPolicy"] as const).flatMap(
+    (k) => api.list(k) as unknown as Json[],
+  );
+}
+
+async function matrixNow(lab: LabFixture, api: ApiServer): Promise<LabMatrix> {
+  return probeMatrix(lab.prober, lab.bind(snapshotOf(apiObjects(api), { allowErrors: true })), PORTS, {
+    timeoutMs: 300,
+    concurrency: 32,
+  });
+}
+
+/** Waits until the real matrix equals the evaluator's for the API server's current state. */
+async function converged(lab: LabFixture, api: ApiServer, timeoutMs = 8000): Promise<LabMatrix> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const m = await matrixNow(lab, api);
+    if (mismatches(m).length === 0 || Date.now() > end) {
+      expect(mismatches(m)).toEqual([]);
+      return m;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const cell = (m: LabMatrix, from: string, to: string) =>
+  m.results.find((r) => r.from === from && r.to === to)?.allowed;
+
+describe("agent on the API server, enforcing in a lab node", () => {
+  let api: ApiServer;
+  beforeAll(async () => {
+    api = await startApiServer({ bookmarkIntervalMs: 500 });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it(
+    "follows policies, namespace labels and pods; survives outages and 410; skips invalid policies",
+    { timeout: 120_000 },
+    async () => {
+      for (const o of [...NS, NODE, ...PODS]) api.create(o as never);
+      await withLab(snapshotOf([...NS, NODE, ...PODS, LATE]), PORTS, async (lab) => {
+        const kc = new KubeConfig();
+        kc.loadFromString(api.kubeconfig());
+        const agent = new Agent({
+          nodeName: "n1",
+          kubeConfig: kc,
+          exec: systemExec,
+          clock: systemClock,
+          logger: pino({ level: "silent" }),
+          netns: lab.lab.nodes[0]?.netns as string,
+          driftIntervalMs: 0,
+          dropsIntervalMs: 1000,
+          reconcile: { minIntervalMs: 20, maxDelayMs: 200 },
+        });
+        await agent.start();
+        try {
+          let m = await converged(lab, api);
+          expect(cell(m, "y/a", "x/a")).toBe(true);
+
+          api.create(deny as never);
+          m = await converged(lab, api);
+          expect(cell(m, "y/a", "x/a")).toBe(false);
+
+          api.create(fromTeam("red") as never);
+          m = await converged(lab, api);
+          expect(cell(m, "y/a", "x/a")).toBe(true);
+
+          api.patchLabels("Namespace", undefined, "y", { team: "green" });
+          m = await converged(lab, api);
+          expect(cell(m, "y/a", "x/a")).toBe(false);
+
+          api.create(LATE as never);
+          m = await converged(lab, api);
+          expect(cell(m, "x/late", "x/a")).toBe(false);
+          api.remove("Pod", "x", "late");
+          await converged(lab, api);
+
+          // Outage: the rules in force stay; a change made meanwhile is applied after reconnecting.
+          api.setOutage("error500");
+          api.update(fromTeam("green") as never);
+          await new Promise((r) => setTimeout(r, 1500));
+          m = await matrixNow(lab, api);
+          expect(cell(m, "y/a", "x/a")).toBe(false); // old rules still enforced
+          expect(cell(m, "x/b", "x/a")).toBe(false);
+          api.setOutage("none");
+          m = await converged(lab, api, 40_000);
+          expect(cell(m, "y/a", "x/a")).toBe(true);
+
+          // 410 Gone: history compacted while the watch is away; the informer re-lists and converges.
+          const lists = () => Object.values(api.stats.list).reduce((a, b) => a + b, 0);
+          const listsBefore = lists();
+          api.compact();
+          api.closeWatches();
+          api.remove("NetworkPolicy", "x", "from-team");
+          m = await converged(lab, api, 15_000);
+          expect(cell(m, "y/a", "x/a")).toBe(false);
+          expect(lists()).toBeGreaterThan(listsBefore);
+
+          // One invalid policy among valid ones: the valid ones are enforced.
+          api.create(
+            policy("x", "broken", {
+              podSelector: {},
+              ingress: [{ from: [{ ipBlock: { cidr: "10.1.0.0/33" } }] }],
+            }) as never,
+          );
+          api.create(
+            policy("x", "from-b", {
+              podSelector: {},
+              ingress: [{ from: [{ podSelector: { matchLabels: { app: "b" } } }] }],
+            }) as never,
+          );
+          m = await converged(lab, api);
+          expect(cell(m, "x/b", "x/a")).toBe(true);
+          expect(cell(m, "y/a", "x/a")).toBe(false);
+
+          const metrics = (await agent.metricsText()).body;
+          expect(metrics).toMatch(/netguard_pods_enforced 3/);
+          expect(metrics).toMatch(/netguard_pod_dropped_packets\{pod="x\/a",direction="ingress"\} [1-9]/);
+          expect(agent.notReady()).toBeUndefined();
+        } finally {
+          await agent.stop();
+        }
+      });
+    },
+  );
+});
