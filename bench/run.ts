@@ -18,6 +18,7 @@ import { indexSnapshot } from "../src/policy/cluster-index.js";
 import { evaluate } from "../src/policy/evaluate.js";
 import { datapathBench } from "./datapath.js";
 import { datapathCost } from "./datapath-cost.js";
+import { agentAtScale, eventLatency } from "./agent.js";
 import { syntheticCluster } from "./synthetic.js";
 
 interface Result {
@@ -168,6 +169,22 @@ async function costTable(): Promise<string[]> {
     "| pair (port) | no tables | conntrack only | netguard ruleset | ratio to conntrack only | ratio to no tables |",
     "|---|---:|---:|---:|---:|---:|",
     `| ${c.pair} (${c.port}) | ${c.bare.toFixed(0)}/s | ${c.conntrackOnly.toFixed(0)}/s | ${c.withRules.toFixed(0)}/s | ${c.ratio.toFixed(2)} | ${c.ratioToBare.toFixed(2)} |`,
+  ];
+}
+
+async function agentTable(): Promise<string[]> {
+  process.stderr.write("bench: agent event-to-enforced latency (50 policy changes in a lab node)...\n");
+  const lat = await eventLatency(50).catch(
+    (e: unknown) => (process.stderr.write(`agent latency skipped: ${(e as Error).message}\n`), undefined),
+  );
+  process.stderr.write("bench: agent at 10,000 pods / 2,000 policies...\n");
+  const big = await agentAtScale().catch(
+    (e: unknown) => (process.stderr.write(`agent scale skipped: ${(e as Error).message}\n`), undefined),
+  );
+  return [
+    "| event → enforced p50 | p99 | max (n) | first sync at 10k pods | RSS | peak RSS | idle CPU | one pod-label change |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    `| ${lat ? `${r(lat.p50)} ms | ${r(lat.p99)} ms | ${r(lat.max)} ms (${lat.n})` : "skipped | | "} | ${big ? `${r(big.firstSyncMs)} ms | ${big.rssMB} MB | ${big.peakRssMB} MB | ${big.idleCpuPercent.toFixed(1)} % | ${r(big.labelChangeMs)} ms` : "skipped | | | |"} |`,
   ];
 }
 
