@@ -233,7 +233,7 @@ async function main(): Promise<void> {
     ),
   ];
   process.stdout.write(
-    `${rows.join("\n")}\n\n${(await datapathTable()).join("\n")}\n\n${(await costTable()).join("\n")}\n`,
+    `${rows.join("\n")}\n\n${(await datapathTable()).join("\n")}\n\n${(await costTable()).join("\n")}\n\n${(await agentTable()).join("\n")}\n`,
   );
 }
 
