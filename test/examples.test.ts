@@ -2,9 +2,10 @@
  * The bundled examples double as documentation: each has a hand-derived expected matrix
  * (expected.txt) that the reference evaluator, and the compiled rules, must reproduce exactly.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { exampleDirs } from "./support/examples.js";
 import { declaredPorts } from "../src/cli/probe-port.js";
 import { compileAll } from "../src/compile/compile.js";
 import { allowsInCluster, interpreter } from "../src/compile/interpret.js";
@@ -14,13 +15,7 @@ import { indexSnapshot } from "../src/policy/cluster-index.js";
 import { reachabilityMatrix } from "../src/policy/matrix.js";
 import { parseTruthTable } from "./support/truth-table.js";
 
-const root = join(import.meta.dirname, "..", "examples");
-const dirs = [
-  ...readdirSync(join(root, "scenarios"))
-    .sort()
-    .map((d) => join(root, "scenarios", d)),
-  join(root, "shop"),
-];
+const dirs = exampleDirs();
 
 describe.each(dirs)("example %s", (dir) => {
   it("loads without errors or warnings", async () => {

@@ -2,21 +2,14 @@
  * Every bundled example, enforced in a lab by the real datapath and probed with real packets,
  * must match the reference evaluator cell for cell (`netguard lab run` with zero mismatches).
  */
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { exampleDirs } from "./support/examples.js";
 import { declaredPorts } from "../src/cli/probe-port.js";
 import { nodeInputFs } from "../src/load/node-fs.js";
 import { loadSnapshot } from "../src/load/sources.js";
 import { mismatches, withLab } from "./support/lab.js";
 
-const root = join(import.meta.dirname, "..", "examples");
-const dirs = [
-  ...readdirSync(join(root, "scenarios"))
-    .sort()
-    .map((d) => join(root, "scenarios", d)),
-  join(root, "shop"),
-];
+const dirs = exampleDirs();
 
 describe.each(dirs)("lab: %s", (dir) => {
   it("real packets match the evaluator on every pod pair and port", async () => {

@@ -6,9 +6,8 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { pino } from "pino";
 import { Agent } from "../agent/agent.js";
 import { systemClock } from "../agent/clock.js";
-import { Datapath } from "../datapath/datapath.js";
-import { execBackend } from "../nft/backend.js";
 import { systemExec } from "../sys/exec.js";
+import { runCleanup } from "./cleanup.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
 
 /** Options of `agent` after flags and environment are merged. */
@@ -54,15 +53,7 @@ export const AGENT_FLAGS = {
 
 /** Runs the agent until SIGTERM/SIGINT, or removes netguard's tables with --cleanup. */
 export async function runAgent(io: CliIo, opts: AgentCliOptions): Promise<ExitCode> {
-  if (opts.cleanup) {
-    const r = await new Datapath(execBackend(systemExec, opts.netns ? { netns: opts.netns } : {})).cleanup();
-    if (r.kind === "failed") {
-      io.err(`netguard: cleanup failed: ${r.error}\n`);
-      return 1;
-    }
-    io.err("netguard: removed tables inet netguard and bridge netguard\n");
-    return 0;
-  }
+  if (opts.cleanup) return runCleanup(io, opts.netns ? { netns: opts.netns } : {});
   if (!opts.node) throw new UsageError("agent needs --node or NODE_NAME");
   const [host, portText] = splitHostPort(opts.listen);
   const logger = pino({ level: opts.logLevel, base: { node: opts.node } });
