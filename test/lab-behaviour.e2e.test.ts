@@ -205,4 +205,22 @@ describe("lab behaviour", () => {
       expect(allowedCount.map((r) => r.ok)).toEqual([true, false, true, false]);
     });
   });
+
+  it("fails closed: a pod-CIDR address the datapath has not programmed can neither send nor receive", async () => {
+    const ghost = pod("y", "ghost", { labels: { pod: "g" }, ips: ["10.1.0.20"], node: "n1", ports: web });
+    await withLab(snapshotOf([...cluster(), ghost]), PORTS, async (lab) => {
+      // The API view (and so the agent) does not know y/ghost yet: only the lab has it.
+      await lab.enforcer.enforce(lab.bind(snapshotOf(cluster())));
+      const probe = (from: string, dst: string) =>
+        lab.prober.probe({ from, dst, port: 80, protocol: "TCP", timeoutMs: 400 });
+      expect(await probe("y/ghost", "10.1.0.12")).toMatchObject({ ok: false, detail: "timeout" });
+      expect(await probe("y/a", "10.1.0.20")).toMatchObject({ ok: false, detail: "timeout" });
+      expect(await probe("x/b", "10.1.0.20")).toMatchObject({ ok: false, detail: "timeout" }); // from another node
+      expect(await probe("y/a", "10.1.0.10")).toMatchObject({ ok: true });
+      // Once programmed, it talks.
+      await lab.enforcer.enforce(lab.bind(snapshotOf([...cluster(), ghost])));
+      expect(await probe("y/ghost", "10.1.0.12")).toMatchObject({ ok: true });
+      expect(await probe("y/a", "10.1.0.20")).toMatchObject({ ok: true });
+    });
+  });
 });

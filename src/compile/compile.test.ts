@@ -51,6 +51,7 @@ describe("compile", () => {
       [
         "node n1",
         "  own addresses: 192.168.0.1 10.1.0.1 fd01::1",
+        "  pod CIDRs (unprogrammed addresses dropped): 10.1.0.0/24 fd01::/64",
         "  pod db/pg 10.1.0.20",
         "    ingress: isolated by db/deny, db/from-web",
         "      allow from @peer4_8e351bf380f1|@peer6_568666aa09c3 ports @ports_21c198e6402e (db/from-web spec.ingress[0])",

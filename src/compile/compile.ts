@@ -62,6 +62,7 @@ export function compile(ctxOrSnapshot: CompileContext | Snapshot, nodeName: stri
   return {
     node: nodeName,
     nodeAddresses: node ? nodeOwnAddresses(node) : [],
+    podCIDRs: node ? node.podCIDRs.map((c) => ({ family: c.family, range: c.range })) : [],
     pods: pods.map((p) => renamePod(p, done.rename)),
     addressSets: done.addressSets,
     portSets: done.portSets,

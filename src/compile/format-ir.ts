@@ -12,6 +12,7 @@ export function formatNodeRules(r: NodeRules): string {
   const lines = [
     `node ${r.node}`,
     `  own addresses: ${r.nodeAddresses.map(formatAddr).join(" ") || "(none)"}`,
+    `  pod CIDRs (unprogrammed addresses dropped): ${r.podCIDRs.map((c) => formatInterval(c.family, c.range)).join(" ") || "(none)"}`,
   ];
   for (const pod of r.pods) {
     lines.push(`  pod ${pod.ref} ${pod.addrs.map(formatAddr).join(" ")}`);

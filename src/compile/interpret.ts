@@ -3,6 +3,7 @@
  * the packet crosses), so the IR can be checked against the reference evaluator without a kernel.
  *
  * On a node: traffic from or to the node's own addresses never crosses the forward hook (accepted);
+ * traffic from or to an address of the node's pod CIDRs that is no programmed pod is dropped;
  * a local source pod's egress chain, then a local destination pod's ingress chain, must each either
  * be open or have a rule that matches; anything else is dropped.
  */
@@ -43,10 +44,14 @@ export function interpreter(rules: NodeRules): Interpreter {
   const podByAddr = new Map<string, LocalPod>();
   for (const pod of rules.pods) for (const a of pod.addrs) podByAddr.set(addrKey(a), pod);
   const own = new Set(rules.nodeAddresses.map(addrKey));
+  const unprogrammed = (a: Addr) =>
+    !podByAddr.has(addrKey(a)) &&
+    rules.podCIDRs.some((c) => c.family === a.family && a.value >= c.range.lo && a.value <= c.range.hi);
   const lookups: Lookups = { addrSets, portSets, endpointSets };
 
   const allows = (p: Packet): boolean => {
     if (own.has(addrKey(p.src)) || own.has(addrKey(p.dst))) return true;
+    if (unprogrammed(p.src) || unprogrammed(p.dst)) return false; // fail closed
     const src = podByAddr.get(addrKey(p.src));
     const dst = podByAddr.get(addrKey(p.dst));
     if (src && src === dst) return true; // never leaves the pod's network namespace

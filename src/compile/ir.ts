@@ -90,6 +90,11 @@ export interface NodeRules {
   readonly node: string;
   /** The node's own addresses: its traffic to and from local pods is always allowed. */
   readonly nodeAddresses: readonly Addr[];
+  /**
+   * The node's pod CIDRs (`spec.podCIDRs`). Fail closed: traffic from or to an address in them that
+   * belongs to no pod in `pods` (a pod the agent has not programmed yet) is dropped.
+   */
+  readonly podCIDRs: ReadonlyArray<{ readonly family: Family; readonly range: Interval }>;
   readonly pods: readonly LocalPod[];
   readonly addressSets: readonly AddressSet[];
   readonly portSets: readonly PortSet[];

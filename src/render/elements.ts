@@ -5,6 +5,7 @@ import type { AddressSet, EndpointPortSet, PortEntry, PortSet } from "../compile
 import type { Protocol } from "../k8s/model.js";
 import { type Addr, type Family, formatAddr } from "../net/address.js";
 import { formatInterval } from "../net/cidr.js";
+import { type Interval, normalize } from "../net/interval.js";
 import type { SetSpec } from "../nft/model.js";
 
 /** nft's name of an address family's address type. */
@@ -66,5 +67,20 @@ export function addressListSpec(name: string, family: Family, addrs: readonly Ad
     type: addrType(family),
     interval: false,
     elements: addrs.filter((a) => a.family === family).map(formatAddr),
+  };
+}
+
+/** An interval set of CIDRs of one family (e.g. the node's pod CIDRs). */
+export function cidrSetSpec(
+  name: string,
+  family: Family,
+  cidrs: ReadonlyArray<{ readonly family: Family; readonly range: Interval }>,
+): SetSpec {
+  const ranges = normalize(cidrs.filter((c) => c.family === family).map((c) => c.range));
+  return {
+    name,
+    type: addrType(family),
+    interval: true,
+    elements: ranges.map((i) => formatInterval(family, i)),
   };
 }

@@ -17,7 +17,14 @@ import type { Family } from "../net/address.js";
 import { formatAddr } from "../net/address.js";
 import { identifierOf } from "../nft/identifier.js";
 import type { ChainSpec, MapSpec, SetSpec, TableSpec } from "../nft/model.js";
-import { addressListSpec, addressSetSpec, endpointSetSpec, ipWord, portSetSpec } from "./elements.js";
+import {
+  addressListSpec,
+  addressSetSpec,
+  cidrSetSpec,
+  endpointSetSpec,
+  ipWord,
+  portSetSpec,
+} from "./elements.js";
 
 /** Both tables for one node. */
 export interface NodeRuleset {
@@ -54,6 +61,18 @@ function renderInet(r: NodeRules): TableSpec {
     ...r.endpointPortSets.map(endpointSetSpec),
     addressListSpec("node4", "IPv4", r.nodeAddresses),
     addressListSpec("node6", "IPv6", r.nodeAddresses),
+    addressListSpec(
+      "local4",
+      "IPv4",
+      r.pods.flatMap((p) => p.addrs),
+    ),
+    addressListSpec(
+      "local6",
+      "IPv6",
+      r.pods.flatMap((p) => p.addrs),
+    ),
+    cidrSetSpec("podcidr4", "IPv4", r.podCIDRs),
+    cidrSetSpec("podcidr6", "IPv6", r.podCIDRs),
   ].sort(byName);
   const chains: ChainSpec[] = [];
   const counters: string[] = [];
@@ -76,6 +95,7 @@ function renderInet(r: NodeRules): TableSpec {
     }
   }
   chains.sort(byName).push(forwardChain());
+  counters.push("unprogrammed");
   const mapSpecs: MapSpec[] = (["egress4", "egress6", "ingress4", "ingress6"] as const).map((name) => ({
     name,
     keyType: name.endsWith("4") ? "ipv4_addr" : "ipv6_addr",
@@ -142,6 +162,11 @@ function forwardChain(): ChainSpec {
       "ct state invalid drop",
       "ip saddr @node4 accept",
       "ip6 saddr @node6 accept",
+      // Fail closed: a pod-CIDR address that belongs to no programmed pod can neither send nor receive.
+      "ip saddr @podcidr4 ip saddr != @local4 counter name unprogrammed drop",
+      "ip6 saddr @podcidr6 ip6 saddr != @local6 counter name unprogrammed drop",
+      "ip daddr @podcidr4 ip daddr != @local4 counter name unprogrammed drop",
+      "ip6 daddr @podcidr6 ip6 daddr != @local6 counter name unprogrammed drop",
       "ip saddr vmap @egress4",
       "ip6 saddr vmap @egress6",
       "ip daddr vmap @ingress4",
