@@ -43,6 +43,8 @@ function agentProcess(
       `127.0.0.1:${port}`,
       "--drift-interval",
       "0",
+      "--cni-socket",
+      "",
     ],
     {
       stdio: ["ignore", "pipe", "inherit"],

@@ -43,6 +43,10 @@ function startAgent(kubeconfig: string, netns: string, port: number): ChildProce
       "warn",
       "--drift-interval",
       "0",
+      "--cni-socket",
+      join(tmpdir(), `netguard-restart-${port}.sock`),
+      "--cni-state",
+      join(tmpdir(), `netguard-restart-${port}.json`),
     ],
     { stdio: ["ignore", "ignore", "inherit"] },
   );

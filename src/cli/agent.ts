@@ -5,6 +5,7 @@
 import { KubeConfig } from "@kubernetes/client-node";
 import { pino } from "pino";
 import { Agent } from "../agent/agent.js";
+import { DEFAULT_CNI_SOCKET } from "../cni/protocol.js";
 import { systemClock } from "../agent/clock.js";
 import { systemExec } from "../sys/exec.js";
 import { runCleanup } from "./cleanup.js";
@@ -20,6 +21,8 @@ export interface AgentCliOptions {
   readonly driftInterval: string;
   readonly minInterval: string;
   readonly maxDelay: string;
+  readonly cniSocket: string;
+  readonly cniState: string;
   readonly cleanup?: boolean;
 }
 
@@ -74,6 +77,7 @@ export async function runAgent(io: CliIo, opts: AgentCliOptions): Promise<ExitCo
     listen: { host, port: Number(portText) },
     driftIntervalMs: number(opts.driftInterval, "drift interval") * 1000,
     dropsIntervalMs: 10_000,
+    ...(opts.cniSocket ? { cniSocket: opts.cniSocket, cniStateFile: opts.cniState } : {}),
     reconcile: {
       minIntervalMs: number(opts.minInterval, "min interval"),
       maxDelayMs: number(opts.maxDelay, "max delay"),
