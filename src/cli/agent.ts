@@ -52,6 +52,16 @@ export const AGENT_FLAGS = {
     help: "maximum milliseconds between an event and its sync",
     default: "500",
   },
+  cniSocket: {
+    env: "NETGUARD_CNI_SOCKET",
+    help: "unix socket the CNI plugin talks to ('' to disable)",
+    default: DEFAULT_CNI_SOCKET,
+  },
+  cniState: {
+    env: "NETGUARD_CNI_STATE",
+    help: "file keeping CNI registrations across restarts",
+    default: "/run/netguard/pods.json",
+  },
 } as const;
 
 /** Runs the agent until SIGTERM/SIGINT, or removes netguard's tables with --cleanup. */
