@@ -3,7 +3,7 @@
  * Wiring only; each concern lives in its own file (store, source, reconciler, datapath, metrics).
  * Stopping leaves the rules in place: a restart must never open the node.
  */
-import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
+import { CoreV1Api, type KubeConfig, NetworkingV1Api } from "@kubernetes/client-node";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Server } from "node:http";
@@ -64,6 +64,7 @@ export class Agent {
   private cniServer: Server | undefined;
   private readonly cni: CniRegistry;
   private readonly core: CoreV1Api;
+  private readonly net: NetworkingV1Api;
   /** The rules last applied successfully (for CNI CHECK and ADD confirmation). */
   private applied: NodeRules | undefined;
 
@@ -71,6 +72,7 @@ export class Agent {
     const log = opts.logger;
     this.cni = loadRegistry(opts.cniStateFile, log);
     this.core = opts.kubeConfig.makeApiClient(CoreV1Api);
+    this.net = opts.kubeConfig.makeApiClient(NetworkingV1Api);
     this.datapath = new Datapath(execBackend(opts.exec, opts.netns ? { netns: opts.netns } : {}));
     this.drops = new DropReader(opts.exec, opts.clock, opts.dropsIntervalMs, opts.netns);
     this.reconciler = new Reconciler(
@@ -165,6 +167,18 @@ export class Agent {
           retry: true,
         };
       }
+    }
+    // Policies created just before this pod started may not have reached the informer yet: read
+    // the namespace's policies now, so the pod's first packets already meet them.
+    try {
+      const fresh = await this.net.listNamespacedNetworkPolicy({ namespace: req.namespace });
+      for (const p of fresh.items) this.store.upsert("NetworkPolicy", p);
+    } catch (e) {
+      return {
+        ok: false,
+        error: `cannot read the NetworkPolicies of ${req.namespace}: ${(e as Error).message}`,
+        retry: true,
+      };
     }
     this.cni.add({
       containerId: req.containerId,

@@ -17,6 +17,8 @@ export interface ExecOptions {
   readonly input?: string;
   /** Killed after this long (default 60 s); the result then has code 124. */
   readonly timeoutMs?: number;
+  /** The program's whole environment (default: this process's). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Runs a program without a shell. Never rejects for a non-zero exit: callers inspect `code`. */
@@ -25,7 +27,10 @@ export type Exec = (cmd: string, args: readonly string[], opts?: ExecOptions) =>
 /** `Exec` on the real system via child_process.spawn. */
 export const systemExec: Exec = (cmd, args, opts = {}) =>
   new Promise((resolve) => {
-    const child = spawn(cmd, [...args], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(cmd, [...args], {
+      stdio: ["pipe", "pipe", "pipe"],
+      ...(opts.env ? { env: { ...opts.env } } : {}),
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
