@@ -3,22 +3,17 @@
  * Wiring only; each concern lives in its own file (store, source, reconciler, datapath, metrics).
  * Stopping leaves the rules in place: a restart must never open the node.
  */
-import { CoreV1Api, type KubeConfig, NetworkingV1Api } from "@kubernetes/client-node";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import type { KubeConfig } from "@kubernetes/client-node";
 import type { Server } from "node:http";
 import type { Logger } from "pino";
-import type { CniAddRequest, CniCheckRequest, CniDelRequest, CniReply } from "../cni/protocol.js";
 import { compile, compileContext } from "../compile/compile.js";
 import type { NodeRules } from "../compile/ir.js";
-import { refOf } from "../k8s/model.js";
-import { formatAddr } from "../net/address.js";
 import { Datapath, type SyncResult } from "../datapath/datapath.js";
 import { execBackend } from "../nft/backend.js";
 import { renderNode } from "../render/ruleset.js";
 import type { Exec } from "../sys/exec.js";
 import type { Clock, TimerHandle } from "./clock.js";
-import { CniRegistry } from "./cni-registry.js";
+import { CniPods } from "./cni-pods.js";
 import { startCniServer } from "./cni-server.js";
 import { DropReader } from "./drops.js";
 import { startHttp } from "./http.js";
@@ -62,17 +57,19 @@ export class Agent {
   private queue: Promise<unknown> = Promise.resolve();
   private stopped = false;
   private cniServer: Server | undefined;
-  private readonly cni: CniRegistry;
-  private readonly core: CoreV1Api;
-  private readonly net: NetworkingV1Api;
+  private readonly cni: CniPods;
   /** The rules last applied successfully (for CNI CHECK and ADD confirmation). */
   private applied: NodeRules | undefined;
 
   constructor(private readonly opts: AgentOptions) {
     const log = opts.logger;
-    this.cni = loadRegistry(opts.cniStateFile, log);
-    this.core = opts.kubeConfig.makeApiClient(CoreV1Api);
-    this.net = opts.kubeConfig.makeApiClient(NetworkingV1Api);
+    this.cni = new CniPods(opts.kubeConfig, this.store, opts.nodeName, opts.cniStateFile, log, {
+      ready: () => this.source.synced,
+      notReady: () => this.notReady(),
+      syncNow: () => this.serial(() => this.sync()),
+      syncSoon: () => this.reconciler.trigger(),
+      applied: () => (this.datapath.inSync ? this.applied : undefined),
+    });
     this.datapath = new Datapath(execBackend(opts.exec, opts.netns ? { netns: opts.netns } : {}));
     this.drops = new DropReader(opts.exec, opts.clock, opts.dropsIntervalMs, opts.netns);
     this.reconciler = new Reconciler(
@@ -111,7 +108,7 @@ export class Agent {
       { node: this.opts.nodeName, netns: this.opts.netns },
       "agent starting; rules from before stay in force until the first complete list",
     );
-    if (this.opts.cniSocket) this.cniServer = await startCniServer(this, this.opts.cniSocket);
+    if (this.opts.cniSocket) this.cniServer = await startCniServer(this.cni, this.opts.cniSocket);
     await this.source.start();
     this.scheduleDrift();
   }
@@ -151,96 +148,10 @@ export class Agent {
     return { contentType: this.metrics.registry.contentType, body: await this.metrics.registry.metrics() };
   }
 
-  /** CNI ADD: register the sandbox, make sure the pod's labels are known, apply, confirm. */
-  async cniAdd(req: CniAddRequest): Promise<CniReply> {
-    if (!this.source.synced)
-      return { ok: false, error: "the agent is still listing the cluster", retry: true };
-    const ref = `${req.namespace}/${req.name}`;
-    if (!this.store.snapshot().pods.some((p) => refOf(p) === ref)) {
-      try {
-        const pod = await this.core.readNamespacedPod({ namespace: req.namespace, name: req.name });
-        this.store.upsert("Pod", pod);
-      } catch (e) {
-        return {
-          ok: false,
-          error: `pod ${ref} is not known and could not be fetched: ${(e as Error).message}`,
-          retry: true,
-        };
-      }
-    }
-    // Policies created just before this pod started may not have reached the informer yet: read
-    // the namespace's policies now, so the pod's first packets already meet them.
-    try {
-      const fresh = await this.net.listNamespacedNetworkPolicy({ namespace: req.namespace });
-      for (const p of fresh.items) this.store.upsert("NetworkPolicy", p);
-    } catch (e) {
-      return {
-        ok: false,
-        error: `cannot read the NetworkPolicies of ${req.namespace}: ${(e as Error).message}`,
-        retry: true,
-      };
-    }
-    this.cni.add({
-      containerId: req.containerId,
-      namespace: req.namespace,
-      name: req.name,
-      ips: [...req.ips],
-      ...(req.hostVeth ? { hostVeth: req.hostVeth } : {}),
-    });
-    this.saveRegistry();
-    const result = await this.serial(() => this.sync());
-    if (result.kind === "failed")
-      return { ok: false, error: `applying the pod's rules failed: ${result.error}`, retry: true };
-    return this.programmed(req.containerId)
-      ? { ok: true }
-      : { ok: false, error: `pod ${ref} is not a policy target on node ${this.opts.nodeName}`, retry: true };
-  }
-
-  /** CNI DEL: forget the sandbox (never blocks: the sync follows asynchronously). */
-  async cniDel(req: CniDelRequest): Promise<CniReply> {
-    if (this.cni.remove(req.containerId)) {
-      this.saveRegistry();
-      this.reconciler.trigger();
-    }
-    return { ok: true };
-  }
-
-  /** CNI CHECK: is the sandbox registered and its pod in the rules in force? */
-  async cniCheck(req: CniCheckRequest): Promise<CniReply> {
-    return this.programmed(req.containerId)
-      ? { ok: true }
-      : { ok: false, error: `sandbox ${req.containerId} is not programmed by this agent` };
-  }
-
-  /** CNI STATUS: ready to program pods? */
-  cniStatus(): CniReply {
-    const why = this.notReady();
-    return why ? { ok: false, error: why, retry: true } : { ok: true };
-  }
-
-  private programmed(containerId: string): boolean {
-    const reg = this.cni.get(containerId);
-    if (!reg || !this.applied || !this.datapath.inSync) return false;
-    const pod = this.applied.pods.find((p) => p.ref === `${reg.namespace}/${reg.name}`);
-    return !!pod && reg.ips.every((ip) => pod.addrs.some((a) => formatAddr(a) === ip));
-  }
-
-  private saveRegistry(): void {
-    const file = this.opts.cniStateFile;
-    if (!file) return;
-    try {
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(`${file}.tmp`, JSON.stringify(this.cni.toJSON()));
-      renameSync(`${file}.tmp`, file);
-    } catch (e) {
-      this.opts.logger.warn({ file, error: (e as Error).message }, "cannot save CNI registrations");
-    }
-  }
-
   private async sync(): Promise<SyncResult> {
-    const snapshot = this.cni.overlay(this.store.snapshot(), this.opts.nodeName);
+    const snapshot = this.cni.registry.overlay(this.store.snapshot(), this.opts.nodeName);
     const rules = compile(compileContext(snapshot), this.opts.nodeName);
-    const ruleset = renderNode(rules, { interfaces: this.cni.interfaces() });
+    const ruleset = renderNode(rules, { interfaces: this.cni.registry.interfaces() });
     const result = await this.datapath.sync(ruleset);
     if (result.kind !== "failed") this.applied = rules;
     this.metrics.podsEnforced.set(rules.pods.length);
@@ -304,16 +215,5 @@ export class Agent {
     const next = this.queue.then(fn, fn);
     this.queue = next.catch(() => undefined);
     return next;
-  }
-}
-
-function loadRegistry(file: string | undefined, log: Logger): CniRegistry {
-  if (!file) return new CniRegistry();
-  try {
-    return CniRegistry.fromJSON(JSON.parse(readFileSync(file, "utf8")) as unknown);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT")
-      log.warn({ file, error: (e as Error).message }, "ignoring unreadable CNI state");
-    return new CniRegistry();
   }
 }

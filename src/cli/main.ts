@@ -6,6 +6,13 @@ import { Command, CommanderError } from "commander";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
 import { AGENT_FLAGS, type AgentCliOptions, runAgent } from "./agent.js";
 import { runCleanup } from "./cleanup.js";
+import {
+  CNI_DEFAULTS,
+  type CniInstallCliOptions,
+  type CniUninstallCliOptions,
+  runCniInstall,
+  runCniUninstall,
+} from "./cni-install.js";
 import { runCompile } from "./compile.js";
 import { type LabOptions, runLabApply, runLabDown, runLabProbe, runLabRun, runLabUp } from "./lab.js";
 import { runSimulate } from "./simulate.js";
@@ -60,6 +67,25 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     .description("remove netguard's nft tables (inet netguard, bridge netguard) and nothing else")
     .option("--netns <name>", "act inside this network namespace")
     .action(async (opts: { netns?: string }) => done(await runCleanup(io, opts)));
+  const cni = program.command("cni").description("install or remove the chained CNI plugin on this node");
+  cni
+    .command("install")
+    .description(
+      "copy the plugin to <bin-dir>/netguard and chain it last in the first CNI configuration list",
+    )
+    .option("--conf-dir <dir>", "CNI configuration directory", CNI_DEFAULTS.confDir)
+    .option("--bin-dir <dir>", "CNI plugin directory", CNI_DEFAULTS.binDir)
+    .requiredOption("--binary <path>", "the netguard-cni binary to install")
+    .option("--agent-socket <path>", "the agent's socket, as a path on the node", CNI_DEFAULTS.agentSocket)
+    .option("--timeout-ms <ms>", "how long ADD waits for the agent", CNI_DEFAULTS.timeoutMs)
+    .option("--log-file <path>", "the plugin's log file on the node", CNI_DEFAULTS.logFile)
+    .action(async (opts: CniInstallCliOptions) => done(await runCniInstall(io, opts)));
+  cni
+    .command("uninstall")
+    .description("remove the plugin from every CNI configuration list, then delete <bin-dir>/netguard")
+    .option("--conf-dir <dir>", "CNI configuration directory", CNI_DEFAULTS.confDir)
+    .option("--bin-dir <dir>", "CNI plugin directory", CNI_DEFAULTS.binDir)
+    .action(async (opts: CniUninstallCliOptions) => done(await runCniUninstall(io, opts)));
   const lab = program
     .command("lab")
     .description(
