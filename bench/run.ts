@@ -19,6 +19,7 @@ import { evaluate } from "../src/policy/evaluate.js";
 import { datapathBench } from "./datapath.js";
 import { datapathCost } from "./datapath-cost.js";
 import { agentAtScale, eventLatency } from "./agent.js";
+import { cniBinaryBench } from "./cni.js";
 import { syntheticCluster } from "./synthetic.js";
 
 interface Result {
@@ -188,6 +189,18 @@ async function agentTable(): Promise<string[]> {
   ];
 }
 
+async function cniTable(): Promise<string[]> {
+  process.stderr.write("bench: CNI plugin executable (npm run build:cni output)...\n");
+  const c = await cniBinaryBench().catch(
+    (e: unknown) => (process.stderr.write(`cni bench skipped: ${(e as Error).message}\n`), undefined),
+  );
+  return [
+    "| CNI executable size | cold start (VERSION, median of 5) |",
+    "|---:|---:|",
+    c ? `| ${c.sizeMB.toFixed(1)} MB | ${r(c.coldStartMs)} ms |` : "| skipped (run npm run build:cni) | |",
+  ];
+}
+
 const r = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 async function main(): Promise<void> {
@@ -233,7 +246,7 @@ async function main(): Promise<void> {
     ),
   ];
   process.stdout.write(
-    `${rows.join("\n")}\n\n${(await datapathTable()).join("\n")}\n\n${(await costTable()).join("\n")}\n\n${(await agentTable()).join("\n")}\n`,
+    `${rows.join("\n")}\n\n${(await datapathTable()).join("\n")}\n\n${(await costTable()).join("\n")}\n\n${(await agentTable()).join("\n")}\n\n${(await cniTable()).join("\n")}\n`,
   );
 }
 
