@@ -14,6 +14,7 @@ import {
   runCniUninstall,
 } from "./cni-install.js";
 import { runCompile } from "./compile.js";
+import { type ExplainOptions, runExplain } from "./explain.js";
 import { type LabOptions, runLabApply, runLabDown, runLabProbe, runLabRun, runLabUp } from "./lab.js";
 import { runSimulate } from "./simulate.js";
 
@@ -43,6 +44,15 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     .action(async (inputs: string[], opts: { port: string[]; format?: string }) =>
       done(await runSimulate(io, inputs, opts)),
     );
+  program
+    .command("explain")
+    .description("explain one connection: the verdict and which policy and rule allowed it, or that none did")
+    .argument("<inputs...>", "YAML/JSON files, directories (recursive) or - for stdin")
+    .requiredOption("--from <endpoint>", "source: namespace/pod or an IP address")
+    .requiredOption("--to <endpoint>", "destination: namespace/pod or an IP address")
+    .requiredOption("-p, --port <port/proto>", "destination port, e.g. 80/TCP")
+    .option("-f, --format <format>", "text or json", "text")
+    .action(async (inputs: string[], opts: ExplainOptions) => done(await runExplain(io, inputs, opts)));
   program
     .command("compile")
     .description("print the nft script netguard would apply on one node (needs no root)")
