@@ -19,10 +19,19 @@ export interface ParsedInput {
   readonly issues: Issue[];
 }
 
+/** How strictly to parse. */
+export interface ParseOptions {
+  /**
+   * Parse JSON with the YAML parser too (slower), which reports duplicate keys; JSON.parse keeps
+   * the last of duplicate keys silently. `validate` needs that; the other commands prefer speed.
+   */
+  readonly strictJson?: boolean;
+}
+
 /** Parses an input's text. `file` is only used for positions. */
-export function parseDocuments(file: string, text: string): ParsedInput {
+export function parseDocuments(file: string, text: string, opts: ParseOptions = {}): ParsedInput {
   const trimmed = text.trimStart();
-  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+  if (!opts.strictJson && (trimmed.startsWith("{") || trimmed.startsWith("["))) {
     const fast = parseJson(file, text);
     if (fast) return fast;
   }

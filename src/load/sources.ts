@@ -3,7 +3,7 @@
  * in sorted order) and `-` for stdin. The file system is injected so tests can supply their own.
  */
 import { error, type Issue } from "../diag/issue.js";
-import { parseDocuments, type RawObject } from "./documents.js";
+import { type ParseOptions, parseDocuments, type RawObject } from "./documents.js";
 import { buildSnapshot, compareRefs, type LoadResult } from "./snapshot.js";
 
 /** The file-system operations the loader needs. */
@@ -22,6 +22,7 @@ const EXTENSIONS = [".yaml", ".yml", ".json"];
 export async function readInputs(
   fs: InputFs,
   paths: readonly string[],
+  opts: ParseOptions = {},
 ): Promise<{ objects: RawObject[]; issues: Issue[] }> {
   const objects: RawObject[] = [];
   const issues: Issue[] = [];
@@ -37,7 +38,7 @@ export async function readInputs(
         });
         continue;
       }
-      const parsed = parseDocuments(file === "-" ? "<stdin>" : file, text);
+      const parsed = parseDocuments(file === "-" ? "<stdin>" : file, text, opts);
       objects.push(...parsed.objects);
       issues.push(...parsed.issues);
     }

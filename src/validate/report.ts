@@ -1,0 +1,143 @@
+/**
+ * Output formats of `netguard validate`: human text, a stable JSON document, SARIF 2.1.0 for
+ * code-scanning dashboards, and GitHub Actions workflow commands (annotations).
+ */
+import type { Log } from "sarif";
+import type { Issue } from "../diag/issue.js";
+
+/** What a validation run found. */
+export interface ValidationReport {
+  readonly issues: readonly Issue[];
+  readonly files: number;
+  readonly policies: number;
+}
+
+/** Counts for summaries. */
+export function summary(r: ValidationReport): {
+  errors: number;
+  warnings: number;
+  files: number;
+  policies: number;
+} {
+  const errors = r.issues.filter((i) => i.severity === "error").length;
+  return { errors, warnings: r.issues.length - errors, files: r.files, policies: r.policies };
+}
+
+interface FlatIssue {
+  readonly file: string | null;
+  readonly line: number | null;
+  readonly kind: string | null;
+  readonly namespace: string | null;
+  readonly name: string | null;
+  readonly path: string;
+  readonly code: string;
+  readonly severity: Issue["severity"];
+  readonly message: string;
+}
+
+function flat(i: Issue): FlatIssue {
+  return {
+    file: i.source?.file ?? null,
+    line: i.source?.line ?? null,
+    kind: i.object?.kind ?? null,
+    namespace: i.object?.namespace ?? null,
+    name: i.object?.name ?? null,
+    path: i.path,
+    code: i.code,
+    severity: i.severity,
+    message: i.message,
+  };
+}
+
+/** `{"issues":[{file,line,kind,namespace,name,path,code,severity,message}],"summary":{...}}` — a stable contract. */
+export function formatJson(r: ValidationReport): string {
+  return `${JSON.stringify({ issues: r.issues.map(flat), summary: summary(r) }, null, 2)}\n`;
+}
+
+/** One line per issue, then a summary line; ANSI colours only when `color`. */
+export function formatText(r: ValidationReport, color: boolean): string {
+  const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const lines = r.issues.map((i) => {
+    const where = i.source ? `${i.source.file}:${i.source.line}: ` : "";
+    const sev = i.severity === "error" ? paint("31", "error") : paint("33", "warning");
+    const obj = i.object?.name
+      ? `${i.object.kind} ${i.object.namespace ? `${i.object.namespace}/` : ""}${i.object.name}: `
+      : "";
+    return `${where}${sev}: ${obj}${i.path ? `${i.path}: ` : ""}${i.message} [${i.code}]`;
+  });
+  const s = summary(r);
+  lines.push(
+    `${s.errors} error(s), ${s.warnings} warning(s) in ${s.policies} NetworkPolic${s.policies === 1 ? "y" : "ies"} from ${s.files} file(s)`,
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+/** GitHub Actions workflow commands: one `::error`/`::warning` annotation per issue. */
+export function formatGithub(r: ValidationReport): string {
+  const esc = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  const prop = (s: string) => esc(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+  const lines = r.issues.map((i) => {
+    const props = [
+      ...(i.source ? [`file=${prop(i.source.file)}`, `line=${i.source.line}`] : []),
+      `title=${prop(`netguard ${i.code}`)}`,
+    ].join(",");
+    const obj = i.object?.name
+      ? `${i.object.kind} ${i.object.namespace ? `${i.object.namespace}/` : ""}${i.object.name}: `
+      : "";
+    return `::${i.severity === "error" ? "error" : "warning"} ${props}::${esc(`${obj}${i.path ? `${i.path}: ` : ""}${i.message}`)}`;
+  });
+  return lines.length ? `${lines.join("\n")}\n` : "";
+}
+
+/** SARIF 2.1.0: one run, one rule per issue code, one result per issue. */
+export function formatSarif(r: ValidationReport, toolVersion: string): string {
+  const codes = [...new Set(r.issues.map((i) => i.code))].sort();
+  const sarif: Log = {
+    $schema: "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "netguard",
+            version: toolVersion,
+            rules: codes.map((code) => ({
+              id: code,
+              name: code,
+              shortDescription: { text: code.replace(/-/g, " ") },
+            })),
+          },
+        },
+        results: r.issues.map((i) => ({
+          ruleId: i.code,
+          ruleIndex: codes.indexOf(i.code),
+          level: i.severity === "error" ? "error" : "warning",
+          message: { text: `${i.path ? `${i.path}: ` : ""}${i.message}` },
+          ...(i.source
+            ? {
+                locations: [
+                  {
+                    physicalLocation: {
+                      artifactLocation: { uri: i.source.file },
+                      region: { startLine: Math.max(1, i.source.line) },
+                    },
+                    ...(i.object?.name
+                      ? {
+                          logicalLocations: [
+                            {
+                              fullyQualifiedName: `${i.object.kind}/${i.object.namespace ? `${i.object.namespace}/` : ""}${i.object.name}/${i.path}`,
+                              kind: "object",
+                            },
+                          ],
+                        }
+                      : {}),
+                  },
+                ],
+              }
+            : {}),
+        })),
+      },
+    ],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}
