@@ -14,6 +14,7 @@ import {
   runCniUninstall,
 } from "./cni-install.js";
 import { runCompile } from "./compile.js";
+import { type DiffOptions, runDiff } from "./diff.js";
 import { type ExplainOptions, runExplain } from "./explain.js";
 import { type LabOptions, runLabApply, runLabDown, runLabProbe, runLabRun, runLabUp } from "./lab.js";
 import { runSimulate } from "./simulate.js";
@@ -53,6 +54,20 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     .requiredOption("-p, --port <port/proto>", "destination port, e.g. 80/TCP")
     .option("-f, --format <format>", "text or json", "text")
     .action(async (inputs: string[], opts: ExplainOptions) => done(await runExplain(io, inputs, opts)));
+  program
+    .command("diff")
+    .description("the connections a change opens or closes, grouped by namespace and workload")
+    .requiredOption("--before <inputs...>", "the current manifests (files, directories or -)")
+    .requiredOption("--after <inputs...>", "the changed manifests")
+    .option(
+      "-p, --port <port/proto>",
+      "port to compare (repeatable; default: every declared containerPort)",
+      collect,
+      [],
+    )
+    .option("-f, --format <format>", "text, json or markdown (for a pull-request comment)", "text")
+    .option("--fail-on <what>", "exit 1 when connections are newly denied (denied) or change at all (any)")
+    .action(async (opts: DiffOptions) => done(await runDiff(io, opts)));
   program
     .command("compile")
     .description("print the nft script netguard would apply on one node (needs no root)")

@@ -1,0 +1,85 @@
+/**
+ * `netguard diff --before <inputs...> --after <inputs...> [--port p]... [--format text|json|markdown]
+ * [--fail-on denied|any]`: the connections a change opens or closes, grouped by workload.
+ */
+import { loadSnapshot } from "../load/sources.js";
+import { type DiffGroup, diffSnapshots } from "../policy/diff.js";
+import { type CliIo, type ExitCode, UsageError } from "./io.js";
+import { declaredPorts, parseProbePort, sortPorts } from "./probe-port.js";
+import { reportIssues } from "./report-issues.js";
+
+/** Options of `diff`. */
+export interface DiffOptions {
+  readonly before?: readonly string[];
+  readonly after?: readonly string[];
+  readonly port: readonly string[];
+  readonly format?: string;
+  readonly failOn?: string;
+}
+
+/** Runs `diff`. Exit 1 when `--fail-on` matches a change (or on input errors), else 0. */
+export async function runDiff(io: CliIo, opts: DiffOptions): Promise<ExitCode> {
+  const format = opts.format ?? "text";
+  if (!["text", "json", "markdown"].includes(format))
+    throw new UsageError(`--format must be text, json or markdown, got ${format}`);
+  if (opts.failOn && opts.failOn !== "denied" && opts.failOn !== "any")
+    throw new UsageError("--fail-on must be denied or any");
+  if (!opts.before?.length || !opts.after?.length)
+    throw new UsageError("diff needs --before and --after inputs");
+  const before = await loadSnapshot(io.fs, opts.before);
+  const after = await loadSnapshot(io.fs, opts.after);
+  const failed = reportIssues(io, [...before.issues, ...after.issues]);
+  const requested = opts.port.map(parseProbePort);
+  const ports =
+    requested.length > 0
+      ? sortPorts(requested)
+      : sortPorts([...declaredPorts(before.snapshot), ...declaredPorts(after.snapshot)]);
+  const groups = diffSnapshots(before.snapshot, after.snapshot, ports);
+  io.out(
+    format === "json"
+      ? `${JSON.stringify({ changes: groups, summary: totals(groups) }, null, 2)}\n`
+      : format === "markdown"
+        ? markdown(groups)
+        : text(groups),
+  );
+  const denied = groups.some((g) => g.change === "newly-denied");
+  if (failed) return 1;
+  if (opts.failOn === "any" && groups.length > 0) return 1;
+  if (opts.failOn === "denied" && denied) return 1;
+  return 0;
+}
+
+function totals(groups: readonly DiffGroup[]): { newlyAllowed: number; newlyDenied: number } {
+  const sum = (c: DiffGroup["change"]) =>
+    groups.filter((g) => g.change === c).reduce((n, g) => n + g.pairs, 0);
+  return { newlyAllowed: sum("newly-allowed"), newlyDenied: sum("newly-denied") };
+}
+
+const w = (x: DiffGroup["from"]) => `${x.namespace}/${x.workload}`;
+
+function text(groups: readonly DiffGroup[]): string {
+  if (groups.length === 0) return "no connection changes\n";
+  const t = totals(groups);
+  const lines = groups.map(
+    (g) =>
+      `${g.change === "newly-allowed" ? "+ allowed" : "- denied "}  ${w(g.from)} -> ${w(g.to)}  ${g.protocol}/${g.port}  (${g.pairs} pod pair${g.pairs === 1 ? "" : "s"}, e.g. ${g.example.from} -> ${g.example.to})`,
+  );
+  return `${lines.join("\n")}\n${t.newlyAllowed} pod pair(s) newly allowed, ${t.newlyDenied} newly denied\n`;
+}
+
+function markdown(groups: readonly DiffGroup[]): string {
+  if (groups.length === 0) return "**netguard:** no connection changes.\n";
+  const t = totals(groups);
+  const rows = groups.map(
+    (g) =>
+      `| ${g.change === "newly-allowed" ? "➕ allowed" : "➖ denied"} | \`${w(g.from)}\` | \`${w(g.to)}\` | ${g.protocol}/${g.port} | ${g.pairs} |`,
+  );
+  return [
+    `**netguard:** ${t.newlyAllowed} pod pair(s) newly allowed, ${t.newlyDenied} newly denied.`,
+    "",
+    "| change | from | to | port | pod pairs |",
+    "|---|---|---|---|---:|",
+    ...rows,
+    "",
+  ].join("\n");
+}

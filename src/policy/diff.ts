@@ -1,0 +1,174 @@
+/**
+ * What a change to the policies (or pods and namespaces) does to connectivity: the connections
+ * that become allowed or denied, grouped by namespace and workload instead of listing every pod
+ * pair. Pods that cannot be told apart by any policy — same namespace, labels, container ports,
+ * and the same position relative to every ipBlock — are evaluated once per class, and only the
+ * pods whose verdicts can change (those selected by a changed policy) are examined when pods and
+ * namespaces are the same in both snapshots.
+ */
+import type { NetworkPolicy, Pod, Protocol, Snapshot } from "../k8s/model.js";
+import { refOf } from "../k8s/model.js";
+import { type ClusterIndex, indexSnapshot } from "./cluster-index.js";
+import { evaluate } from "./evaluate.js";
+import { selectorMatches } from "./selector.js";
+
+/** A group of pods: a namespace and a workload name. */
+export interface Workload {
+  readonly namespace: string;
+  readonly workload: string;
+}
+
+/** One group of changed connections. */
+export interface DiffGroup {
+  readonly from: Workload;
+  readonly to: Workload;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly change: "newly-allowed" | "newly-denied";
+  /** How many ordered pod pairs changed in this group. */
+  readonly pairs: number;
+  /** One example pair. */
+  readonly example: { readonly from: string; readonly to: string };
+}
+
+/** The workload a pod belongs to: the usual app labels, else its name without generated suffixes. */
+export function workloadOf(pod: Pod): string {
+  const l = pod.labels;
+  return (
+    l["app.kubernetes.io/name"] ??
+    l.app ??
+    l["k8s-app"] ??
+    pod.name.replace(/(-[a-z0-9]{8,10})?-[a-z0-9]{5}$/, "")
+  );
+}
+
+/** Connections that change between `before` and `after` on the given ports. */
+export function diffSnapshots(
+  before: Snapshot,
+  after: Snapshot,
+  ports: ReadonlyArray<{ readonly port: number; readonly protocol: Protocol }>,
+): DiffGroup[] {
+  const b = indexSnapshot(before);
+  const a = indexSnapshot(after);
+  const common = a.targets.filter((p) => b.podsByRef.has(refOf(p)) && !b.podsByRef.get(refOf(p))?.nonTarget);
+  const focus = podsOnlyPoliciesChanged(before, after) ? affected(b, a, before, after) : undefined;
+  const classes = classify(common, [...before.policies, ...after.policies]);
+  const groups = new Map<string, { g: Omit<DiffGroup, "pairs">; pairs: number }>();
+  for (const from of classes) {
+    for (const to of classes) {
+      if (
+        focus &&
+        !from.members.some((p) => focus.has(refOf(p))) &&
+        !to.members.some((p) => focus.has(refOf(p)))
+      )
+        continue;
+      // Within one class, compare a pod with another member: a pod to itself is always allowed.
+      const target = from === to ? to.members[1] : to.rep;
+      if (!target) continue;
+      for (const { port, protocol } of ports) {
+        const q = (idx: ClusterIndex) => {
+          const v = evaluate(idx, {
+            from: { pod: refOf(from.rep) },
+            to: { pod: refOf(target) },
+            port,
+            protocol,
+          });
+          return typeof v !== "string" && v.allowed;
+        };
+        const was = q(b);
+        const now = q(a);
+        if (was === now) continue;
+        const pairs =
+          from === to
+            ? from.members.length * (from.members.length - 1)
+            : from.members.length * to.members.length;
+        if (pairs === 0) continue;
+        const g = {
+          from: { namespace: from.rep.namespace, workload: workloadOf(from.rep) },
+          to: { namespace: to.rep.namespace, workload: workloadOf(to.rep) },
+          port,
+          protocol,
+          change: now ? ("newly-allowed" as const) : ("newly-denied" as const),
+          example: { from: refOf(from.rep), to: refOf(target) },
+        };
+        const key = `${g.from.namespace}/${g.from.workload} ${g.to.namespace}/${g.to.workload} ${protocol}/${port} ${g.change}`;
+        const prev = groups.get(key);
+        if (prev) prev.pairs += pairs;
+        else groups.set(key, { g, pairs });
+      }
+    }
+  }
+  return [...groups.entries()]
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([, v]) => ({ ...v.g, pairs: v.pairs }));
+}
+
+interface PodClass {
+  readonly rep: Pod;
+  readonly members: Pod[];
+}
+
+/** Pods that no policy can tell apart share a class (a pod to itself is exempt, so pairs exclude it). */
+function classify(pods: readonly Pod[], policies: readonly NetworkPolicy[]): PodClass[] {
+  const blocks = policies
+    .flatMap((p) => [...p.ingress, ...p.egress])
+    .flatMap((r) => (r.peers.kind === "list" ? r.peers.items : []))
+    .filter((peer) => peer.kind === "ipBlock");
+  const byKey = new Map<string, PodClass>();
+  for (const pod of pods) {
+    const inBlocks = blocks
+      .map((blk) =>
+        blk.kind === "ipBlock" &&
+        pod.ips.some(
+          (ip) =>
+            ip.family === blk.cidr.family && ip.value >= blk.cidr.range.lo && ip.value <= blk.cidr.range.hi,
+        )
+          ? "1"
+          : "0",
+      )
+      .join("");
+    const key = JSON.stringify([
+      pod.namespace,
+      pod.nodeName ?? "",
+      Object.entries(pod.labels).sort(),
+      pod.ports,
+      pod.ips.map((i) => i.family),
+      inBlocks,
+    ]);
+    const c = byKey.get(key);
+    if (c) c.members.push(pod);
+    else byKey.set(key, { rep: pod, members: [pod] });
+  }
+  return [...byKey.values()];
+}
+
+function podsOnlyPoliciesChanged(before: Snapshot, after: Snapshot): boolean {
+  const same = <T>(x: readonly T[], y: readonly T[]) =>
+    JSON.stringify(x, bigints) === JSON.stringify(y, bigints);
+  return (
+    same(before.pods, after.pods) && same([...before.namespaces.values()], [...after.namespaces.values()])
+  );
+}
+
+function bigints(_k: string, v: unknown): unknown {
+  return typeof v === "bigint" ? v.toString() : v;
+}
+
+/** Pods selected (in either snapshot) by a policy that differs between the two. */
+function affected(b: ClusterIndex, a: ClusterIndex, before: Snapshot, after: Snapshot): Set<string> {
+  const key = (p: NetworkPolicy) => refOf(p);
+  const text = (p: NetworkPolicy) => JSON.stringify({ ...p, source: undefined }, bigints);
+  const beforeBy = new Map(before.policies.map((p) => [key(p), text(p)]));
+  const afterBy = new Map(after.policies.map((p) => [key(p), text(p)]));
+  const changed = [...before.policies, ...after.policies].filter(
+    (p) => beforeBy.get(key(p)) !== afterBy.get(key(p)),
+  );
+  const out = new Set<string>();
+  for (const idx of [b, a]) {
+    for (const pod of idx.targets) {
+      if (changed.some((p) => p.namespace === pod.namespace && selectorMatches(p.podSelector, pod.labels)))
+        out.add(refOf(pod));
+    }
+  }
+  return out;
+}
