@@ -391,3 +391,31 @@ describe("parseDocuments: JSON", () => {
     }
   });
 });
+
+describe("regressions found by fuzzing", () => {
+  it("reports an alias to an unknown anchor as a malformed document instead of throwing", () => {
+    const r = parseDocuments("in.yaml", "*!");
+    expect(r.objects).toEqual([]);
+    expect(r.issues).toEqual([
+      expect.objectContaining({
+        code: "malformed-document",
+        severity: "error",
+        source: { file: "in.yaml", line: 1 },
+      }),
+    ]);
+  });
+
+  it("reports an alias bomb as a malformed document", () => {
+    const bomb = [
+      "a: &a [x, x, x, x, x, x, x, x, x, x]",
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`,
+      ),
+    ].join("\n");
+    const r = parseDocuments("bomb.yaml", bomb);
+    expect(r.objects).toEqual([]);
+    expect(r.issues[0]).toMatchObject({ code: "malformed-document" });
+  });
+});

@@ -76,7 +76,17 @@ function parseYaml(file: string, text: string): ParsedInput {
       }
       continue;
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      // Not in doc.errors: an alias to an unknown anchor, or an alias bomb past maxAliasCount.
+      issues.push({
+        ...error("malformed-document", "", firstLine((e as Error).message)),
+        source: { file, line },
+      });
+      continue;
+    }
     if (value === null || value === undefined) continue; // an empty document, e.g. after a trailing `---`
     const items = listItems(value);
     if (!items) {
