@@ -18,6 +18,7 @@ import { type DiffOptions, runDiff } from "./diff.js";
 import { type ExplainOptions, runExplain } from "./explain.js";
 import { type LabOptions, runLabApply, runLabDown, runLabProbe, runLabRun, runLabUp } from "./lab.js";
 import { runSimulate } from "./simulate.js";
+import { runValidate, type ValidateCliOptions } from "./validate.js";
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 
@@ -45,6 +46,21 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     .action(async (inputs: string[], opts: { port: string[]; format?: string }) =>
       done(await runSimulate(io, inputs, opts)),
     );
+  program
+    .command("validate")
+    .description("validate NetworkPolicy manifests for CI: API-server checks (errors) and lints (warnings)")
+    .argument(
+      "<inputs...>",
+      "YAML/JSON files, directories (recursive) or - for stdin (Helm/kustomize output works)",
+    )
+    .option("-f, --format <format>", "text, json, sarif or github", "text")
+    .option("--strict", "warnings fail too")
+    .option(
+      "--kube-version <1.N>",
+      "the Kubernetes release whose API server to mirror (default: the newest tracked)",
+    )
+    .option("--cluster <inputs>", "Pods/Namespaces/Nodes for cluster-aware lints (repeatable)", collect, [])
+    .action(async (inputs: string[], opts: ValidateCliOptions) => done(await runValidate(io, inputs, opts)));
   program
     .command("explain")
     .description("explain one connection: the verdict and which policy and rule allowed it, or that none did")

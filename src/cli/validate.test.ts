@@ -1,0 +1,101 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { numRuns } from "../../test/gen/cluster.js";
+import { memoryIo } from "../../test/support/memory-io.js";
+import { runCli } from "./main.js";
+
+const good = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: web}}}]
+    ports: [{port: 8080}]
+`;
+
+describe("netguard validate", () => {
+  it("passes a valid manifest (exit 0) and ignores other kinds", async () => {
+    const io = memoryIo({ "np.yaml": `${good}---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\n` });
+    expect(await runCli(io, ["validate", "np.yaml"])).toBe(0);
+    expect(io.stdout()).toBe("0 error(s), 0 warning(s) in 1 NetworkPolicy from 1 file(s)\n");
+  });
+
+  it("fails (exit 1) on what the API server rejects, naming file, line and field path", async () => {
+    const bad = good
+      .replace("ports: [{port: 8080}]", 'ports: [{port: "8080"}]')
+      .replace("podSelector: {matchLabels: {app: api}}", "podselector: {}");
+    const io = memoryIo({ "np.yaml": bad });
+    expect(await runCli(io, ["validate", "--format", "json", "np.yaml"])).toBe(1);
+    const out = JSON.parse(io.stdout());
+    expect(out.issues).toContainEqual(
+      expect.objectContaining({
+        file: "np.yaml",
+        line: 1,
+        namespace: "shop",
+        name: "api",
+        path: "spec.podselector",
+        code: "unknown-field",
+        severity: "error",
+      }),
+    );
+    expect(out.summary.errors).toBeGreaterThan(0);
+  });
+
+  it("reports duplicate keys and malformed documents with their lines, and keeps going", async () => {
+    const io = memoryIo({
+      "a.json":
+        '{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"x","name":"y"}}',
+      "b.yaml": `${good}---\nkind: [\n`,
+    });
+    expect(await runCli(io, ["validate", "a.json", "b.yaml"])).toBe(1);
+    expect(io.stdout()).toMatch(/^a\.json:1: error: .*(Map keys must be unique|[Dd]uplicate)/m);
+    expect(io.stdout()).toMatch(/^b\.yaml:\d+: error: .*\[malformed-document\]$/m);
+  });
+
+  it("warnings pass unless --strict", async () => {
+    const denyAll =
+      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: d, namespace: x}\nspec: {podSelector: {}, policyTypes: [Egress]}\n";
+    expect(await runCli(memoryIo({ "d.yaml": denyAll }), ["validate", "d.yaml"])).toBe(0);
+    const io = memoryIo({ "d.yaml": denyAll });
+    expect(await runCli(io, ["validate", "--strict", "d.yaml"])).toBe(1);
+    expect(io.stdout()).toContain("[no-dns-egress]");
+  });
+
+  it("exits 2 on usage and I/O problems", async () => {
+    expect(await runCli(memoryIo({}), ["validate", "missing.yaml"])).toBe(2);
+    expect(await runCli(memoryIo({ "np.yaml": good }), ["validate", "--format", "xml", "np.yaml"])).toBe(2);
+    expect(
+      await runCli(memoryIo({ "np.yaml": good }), ["validate", "--kube-version", "banana", "np.yaml"]),
+    ).toBe(2);
+  });
+
+  it("never crashes on random text or random mutations of a valid policy", async () => {
+    const mutation = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
+      fc
+        .tuple(fc.nat({ max: good.length - 1 }), fc.nat({ max: 20 }), fc.string({ maxLength: 10 }))
+        .map(([at, del, ins]) => good.slice(0, at) + ins + good.slice(at + del)),
+    );
+    await fc.assert(
+      fc.asyncProperty(mutation, async (text) => {
+        for (const format of ["text", "json", "sarif", "github"]) {
+          const io = memoryIo({ "in.yaml": text });
+          const code = await runCli(io, ["validate", "--format", format, "in.yaml"]);
+          expect([0, 1]).toContain(code);
+          if (format === "json" || format === "sarif") expect(() => JSON.parse(io.stdout())).not.toThrow();
+        }
+        for (const cmd of [
+          ["simulate", "-f", "json"],
+          ["compile", "--node", "n1"],
+          ["explain", "--from", "a/b", "--to", "c/d", "--port", "80"],
+        ]) {
+          const io = memoryIo({ "in.yaml": text });
+          expect([0, 1]).toContain(await runCli(io, [...cmd, "in.yaml"]));
+        }
+      }),
+      { numRuns: numRuns(150) },
+    );
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * The `validate` pipeline: read manifests strictly (duplicate keys reported, other kinds ignored),
+ * check every NetworkPolicy as the API server would (via the injected `checkApi`), then lint the
+ * decoded policies, against a cluster snapshot when one is given. Pure apart from the InputFs.
+ */
+import { locate, type Issue } from "../diag/issue.js";
+import { decodeObject } from "../k8s/decode-object.js";
+import { isObject } from "../k8s/fields.js";
+import type { NetworkPolicy } from "../k8s/model.js";
+import { type InputFs, loadSnapshot, readInputs } from "../load/sources.js";
+import { type ClusterIndex, indexSnapshot } from "../policy/cluster-index.js";
+import { lintPolicy } from "./lint/lint-policy.js";
+import type { ValidationReport } from "./report.js";
+
+/** API-server validation of one NetworkPolicy object as written. */
+export type ApiCheck = (obj: unknown) => Issue[];
+
+/** What `validate` reads besides the manifests. */
+export interface ValidateInputs {
+  readonly manifests: readonly string[];
+  /** Files with Pods, Namespaces and Nodes for cluster-aware lints. */
+  readonly cluster: readonly string[];
+}
+
+/** Runs the checks; `ioProblem` is set when an input could not be read at all. */
+export async function validateManifests(
+  fs: InputFs,
+  inputs: ValidateInputs,
+  checkApi: ApiCheck,
+): Promise<{ report: ValidationReport; ioProblem: boolean }> {
+  const read = await readInputs(fs, inputs.manifests, { strictJson: true });
+  const issues: Issue[] = [...read.issues];
+  const ioProblem = read.issues.some((i) => i.code === "missing-input" || i.code === "unreadable-input");
+  const files = new Set(read.objects.map((o) => o.source.file));
+  let cluster: ClusterIndex | undefined;
+  if (inputs.cluster.length > 0) {
+    const loaded = await loadSnapshot(fs, inputs.cluster);
+    issues.push(...loaded.issues.filter((i) => i.severity === "error"));
+    cluster = indexSnapshot(loaded.snapshot);
+  }
+  const policies: Array<{ policy: NetworkPolicy; raw: Record<string, unknown> }> = [];
+  let seen = 0;
+  for (const o of read.objects) {
+    if (!isObject(o.value) || o.value.kind !== "NetworkPolicy") continue;
+    seen++;
+    const meta = isObject(o.value.metadata) ? o.value.metadata : {};
+    const ref = {
+      kind: "NetworkPolicy",
+      ...(typeof meta.namespace === "string" ? { namespace: meta.namespace } : {}),
+      ...(typeof meta.name === "string" ? { name: meta.name } : {}),
+    };
+    const apiIssues = checkApi(o.value);
+    issues.push(...locate(apiIssues, o.source, ref));
+    // Lints read the decoded policy; one the API server would reject is not linted further.
+    if (apiIssues.some((i) => i.severity === "error")) continue;
+    const { decoded } = decodeObject(o.value, o.source);
+    if (decoded?.kind === "NetworkPolicy") policies.push({ policy: decoded.value, raw: o.value });
+  }
+  const all = policies.map((p) => p.policy);
+  for (const { policy, raw } of policies) {
+    const ref = { kind: "NetworkPolicy", namespace: policy.namespace, name: policy.name };
+    issues.push(
+      ...locate(
+        lintPolicy(policy, raw, { policies: all, ...(cluster ? { cluster } : {}) }),
+        policy.source,
+        ref,
+      ),
+    );
+  }
+  return { report: { issues: sortIssues(issues), files: files.size, policies: seen }, ioProblem };
+}
+
+function sortIssues(issues: Issue[]): Issue[] {
+  const key = (i: Issue) =>
+    `${i.source?.file ?? ""}\u0000${String(i.source?.line ?? 0).padStart(9, "0")}\u0000${i.path}\u0000${i.code}`;
+  return [...issues].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
