@@ -20,6 +20,7 @@ import { datapathBench } from "./datapath.js";
 import { datapathCost } from "./datapath-cost.js";
 import { agentAtScale, eventLatency } from "./agent.js";
 import { cniBinaryBench } from "./cni.js";
+import { diffBench, validateBench } from "./validate.js";
 import { syntheticCluster } from "./synthetic.js";
 
 interface Result {
@@ -201,6 +202,19 @@ async function cniTable(): Promise<string[]> {
   ];
 }
 
+async function validateTable(): Promise<string[]> {
+  process.stderr.write(
+    "bench: validate 10,000 policies; diff of two 2,000-policy sets over 10,000 pods...\n",
+  );
+  const v = await validateBench();
+  const d = diffBench();
+  return [
+    "| validate: policies | YAML | time | diff: policies changed | pods | time | groups (pod pairs) |",
+    "|---:|---:|---:|---:|---:|---:|---:|",
+    `| ${v.policies} | ${v.mb.toFixed(1)} MB | ${r(v.ms)} ms | 10 of 2000 | 10000 | ${r(d.ms)} ms | ${d.groups} (${d.pairs}) |`,
+  ];
+}
+
 const r = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 async function main(): Promise<void> {
@@ -246,7 +260,7 @@ async function main(): Promise<void> {
     ),
   ];
   process.stdout.write(
-    `${rows.join("\n")}\n\n${(await datapathTable()).join("\n")}\n\n${(await costTable()).join("\n")}\n\n${(await agentTable()).join("\n")}\n\n${(await cniTable()).join("\n")}\n`,
+    `${rows.join("\n")}\n\n${(await datapathTable()).join("\n")}\n\n${(await costTable()).join("\n")}\n\n${(await agentTable()).join("\n")}\n\n${(await cniTable()).join("\n")}\n\n${(await validateTable()).join("\n")}\n`,
   );
 }
 

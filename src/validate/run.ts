@@ -9,6 +9,7 @@ import { isObject } from "../k8s/fields.js";
 import type { NetworkPolicy } from "../k8s/model.js";
 import { type InputFs, loadSnapshot, readInputs } from "../load/sources.js";
 import { type ClusterIndex, indexSnapshot } from "../policy/cluster-index.js";
+import { lintMemo } from "./lint/context.js";
 import { lintPolicy } from "./lint/lint-policy.js";
 import type { ValidationReport } from "./report.js";
 
@@ -57,11 +58,23 @@ export async function validateManifests(
     if (decoded?.kind === "NetworkPolicy") policies.push({ policy: decoded.value, raw: o.value });
   }
   const all = policies.map((p) => p.policy);
+  const memo = lintMemo();
+  const policiesByNamespace = new Map<string, NetworkPolicy[]>();
+  for (const p of all) {
+    const list = policiesByNamespace.get(p.namespace);
+    if (list) list.push(p);
+    else policiesByNamespace.set(p.namespace, [p]);
+  }
   for (const { policy, raw } of policies) {
     const ref = { kind: "NetworkPolicy", namespace: policy.namespace, name: policy.name };
     issues.push(
       ...locate(
-        lintPolicy(policy, raw, { policies: all, ...(cluster ? { cluster } : {}) }),
+        lintPolicy(policy, raw, {
+          policies: all,
+          policiesByNamespace,
+          memo,
+          ...(cluster ? { cluster } : {}),
+        }),
         policy.source,
         ref,
       ),

@@ -13,6 +13,15 @@ export interface LintContext {
   /** Every NetworkPolicy of the input, the linted one included. */
   readonly policies: readonly NetworkPolicy[];
   readonly cluster?: ClusterIndex;
+  /** `policies` grouped by namespace; computed from `policies` when absent (pass it when linting many). */
+  readonly policiesByNamespace?: ReadonlyMap<string, readonly NetworkPolicy[]>;
+  /** Memo for lints that look across policies; share one per run (see `lintMemo`). */
+  readonly memo?: Map<string, readonly NetworkPolicy[]>;
+}
+
+/** A fresh memo for one validation run. */
+export function lintMemo(): Map<string, readonly NetworkPolicy[]> {
+  return new Map();
 }
 
 /** One decoded rule with its direction and field path (`spec.ingress[1]`). */

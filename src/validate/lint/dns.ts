@@ -36,17 +36,26 @@ function policyAllowsDns(p: NetworkPolicy, protocol: Protocol): boolean {
   return p.affectsEgress && p.egress.some((r) => ruleAllowsDns(r, protocol));
 }
 
-/** The namespace's egress-isolating policies, `policy` included even if missing from the context. */
-function egressPolicies(policy: NetworkPolicy, ctx: LintContext): NetworkPolicy[] {
-  const same = ctx.policies.filter(
-    (q) => q.namespace === policy.namespace && q.affectsEgress && refOf(q) !== refOf(policy),
-  );
-  return [policy, ...same];
+/** Egress policies of the policy's namespace allowing DNS over `protocol`, memoised per namespace. */
+function dnsPolicies(policy: NetworkPolicy, ctx: LintContext, protocol: Protocol): readonly NetworkPolicy[] {
+  const key = `dns ${protocol} ${policy.namespace}`;
+  const shared = ctx.memo?.get(key);
+  const inNamespace =
+    shared ??
+    (
+      ctx.policiesByNamespace?.get(policy.namespace) ??
+      ctx.policies.filter((q) => q.namespace === policy.namespace)
+    ).filter((q) => policyAllowsDns(q, protocol));
+  if (!shared) ctx.memo?.set(key, inNamespace);
+  // The linted policy counts even when the context does not list it.
+  return policyAllowsDns(policy, protocol) && !inNamespace.includes(policy)
+    ? [policy, ...inNamespace]
+    : inNamespace;
 }
 
 /** Pods of `policy` lacking DNS over `protocol`, or a boolean verdict when no cluster is known. */
 function lacksDns(policy: NetworkPolicy, ctx: LintContext, protocol: Protocol): Pod[] | boolean {
-  const candidates = egressPolicies(policy, ctx).filter((q) => policyAllowsDns(q, protocol));
+  const candidates = dnsPolicies(policy, ctx, protocol);
   if (!ctx.cluster) return !candidates.some((q) => !selectorsDisjoint(q.podSelector, policy.podSelector));
   const pods = (ctx.cluster.targetsByNamespace.get(policy.namespace) ?? []).filter((pod) =>
     selectorMatches(policy.podSelector, pod.labels),
