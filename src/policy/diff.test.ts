@@ -41,4 +41,35 @@ describe("diffSnapshots", () => {
       { numRuns: numRuns(150) },
     );
   });
+
+  it("counts exactly the changed pairs when pod and namespace labels change too", () => {
+    const relabel = (objs: Json[], kind: string, labels: Record<string, string>): Json[] => {
+      let done = false;
+      return objs.map((o) => {
+        if (done || o.kind !== kind) return o;
+        done = true;
+        return { ...o, metadata: { ...(o.metadata as Json), labels } };
+      });
+    };
+    fc.assert(
+      fc.property(
+        cluster,
+        randomPolicy("changed"),
+        fc.constantFrom("Pod", "Namespace"),
+        (objs, extra, kind) => {
+          const after = relabel(
+            [...objs, extra],
+            kind,
+            kind === "Pod" ? { pod: "b", tier: "be" } : { ns: "x", team: "blue" },
+          );
+          const groups = diffSnapshots(snapshotOf(objs), snapshotOf(after), ports);
+          const sum = (c: string) => groups.filter((g) => g.change === c).reduce((n, g) => n + g.pairs, 0);
+          expect({ allowed: sum("newly-allowed"), denied: sum("newly-denied") }).toEqual(
+            bruteForce(objs, after),
+          );
+        },
+      ),
+      { numRuns: numRuns(150) },
+    );
+  });
 });

@@ -4,13 +4,13 @@
  * pair. Pods that cannot be told apart by any policy — same namespace, labels, container ports,
  * and the same position relative to every ipBlock — are evaluated once per class, and only the
  * pods whose verdicts can change (those selected by a changed policy) are examined when pods and
- * namespaces are the same in both snapshots.
+ * namespaces are the same in both snapshots (diff-focused.ts).
  */
 import type { NetworkPolicy, Pod, Protocol, Snapshot } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
 import { type ClusterIndex, indexSnapshot } from "./cluster-index.js";
 import { evaluate } from "./evaluate.js";
-import { selectorMatches } from "./selector.js";
+import { focusedChanges } from "./diff-focused.js";
 
 /** A group of pods: a namespace and a workload name. */
 export interface Workload {
@@ -50,18 +50,43 @@ export function diffSnapshots(
 ): DiffGroup[] {
   const b = indexSnapshot(before);
   const a = indexSnapshot(after);
-  const common = a.targets.filter((p) => b.podsByRef.has(refOf(p)) && !b.podsByRef.get(refOf(p))?.nonTarget);
-  const focus = podsOnlyPoliciesChanged(before, after) ? affected(b, a, before, after) : undefined;
-  const classes = classify(common, [...before.policies, ...after.policies]);
   const groups = new Map<string, { g: Omit<DiffGroup, "pairs">; pairs: number }>();
+  const add = (from: Pod, to: Pod, port: number, protocol: Protocol, nowAllowed: boolean, pairs: number) => {
+    const g = {
+      from: { namespace: from.namespace, workload: workloadOf(from) },
+      to: { namespace: to.namespace, workload: workloadOf(to) },
+      port,
+      protocol,
+      change: nowAllowed ? ("newly-allowed" as const) : ("newly-denied" as const),
+      example: { from: refOf(from), to: refOf(to) },
+    };
+    const key = `${g.from.namespace}/${g.from.workload} ${g.to.namespace}/${g.to.workload} ${protocol}/${port} ${g.change}`;
+    const prev = groups.get(key);
+    if (prev) prev.pairs += pairs;
+    else groups.set(key, { g, pairs });
+  };
+  if (podsOnlyPoliciesChanged(before, after)) {
+    focusedChanges(before, after, b, a, ports, (c) => add(c.from, c.to, c.port, c.protocol, c.nowAllowed, 1));
+  } else {
+    classChanges(b, a, [...before.policies, ...after.policies], ports, add);
+  }
+  return [...groups.entries()]
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([, v]) => ({ ...v.g, pairs: v.pairs }));
+}
+
+/** Pods or namespaces changed too: compare every pair of pod classes. */
+function classChanges(
+  b: ClusterIndex,
+  a: ClusterIndex,
+  policies: readonly NetworkPolicy[],
+  ports: ReadonlyArray<{ readonly port: number; readonly protocol: Protocol }>,
+  add: (from: Pod, to: Pod, port: number, protocol: Protocol, nowAllowed: boolean, pairs: number) => void,
+): void {
+  const common = a.targets.filter((p) => b.podsByRef.has(refOf(p)) && !b.podsByRef.get(refOf(p))?.nonTarget);
+  const classes = classify(common, policies);
   for (const from of classes) {
     for (const to of classes) {
-      if (
-        focus &&
-        !from.members.some((p) => focus.has(refOf(p))) &&
-        !to.members.some((p) => focus.has(refOf(p)))
-      )
-        continue;
       // Within one class, compare a pod with another member: a pod to itself is always allowed.
       const target = from === to ? to.members[1] : to.rep;
       if (!target) continue;
@@ -75,32 +100,16 @@ export function diffSnapshots(
           });
           return typeof v !== "string" && v.allowed;
         };
-        const was = q(b);
         const now = q(a);
-        if (was === now) continue;
+        if (q(b) === now) continue;
         const pairs =
           from === to
             ? from.members.length * (from.members.length - 1)
             : from.members.length * to.members.length;
-        if (pairs === 0) continue;
-        const g = {
-          from: { namespace: from.rep.namespace, workload: workloadOf(from.rep) },
-          to: { namespace: to.rep.namespace, workload: workloadOf(to.rep) },
-          port,
-          protocol,
-          change: now ? ("newly-allowed" as const) : ("newly-denied" as const),
-          example: { from: refOf(from.rep), to: refOf(target) },
-        };
-        const key = `${g.from.namespace}/${g.from.workload} ${g.to.namespace}/${g.to.workload} ${protocol}/${port} ${g.change}`;
-        const prev = groups.get(key);
-        if (prev) prev.pairs += pairs;
-        else groups.set(key, { g, pairs });
+        add(from.rep, target, port, protocol, now, pairs);
       }
     }
   }
-  return [...groups.entries()]
-    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
-    .map(([, v]) => ({ ...v.g, pairs: v.pairs }));
 }
 
 interface PodClass {
@@ -152,23 +161,4 @@ function podsOnlyPoliciesChanged(before: Snapshot, after: Snapshot): boolean {
 
 function bigints(_k: string, v: unknown): unknown {
   return typeof v === "bigint" ? v.toString() : v;
-}
-
-/** Pods selected (in either snapshot) by a policy that differs between the two. */
-function affected(b: ClusterIndex, a: ClusterIndex, before: Snapshot, after: Snapshot): Set<string> {
-  const key = (p: NetworkPolicy) => refOf(p);
-  const text = (p: NetworkPolicy) => JSON.stringify({ ...p, source: undefined }, bigints);
-  const beforeBy = new Map(before.policies.map((p) => [key(p), text(p)]));
-  const afterBy = new Map(after.policies.map((p) => [key(p), text(p)]));
-  const changed = [...before.policies, ...after.policies].filter(
-    (p) => beforeBy.get(key(p)) !== afterBy.get(key(p)),
-  );
-  const out = new Set<string>();
-  for (const idx of [b, a]) {
-    for (const pod of idx.targets) {
-      if (changed.some((p) => p.namespace === pod.namespace && selectorMatches(p.podSelector, pod.labels)))
-        out.add(refOf(pod));
-    }
-  }
-  return out;
 }

@@ -94,8 +94,10 @@ export function decideSide(
   other: Endpoint,
   protocol: Protocol,
   port: number,
+  /** The policies selecting `pod` for `direction`, when the caller has them already. */
+  selected?: readonly NetworkPolicy[],
 ): SideVerdict {
-  const selecting = policiesSelecting(index, pod, direction);
+  const selecting = selected ?? policiesSelecting(index, pod, direction);
   const receiver = direction === "ingress" ? pod : other.kind === "pod" ? other.pod : undefined;
   const allowedBy: RuleMatch[] = [];
   for (const policy of selecting) {
@@ -123,6 +125,26 @@ export function decideSide(
     allowedBy,
     allowed: !isolated || allowedBy.length > 0,
   };
+}
+
+/** Just the verdict of `decideSide`, without collecting reasons (for bulk comparisons). */
+export function sideAllows(
+  index: ClusterIndex,
+  pod: Pod,
+  direction: Direction,
+  other: Endpoint,
+  protocol: Protocol,
+  port: number,
+  selected: readonly NetworkPolicy[],
+): boolean {
+  if (selected.length === 0) return true;
+  const receiver = direction === "ingress" ? pod : other.kind === "pod" ? other.pod : undefined;
+  const input = { peer: other, receiver, protocol, port };
+  return selected.some((policy) =>
+    (direction === "ingress" ? policy.ingress : policy.egress).some(
+      (rule) => matchRule(index, policy, rule, input) !== undefined,
+    ),
+  );
 }
 
 /** Policies in the pod's namespace whose podSelector selects it and whose policyTypes include `direction`. */

@@ -1,0 +1,123 @@
+/**
+ * The exact diff when only policies changed (pods and namespaces identical): a pair's verdict can
+ * change only through the destination's ingress (if a changed policy selects it for ingress) or the
+ * source's egress (likewise for egress). Every such pair is evaluated once per side that can change,
+ * with each pod's selecting policies computed once.
+ */
+import type { NetworkPolicy, Pod, Protocol, Snapshot } from "../k8s/model.js";
+import { refOf } from "../k8s/model.js";
+import type { ClusterIndex } from "./cluster-index.js";
+import type { Endpoint } from "./endpoint.js";
+import { policiesSelecting, sideAllows } from "./evaluate.js";
+import type { Direction } from "./rule-match.js";
+import { selectorMatches } from "./selector.js";
+
+/** A changed pair: the pods, the port, and whether it is now allowed. */
+export interface PairChange {
+  readonly from: Pod;
+  readonly to: Pod;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly nowAllowed: boolean;
+}
+
+type Ports = ReadonlyArray<{ readonly port: number; readonly protocol: Protocol }>;
+
+/** Visits every pair whose verdict differs between the two indexes (which hold the same pods). */
+export function focusedChanges(
+  before: Snapshot,
+  after: Snapshot,
+  b: ClusterIndex,
+  a: ClusterIndex,
+  ports: Ports,
+  visit: (c: PairChange) => void,
+): void {
+  const changed = changedPolicies(before, after);
+  const touches = (pod: Pod, dir: Direction) =>
+    changed.some(
+      (p) =>
+        (dir === "ingress" ? p.affectsIngress : p.affectsEgress) &&
+        p.namespace === pod.namespace &&
+        selectorMatches(p.podSelector, pod.labels),
+    );
+  const pods = a.targets.filter((p) => b.podsByRef.has(refOf(p)));
+  const focusIn = pods.filter((p) => touches(p, "ingress"));
+  const focusOut = new Set(pods.filter((p) => touches(p, "egress")));
+  const memo = {
+    b: {
+      ingress: new Map<Pod, readonly NetworkPolicy[]>(),
+      egress: new Map<Pod, readonly NetworkPolicy[]>(),
+    },
+    a: {
+      ingress: new Map<Pod, readonly NetworkPolicy[]>(),
+      egress: new Map<Pod, readonly NetworkPolicy[]>(),
+    },
+  };
+  const side = (
+    idx: ClusterIndex,
+    tag: "a" | "b",
+    pod: Pod,
+    dir: Direction,
+    other: Endpoint,
+    protocol: Protocol,
+    port: number,
+  ) => {
+    const m = memo[tag][dir];
+    let sel = m.get(pod);
+    if (!sel) m.set(pod, (sel = policiesSelecting(idx, pod, dir)));
+    return sideAllows(idx, pod, dir, other, protocol, port, sel);
+  };
+  const ends = (s: Pod, d: Pod): [Endpoint, Endpoint] | undefined => {
+    const fam = s.ips.map((x) => x.family).find((f) => d.ips.some((y) => y.family === f));
+    const sa = s.ips.find((x) => x.family === fam);
+    const da = d.ips.find((x) => x.family === fam);
+    return sa && da
+      ? [
+          { kind: "pod", pod: s, addr: sa },
+          { kind: "pod", pod: d, addr: da },
+        ]
+      : undefined;
+  };
+  // Destinations whose ingress may change, from sources whose egress cannot.
+  for (const d of focusIn) {
+    for (const s of pods) {
+      if (s === d || focusOut.has(s)) continue;
+      const e = ends(s, d);
+      if (!e) continue;
+      for (const { port, protocol } of ports) {
+        const was = side(b, "b", d, "ingress", e[0], protocol, port);
+        const now = side(a, "a", d, "ingress", e[0], protocol, port);
+        if (was !== now && side(a, "a", s, "egress", e[1], protocol, port))
+          visit({ from: s, to: d, port, protocol, nowAllowed: now });
+      }
+    }
+  }
+  // Sources whose egress may change: both sides, to every destination.
+  for (const s of focusOut) {
+    for (const d of pods) {
+      if (s === d) continue;
+      const e = ends(s, d);
+      if (!e) continue;
+      for (const { port, protocol } of ports) {
+        const was =
+          side(b, "b", s, "egress", e[1], protocol, port) && side(b, "b", d, "ingress", e[0], protocol, port);
+        const now =
+          side(a, "a", s, "egress", e[1], protocol, port) && side(a, "a", d, "ingress", e[0], protocol, port);
+        if (was !== now) visit({ from: s, to: d, port, protocol, nowAllowed: now });
+      }
+    }
+  }
+}
+
+/** Policies that differ between the snapshots, in both versions (added, removed or edited). */
+function changedPolicies(before: Snapshot, after: Snapshot): NetworkPolicy[] {
+  const text = (p: NetworkPolicy) =>
+    JSON.stringify({ ...p, source: undefined }, (_k, v: unknown) =>
+      typeof v === "bigint" ? v.toString() : v,
+    );
+  const beforeBy = new Map(before.policies.map((p) => [refOf(p), text(p)]));
+  const afterBy = new Map(after.policies.map((p) => [refOf(p), text(p)]));
+  return [...before.policies, ...after.policies].filter(
+    (p) => beforeBy.get(refOf(p)) !== afterBy.get(refOf(p)),
+  );
+}
