@@ -17,7 +17,7 @@ import { runCompile } from "./compile.js";
 import { type DiffOptions, runDiff } from "./diff.js";
 import { type ExplainOptions, runExplain } from "./explain.js";
 import { type LabOptions, runLabApply, runLabDown, runLabProbe, runLabRun, runLabUp } from "./lab.js";
-import { runSimulate } from "./simulate.js";
+import { runSimulate, type SimulateOptions } from "./simulate.js";
 import { runValidate, type ValidateCliOptions } from "./validate.js";
 
 const collect = (v: string, acc: string[]) => [...acc, v];
@@ -42,10 +42,13 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
       collect,
       [],
     )
-    .option("-f, --format <format>", "table or json (default: table on a terminal, json otherwise)")
-    .action(async (inputs: string[], opts: { port: string[]; format?: string }) =>
-      done(await runSimulate(io, inputs, opts)),
-    );
+    .option(
+      "-f, --format <format>",
+      "table, json, dot or mermaid (default: table on a terminal, json otherwise)",
+    )
+    .option("--from <ns|ns/pod>", "only these sources (repeatable)", collect, [])
+    .option("--to <ns|ns/pod>", "only these destinations (repeatable)", collect, [])
+    .action(async (inputs: string[], opts: SimulateOptions) => done(await runSimulate(io, inputs, opts)));
   program
     .command("validate")
     .description("validate NetworkPolicy manifests for CI: API-server checks (errors) and lints (warnings)")

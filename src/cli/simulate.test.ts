@@ -131,4 +131,27 @@ describe("netguard simulate", () => {
     expect(await runCli(io, ["--help"])).toBe(0);
     expect(io.stdout()).toContain("simulate");
   });
+
+  it("aggregates allowed connectivity by workload as Mermaid and DOT", async () => {
+    const io = memoryIo({ "c.yaml": cluster + "---" + denyToA });
+    expect(await runCli(io, ["simulate", "-f", "mermaid", "c.yaml"])).toBe(0);
+    expect(io.stdout()).toBe(
+      'flowchart LR\n  n0["x/a"]\n  n1["x/b"]\n  n0 -->|"UDP/53, TCP/80"| n1\n  n1 -->|"TCP/80"| n0\n',
+    );
+    const dot = memoryIo({ "c.yaml": cluster + "---" + denyToA });
+    expect(await runCli(dot, ["simulate", "-f", "dot", "c.yaml"])).toBe(0);
+    expect(dot.stdout()).toContain('"x/b" -> "x/a" [label="TCP/80"];');
+  });
+
+  it("restricts sources and destinations with --from and --to", async () => {
+    const io = memoryIo({ "c.yaml": cluster + "---" + denyToA });
+    expect(
+      await runCli(io, ["simulate", "-f", "json", "--from", "x/b", "--to", "x", "-p", "80", "c.yaml"]),
+    ).toBe(0);
+    const out = JSON.parse(io.stdout());
+    expect(out.results.map((r: { from: string; to: string }) => `${r.from}>${r.to}`)).toEqual([
+      "x/b>x/a",
+      "x/b>x/b",
+    ]);
+  });
 });

@@ -2,7 +2,7 @@
  * The full reachability matrix of a snapshot: every ordered pair of policy-target pods (a pod to
  * itself included) on every probe port, as the reference evaluator decides it.
  */
-import type { Protocol } from "../k8s/model.js";
+import type { Pod, Protocol } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
 import type { Family } from "../net/address.js";
 import type { ClusterIndex } from "./cluster-index.js";
@@ -34,12 +34,15 @@ export interface Matrix {
 export function reachabilityMatrix(
   index: ClusterIndex,
   ports: ReadonlyArray<{ readonly port: number; readonly protocol: Protocol }>,
+  filter: { readonly from?: (pod: Pod) => boolean; readonly to?: (pod: Pod) => boolean } = {},
 ): Matrix {
-  const pods = index.targets.map(refOf);
+  const sources = filter.from ? index.targets.filter(filter.from) : index.targets;
+  const destinations = filter.to ? index.targets.filter(filter.to) : index.targets;
+  const pods = [...new Set([...sources, ...destinations])].map(refOf).sort();
   const results: MatrixResult[] = [];
   for (const { port, protocol } of ports) {
-    for (const from of index.targets) {
-      for (const to of index.targets) {
+    for (const from of sources) {
+      for (const to of destinations) {
         const common = from.ips.map((a) => a.family).filter((f) => to.ips.some((b) => b.family === f));
         const cell = { from: refOf(from), to: refOf(to), port, protocol };
         if (common.length === 0) {
