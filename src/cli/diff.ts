@@ -4,6 +4,7 @@
  */
 import { loadSnapshot } from "../load/sources.js";
 import { type DiffGroup, diffSnapshots } from "../policy/diff.js";
+import { clusterBase } from "./cluster-base.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
 import { declaredPorts, parseProbePort, sortPorts } from "./probe-port.js";
 import { reportIssues } from "./report-issues.js";
@@ -15,6 +16,8 @@ export interface DiffOptions {
   readonly port: readonly string[];
   readonly format?: string;
   readonly failOn?: string;
+  /** The live cluster (read-only) is the base of both sides; --before becomes optional. */
+  readonly kubeconfig?: string;
 }
 
 /** Runs `diff`. Exit 1 when `--fail-on` matches a change (or on input errors), else 0. */
@@ -24,10 +27,14 @@ export async function runDiff(io: CliIo, opts: DiffOptions): Promise<ExitCode> {
     throw new UsageError(`--format must be text, json or markdown, got ${format}`);
   if (opts.failOn && opts.failOn !== "denied" && opts.failOn !== "any")
     throw new UsageError("--fail-on must be denied or any");
-  if (!opts.before?.length || !opts.after?.length)
-    throw new UsageError("diff needs --before and --after inputs");
-  const before = await loadSnapshot(io.fs, opts.before);
-  const after = await loadSnapshot(io.fs, opts.after);
+  if (!opts.after?.length || (!opts.before?.length && !opts.kubeconfig)) {
+    throw new UsageError(
+      "diff needs --after inputs, and --before inputs unless --kubeconfig gives the current state",
+    );
+  }
+  const base = await clusterBase(opts.kubeconfig);
+  const before = await loadSnapshot(io.fs, opts.before ?? [], base);
+  const after = await loadSnapshot(io.fs, opts.after, base);
   const failed = reportIssues(io, [...before.issues, ...after.issues]);
   const requested = opts.port.map(parseProbePort);
   const ports =

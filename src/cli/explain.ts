@@ -11,6 +11,7 @@ import { type EndpointRef } from "../policy/endpoint.js";
 import { evaluate, policiesSelecting } from "../policy/evaluate.js";
 import { missingNamedPorts } from "../policy/named-port-notes.js";
 import type { SideVerdict, Verdict } from "../policy/verdict.js";
+import { clusterBase } from "./cluster-base.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
 import { parseProbePort } from "./probe-port.js";
 import { reportIssues } from "./report-issues.js";
@@ -21,6 +22,7 @@ export interface ExplainOptions {
   readonly to?: string;
   readonly port?: string;
   readonly format?: string;
+  readonly kubeconfig?: string;
 }
 
 /** An IP address names an address; anything else is a pod `namespace/name`. */
@@ -33,11 +35,13 @@ export async function runExplain(
   opts: ExplainOptions,
 ): Promise<ExitCode> {
   if (!opts.from || !opts.to || !opts.port) throw new UsageError("explain needs --from, --to and --port");
+  if (inputs.length === 0 && !opts.kubeconfig)
+    throw new UsageError("explain needs input files or --kubeconfig");
   const format = opts.format ?? "text";
   if (format !== "text" && format !== "json")
     throw new UsageError(`--format must be text or json, got ${format}`);
   const probe = parseProbePort(opts.port);
-  const { snapshot, issues } = await loadSnapshot(io.fs, inputs);
+  const { snapshot, issues } = await loadSnapshot(io.fs, inputs, await clusterBase(opts.kubeconfig));
   const failed = reportIssues(io, issues);
   const index = indexSnapshot(snapshot);
   const v = evaluate(index, {

@@ -35,7 +35,7 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     .description(
       "dry-run: evaluate every ordered pair of policy-target pods in the input against its NetworkPolicies",
     )
-    .argument("<inputs...>", "YAML/JSON files, directories (recursive) or - for stdin")
+    .argument("[inputs...]", "YAML/JSON files, directories (recursive) or - for stdin")
     .option(
       "-p, --port <port/proto>",
       "probe port, e.g. 80/TCP or 53/UDP (repeatable; default: every declared containerPort)",
@@ -48,6 +48,7 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     )
     .option("--from <ns|ns/pod>", "only these sources (repeatable)", collect, [])
     .option("--to <ns|ns/pod>", "only these destinations (repeatable)", collect, [])
+    .option("--kubeconfig <file>", "read the live cluster (read-only) and lay the inputs over it")
     .action(async (inputs: string[], opts: SimulateOptions) => done(await runSimulate(io, inputs, opts)));
   program
     .command("validate")
@@ -63,20 +64,26 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
       "the Kubernetes release whose API server to mirror (default: the newest tracked)",
     )
     .option("--cluster <inputs>", "Pods/Namespaces/Nodes for cluster-aware lints (repeatable)", collect, [])
+    .option(
+      "--kubeconfig <file>",
+      "read Pods, Namespaces and Nodes from the live cluster (read-only) for cluster-aware lints",
+    )
     .action(async (inputs: string[], opts: ValidateCliOptions) => done(await runValidate(io, inputs, opts)));
   program
     .command("explain")
     .description("explain one connection: the verdict and which policy and rule allowed it, or that none did")
-    .argument("<inputs...>", "YAML/JSON files, directories (recursive) or - for stdin")
+    .argument("[inputs...]", "YAML/JSON files, directories (recursive) or - for stdin")
     .requiredOption("--from <endpoint>", "source: namespace/pod or an IP address")
     .requiredOption("--to <endpoint>", "destination: namespace/pod or an IP address")
     .requiredOption("-p, --port <port/proto>", "destination port, e.g. 80/TCP")
     .option("-f, --format <format>", "text or json", "text")
+    .option("--kubeconfig <file>", "read the live cluster (read-only) and lay the inputs over it")
     .action(async (inputs: string[], opts: ExplainOptions) => done(await runExplain(io, inputs, opts)));
   program
     .command("diff")
     .description("the connections a change opens or closes, grouped by namespace and workload")
-    .requiredOption("--before <inputs...>", "the current manifests (files, directories or -)")
+    .option("--before <inputs...>", "the current manifests (files, directories or -)")
+    .option("--kubeconfig <file>", "the live cluster (read-only) as the base of both sides")
     .requiredOption("--after <inputs...>", "the changed manifests")
     .option(
       "-p, --port <port/proto>",

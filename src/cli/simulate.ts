@@ -7,6 +7,7 @@ import { loadSnapshot } from "../load/sources.js";
 import { indexSnapshot } from "../policy/cluster-index.js";
 import { reachabilityMatrix } from "../policy/matrix.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
+import { clusterBase } from "./cluster-base.js";
 import { formatDot, formatMermaid, workloadEdges } from "./graph.js";
 import { formatMatrixTable } from "./matrix-table.js";
 import { declaredPorts, parseProbePort, sortPorts } from "./probe-port.js";
@@ -19,6 +20,8 @@ export interface SimulateOptions {
   /** Source filters: `namespace` or `namespace/pod` (repeatable; any matches). */
   readonly from?: readonly string[];
   readonly to?: readonly string[];
+  /** Read the live cluster (read-only) and lay the inputs over it. */
+  readonly kubeconfig?: string;
 }
 
 /** A pod filter from `namespace` or `namespace/pod` patterns; undefined when none are given. */
@@ -36,9 +39,10 @@ export async function runSimulate(
   const format = opts.format ?? (io.stdoutIsTTY ? "table" : "json");
   if (!["table", "json", "dot", "mermaid"].includes(format))
     throw new UsageError(`--format must be table, json, dot or mermaid, got ${format}`);
-  if (inputs.length === 0) throw new UsageError("simulate needs at least one file, directory or - for stdin");
+  if (inputs.length === 0 && !opts.kubeconfig)
+    throw new UsageError("simulate needs at least one file, directory or - for stdin");
   const requested = opts.port.map(parseProbePort);
-  const { snapshot, issues } = await loadSnapshot(io.fs, inputs);
+  const { snapshot, issues } = await loadSnapshot(io.fs, inputs, await clusterBase(opts.kubeconfig));
   const failed = reportIssues(io, issues);
   const ports = requested.length > 0 ? sortPorts(requested) : declaredPorts(snapshot);
   const index = indexSnapshot(snapshot);

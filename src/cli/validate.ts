@@ -9,6 +9,7 @@ import { validateNetworkPolicy } from "../validate/api/validate-network-policy.j
 import { NEWEST_KUBE_VERSION, parseKubeVersion } from "../validate/api/versions.js";
 import { formatGithub, formatJson, formatSarif, formatText, summary } from "../validate/report.js";
 import { validateManifests } from "../validate/run.js";
+import { clusterBase } from "./cluster-base.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
 
 /** Options of `validate`. */
@@ -17,6 +18,7 @@ export interface ValidateCliOptions {
   readonly strict?: boolean;
   readonly kubeVersion?: string;
   readonly cluster: readonly string[];
+  readonly kubeconfig?: string;
 }
 
 /** Runs `validate`. */
@@ -33,7 +35,7 @@ export async function runValidate(
   if (typeof kubeVersion === "string") throw new UsageError(`--kube-version: ${kubeVersion}`);
   const { report, ioProblem } = await validateManifests(
     io.fs,
-    { manifests: inputs, cluster: opts.cluster },
+    { manifests: inputs, cluster: opts.cluster, clusterBase: await clusterBase(opts.kubeconfig) },
     (obj) => validateNetworkPolicy(obj, { kubeVersion }),
   );
   switch (format) {

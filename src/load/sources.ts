@@ -4,6 +4,7 @@
  */
 import { error, type Issue } from "../diag/issue.js";
 import { type ParseOptions, parseDocuments, type RawObject } from "./documents.js";
+import { overlayObjects } from "./overlay.js";
 import { buildSnapshot, compareRefs, type LoadResult } from "./snapshot.js";
 
 /** The file-system operations the loader needs. */
@@ -46,10 +47,17 @@ export async function readInputs(
   return { objects, issues };
 }
 
-/** Reads inputs and builds the snapshot, with all issues from both steps. */
-export async function loadSnapshot(fs: InputFs, paths: readonly string[]): Promise<LoadResult> {
+/**
+ * Reads inputs and builds the snapshot, with all issues from both steps. `base` (e.g. the live
+ * cluster's objects) is laid under the inputs: an input object replaces the base object it names.
+ */
+export async function loadSnapshot(
+  fs: InputFs,
+  paths: readonly string[],
+  base: readonly RawObject[] = [],
+): Promise<LoadResult> {
   const read = await readInputs(fs, paths);
-  const built = buildSnapshot(read.objects);
+  const built = buildSnapshot(base.length > 0 ? overlayObjects(base, read.objects) : read.objects);
   return { snapshot: built.snapshot, issues: [...read.issues, ...built.issues] };
 }
 

@@ -7,6 +7,7 @@ import { locate, type Issue } from "../diag/issue.js";
 import { decodeObject } from "../k8s/decode-object.js";
 import { isObject } from "../k8s/fields.js";
 import type { NetworkPolicy } from "../k8s/model.js";
+import type { RawObject } from "../load/documents.js";
 import { type InputFs, loadSnapshot, readInputs } from "../load/sources.js";
 import { type ClusterIndex, indexSnapshot } from "../policy/cluster-index.js";
 import { lintMemo } from "./lint/context.js";
@@ -21,6 +22,8 @@ export interface ValidateInputs {
   readonly manifests: readonly string[];
   /** Files with Pods, Namespaces and Nodes for cluster-aware lints. */
   readonly cluster: readonly string[];
+  /** Objects read from a live cluster, under the `cluster` files. */
+  readonly clusterBase?: readonly RawObject[];
 }
 
 /** Runs the checks; `ioProblem` is set when an input could not be read at all. */
@@ -34,8 +37,8 @@ export async function validateManifests(
   const ioProblem = read.issues.some((i) => i.code === "missing-input" || i.code === "unreadable-input");
   const files = new Set(read.objects.map((o) => o.source.file));
   let cluster: ClusterIndex | undefined;
-  if (inputs.cluster.length > 0) {
-    const loaded = await loadSnapshot(fs, inputs.cluster);
+  if (inputs.cluster.length > 0 || (inputs.clusterBase?.length ?? 0) > 0) {
+    const loaded = await loadSnapshot(fs, inputs.cluster, inputs.clusterBase ?? []);
     issues.push(...loaded.issues.filter((i) => i.severity === "error"));
     cluster = indexSnapshot(loaded.snapshot);
   }

@@ -1,0 +1,19 @@
+/**
+ * Laying input files over a base set of objects (the live cluster's), by object identity.
+ */
+import type { RawObject } from "./documents.js";
+
+/**
+ * Lays `top` over `base`: an object in `top` replaces the object of the same kind, namespace and
+ * name in `base`; everything else in `base` stays.
+ */
+export function overlayObjects(base: readonly RawObject[], top: readonly RawObject[]): RawObject[] {
+  const key = (o: RawObject): string | undefined => {
+    const v = o.value as { kind?: unknown; metadata?: { namespace?: unknown; name?: unknown } } | null;
+    if (!v || typeof v.kind !== "string" || typeof v.metadata?.name !== "string") return undefined;
+    const namespaced = v.kind === "Pod" || v.kind === "NetworkPolicy";
+    return `${v.kind}/${namespaced ? (typeof v.metadata.namespace === "string" && v.metadata.namespace) || "default" : ""}/${v.metadata.name}`;
+  };
+  const replaced = new Set(top.map(key).filter((k): k is string => k !== undefined));
+  return [...base.filter((o) => !replaced.has(key(o) ?? "")), ...top];
+}
