@@ -3,14 +3,10 @@
  * enforcing inside one node of a lab: after every change the real probe matrix must equal the
  * evaluator's view of what the API server holds.
  */
-import { KubeConfig } from "@kubernetes/client-node";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Agent } from "../src/agent/agent.js";
-import { systemClock } from "../src/agent/clock.js";
 import type { LabMatrix } from "../src/lab/session.js";
 import { probeMatrix } from "../src/lab/session.js";
-import { systemExec } from "../src/sys/exec.js";
+import { testAgent } from "./support/agent.js";
 import { type ApiServer, startApiServer } from "./support/apiserver/server.js";
 import { withLab, type LabFixture, mismatches, type Ports } from "./support/lab.js";
 import { type Json, namespace, node, pod, policy, snapshotOf } from "./support/objects.js";
@@ -80,19 +76,7 @@ describe("agent on the API server, enforcing in a lab node", () => {
     async () => {
       for (const o of [...NS, NODE, ...PODS]) api.create(o as never);
       await withLab(snapshotOf([...NS, NODE, ...PODS, LATE]), PORTS, async (lab) => {
-        const kc = new KubeConfig();
-        kc.loadFromString(api.kubeconfig());
-        const agent = new Agent({
-          nodeName: "n1",
-          kubeConfig: kc,
-          exec: systemExec,
-          clock: systemClock,
-          logger: pino({ level: "silent" }),
-          netns: lab.lab.nodes[0]?.netns as string,
-          driftIntervalMs: 0,
-          dropsIntervalMs: 1000,
-          reconcile: { minIntervalMs: 20, maxDelayMs: 200 },
-        });
+        const agent = testAgent(api, lab.lab.nodes[0]?.netns as string);
         await agent.start();
         try {
           let m = await converged(lab, api);

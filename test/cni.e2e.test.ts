@@ -6,12 +6,10 @@
 import { chmodSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { KubeConfig } from "@kubernetes/client-node";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Agent } from "../src/agent/agent.js";
-import { systemClock } from "../src/agent/clock.js";
+import type { Agent } from "../src/agent/agent.js";
 import { systemExec } from "../src/sys/exec.js";
+import { testAgent } from "./support/agent.js";
 import { type ApiServer, startApiServer } from "./support/apiserver/server.js";
 import { type Attachment, type ConfList, CniRuntime } from "./support/cni-runtime.js";
 import { type LabFixture, type Ports, withLab } from "./support/lab.js";
@@ -108,21 +106,7 @@ async function withCni(fn: (env: Env) => Promise<void>, cniVersion = "0.3.1"): P
         socket,
         state,
         async startAgent() {
-          const kc = new KubeConfig();
-          kc.loadFromString(api.kubeconfig());
-          const agent = new Agent({
-            nodeName: "n1",
-            kubeConfig: kc,
-            exec: systemExec,
-            clock: systemClock,
-            logger: pino({ level: "silent" }),
-            netns: nodeNs,
-            driftIntervalMs: 0,
-            dropsIntervalMs: 1000,
-            reconcile: { minIntervalMs: 20, maxDelayMs: 200 },
-            cniSocket: socket,
-            cniStateFile: state,
-          });
+          const agent = testAgent(api, nodeNs, { cniSocket: socket, cniStateFile: state });
           await agent.start();
           return agent;
         },
