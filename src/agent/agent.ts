@@ -9,6 +9,8 @@ import type { Logger } from "pino";
 import { compile, compileContext } from "../compile/compile.js";
 import type { NodeRules } from "../compile/ir.js";
 import { Datapath, type SyncResult } from "../datapath/datapath.js";
+import { DEFAULT_CNI_ENTRY, ensureChained } from "../cni/install.js";
+import { nodeInstallFs } from "../cni/node-install-fs.js";
 import { execBackend } from "../nft/backend.js";
 import { renderNode } from "../render/ruleset.js";
 import type { Exec } from "../sys/exec.js";
@@ -42,6 +44,8 @@ export interface AgentOptions {
   readonly cniSocket?: string;
   /** File keeping CNI registrations across restarts; undefined: in memory only. */
   readonly cniStateFile?: string;
+  /** The node's CNI configuration directory: netguard is re-chained there when Flannel drops it. */
+  readonly cniConfDir?: string;
 }
 
 /** A running agent. */
@@ -110,6 +114,7 @@ export class Agent {
     );
     if (this.opts.cniSocket) this.cniServer = await startCniServer(this.cni, this.opts.cniSocket);
     await this.source.start();
+    await this.keepChained();
     this.scheduleDrift();
   }
 
@@ -206,8 +211,28 @@ export class Agent {
             { differences: d.differences.slice(0, 20), result: d.result?.kind },
             "drift repaired",
           );
-      }).finally(() => this.scheduleDrift());
+      })
+        .then(() => this.keepChained())
+        .finally(() => this.scheduleDrift());
     }, this.opts.driftIntervalMs);
+  }
+
+  /** Flannel rewrites its conflist when its pod restarts: put netguard back into the chain. */
+  private async keepChained(): Promise<void> {
+    const dir = this.opts.cniConfDir;
+    if (!dir) return;
+    const entry = {
+      ...DEFAULT_CNI_ENTRY,
+      ...(this.opts.cniSocket ? { agentSocket: this.opts.cniSocket } : {}),
+    };
+    const r = await ensureChained(nodeInstallFs, dir, entry);
+    if (r.kind === "failed")
+      this.opts.logger.warn({ dir, error: r.error }, "cannot check the CNI configuration");
+    else if (r.changed)
+      this.opts.logger.warn(
+        { conflist: r.conflist },
+        "netguard was missing from the CNI chain (Flannel rewrote it); re-added",
+      );
   }
 
   /** Runs syncs and drift repairs one at a time. */

@@ -23,6 +23,7 @@ export interface AgentCliOptions {
   readonly maxDelay: string;
   readonly cniSocket: string;
   readonly cniState: string;
+  readonly cniConfDir: string;
   readonly cleanup?: boolean;
 }
 
@@ -62,6 +63,11 @@ export const AGENT_FLAGS = {
     help: "file keeping CNI registrations across restarts",
     default: "/run/netguard/pods.json",
   },
+  cniConfDir: {
+    env: "NETGUARD_CNI_CONF_DIR",
+    help: "CNI configuration directory to keep netguard chained in (Flannel rewrites its conflist); '' to disable",
+    default: "",
+  },
 } as const;
 
 /** Runs the agent until SIGTERM/SIGINT, or removes netguard's tables with --cleanup. */
@@ -88,6 +94,7 @@ export async function runAgent(io: CliIo, opts: AgentCliOptions): Promise<ExitCo
     driftIntervalMs: number(opts.driftInterval, "drift interval") * 1000,
     dropsIntervalMs: 10_000,
     ...(opts.cniSocket ? { cniSocket: opts.cniSocket, cniStateFile: opts.cniState } : {}),
+    ...(opts.cniConfDir ? { cniConfDir: opts.cniConfDir } : {}),
     reconcile: {
       minIntervalMs: number(opts.minInterval, "min interval"),
       maxDelayMs: number(opts.maxDelay, "max delay"),

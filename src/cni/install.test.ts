@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCniInstall, runCniUninstall, CNI_DEFAULTS } from "../cli/cni-install.js";
 import type { CliIo } from "../cli/io.js";
-import { DEFAULT_CNI_ENTRY, type InstallFs, installCni, uninstallCni } from "./install.js";
+import { DEFAULT_CNI_ENTRY, ensureChained, type InstallFs, installCni, uninstallCni } from "./install.js";
 import { nodeInstallFs } from "./node-install-fs.js";
 
 const FLANNEL = `${JSON.stringify(
@@ -338,5 +338,31 @@ describe("netguard cni install|uninstall", () => {
     expect(again.stderr()).toBe(
       `netguard: netguard entry in no CNI configuration list; no ${BIN}/netguard to delete\n`,
     );
+  });
+});
+
+describe("ensureChained (the agent puts netguard back after Flannel rewrites its conflist)", () => {
+  const conflist = `${CONF}/10-flannel.conflist`;
+
+  it("re-adds the entry when Flannel's conflist lost it, and only then", async () => {
+    const fs = new MemoryFs({ [conflist]: FLANNEL }, [CONF]);
+    expect(await ensureChained(fs, CONF)).toEqual({ kind: "ok", conflist, changed: true });
+    const plugins = JSON.parse(fs.text(conflist) as string).plugins as Array<{ type: string }>;
+    expect(plugins.map((p) => p.type)).toEqual(["flannel", "portmap", "netguard"]);
+    expect(await ensureChained(fs, CONF)).toEqual({ kind: "ok", conflist, changed: false });
+  });
+
+  it("leaves an operator's customised entry exactly as it is", async () => {
+    const custom = FLANNEL.replace('"plugins": [', '"plugins": [').replace(
+      /\]\s*\}\s*$/,
+      ', {"type": "netguard", "timeoutMs": 2000}]}\n',
+    );
+    const fs = new MemoryFs({ [conflist]: custom }, [CONF]);
+    expect(await ensureChained(fs, CONF)).toEqual({ kind: "ok", conflist, changed: false });
+    expect(fs.text(conflist)).toBe(custom);
+  });
+
+  it("does nothing without a configuration list", async () => {
+    expect(await ensureChained(new MemoryFs({}, [CONF]), CONF)).toEqual({ kind: "ok", changed: false });
   });
 });

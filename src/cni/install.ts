@@ -113,6 +113,29 @@ export async function installCni(fs: InstallFs, opts: CniInstallOptions): Promis
 }
 
 /**
+ * Puts netguard back into the first configuration list when it is missing there — Flannel's own
+ * install step rewrites its conflist whenever a Flannel pod starts. An entry that is present is
+ * left exactly as the operator installed it. Returns whether the file was changed.
+ */
+export async function ensureChained(
+  fs: InstallFs,
+  confDir: string,
+  entry: NetguardEntry = DEFAULT_CNI_ENTRY,
+): Promise<{ readonly kind: "ok"; readonly conflist?: string; readonly changed: boolean } | CniFailure> {
+  return guard(async () => {
+    const conflist = await firstConfig(fs, confDir);
+    if (conflist === undefined || !conflist.endsWith(".conflist"))
+      return { kind: "ok" as const, changed: false };
+    const text = await fs.readFile(conflist);
+    if (/"type"\s*:\s*"netguard"/.test(text)) return { kind: "ok" as const, conflist, changed: false };
+    const edit = installNetguard(text, entry);
+    if ("error" in edit) return failed("config", `${conflist}: ${edit.error}`);
+    if (edit.changed) await replaceAtomically(fs, conflist, (tmp) => fs.writeFile(tmp, edit.text, 0o644));
+    return { kind: "ok" as const, conflist, changed: edit.changed };
+  });
+}
+
+/**
  * Removes the plugin: the netguard entry from every configuration list in `confDir` that has one
  * (not only the first: which file sorts first may have changed since the install), then the binary,
  * so no configuration names a missing plugin. Files that cannot be parsed are left alone, with a
