@@ -125,17 +125,20 @@ function classify(pods: readonly Pod[], policies: readonly NetworkPolicy[]): Pod
     .filter((peer) => peer.kind === "ipBlock");
   const byKey = new Map<string, PodClass>();
   for (const pod of pods) {
+    // Membership as an ipBlock peer sees it, per address: inside the CIDR, outside every except.
+    const inside = (ip: Pod["ips"][number], c: { family: string; range: { lo: bigint; hi: bigint } }) =>
+      ip.family === c.family && ip.value >= c.range.lo && ip.value <= c.range.hi;
     const inBlocks = blocks
       .map((blk) =>
-        blk.kind === "ipBlock" &&
-        pod.ips.some(
-          (ip) =>
-            ip.family === blk.cidr.family && ip.value >= blk.cidr.range.lo && ip.value <= blk.cidr.range.hi,
-        )
-          ? "1"
-          : "0",
+        pod.ips
+          .map((ip) =>
+            blk.kind === "ipBlock" && inside(ip, blk.cidr) && !blk.except.some((e) => inside(ip, e))
+              ? "1"
+              : "0",
+          )
+          .join(""),
       )
-      .join("");
+      .join(".");
     const key = JSON.stringify([
       pod.namespace,
       pod.nodeName ?? "",
