@@ -26,6 +26,8 @@ export interface ParseOptions {
    * the last of duplicate keys silently. `validate` needs that; the other commands prefer speed.
    */
   readonly strictJson?: boolean;
+  /** Lines before `text` in its file (when `text` is a piece of a larger stream). */
+  readonly lineOffset?: number;
 }
 
 /** Parses an input's text. `file` is only used for positions. */
@@ -35,7 +37,7 @@ export function parseDocuments(file: string, text: string, opts: ParseOptions = 
     const fast = parseJson(file, text);
     if (fast) return fast;
   }
-  return parseYaml(file, text);
+  return parseYaml(file, text, opts.lineOffset ?? 0);
 }
 
 /** Fast path for JSON (what `kubectl get -o json` prints): JSON.parse plus a scan for item lines. */
@@ -57,17 +59,17 @@ function parseJson(file: string, text: string): ParsedInput | undefined {
   };
 }
 
-function parseYaml(file: string, text: string): ParsedInput {
+function parseYaml(file: string, text: string, offset: number): ParsedInput {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const objects: RawObject[] = [];
   const issues: Issue[] = [];
   for (const doc of docs) {
     const start = doc.contents?.range[0] ?? doc.range[0];
-    const line = lineCounter.linePos(start).line;
+    const line = lineCounter.linePos(start).line + offset;
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
-        const at = lineCounter.linePos(e.pos[0]).line;
+        const at = lineCounter.linePos(e.pos[0]).line + offset;
         const where = at === line ? "" : ` (in the document starting at line ${line})`;
         issues.push({
           ...error("malformed-document", "", `${firstLine(e.message)}${where}`),
@@ -97,7 +99,7 @@ function parseYaml(file: string, text: string): ParsedInput {
     items.forEach((v, i) => {
       const node = isSeq(seq) ? seq.items[i] : undefined;
       const start = isNode(node) ? node.range?.[0] : undefined;
-      const itemLine = start !== undefined ? lineCounter.linePos(start).line : line;
+      const itemLine = start !== undefined ? lineCounter.linePos(start).line + offset : line;
       objects.push({ value: v, source: { file, line: itemLine } });
     });
   }

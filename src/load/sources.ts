@@ -3,7 +3,8 @@
  * in sorted order) and `-` for stdin. The file system is injected so tests can supply their own.
  */
 import { error, type Issue } from "../diag/issue.js";
-import { type ParseOptions, parseDocuments, type RawObject } from "./documents.js";
+import type { ParseOptions, RawObject } from "./documents.js";
+import { parseDocumentsParallel } from "./parallel-parse.js";
 import { overlayObjects } from "./overlay.js";
 import { buildSnapshot, compareRefs, type LoadResult } from "./snapshot.js";
 
@@ -39,7 +40,7 @@ export async function readInputs(
         });
         continue;
       }
-      const parsed = parseDocuments(file === "-" ? "<stdin>" : file, text, opts);
+      const parsed = await parseDocumentsParallel(file === "-" ? "<stdin>" : file, text, opts);
       objects.push(...parsed.objects);
       issues.push(...parsed.issues);
     }
