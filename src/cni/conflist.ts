@@ -77,6 +77,12 @@ export function installNetguard(text: string, entry: NetguardEntry): ConflistEdi
   return render(parsed.root, next, warnings);
 }
 
+/** True when the list already chains a netguard plugin (whatever its settings). */
+export function hasNetguard(text: string): boolean {
+  const parsed = parseConflist(text);
+  return !("error" in parsed) && netguardIndexes(parsed.plugins).length > 0;
+}
+
 /** Removes every netguard plugin from the list; a list without one is returned unchanged. */
 export function uninstallNetguard(text: string): ConflistEdit {
   const parsed = parseConflist(text);

@@ -4,7 +4,7 @@
  * is replaced atomically (written under a temporary name in the same directory, then renamed), so
  * the runtime never reads half a file. The file system is injected.
  */
-import { installNetguard, type NetguardEntry, uninstallNetguard } from "./conflist.js";
+import { hasNetguard, installNetguard, type NetguardEntry, uninstallNetguard } from "./conflist.js";
 import { DEFAULT_CNI_SOCKET } from "./protocol.js";
 
 /** The file-system operations installing needs. Paths are absolute. */
@@ -127,7 +127,7 @@ export async function ensureChained(
     if (conflist === undefined || !conflist.endsWith(".conflist"))
       return { kind: "ok" as const, changed: false };
     const text = await fs.readFile(conflist);
-    if (/"type"\s*:\s*"netguard"/.test(text)) return { kind: "ok" as const, conflist, changed: false };
+    if (hasNetguard(text)) return { kind: "ok" as const, conflist, changed: false };
     const edit = installNetguard(text, entry);
     if ("error" in edit) return failed("config", `${conflist}: ${edit.error}`);
     if (edit.changed) await replaceAtomically(fs, conflist, (tmp) => fs.writeFile(tmp, edit.text, 0o644));
