@@ -15,6 +15,7 @@ import { buildLab, destroyLab, newLabId } from "../lab/topology.js";
 import { loadSnapshot } from "../load/sources.js";
 import { systemExec } from "../sys/exec.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
+import { formatMatrixTable } from "./matrix-table.js";
 import { declaredPorts, parseProbePort, type ProbePort, sortPorts } from "./probe-port.js";
 import { reportIssues } from "./report-issues.js";
 
@@ -181,22 +182,10 @@ function printMatrix(io: CliIo, m: LabMatrix, format: string | undefined): void 
     io.out(`${JSON.stringify(m)}\n`);
     return;
   }
-  const width = Math.max(1, ...m.pods.map((p) => p.length));
-  const cell = new Map(m.results.map((r) => [`${r.protocol}/${r.port} ${r.from} ${r.to}`, r]));
-  const blocks = m.ports.map(({ port, protocol }) => {
-    const head = `${"-".padEnd(width)}  ${m.pods.map((p) => p.padEnd(width)).join("  ")}`.trimEnd();
-    const rows = m.pods.map((from) => {
-      const marks = m.pods.map((to) => {
-        const r = cell.get(`${protocol}/${port} ${from} ${to}`);
-        const mark =
-          !r || r.allowed === undefined ? "?" : r.allowed === r.expected ? (r.allowed ? "." : "X") : "!";
-        return mark.padEnd(width);
-      });
-      return `${from.padEnd(width)}  ${marks.join("  ")}`.trimEnd();
-    });
-    return [`${protocol}/${port}`, head, ...rows].join("\n");
-  });
+  const table = formatMatrixTable(m, (r) =>
+    !r || r.allowed === undefined ? "?" : r.allowed === r.expected ? (r.allowed ? "." : "X") : "!",
+  );
   io.out(
-    `${blocks.join("\n\n")}\n\n. allowed  X denied  ! differs from the evaluator  ? skipped\nmismatches: ${m.mismatches}, skipped: ${m.skipped}\n`,
+    `${table}\n. allowed  X denied  ! differs from the evaluator  ? skipped\nmismatches: ${m.mismatches}, skipped: ${m.skipped}\n`,
   );
 }
