@@ -46,10 +46,9 @@ export async function runSimulate(
   const failed = reportIssues(io, issues);
   const ports = requested.length > 0 ? sortPorts(requested) : declaredPorts(snapshot);
   const index = indexSnapshot(snapshot);
-  const filter = {
-    ...(podFilter(opts.from) ? { from: podFilter(opts.from) } : {}),
-    ...(podFilter(opts.to) ? { to: podFilter(opts.to) } : {}),
-  };
+  const from = podFilter(opts.from);
+  const to = podFilter(opts.to);
+  const filter = { ...(from ? { from } : {}), ...(to ? { to } : {}) };
   const matrix = reachabilityMatrix(index, ports, filter);
   if (format === "dot" || format === "mermaid") {
     const edges = workloadEdges(matrix, index.podsByRef);

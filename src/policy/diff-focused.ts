@@ -109,14 +109,29 @@ export function focusedChanges(
   }
 }
 
+/**
+ * Content of a decoded object for comparison: where it was read from (`source`) does not count,
+ * so the same object read from two files, or from a file and the cluster, compares equal.
+ */
+function content(o: object): string {
+  return JSON.stringify({ ...o, source: undefined }, (_k, v: unknown) =>
+    typeof v === "bigint" ? v.toString() : v,
+  );
+}
+
+/** True when pods and namespaces are the same in both snapshots: only policies may differ. */
+export function onlyPoliciesChanged(before: Snapshot, after: Snapshot): boolean {
+  const same = (x: readonly object[], y: readonly object[]) =>
+    x.length === y.length && x.every((o, i) => content(o) === content(y[i] as object));
+  return (
+    same(before.pods, after.pods) && same([...before.namespaces.values()], [...after.namespaces.values()])
+  );
+}
+
 /** Policies that differ between the snapshots, in both versions (added, removed or edited). */
 function changedPolicies(before: Snapshot, after: Snapshot): NetworkPolicy[] {
-  const text = (p: NetworkPolicy) =>
-    JSON.stringify({ ...p, source: undefined }, (_k, v: unknown) =>
-      typeof v === "bigint" ? v.toString() : v,
-    );
-  const beforeBy = new Map(before.policies.map((p) => [refOf(p), text(p)]));
-  const afterBy = new Map(after.policies.map((p) => [refOf(p), text(p)]));
+  const beforeBy = new Map(before.policies.map((p) => [refOf(p), content(p)]));
+  const afterBy = new Map(after.policies.map((p) => [refOf(p), content(p)]));
   return [...before.policies, ...after.policies].filter(
     (p) => beforeBy.get(refOf(p)) !== afterBy.get(refOf(p)),
   );

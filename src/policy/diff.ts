@@ -10,7 +10,7 @@ import type { NetworkPolicy, Pod, Protocol, Snapshot } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
 import { type ClusterIndex, indexSnapshot } from "./cluster-index.js";
 import { evaluate } from "./evaluate.js";
-import { focusedChanges } from "./diff-focused.js";
+import { focusedChanges, onlyPoliciesChanged } from "./diff-focused.js";
 
 /** A group of pods: a namespace and a workload name. */
 export interface Workload {
@@ -65,7 +65,7 @@ export function diffSnapshots(
     if (prev) prev.pairs += pairs;
     else groups.set(key, { g, pairs });
   };
-  if (podsOnlyPoliciesChanged(before, after)) {
+  if (onlyPoliciesChanged(before, after)) {
     focusedChanges(before, after, b, a, ports, (c) => add(c.from, c.to, c.port, c.protocol, c.nowAllowed, 1));
   } else {
     classChanges(b, a, [...before.policies, ...after.policies], ports, add);
@@ -152,16 +152,4 @@ function classify(pods: readonly Pod[], policies: readonly NetworkPolicy[]): Pod
     else byKey.set(key, { rep: pod, members: [pod] });
   }
   return [...byKey.values()];
-}
-
-function podsOnlyPoliciesChanged(before: Snapshot, after: Snapshot): boolean {
-  const same = <T>(x: readonly T[], y: readonly T[]) =>
-    JSON.stringify(x, bigints) === JSON.stringify(y, bigints);
-  return (
-    same(before.pods, after.pods) && same([...before.namespaces.values()], [...after.namespaces.values()])
-  );
-}
-
-function bigints(_k: string, v: unknown): unknown {
-  return typeof v === "bigint" ? v.toString() : v;
 }
