@@ -8,6 +8,7 @@ import type { Node, Pod, Snapshot } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
 import { type Addr, type Family, addrKey, formatAddr, parseAddr } from "../net/address.js";
 import { type Cidr, parseCidr } from "../net/cidr.js";
+import { sortPorts } from "../policy/probe-ports.js";
 import type { LabSpec } from "./spec.js";
 
 /** A lab spec and the snapshot rewritten to the lab's addresses. */
@@ -62,7 +63,7 @@ export function labFromSnapshot(snapshot: Snapshot, probePorts: ProbePorts): Sna
       key: refOf(p),
       node: p.nodeName as string,
       ips: p.ips.map(formatAddr),
-      ports: mergePorts([...p.ports.map((c) => ({ port: c.port, protocol: c.protocol })), ...probePorts]),
+      ports: sortPorts([...p.ports.map((c) => ({ port: c.port, protocol: c.protocol })), ...probePorts]),
     })),
   };
   const nodeObjs = new Map<string, Node>(
@@ -134,11 +135,6 @@ function nextFree(c: Cidr, used: Set<string>, cursors: Map<string, number>): Add
 
 function cidrText(c: Cidr): string {
   return `${formatAddr({ family: c.family, value: c.range.lo })}/${c.prefix}`;
-}
-
-function mergePorts(ports: ProbePorts): ProbePorts {
-  const seen = new Map(ports.map((p) => [`${p.protocol}/${p.port}`, p]));
-  return [...seen.values()].sort((a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : 1));
 }
 
 /** The IP family of an address text (for callers picking probe addresses). */
