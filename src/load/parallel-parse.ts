@@ -40,11 +40,13 @@ export async function parseDocumentsParallel(
   if (pieces.length < 2) return parseDocuments(file, text, opts);
   try {
     // Each worker numbers lines (and line numbers inside messages) as in the whole file.
-    const results = await Promise.all(
-      pieces.map((p) =>
-        runWorker(worker, { file, text: p.text, opts: { ...opts, lineOffset: p.lineOffset } }),
-      ),
+    // The first piece is parsed on this thread while workers parse the others.
+    const [first, ...rest] = pieces as [(typeof pieces)[number], ...typeof pieces];
+    const others = Promise.all(
+      rest.map((p) => runWorker(worker, { file, text: p.text, opts: { ...opts, lineOffset: p.lineOffset } })),
     );
+    const mine = parseDocuments(file, first.text, { ...opts, lineOffset: first.lineOffset });
+    const results = [mine, ...(await others)];
     return { objects: results.flatMap((r) => r.objects), issues: results.flatMap((r) => r.issues) };
   } catch {
     return parseDocuments(file, text, opts);
