@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { numRuns } from "../../test/gen/cluster.js";
 import { memoryIo } from "../../test/support/memory-io.js";
+import { sarifSchemaErrors } from "../../test/support/sarif-schema.js";
 import { runCli } from "./main.js";
 
 const good = `apiVersion: networking.k8s.io/v1
@@ -62,6 +63,27 @@ describe("netguard validate", () => {
     expect(io.stdout()).toContain("[no-dns-egress]");
   });
 
+  it("sarif: errors and warnings from awkward file names and stdin conform to the SARIF 2.1.0 schema", async () => {
+    const denyAll =
+      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: d, namespace: x}\nspec: {podSelector: {}, policyTypes: [Egress]}\n";
+    const io = memoryIo(
+      { "policies dir/#1 np.yaml": good.replace("port: 8080", 'port: "8080"'), "ü/d.yaml": denyAll },
+      { stdin: `${good}---\nkind: [\n` },
+    );
+    expect(
+      await runCli(io, ["validate", "--format", "sarif", "policies dir/#1 np.yaml", "ü/d.yaml", "-"]),
+    ).toBe(1);
+    const log = JSON.parse(io.stdout());
+    expect(sarifSchemaErrors(log)).toEqual([]);
+    const uris = log.runs[0].results.map(
+      (r: { locations?: { physicalLocation?: { artifactLocation: { uri: string } } }[] }) =>
+        r.locations?.[0]?.physicalLocation?.artifactLocation.uri,
+    );
+    expect(uris).toEqual(
+      expect.arrayContaining(["policies%20dir/%231%20np.yaml", "%C3%BC/d.yaml", undefined]),
+    );
+  });
+
   it("exits 2 on usage and I/O problems", async () => {
     expect(await runCli(memoryIo({}), ["validate", "missing.yaml"])).toBe(2);
     expect(await runCli(memoryIo({ "np.yaml": good }), ["validate", "--format", "xml", "np.yaml"])).toBe(2);
@@ -84,7 +106,8 @@ describe("netguard validate", () => {
           const io = memoryIo({ "in.yaml": text });
           const code = await runCli(io, ["validate", "--format", format, "in.yaml"]);
           expect([0, 1]).toContain(code);
-          if (format === "json" || format === "sarif") expect(() => JSON.parse(io.stdout())).not.toThrow();
+          if (format === "json") expect(() => JSON.parse(io.stdout())).not.toThrow();
+          if (format === "sarif") expect(sarifSchemaErrors(JSON.parse(io.stdout()))).toEqual([]);
         }
         for (const cmd of [
           ["simulate", "-f", "json"],

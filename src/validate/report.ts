@@ -2,7 +2,8 @@
  * Output formats of `netguard validate`: human text, a stable JSON document, SARIF 2.1.0 for
  * code-scanning dashboards, and GitHub Actions workflow commands (annotations).
  */
-import type { Log } from "sarif";
+import { posix } from "node:path";
+import type { Location, Log } from "sarif";
 import type { Issue } from "../diag/issue.js";
 
 /** What a validation run found. */
@@ -112,32 +113,58 @@ export function formatSarif(r: ValidationReport, toolVersion: string): string {
           ruleId: i.code,
           ruleIndex: codes.indexOf(i.code),
           level: i.severity === "error" ? "error" : "warning",
-          message: { text: `${i.path ? `${i.path}: ` : ""}${i.message}` },
-          ...(i.source
-            ? {
-                locations: [
-                  {
-                    physicalLocation: {
-                      artifactLocation: { uri: i.source.file },
-                      region: { startLine: Math.max(1, i.source.line) },
-                    },
-                    ...(i.object?.name
-                      ? {
-                          logicalLocations: [
-                            {
-                              fullyQualifiedName: `${i.object.kind}/${i.object.namespace ? `${i.object.namespace}/` : ""}${i.object.name}/${i.path}`,
-                              kind: "object",
-                            },
-                          ],
-                        }
-                      : {}),
-                  },
-                ],
-              }
-            : {}),
+          message: { text: `${unlocatedSource(i)}${i.path ? `${i.path}: ` : ""}${i.message}` },
+          ...sarifLocation(i),
         })),
       },
     ],
   };
   return `${JSON.stringify(sarif, null, 2)}\n`;
+}
+
+/** The label `loadSources` gives standard input; it names no artifact a dashboard could open. */
+const STDIN_LABEL = "<stdin>";
+
+/**
+ * SARIF §3.10 `artifactLocation.uri`: a URI reference. A relative path stays relative (code
+ * scanning resolves it against the repository root) with each segment percent-encoded, so spaces,
+ * `%`, `#`, `?`, `:` and non-ASCII names keep their meaning; an absolute path becomes a `file:`
+ * URI. Standard input has no URI.
+ */
+export function artifactUri(file: string): string | undefined {
+  if (file === STDIN_LABEL || file === "-") return undefined;
+  const absolute = file.startsWith("/");
+  const path = absolute ? file : posix.normalize(file);
+  const encoded = path.split("/").map(encodeURIComponent).join("/");
+  return absolute ? `file://${encoded}` : encoded;
+}
+
+/** Where an issue without an artifact URI (standard input) came from, for its message. */
+function unlocatedSource(i: Issue): string {
+  return i.source && artifactUri(i.source.file) === undefined ? `${i.source.file}:${i.source.line}: ` : "";
+}
+
+function sarifLocation(i: Issue): { locations?: Location[] } {
+  const uri = i.source ? artifactUri(i.source.file) : undefined;
+  const logical = i.object?.name
+    ? {
+        logicalLocations: [
+          {
+            fullyQualifiedName: `${i.object.kind}/${i.object.namespace ? `${i.object.namespace}/` : ""}${i.object.name}/${i.path}`,
+            kind: "object",
+          },
+        ],
+      }
+    : {};
+  const physical =
+    uri !== undefined && i.source
+      ? {
+          physicalLocation: {
+            artifactLocation: { uri },
+            region: { startLine: Math.max(1, i.source.line) },
+          },
+        }
+      : {};
+  if (!("physicalLocation" in physical) && !("logicalLocations" in logical)) return {};
+  return { locations: [{ ...physical, ...logical }] };
 }
