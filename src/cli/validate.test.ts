@@ -84,6 +84,31 @@ describe("netguard validate", () => {
     );
   });
 
+  it("--kube-version decides version-dependent checks; the default is the newest tracked release (1.37)", async () => {
+    const hostBits = good.replace(
+      "ports: [{port: 8080}]",
+      "ports: [{port: 8080}]\n  - from: [{ipBlock: {cidr: 10.0.0.1/8}}]",
+    );
+    const run = async (...args: string[]) => {
+      const io = memoryIo({ "np.yaml": hostBits });
+      return { code: await runCli(io, ["validate", ...args, "np.yaml"]), out: io.stdout(), err: io.stderr() };
+    };
+    expect(await run()).toMatchObject({ code: 1, out: expect.stringContaining("[cidr-host-bits]"), err: "" });
+    expect(await run("--kube-version", "1.35")).toMatchObject({
+      code: 0,
+      out: expect.stringContaining("warning"),
+    });
+    expect(await run("--kube-version", "1.32")).toMatchObject({
+      code: 0,
+      out: expect.not.stringContaining("cidr"),
+    });
+    const future = await run("--kube-version", "1.40");
+    expect(future.code).toBe(1);
+    expect(future.err).toBe(
+      "note: --kube-version 1.40 is newer than the newest release netguard tracks (1.37); its validation rules are assumed unchanged\n",
+    );
+  });
+
   it("exits 2 on usage and I/O problems", async () => {
     expect(await runCli(memoryIo({}), ["validate", "missing.yaml"])).toBe(2);
     expect(await runCli(memoryIo({ "np.yaml": good }), ["validate", "--format", "xml", "np.yaml"])).toBe(2);

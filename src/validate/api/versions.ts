@@ -6,8 +6,12 @@
 /** A Kubernetes release as `major.minor`; patch releases do not change validation. */
 export type KubeVersion = { readonly major: 1; readonly minor: number };
 
-/** The newest released Kubernetes version this table describes; the default for `validate`. */
-export const NEWEST_KUBE_VERSION: KubeVersion = { major: 1, minor: 35 };
+/**
+ * The newest released Kubernetes version this table describes; the default for `validate`.
+ * 1.37 (August 2026) changed nothing in NetworkPolicy validation that this table tracks: the move of
+ * `ipBlock.cidr` checks to declarative validation (kubernetes PR #135715) keeps their behaviour.
+ */
+export const NEWEST_KUBE_VERSION: KubeVersion = { major: 1, minor: 37 };
 
 /** Parses `1.34`, `v1.34` or `1.34.2`; returns a message when the text is not a 1.x version. */
 export function parseKubeVersion(text: string): KubeVersion | string {
@@ -50,10 +54,10 @@ export const VERSION_RULES: readonly VersionRule[] = [
     warnFrom: 33,
     rejectFrom: 36,
     source:
-      "KEP-4858 (IP/CIDR validation improvements): API warnings added in alpha, v1.33 " +
-      "(apimachinery util/validation/ip.go GetWarningsForCIDR); rejection is parseCIDR(strictValidation=true) " +
-      "behind the StrictIPCIDRValidation gate (alpha, off by default in 1.33). The KEP allows beta " +
-      "(on by default) no earlier than 3 releases after alpha: 1.36 is that projection, not a released fact.",
+      "KEP-4858 (IP/CIDR validation improvements): API warnings from v1.33 (apimachinery " +
+      "util/validation/ip.go GetWarningsForCIDR); rejection is parseCIDR(strictValidation=true) behind the " +
+      "StrictIPCIDRValidation gate: alpha (off) in 1.33, beta and on by default in 1.36 (kubernetes PR " +
+      "#137053, whose release note names `192.168.0.5/24` and leading zeros), GA for 1.38 (PR #141979).",
   },
   {
     id: "cidr-ipv6-canonical",
