@@ -23,6 +23,28 @@ function memoryFs(files: Record<string, string>): InputFs {
   };
 }
 
+/**
+ * The metadata Helm puts on what it renders (standard labels, the release annotation), as in a chart's output stream: it brings 10,000 policies to the ≈5 MB of the target.
+ */
+function helmRendered(policy: Json, i: number): Json {
+  const meta = policy.metadata as Json;
+  const chart = `service-${i % 97}`;
+  return {
+    ...policy,
+    metadata: {
+      ...meta,
+      labels: {
+        "app.kubernetes.io/name": chart,
+        "app.kubernetes.io/managed-by": "Helm",
+        "helm.sh/chart": `${chart}-1.${i % 13}.${i % 7}`,
+      },
+      annotations: {
+        "meta.helm.sh/release-name": `${chart}-prod`,
+      },
+    },
+  };
+}
+
 /** Validates 10,000 synthetic policies; returns time, YAML size and issue counts. */
 export async function validateBench(): Promise<{
   ms: number;
@@ -31,9 +53,9 @@ export async function validateBench(): Promise<{
   errors: number;
   warnings: number;
 }> {
-  const policies = syntheticCluster({ pods: 100, policies: 10_000 }).filter(
-    (o) => o.kind === "NetworkPolicy",
-  );
+  const policies = syntheticCluster({ pods: 100, policies: 10_000 })
+    .filter((o) => o.kind === "NetworkPolicy")
+    .map(helmRendered);
   const yaml = policies.map((p) => stringify(p)).join("---\n");
   const t = performance.now();
   const { report } = await validateManifests(

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { AGENT_FLAGS } from "../src/cli/agent.js";
+import { AGENT_FLAGS } from "../src/cli/agent-flags.js";
 import { CNI_DEFAULTS } from "../src/cli/cni-install.js";
 import { DEFAULT_CNI_ENTRY } from "../src/cni/install.js";
 

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
-import { AGENT_FLAGS, type AgentCliOptions, runAgent } from "./agent.js";
+import { AGENT_FLAGS, type AgentCliOptions } from "./agent-flags.js";
 import { runCleanup } from "./cleanup.js";
 import {
   CNI_DEFAULTS,
@@ -112,7 +112,11 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     const fallback = process.env[f.env] ?? ("default" in f ? f.default : undefined);
     agentCmd.option(flag, `${f.help} [env ${f.env}]`, fallback);
   }
-  agentCmd.action(async (opts: AgentCliOptions) => done(await runAgent(io, opts)));
+  agentCmd.action(async (opts: AgentCliOptions) => {
+    // Loaded on use: the agent pulls in the Kubernetes client, which the other commands never need.
+    const { runAgent } = await import("./agent.js");
+    done(await runAgent(io, opts));
+  });
   program
     .command("cleanup")
     .description("remove netguard's nft tables (inet netguard, bridge netguard) and nothing else")
