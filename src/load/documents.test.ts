@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDocuments } from "./documents.js";
+import { parseDocuments, parseYamlFully } from "./documents.js";
 
 /** Joins lines with `\n`; the array index + 1 is the line number, which keeps expected lines obvious. */
 const text = (...lines: string[]): string => `${lines.join("\n")}\n`;
@@ -241,6 +241,29 @@ describe("parseDocuments: malformed YAML", () => {
       ["A", 1],
       ["C", 6],
     ]);
+  });
+
+  it("numbers lines after a malformed document exactly (the parser's own line counter skips one)", () => {
+    // Found by the fast reader's differential test: the yaml package's LineCounter loses the line
+    // break after `--# c` while recovering, so everything after it came out one line too early.
+    const t = text(
+      "[]", // 1
+      "--# c", // 2
+      "n: ll", // 3
+      "---", // 4
+      "", // 5
+      "kind: Pod", // 6
+      "---", // 7
+      "kind: &a Namespace", // 8
+    );
+    for (const parse of [parseDocuments, parseYamlFully]) {
+      const r = parse("in.yaml", t);
+      expect(r.objects.map((o) => [(o.value as { kind: string }).kind, o.source.line])).toEqual([
+        ["Pod", 6],
+        ["Namespace", 8],
+      ]);
+      expect(r.issues.map((i) => i.source?.line)).toEqual([2, 3, 3]);
+    }
   });
 
   it("reports duplicate keys as an error on the duplicate's line and drops the document", () => {

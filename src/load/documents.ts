@@ -3,9 +3,10 @@
  * Multi-document YAML, JSON, and `List`/`*List` wrappers (their items are unwrapped) are accepted.
  * A malformed document is reported with its line and skipped; the others still load.
  */
-import { isMap, isNode, isSeq, LineCounter, parseAllDocuments } from "yaml";
+import { isMap, isNode, isSeq, parseAllDocuments } from "yaml";
 import { error, type Issue, type SourcePos } from "../diag/issue.js";
 import { isObject } from "../k8s/fields.js";
+import { scanBlockStream } from "./yaml-block.js";
 
 /** One Kubernetes object as read from an input, before decoding. */
 export interface RawObject {
@@ -59,17 +60,54 @@ function parseJson(file: string, text: string): ParsedInput | undefined {
   };
 }
 
-function parseYaml(file: string, text: string, offset: number): ParsedInput {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+/**
+ * YAML: documents in the common block style are read by the fast reader (yaml-block.ts); the
+ * rest, with every error, by the full YAML 1.2 parser.
+ */
+function parseYaml(file: string, text: string, offset: number, read = true): ParsedInput {
+  const segments = scanBlockStream(text, { read });
+  if (!segments) return parseYamlFully(file, text, offset);
+  const objects: RawObject[] = [];
+  const issues: Issue[] = [];
+  for (const seg of segments) {
+    if (seg.kind === "full") {
+      const r = parseYamlFully(file, seg.text, offset + seg.lineOffset);
+      objects.push(...r.objects);
+      issues.push(...r.issues);
+      continue;
+    }
+    if (seg.value === null) continue;
+    const line = seg.line + 1 + offset;
+    pushObjects(objects, seg.value, file, line, (i) => {
+      const at = seg.itemLines?.[i];
+      return at === undefined ? undefined : at + 1 + offset;
+    });
+  }
+  return { objects, issues };
+}
+
+/**
+ * YAML read by the full parser only, one document at a time: the reference the fast reader is
+ * tested against (it must give exactly the same objects, lines and issues).
+ */
+export function parseYamlReference(file: string, text: string): ParsedInput {
+  return parseYaml(file, text, 0, false);
+}
+
+/** The full YAML 1.2 parser on a whole text (the documents are not split first). */
+export function parseYamlFully(file: string, text: string, offset = 0): ParsedInput {
+  // Lines come from the text itself: the parser's LineCounter misses line breaks that its lexer
+  // skips while recovering from an error, so it numbers every later line one too low.
+  const lineOf = lineIndex(text);
+  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false });
   const objects: RawObject[] = [];
   const issues: Issue[] = [];
   for (const doc of docs) {
     const start = doc.contents?.range[0] ?? doc.range[0];
-    const line = lineCounter.linePos(start).line + offset;
+    const line = lineOf(start) + offset;
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
-        const at = lineCounter.linePos(e.pos[0]).line + offset;
+        const at = lineOf(e.pos[0]) + offset;
         const where = at === line ? "" : ` (in the document starting at line ${line})`;
         issues.push({
           ...error("malformed-document", "", `${firstLine(e.message)}${where}`),
@@ -90,20 +128,30 @@ function parseYaml(file: string, text: string, offset: number): ParsedInput {
       continue;
     }
     if (value === null || value === undefined) continue; // an empty document, e.g. after a trailing `---`
-    const items = listItems(value);
-    if (!items) {
-      objects.push({ value, source: { file, line } });
-      continue;
-    }
     const seq = isMap(doc.contents) ? doc.contents.get("items", true) : undefined;
-    items.forEach((v, i) => {
+    pushObjects(objects, value, file, line, (i) => {
       const node = isSeq(seq) ? seq.items[i] : undefined;
       const start = isNode(node) ? node.range?.[0] : undefined;
-      const itemLine = start !== undefined ? lineCounter.linePos(start).line + offset : line;
-      objects.push({ value: v, source: { file, line: itemLine } });
+      return start !== undefined ? lineOf(start) + offset : undefined;
     });
   }
   return { objects, issues };
+}
+
+/** A document's object, or the items of a `List` at their own lines (else the list's line). */
+function pushObjects(
+  objects: RawObject[],
+  value: unknown,
+  file: string,
+  line: number,
+  itemLine: (i: number) => number | undefined,
+): void {
+  const items = listItems(value);
+  if (!items) {
+    objects.push({ value, source: { file, line } });
+    return;
+  }
+  items.forEach((v, i) => objects.push({ value: v, source: { file, line: itemLine(i) ?? line } }));
 }
 
 /** The items of a `List` or `*List` object (kind given to typed-list items that lack one), else undefined. */
@@ -136,6 +184,22 @@ function jsonItemOffsets(text: string): number[] {
     } else if (c === 125 || c === 93) stack.pop();
   }
   return out;
+}
+
+/** The 1-based line of an offset into `text` (binary search over the offsets where lines start). */
+function lineIndex(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
 }
 
 function lineOf(text: string, offset: number): number {

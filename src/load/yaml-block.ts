@@ -1,0 +1,228 @@
+/**
+ * A fast reader for the block-style YAML that kubectl, Helm and YAML libraries write: block
+ * mappings and sequences, one-line plain and quoted scalars, `{}` and `[]`, comments, `---`
+ * between documents. A document that uses anything else (anchors, aliases, tags, block or
+ * multi-line scalars, non-empty flow collections, escapes, duplicate or non-string keys) is handed
+ * back untouched, and the full YAML 1.2 parser reads it: so everything this module accepts it must
+ * read exactly as the `yaml` package does (core schema), which a differential property test checks
+ * on random documents and random mutations of them. It is ~10× faster than the full parser, which
+ * builds a syntax tree and a document model before producing values.
+ */
+import {
+  afterValue,
+  BAIL,
+  bail,
+  plain,
+  quotedEnd,
+  quotedValue,
+  startsLikeIndicator,
+} from "./yaml-scalars.js";
+
+/** A stretch of the stream: one document read here, or text left to the full parser. */
+export type StreamSegment =
+  | {
+      readonly kind: "read";
+      readonly value: unknown;
+      /** 0-based line of the document's first node, in the text given to scanBlockStream. */
+      readonly line: number;
+      /** 0-based lines of the items of a top-level `items:` sequence (a `List`). */
+      readonly itemLines: readonly number[] | undefined;
+    }
+  | { readonly kind: "full"; readonly text: string; readonly lineOffset: number };
+
+/**
+ * Splits `text` into documents at `---` lines and reads each one it can; every other document goes,
+ * with its `---` line, to the full parser on its own. A `---` line ends a document in YAML 1.2
+ * (c-forbidden) even inside an unclosed quoted scalar, where the `yaml` package alone would read on
+ * to the end of the stream and lose every later document: here a broken document costs only itself.
+ * Streams with directives or `...` lines return undefined and go whole to the full parser.
+ * `read: false` leaves every document to the full parser (the reference in tests).
+ */
+export function scanBlockStream(text: string, opts: { read?: boolean } = {}): StreamSegment[] | undefined {
+  if (/^(?:%|\.\.\.)/m.test(text)) return undefined;
+  const raw = text.split("\n");
+  const out: StreamSegment[] = [];
+  let from = 0; // first line of the current document (its `---` line, if any)
+  for (let i = 1; i <= raw.length; i++) {
+    if (i < raw.length && !isMarker(raw[i] as string)) continue;
+    const marker = raw[from] as string;
+    const marked = isMarker(marker);
+    // `---` with more on its line (a comment, a tag, content) is left to the full parser.
+    const doc =
+      opts.read === false || (marked && marker.length > 3)
+        ? undefined
+        : readDocument(raw, marked ? from + 1 : from, i);
+    if (doc === undefined) {
+      const lines = raw.slice(from, i).join("\n");
+      out.push({ kind: "full", text: i < raw.length ? `${lines}\n` : lines, lineOffset: from });
+    } else if (doc !== EMPTY) out.push(doc);
+    from = i;
+  }
+  return out;
+}
+
+/** Tabs, CR, a byte-order mark, and characters YAML does not allow unescaped or treats specially. */
+const UNUSUAL_CHARACTERS =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]/;
+
+/** A document marker line: `---` alone or followed by white space (and possibly more). */
+function isMarker(line: string): boolean {
+  return (
+    line.startsWith("---") && (line.length === 3 || line[3] === " " || line[3] === "\t" || line[3] === "\r")
+  );
+}
+
+const EMPTY = Symbol("empty document");
+
+interface Line {
+  indent: number;
+  text: string;
+  readonly line: number;
+}
+
+function readDocument(raw: readonly string[], from: number, to: number) {
+  const lines: Line[] = [];
+  for (let i = from; i < to; i++) {
+    const s = raw[i] as string;
+    if (UNUSUAL_CHARACTERS.test(s)) return undefined;
+    let indent = 0;
+    while (s.charCodeAt(indent) === 32) indent++;
+    if (indent === s.length || s.charCodeAt(indent) === 35 /* # */) continue;
+    lines.push({ indent, text: s.slice(indent).trimEnd(), line: i });
+  }
+  if (lines.length === 0) return EMPTY;
+  const reader = new BlockReader(lines);
+  try {
+    const value = reader.node();
+    if (reader.pos < lines.length) return undefined;
+    const items = isRecord(value) ? value.items : undefined;
+    const itemLines = Array.isArray(items) ? reader.itemLines.get(items) : undefined;
+    return { kind: "read" as const, value, line: (lines[0] as Line).line, itemLines };
+  } catch (e) {
+    if (e === BAIL) return undefined;
+    throw e;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+const isSeqEntry = (t: string) => t === "-" || t.startsWith("- ");
+
+class BlockReader {
+  pos = 0;
+  readonly itemLines = new WeakMap<unknown[], number[]>();
+  constructor(private readonly lines: Line[]) {}
+
+  /** The node starting at the current line. */
+  node(): unknown {
+    const l = this.lines[this.pos] as Line;
+    return isSeqEntry(l.text) ? this.sequence(l.indent) : this.mapping(l.indent);
+  }
+
+  private mapping(indent: number): Record<string, unknown> {
+    const obj: Record<string, unknown> = {};
+    for (let l = this.lines[this.pos]; l && l.indent >= indent; l = this.lines[this.pos]) {
+      if (l.indent > indent) bail();
+      if (isSeqEntry(l.text)) break; // the caller decides whether a sequence may follow here
+      const colon = keyEnd(l.text);
+      if (colon < 0) bail();
+      const key = keyOf(l.text.slice(0, colon).trimEnd());
+      if (key === "__proto__" || key === "<<" || Object.hasOwn(obj, key)) bail();
+      let rest = l.text.slice(colon + 1).trimStart();
+      if (rest.startsWith("#")) rest = "";
+      this.pos++;
+      // After a one-line scalar, a deeper line (a continuation) makes the loop give up.
+      obj[key] = rest !== "" ? scalar(rest) : this.nested(indent);
+    }
+    return obj;
+  }
+
+  private sequence(indent: number): unknown[] {
+    const arr: unknown[] = [];
+    const lines: number[] = [];
+    for (let l = this.lines[this.pos]; l && l.indent >= indent; l = this.lines[this.pos]) {
+      if (l.indent > indent) bail();
+      if (!isSeqEntry(l.text)) break;
+      let k = 1;
+      while (l.text.charCodeAt(k) === 32) k++;
+      const rest = l.text.slice(k);
+      if (rest === "" || rest.startsWith("#")) {
+        // `-` alone: the item is the deeper node on the next lines (an empty item is left to the full parser)
+        this.pos++;
+        const next = this.lines[this.pos];
+        if (!next || next.indent <= indent) bail();
+        lines.push(next.line);
+        arr.push(this.node());
+        continue;
+      }
+      lines.push(l.line);
+      if (isSeqEntry(rest) || keyEnd(rest) >= 0) {
+        // a compact node: read the rest of the line as a line of its own, at its column
+        l.indent = indent + k;
+        l.text = rest;
+        arr.push(this.node());
+      } else {
+        this.pos++;
+        arr.push(scalar(rest));
+      }
+    }
+    this.itemLines.set(arr, lines);
+    return arr;
+  }
+
+  /** The value of `key:` with nothing after it: a deeper node, a same-column sequence, or null. */
+  private nested(indent: number): unknown {
+    const next = this.lines[this.pos];
+    if (next && next.indent > indent) return this.node();
+    if (next && next.indent === indent && isSeqEntry(next.text)) return this.sequence(indent);
+    return null;
+  }
+}
+
+/** Index of the `:` that ends a mapping key on this line, or -1 when the line is no `key: ...`. */
+function keyEnd(text: string): number {
+  const q = text.charCodeAt(0);
+  if (q === 39 || q === 34) {
+    const end = quotedEnd(text);
+    if (end < 0) return -1;
+    let i = end + 1;
+    while (text.charCodeAt(i) === 32) i++;
+    return text[i] === ":" && (i + 1 === text.length || text[i + 1] === " ") ? i : -1;
+  }
+  const hash = text.indexOf(" #");
+  let colon = text.indexOf(": ");
+  if (colon < 0 && text.endsWith(":")) colon = text.length - 1;
+  return colon >= 0 && (hash < 0 || colon < hash) ? colon : -1;
+}
+
+function keyOf(text: string): string {
+  // keyEnd accepted a quoted key only when nothing but spaces follows its closing quote
+  if (text.startsWith("'") || text.startsWith('"')) return quotedValue(text);
+  if (startsLikeIndicator(text)) bail();
+  const v = plain(text);
+  return typeof v === "string" ? v : bail();
+}
+
+/** A one-line scalar value (with an optional trailing comment). */
+function scalar(rest: string): unknown {
+  const c = rest[0];
+  if (c === "'" || c === '"') {
+    const end = quotedEnd(rest);
+    if (end < 0) bail();
+    afterValue(rest, end + 1);
+    return quotedValue(rest.slice(0, end + 1));
+  }
+  if (c === "{" || c === "[") {
+    if (rest[1] !== (c === "{" ? "}" : "]")) bail();
+    afterValue(rest, 2);
+    return c === "{" ? {} : [];
+  }
+  if (startsLikeIndicator(rest)) bail();
+  const hash = rest.indexOf(" #");
+  const text = hash >= 0 ? rest.slice(0, hash).trimEnd() : rest;
+  if (text.includes(": ") || text.endsWith(":")) bail();
+  return plain(text);
+}
