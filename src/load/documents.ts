@@ -6,7 +6,7 @@
 import { isMap, isNode, isSeq, parseAllDocuments } from "yaml";
 import { error, type Issue, type SourcePos } from "../diag/issue.js";
 import { isObject } from "../k8s/fields.js";
-import { scanBlockStream } from "./yaml-block.js";
+import { scanBlockStream, type StreamSegment } from "./yaml-block.js";
 
 /** One Kubernetes object as read from an input, before decoding. */
 export interface RawObject {
@@ -67,11 +67,29 @@ function parseJson(file: string, text: string): ParsedInput | undefined {
 function parseYaml(file: string, text: string, offset: number, read = true): ParsedInput {
   const segments = scanBlockStream(text, { read });
   if (!segments) return parseYamlFully(file, text, offset);
+  const full = segments.flatMap((seg) =>
+    seg.kind === "full" ? [parseYamlFully(file, seg.text, offset + seg.lineOffset)] : [],
+  );
+  return joinSegments(file, segments, full, offset);
+}
+
+/**
+ * The objects and issues of a scanned stream, in stream order: documents the fast reader read, and
+ * `full[k]`, what the full parser made of the k-th segment left to it (on any thread).
+ */
+export function joinSegments(
+  file: string,
+  segments: readonly StreamSegment[],
+  full: readonly ParsedInput[],
+  offset: number,
+): ParsedInput {
   const objects: RawObject[] = [];
   const issues: Issue[] = [];
+  let k = 0;
   for (const seg of segments) {
     if (seg.kind === "full") {
-      const r = parseYamlFully(file, seg.text, offset + seg.lineOffset);
+      const r = full[k++];
+      if (!r) throw new Error("joinSegments: a full segment has no result");
       objects.push(...r.objects);
       issues.push(...r.issues);
       continue;

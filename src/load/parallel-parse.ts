@@ -1,18 +1,31 @@
 /**
- * Parses large YAML inputs on several threads: the stream is split at document markers
- * (split-documents.ts), each piece is parsed by a worker with the same parser, and the results are
- * joined with lines shifted back to the whole file. Small inputs, inputs with directives, and any
- * worker failure fall back to parsing on this thread: the result is the same, only slower.
+ * Parses large YAML inputs on several threads where that pays. The fast reader (yaml-block.ts)
+ * reads block-style documents on this thread faster than a worker could even start; only when the
+ * documents it leaves to the full parser add up to more than PARALLEL_THRESHOLD are those spread
+ * over worker threads (each document is parsed on its own either way, so the result is the same).
+ * Small inputs and any worker failure use this thread alone: the result is the same, only slower.
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { type ParsedInput, type ParseOptions, parseDocuments } from "./documents.js";
-import { splitAtDocuments } from "./split-documents.js";
+import {
+  joinSegments,
+  type ParsedInput,
+  type ParseOptions,
+  parseDocuments,
+  parseYamlFully,
+} from "./documents.js";
+import { scanBlockStream, type StreamSegment } from "./yaml-block.js";
 
-/** Inputs smaller than this are parsed on this thread: starting workers would cost more. */
+/** Text left to the full parser below this size is parsed on this thread: workers would cost more. */
 export const PARALLEL_THRESHOLD = 1_000_000;
+
+/** One document for the full parser, with the lines before it in its file. */
+export interface FullPiece {
+  readonly text: string;
+  readonly lineOffset: number;
+}
 
 /** The compiled worker next to this module (absent when running from TypeScript sources). */
 function workerPath(): string | undefined {
@@ -20,7 +33,7 @@ function workerPath(): string | undefined {
   return existsSync(path) && !import.meta.url.endsWith(".ts") ? path : undefined;
 }
 
-/** Like parseDocuments, using worker threads for large inputs. */
+/** Like parseDocuments, using worker threads for large inputs that the fast reader cannot read. */
 export async function parseDocumentsParallel(
   file: string,
   text: string,
@@ -28,38 +41,47 @@ export async function parseDocumentsParallel(
 ): Promise<ParsedInput> {
   const worker = workerPath();
   const threads = Math.min(4, availableParallelism());
-  if (
-    !worker ||
-    text.length < PARALLEL_THRESHOLD ||
-    threads < 2 ||
-    (/^\s*[{[]/.test(text) && !opts.strictJson)
-  ) {
+  if (!worker || text.length < PARALLEL_THRESHOLD || threads < 2 || /^\s*[{[]/.test(text))
     return parseDocuments(file, text, opts);
-  }
-  const pieces = splitAtDocuments(text, threads);
-  if (pieces.length < 2) return parseDocuments(file, text, opts);
+  const segments = scanBlockStream(text);
+  if (!segments) return parseDocuments(file, text, opts);
+  const pieces = segments.filter((s): s is Extract<StreamSegment, { kind: "full" }> => s.kind === "full");
+  const size = pieces.reduce((n, p) => n + p.text.length, 0);
+  if (size < PARALLEL_THRESHOLD) return parseDocuments(file, text, opts);
+  const groups = splitEvenly(pieces, size, threads);
   try {
-    // Each worker numbers lines (and line numbers inside messages) as in the whole file.
-    // The first piece is parsed on this thread while workers parse the others.
-    const [first, ...rest] = pieces as [(typeof pieces)[number], ...typeof pieces];
-    const others = Promise.all(
-      rest.map((p) => runWorker(worker, { file, text: p.text, opts: { ...opts, lineOffset: p.lineOffset } })),
-    );
-    const mine = parseDocuments(file, first.text, { ...opts, lineOffset: first.lineOffset });
-    const results = [mine, ...(await others)];
-    return { objects: results.flatMap((r) => r.objects), issues: results.flatMap((r) => r.issues) };
+    // This thread parses the first group while workers parse the others.
+    const [mine = [], ...rest] = groups;
+    const others = Promise.all(rest.map((g) => runWorker(worker, { file, pieces: g })));
+    const first = mine.map((p) => parseYamlFully(file, p.text, p.lineOffset));
+    const full = [...first, ...(await others).flat()];
+    return joinSegments(file, segments, full, 0);
   } catch {
     return parseDocuments(file, text, opts);
   }
 }
 
+/** Consecutive groups of pieces with similar amounts of text, at most `parts` of them. */
+function splitEvenly<T extends FullPiece>(pieces: readonly T[], size: number, parts: number): T[][] {
+  const groups: T[][] = [[]];
+  let filled = 0;
+  for (const p of pieces) {
+    const group = groups[groups.length - 1] as T[];
+    if (group.length > 0 && filled >= (size * groups.length) / parts && groups.length < parts)
+      groups.push([p]);
+    else group.push(p);
+    filled += p.text.length;
+  }
+  return groups;
+}
+
 function runWorker(
   path: string,
-  data: { file: string; text: string; opts: ParseOptions },
-): Promise<ParsedInput> {
+  data: { file: string; pieces: readonly FullPiece[] },
+): Promise<ParsedInput[]> {
   return new Promise((resolve, reject) => {
     const w = new Worker(path, { workerData: data });
-    w.once("message", (m: ParsedInput) => resolve(m));
+    w.once("message", (m: ParsedInput[]) => resolve(m));
     w.once("error", reject);
     w.once("exit", (code) => (code === 0 ? undefined : reject(new Error(`parse worker exited ${code}`))));
   });

@@ -1,8 +1,10 @@
 /**
- * Worker side of parallel parsing: parses one piece of a YAML stream and posts the result back.
+ * Worker side of parallel parsing: parses each document it is given with the full YAML parser and
+ * posts the results back, in order.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { parseDocuments, type ParseOptions } from "./documents.js";
+import { parseYamlFully } from "./documents.js";
+import type { FullPiece } from "./parallel-parse.js";
 
-const { file, text, opts } = workerData as { file: string; text: string; opts: ParseOptions };
-parentPort?.postMessage(parseDocuments(file, text, opts));
+const { file, pieces } = workerData as { file: string; pieces: readonly FullPiece[] };
+parentPort?.postMessage(pieces.map((p) => parseYamlFully(file, p.text, p.lineOffset)));

@@ -1,13 +1,14 @@
 /**
  * A fast reader for the block-style YAML that kubectl, Helm and YAML libraries write: block
- * mappings and sequences, one-line plain and quoted scalars, `{}` and `[]`, comments, `---`
+ * mappings and sequences, one-line plain and quoted scalars and flow collections, comments, `---`
  * between documents. A document that uses anything else (anchors, aliases, tags, block or
- * multi-line scalars, non-empty flow collections, escapes, duplicate or non-string keys) is handed
+ * multi-line scalars or flow collections, escapes, duplicate or non-string keys) is handed
  * back untouched, and the full YAML 1.2 parser reads it: so everything this module accepts it must
  * read exactly as the `yaml` package does (core schema), which a differential property test checks
  * on random documents and random mutations of them. It is ~10× faster than the full parser, which
  * builds a syntax tree and a document model before producing values.
  */
+import { flowCollection } from "./yaml-flow.js";
 import {
   afterValue,
   BAIL,
@@ -185,6 +186,7 @@ class BlockReader {
 /** Index of the `:` that ends a mapping key on this line, or -1 when the line is no `key: ...`. */
 function keyEnd(text: string): number {
   const q = text.charCodeAt(0);
+  if (q === 91 || q === 123) return -1; // `[` or `{`: a flow collection, or a complex key
   if (q === 39 || q === 34) {
     const end = quotedEnd(text);
     if (end < 0) return -1;
@@ -216,9 +218,9 @@ function scalar(rest: string): unknown {
     return quotedValue(rest.slice(0, end + 1));
   }
   if (c === "{" || c === "[") {
-    if (rest[1] !== (c === "{" ? "}" : "]")) bail();
-    afterValue(rest, 2);
-    return c === "{" ? {} : [];
+    const { value, end } = flowCollection(rest);
+    afterValue(rest, end);
+    return value;
   }
   if (startsLikeIndicator(rest)) bail();
   const hash = rest.indexOf(" #");
