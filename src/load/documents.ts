@@ -6,6 +6,7 @@
 import { isMap, isNode, isSeq, parseAllDocuments } from "yaml";
 import { error, type Issue, type SourcePos } from "../diag/issue.js";
 import { isObject } from "../k8s/fields.js";
+import { firstDuplicateKey } from "./json-keys.js";
 import { scanBlockStream, type StreamSegment } from "./yaml-block.js";
 
 /** One Kubernetes object as read from an input, before decoding. */
@@ -23,8 +24,8 @@ export interface ParsedInput {
 /** How strictly to parse. */
 export interface ParseOptions {
   /**
-   * Parse JSON with the YAML parser too (slower), which reports duplicate keys; JSON.parse keeps
-   * the last of duplicate keys silently. `validate` needs that; the other commands prefer speed.
+   * Report duplicate keys in JSON too (JSON.parse keeps the last of them silently): JSON with a
+   * duplicate key goes to the YAML parser, which reports it. `validate` needs that.
    */
   readonly strictJson?: boolean;
   /** Lines before `text` in its file (when `text` is a piece of a larger stream). */
@@ -34,21 +35,26 @@ export interface ParseOptions {
 /** Parses an input's text. `file` is only used for positions. */
 export function parseDocuments(file: string, text: string, opts: ParseOptions = {}): ParsedInput {
   const trimmed = text.trimStart();
-  if (!opts.strictJson && (trimmed.startsWith("{") || trimmed.startsWith("["))) {
-    const fast = parseJson(file, text);
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    const fast = parseJson(file, text, opts.strictJson ?? false);
     if (fast) return fast;
   }
   return parseYaml(file, text, opts.lineOffset ?? 0);
 }
 
-/** Fast path for JSON (what `kubectl get -o json` prints): JSON.parse plus a scan for item lines. */
-function parseJson(file: string, text: string): ParsedInput | undefined {
+/**
+ * Fast path for JSON (what `kubectl get -o json` prints): JSON.parse plus a scan for item lines.
+ * Malformed JSON, and with `strict` JSON with a duplicate key, is left to the YAML parser, which
+ * reports the problem with its line.
+ */
+function parseJson(file: string, text: string, strict: boolean): ParsedInput | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return undefined; // the YAML parser reports the error with its line
+    return undefined;
   }
+  if (strict && firstDuplicateKey(text) !== undefined) return undefined;
   const line = lineOf(text, text.length - text.trimStart().length);
   const items = listItems(value);
   if (!items) return { objects: [{ value, source: { file, line } }], issues: [] };
