@@ -20,7 +20,7 @@ import { datapathBench } from "./datapath.js";
 import { datapathCost } from "./datapath-cost.js";
 import { agentAtScale, eventLatency } from "./agent.js";
 import { cniBinaryBench } from "./cni.js";
-import { diffBench, validateBench } from "./validate.js";
+import { diffBench, validateBench, validateCliBench } from "./validate.js";
 import { syntheticCluster } from "./synthetic.js";
 
 interface Result {
@@ -207,11 +207,12 @@ async function validateTable(): Promise<string[]> {
     "bench: validate 10,000 policies; diff of two 2,000-policy sets over 10,000 pods...\n",
   );
   const v = await validateBench();
+  const c = validateCliBench();
   const d = diffBench();
   return [
-    "| validate: policies | YAML | time | diff: policies changed | pods | time | groups (pod pairs) |",
-    "|---:|---:|---:|---:|---:|---:|---:|",
-    `| ${v.policies} | ${v.mb.toFixed(1)} MB | ${r(v.ms)} ms | 10 of 2000 | 10000 | ${r(d.ms)} ms | ${d.groups} (${d.pairs}) |`,
+    "| validate: policies | YAML | in process | `netguard validate` (YAML) | JSON List | `netguard validate` (JSON) | diff: policies changed | pods | time | groups (pod pairs) |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    `| ${v.policies} | ${v.mb.toFixed(1)} MB | ${r(v.ms)} ms | ${r(c.yamlMs)} ms | ${c.jsonMb.toFixed(1)} MB | ${r(c.jsonMs)} ms | 10 of 2000 | 10000 | ${r(d.ms)} ms | ${d.groups} (${d.pairs}) |`,
   ];
 }
 

@@ -3,6 +3,11 @@
  * parser, the API checks and the lints), and `diff` of two 2,000-policy sets over a 10,000-pod
  * snapshot (ten policies changed, as in a typical pull request).
  */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { buildSnapshot } from "../src/load/snapshot.js";
 import type { InputFs } from "../src/load/sources.js";
@@ -45,7 +50,52 @@ function helmRendered(policy: Json, i: number): Json {
   };
 }
 
-/** Validates 10,000 synthetic policies; returns time, YAML size and issue counts. */
+/** The 10,000 policies as a YAML stream and as a JSON `List` (what `kubectl get -o json` prints). */
+function inputs(): { yaml: string; json: string } {
+  const policies = syntheticCluster({ pods: 100, policies: 10_000 })
+    .filter((o) => o.kind === "NetworkPolicy")
+    .map(helmRendered);
+  return {
+    yaml: policies.map((p) => stringify(p)).join("---\n"),
+    json: JSON.stringify({ apiVersion: "v1", kind: "List", items: policies }, null, 2),
+  };
+}
+
+/**
+ * `netguard validate FILE` as a user runs it: a fresh process of the built CLI (start-up included),
+ * median wall time of three runs, for the YAML stream and for the JSON List.
+ */
+export function validateCliBench(): { yamlMs: number; yamlMb: number; jsonMs: number; jsonMb: number } {
+  const { yaml, json } = inputs();
+  const dir = mkdtempSync(join(tmpdir(), "netguard-bench-validate-"));
+  const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
+  const time = (file: string): number => {
+    const runs = [0, 1, 2].map(() => {
+      const t = performance.now();
+      const r = spawnSync(process.execPath, [bin, "validate", file], {
+        encoding: "utf8",
+        maxBuffer: 1 << 26,
+      });
+      if (r.status !== 0) throw new Error(`validate ${file} exited ${r.status}: ${r.stderr}`);
+      return performance.now() - t;
+    });
+    return runs.sort((a, b) => a - b)[1] as number;
+  };
+  try {
+    writeFileSync(join(dir, "policies.yaml"), yaml);
+    writeFileSync(join(dir, "policies.json"), json);
+    return {
+      yamlMs: time(join(dir, "policies.yaml")),
+      yamlMb: yaml.length / 1e6,
+      jsonMs: time(join(dir, "policies.json")),
+      jsonMb: json.length / 1e6,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Validates 10,000 synthetic policies in this process; returns time, YAML size and issue counts. */
 export async function validateBench(): Promise<{
   ms: number;
   mb: number;
@@ -53,10 +103,7 @@ export async function validateBench(): Promise<{
   errors: number;
   warnings: number;
 }> {
-  const policies = syntheticCluster({ pods: 100, policies: 10_000 })
-    .filter((o) => o.kind === "NetworkPolicy")
-    .map(helmRendered);
-  const yaml = policies.map((p) => stringify(p)).join("---\n");
+  const { yaml } = inputs();
   const t = performance.now();
   const { report } = await validateManifests(
     memoryFs({ "policies.yaml": yaml }),

@@ -26,12 +26,7 @@ class FlowReader {
 
   private sequence(): unknown[] {
     const out: unknown[] = [];
-    this.i++;
-    this.spaces();
-    if (this.s[this.i] === "]") {
-      this.i++;
-      return out;
-    }
+    if (this.opensEmpty("]")) return out;
     for (;;) {
       out.push(this.value());
       this.spaces();
@@ -41,12 +36,7 @@ class FlowReader {
 
   private mapping(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    this.i++;
-    this.spaces();
-    if (this.s[this.i] === "}") {
-      this.i++;
-      return out;
-    }
+    if (this.opensEmpty("}")) return out;
     for (;;) {
       const key = this.value();
       if (typeof key !== "string" || key === "__proto__" || key === "<<" || Object.hasOwn(out, key)) bail();
@@ -58,6 +48,15 @@ class FlowReader {
       this.spaces();
       if (this.closes("}")) return out;
     }
+  }
+
+  /** Steps over the opening bracket; true (and past the closing one) when the collection is empty. */
+  private opensEmpty(close: "]" | "}"): boolean {
+    this.i++;
+    this.spaces();
+    if (this.s[this.i] !== close) return false;
+    this.i++;
+    return true;
   }
 
   /** After an entry: `,` and another entry, or the closing bracket (a trailing `,` is allowed). */
