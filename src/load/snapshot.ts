@@ -90,13 +90,11 @@ export function assembleSnapshot(
   const podList = [...pods];
   const policyList = [...policies];
   assumeNamespaces(namespaces, [...podList, ...policyList], issues);
-  const byRef = <T extends { namespace: string; name: string }>(a: T, b: T) =>
-    compareRefs(refOf(a), refOf(b));
   return {
     snapshot: {
       namespaces: sortedMap(namespaces),
-      pods: podList.sort(byRef),
-      policies: policyList.sort(byRef),
+      pods: sortedByRef(podList),
+      policies: sortedByRef(policyList),
       nodes: sortedMap(new Map(nodes)),
     },
     issues,
@@ -129,7 +127,26 @@ function assumeNamespaces(
 }
 
 function sortedMap<T>(m: Map<string, T>): Map<string, T> {
-  return new Map([...m.entries()].sort(([a], [b]) => compareRefs(a, b)));
+  return isSorted([...m.keys()]) ? m : new Map([...m.entries()].sort(([a], [b]) => compareRefs(a, b)));
+}
+
+/**
+ * `xs` in `namespace/name` order. Each ref is built once (not once per comparison), and input that
+ * is already in order (the agent's store keeps its objects so) is returned after one pass.
+ */
+function sortedByRef<T extends { namespace: string; name: string }>(xs: T[]): T[] {
+  const keys = xs.map(refOf);
+  if (isSorted(keys)) return xs;
+  return keys
+    .map((_, i) => i)
+    .sort((a, b) => compareRefs(keys[a] as string, keys[b] as string))
+    .map((i) => xs[i] as T);
+}
+
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++)
+    if (compareRefs(keys[i - 1] as string, keys[i] as string) > 0) return false;
+  return true;
 }
 
 /** Byte-wise string order, independent of locale, for deterministic output. */
