@@ -50,7 +50,7 @@ export function scanBlockStream(text: string, opts: { read?: boolean } = {}): St
     const marked = isMarker(marker);
     // `---` with more on its line (a comment, a tag, content) is left to the full parser.
     const doc =
-      opts.read === false || (marked && marker.length > 3)
+      opts.read === false || (marked && withoutCr(marker).length > 3)
         ? undefined
         : readDocument(raw, marked ? from + 1 : from, i);
     if (doc === undefined) {
@@ -62,7 +62,10 @@ export function scanBlockStream(text: string, opts: { read?: boolean } = {}): St
   return out;
 }
 
-/** Tabs, CR, a byte-order mark, and characters YAML does not allow unescaped or treats specially. */
+/**
+ * Tabs, CR (other than ending a line), a byte-order mark, and characters YAML does not allow
+ * unescaped or treats specially.
+ */
 const UNUSUAL_CHARACTERS =
   // eslint-disable-next-line no-control-regex
   /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]/;
@@ -72,6 +75,10 @@ function isMarker(line: string): boolean {
   return (
     line.startsWith("---") && (line.length === 3 || line[3] === " " || line[3] === "\t" || line[3] === "\r")
   );
+}
+
+function withoutCr(line: string): string {
+  return line.endsWith("\r") ? line.slice(0, -1) : line;
 }
 
 const EMPTY = Symbol("empty document");
@@ -85,7 +92,8 @@ interface Line {
 function readDocument(raw: readonly string[], from: number, to: number) {
   const lines: Line[] = [];
   for (let i = from; i < to; i++) {
-    const s = raw[i] as string;
+    // CRLF line ends (files written on Windows) are line ends like LF to YAML.
+    const s = withoutCr(raw[i] as string);
     if (UNUSUAL_CHARACTERS.test(s)) return undefined;
     let indent = 0;
     while (s.charCodeAt(indent) === 32) indent++;
