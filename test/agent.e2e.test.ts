@@ -3,6 +3,9 @@
  * enforcing inside one node of a lab: after every change the real probe matrix must equal the
  * evaluator's view of what the API server holds.
  */
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LabMatrix } from "../src/lab/session.js";
 import { probeMatrix } from "../src/lab/session.js";
@@ -58,6 +61,25 @@ async function converged(lab: LabFixture, api: ApiServer, timeoutMs = 8000): Pro
   }
 }
 
+const FLANNEL_CONFLIST = `${JSON.stringify({
+  name: "cbr0",
+  cniVersion: "0.3.1",
+  plugins: [
+    { type: "flannel", delegate: { isDefaultGateway: true } },
+    { type: "portmap", capabilities: { portMappings: true } },
+  ],
+})}\n`;
+
+const chainOf = (dir: string): string[] =>
+  (
+    JSON.parse(readFileSync(join(dir, "10-flannel.conflist"), "utf8")) as { plugins: { type: string }[] }
+  ).plugins.map((p) => p.type);
+
+async function until(ok: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!ok() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+}
+
 const cell = (m: LabMatrix, from: string, to: string) =>
   m.results.find((r) => r.from === from && r.to === to)?.allowed;
 
@@ -76,11 +98,21 @@ describe("agent on the API server, enforcing in a lab node", () => {
     async () => {
       for (const o of [...NS, NODE, ...PODS]) api.create(o as never);
       await withLab(snapshotOf([...NS, NODE, ...PODS, LATE]), PORTS, async (lab) => {
-        const agent = testAgent(api, lab.lab.nodes[0]?.netns as string);
+        const confDir = mkdtempSync(join(tmpdir(), "netguard-agent-conf-"));
+        writeFileSync(join(confDir, "10-flannel.conflist"), FLANNEL_CONFLIST);
+        // The drift timer is off (driftIntervalMs 0): only the directory watch can re-chain.
+        const agent = testAgent(api, lab.lab.nodes[0]?.netns as string, { cniConfDir: confDir });
         await agent.start();
         try {
           let m = await converged(lab, api);
           expect(cell(m, "y/a", "x/a")).toBe(true);
+
+          // Flannel's pod restarts and rewrites its conflist without netguard (write, then rename).
+          expect(chainOf(confDir)).toEqual(["flannel", "portmap", "netguard"]);
+          writeFileSync(join(confDir, ".flannel.tmp"), FLANNEL_CONFLIST);
+          renameSync(join(confDir, ".flannel.tmp"), join(confDir, "10-flannel.conflist"));
+          await until(() => chainOf(confDir).includes("netguard"), 3000);
+          expect(chainOf(confDir)).toEqual(["flannel", "portmap", "netguard"]);
 
           api.create(deny as never);
           m = await converged(lab, api);
@@ -144,6 +176,7 @@ describe("agent on the API server, enforcing in a lab node", () => {
           expect(agent.notReady()).toBeUndefined();
         } finally {
           await agent.stop();
+          rmSync(confDir, { recursive: true, force: true });
         }
       });
     },

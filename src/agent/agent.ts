@@ -10,6 +10,7 @@ import { compile, compileContext } from "../compile/compile.js";
 import type { NodeRules } from "../compile/ir.js";
 import { Datapath, type SyncResult } from "../datapath/datapath.js";
 import { DEFAULT_CNI_ENTRY, ensureChained } from "../cni/install.js";
+import { type DirWatcher, nodeDirWatcher, watchQuietly } from "./conf-watch.js";
 import { nodeInstallFs } from "../cni/node-install-fs.js";
 import { execBackend } from "../nft/backend.js";
 import { renderNode } from "../render/ruleset.js";
@@ -46,7 +47,12 @@ export interface AgentOptions {
   readonly cniStateFile?: string;
   /** The node's CNI configuration directory: netguard is re-chained there when Flannel drops it. */
   readonly cniConfDir?: string;
+  /** How the configuration directory is watched (default: inotify through node:fs). */
+  readonly watchDir?: DirWatcher;
 }
+
+/** Quiet time after the last change in the CNI configuration directory before it is checked. */
+const CONF_QUIET_MS = 200;
 
 /** A running agent. */
 export class Agent {
@@ -58,6 +64,7 @@ export class Agent {
   private readonly drops: DropReader;
   private http: Server | undefined;
   private driftTimer: TimerHandle | undefined;
+  private stopConfWatch: (() => void) | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private stopped = false;
   private cniServer: Server | undefined;
@@ -115,6 +122,7 @@ export class Agent {
     if (this.opts.cniSocket) this.cniServer = await startCniServer(this.cni, this.opts.cniSocket);
     await this.source.start();
     await this.keepChained();
+    this.watchConfDir();
     this.scheduleDrift();
   }
 
@@ -122,6 +130,7 @@ export class Agent {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.driftTimer) this.opts.clock.clearTimeout(this.driftTimer);
+    this.stopConfWatch?.();
     await this.reconciler.stop();
     await this.source.stop();
     await new Promise<void>((r) => (this.http ? this.http.close(() => r()) : r()));
@@ -215,6 +224,24 @@ export class Agent {
         .then(() => this.keepChained())
         .finally(() => this.scheduleDrift());
     }, this.opts.driftIntervalMs);
+  }
+
+  /** Re-checks the chain whenever the CNI configuration directory changes. */
+  private watchConfDir(): void {
+    const dir = this.opts.cniConfDir;
+    if (!dir) return;
+    this.stopConfWatch = watchQuietly(
+      this.opts.watchDir ?? nodeDirWatcher,
+      dir,
+      this.opts.clock,
+      CONF_QUIET_MS,
+      () => void this.serial(() => this.keepChained()),
+      (error) =>
+        this.opts.logger.warn(
+          { dir, error: error.message },
+          "cannot watch the CNI configuration; it is checked on the drift timer only",
+        ),
+    );
   }
 
   /** Flannel rewrites its conflist when its pod restarts: put netguard back into the chain. */
