@@ -28,8 +28,6 @@ export interface ParseOptions {
    * duplicate key goes to the YAML parser, which reports it. `validate` needs that.
    */
   readonly strictJson?: boolean;
-  /** Lines before `text` in its file (when `text` is a piece of a larger stream). */
-  readonly lineOffset?: number;
 }
 
 /** Parses an input's text. `file` is only used for positions. */
@@ -39,7 +37,7 @@ export function parseDocuments(file: string, text: string, opts: ParseOptions = 
     const fast = parseJson(file, text, opts.strictJson ?? false);
     if (fast) return fast;
   }
-  return parseYaml(file, text, opts.lineOffset ?? 0);
+  return parseYaml(file, text);
 }
 
 /**
@@ -70,13 +68,13 @@ function parseJson(file: string, text: string, strict: boolean): ParsedInput | u
  * YAML: documents in the common block style are read by the fast reader (yaml-block.ts); the
  * rest, with every error, by the full YAML 1.2 parser.
  */
-function parseYaml(file: string, text: string, offset: number, read = true): ParsedInput {
+function parseYaml(file: string, text: string, read = true): ParsedInput {
   const segments = scanBlockStream(text, { read });
-  if (!segments) return parseYamlFully(file, text, offset);
+  if (!segments) return parseYamlFully(file, text);
   const full = segments.flatMap((seg) =>
-    seg.kind === "full" ? [parseYamlFully(file, seg.text, offset + seg.lineOffset)] : [],
+    seg.kind === "full" ? [parseYamlFully(file, seg.text, seg.lineOffset)] : [],
   );
-  return joinSegments(file, segments, full, offset);
+  return joinSegments(file, segments, full);
 }
 
 /**
@@ -87,7 +85,6 @@ export function joinSegments(
   file: string,
   segments: readonly StreamSegment[],
   full: readonly ParsedInput[],
-  offset: number,
 ): ParsedInput {
   const objects: RawObject[] = [];
   const issues: Issue[] = [];
@@ -101,10 +98,9 @@ export function joinSegments(
       continue;
     }
     if (seg.value === null) continue;
-    const line = seg.line + 1 + offset;
-    pushObjects(objects, seg.value, file, line, (i) => {
+    pushObjects(objects, seg.value, file, seg.line + 1, (i) => {
       const at = seg.itemLines?.[i];
-      return at === undefined ? undefined : at + 1 + offset;
+      return at === undefined ? undefined : at + 1;
     });
   }
   return { objects, issues };
@@ -115,23 +111,23 @@ export function joinSegments(
  * tested against (it must give exactly the same objects, lines and issues).
  */
 export function parseYamlReference(file: string, text: string): ParsedInput {
-  return parseYaml(file, text, 0, false);
+  return parseYaml(file, text, false);
 }
 
 /** The full YAML 1.2 parser on a whole text (the documents are not split first). */
 export function parseYamlFully(file: string, text: string, offset = 0): ParsedInput {
   // Lines come from the text itself: the parser's LineCounter misses line breaks that its lexer
   // skips while recovering from an error, so it numbers every later line one too low.
-  const lineOf = lineIndex(text);
+  const lineAt = lineIndex(text);
   const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false });
   const objects: RawObject[] = [];
   const issues: Issue[] = [];
   for (const doc of docs) {
     const start = doc.contents?.range[0] ?? doc.range[0];
-    const line = lineOf(start) + offset;
+    const line = lineAt(start) + offset;
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
-        const at = lineOf(e.pos[0]) + offset;
+        const at = lineAt(e.pos[0]) + offset;
         const where = at === line ? "" : ` (in the document starting at line ${line})`;
         issues.push({
           ...error("malformed-document", "", `${firstLine(e.message)}${where}`),
@@ -156,7 +152,7 @@ export function parseYamlFully(file: string, text: string, offset = 0): ParsedIn
     pushObjects(objects, value, file, line, (i) => {
       const node = isSeq(seq) ? seq.items[i] : undefined;
       const start = isNode(node) ? node.range?.[0] : undefined;
-      return start !== undefined ? lineOf(start) + offset : undefined;
+      return start !== undefined ? lineAt(start) + offset : undefined;
     });
   }
   return { objects, issues };

@@ -55,7 +55,7 @@ export async function parseDocumentsParallel(
     const others = Promise.all(rest.map((g) => runWorker(worker, { file, pieces: g })));
     const first = mine.map((p) => parseYamlFully(file, p.text, p.lineOffset));
     const full = [...first, ...(await others).flat()];
-    return joinSegments(file, segments, full, 0);
+    return joinSegments(file, segments, full);
   } catch {
     return parseDocuments(file, text, opts);
   }

@@ -8,6 +8,7 @@
  * on random documents and random mutations of them. It is ~10× faster than the full parser, which
  * builds a syntax tree and a document model before producing values.
  */
+import { isObject } from "../k8s/fields.js";
 import { flowCollection } from "./yaml-flow.js";
 import {
   afterValue,
@@ -105,17 +106,13 @@ function readDocument(raw: readonly string[], from: number, to: number) {
   try {
     const value = reader.node();
     if (reader.pos < lines.length) return undefined;
-    const items = isRecord(value) ? value.items : undefined;
+    const items = isObject(value) ? value.items : undefined;
     const itemLines = Array.isArray(items) ? reader.itemLines.get(items) : undefined;
     return { kind: "read" as const, value, line: (lines[0] as Line).line, itemLines };
   } catch (e) {
     if (e === BAIL) return undefined;
     throw e;
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 const isSeqEntry = (t: string) => t === "-" || t.startsWith("- ");
