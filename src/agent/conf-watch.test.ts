@@ -21,48 +21,44 @@ function manualWatcher(): { watcher: DirWatcher; fire: () => void; stopped: () =
   };
 }
 
+/** watchQuietly with a 200 ms quiet time on a manual clock and watcher, counting its calls. */
+function quietWatch() {
+  const clock = new ManualClock();
+  const w = manualWatcher();
+  const counted = { calls: 0 };
+  const stop = watchQuietly(
+    w.watcher,
+    "/d",
+    clock,
+    200,
+    () => counted.calls++,
+    () => undefined,
+  );
+  return { clock, w, counted, stop };
+}
+
 describe("watchQuietly", () => {
   it("calls once, the quiet time after the last event of a burst", async () => {
-    const clock = new ManualClock();
-    const w = manualWatcher();
-    let calls = 0;
-    watchQuietly(
-      w.watcher,
-      "/d",
-      clock,
-      200,
-      () => calls++,
-      () => undefined,
-    );
+    const { clock, w, counted } = quietWatch();
     w.fire();
     await clock.advance(150);
     w.fire();
     await clock.advance(150);
     w.fire();
     await clock.advance(199);
-    expect(calls).toBe(0);
+    expect(counted.calls).toBe(0);
     await clock.advance(1);
-    expect(calls).toBe(1);
+    expect(counted.calls).toBe(1);
     await clock.advance(1000);
-    expect(calls).toBe(1);
+    expect(counted.calls).toBe(1);
   });
 
   it("stopping closes the watch and drops a pending call", async () => {
-    const clock = new ManualClock();
-    const w = manualWatcher();
-    let calls = 0;
-    const stop = watchQuietly(
-      w.watcher,
-      "/d",
-      clock,
-      200,
-      () => calls++,
-      () => undefined,
-    );
+    const { clock, w, counted, stop } = quietWatch();
     w.fire();
     stop();
     await clock.advance(1000);
-    expect([calls, w.stopped()]).toEqual([0, true]);
+    expect([counted.calls, w.stopped()]).toEqual([0, true]);
   });
 });
 
