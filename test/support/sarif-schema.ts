@@ -1,7 +1,6 @@
 /**
- * Validates a SARIF log against the SARIF 2.1.0 JSON schema (the `sarif-2.1.0-rtm.5` schema that
- * GitHub code scanning and SchemaStore use), as shipped in Microsoft's `@microsoft/jest-sarif`
- * package. The schema is JSON Schema draft-04, hence `ajv-draft-04`; its `format`s (uri,
+ * Validates a SARIF log against the SARIF 2.1.0 JSON schema (`sarif-2.1.0-rtm.5`, the one published
+ * on SchemaStore), as shipped in Microsoft's `@microsoft/jest-sarif` package. The schema is JSON Schema draft-04, hence `ajv-draft-04`; its `format`s (uri,
  * uri-reference, date-time) are checked with `ajv-formats`.
  */
 import { readFileSync } from "node:fs";
