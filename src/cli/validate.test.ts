@@ -109,6 +109,21 @@ describe("netguard validate", () => {
     );
   });
 
+  it("reports YAML nested too deeply to parse as an error (exit 1) and still validates the rest", async () => {
+    const io = memoryIo({
+      "np.yaml": `${"- ".repeat(5000)}a\n---\n${good}`,
+      "deep.yaml": `a: ${"[".repeat(5000)}\n`,
+    });
+    expect(await runCli(io, ["validate", "np.yaml", "deep.yaml"])).toBe(1);
+    expect(io.stdout()).toContain(
+      "np.yaml:1: error: nested more than 500 levels deep; not parsed [malformed-document]",
+    );
+    expect(io.stdout()).toContain(
+      "deep.yaml:1: error: nested more than 500 levels deep; not parsed [malformed-document]",
+    );
+    expect(io.stdout()).toMatch(/2 error\(s\), 0 warning\(s\) in 1 NetworkPolicy from/);
+  });
+
   it("exits 2 on usage and I/O problems", async () => {
     expect(await runCli(memoryIo({}), ["validate", "missing.yaml"])).toBe(2);
     expect(await runCli(memoryIo({ "np.yaml": good }), ["validate", "--format", "xml", "np.yaml"])).toBe(2);

@@ -7,6 +7,7 @@ import { isMap, isNode, isSeq, parseAllDocuments } from "yaml";
 import { error, type Issue, type SourcePos } from "../diag/issue.js";
 import { isObject } from "../k8s/fields.js";
 import { firstDuplicateKey } from "./json-keys.js";
+import { MAX_NESTING, nestingBound } from "./nesting.js";
 import { scanBlockStream, type StreamSegment } from "./yaml-block.js";
 
 /** One Kubernetes object as read from an input, before decoding. */
@@ -116,6 +117,17 @@ export function parseYamlReference(file: string, text: string): ParsedInput {
 
 /** The full YAML 1.2 parser on a whole text (the documents are not split first). */
 export function parseYamlFully(file: string, text: string, offset = 0): ParsedInput {
+  const nesting = nestingBound(text);
+  if (nesting.depth > MAX_NESTING)
+    return {
+      objects: [],
+      issues: [
+        {
+          ...error("malformed-document", "", `nested more than ${MAX_NESTING} levels deep; not parsed`),
+          source: { file, line: nesting.line + offset },
+        },
+      ],
+    };
   // Lines come from the text itself: the parser's LineCounter misses line breaks that its lexer
   // skips while recovering from an error, so it numbers every later line one too low.
   const lineAt = lineIndex(text);

@@ -110,6 +110,18 @@ describe("scanBlockStream reads block-style documents", () => {
     expect(read(doc)).toEqual([]);
   });
 
+  it("leaves nesting deeper than any manifest to the full parser instead of overflowing the stack", () => {
+    for (const t of [
+      `${"- ".repeat(5000)}a\n`,
+      `a: ${"[".repeat(300)}${"]".repeat(300)}\n`,
+      `${"- ".repeat(65)}a\n`,
+    ]) {
+      expect(read(t)).toEqual([]);
+      expect(parseDocuments("in.yaml", t)).toEqual(parseYamlReference("in.yaml", t));
+    }
+    expect(values(`${"- ".repeat(64)}a\n`)).toHaveLength(1);
+  });
+
   it("hands streams with directives or document-end lines to the full parser whole", () => {
     for (const t of ["%YAML 1.2\n---\na: 1\n", "a: 1\n...\n"]) expect(scanBlockStream(t)).toBeUndefined();
   });

@@ -14,6 +14,7 @@ import {
   afterValue,
   BAIL,
   bail,
+  MAX_DEPTH,
   plain,
   quotedEnd,
   quotedValue,
@@ -119,13 +120,17 @@ const isSeqEntry = (t: string) => t === "-" || t.startsWith("- ");
 
 class BlockReader {
   pos = 0;
+  private depth = 0;
   readonly itemLines = new WeakMap<unknown[], number[]>();
   constructor(private readonly lines: Line[]) {}
 
   /** The node starting at the current line. */
   node(): unknown {
     const l = this.lines[this.pos] as Line;
-    return isSeqEntry(l.text) ? this.sequence(l.indent) : this.mapping(l.indent);
+    if (++this.depth > MAX_DEPTH) bail();
+    const v = isSeqEntry(l.text) ? this.sequence(l.indent) : this.mapping(l.indent);
+    this.depth--;
+    return v;
   }
 
   private mapping(indent: number): Record<string, unknown> {

@@ -5,7 +5,7 @@
  * else (a collection that goes on past its line, `{a}` or `[a: b]` pairs, `?`, empty entries, a
  * comment inside) gives up, and the full parser reads the document.
  */
-import { bail, plain, quotedEnd, quotedValue, startsLikeIndicator } from "./yaml-scalars.js";
+import { bail, MAX_DEPTH, plain, quotedEnd, quotedValue, startsLikeIndicator } from "./yaml-scalars.js";
 
 /** The flow collection at the start of `text`, and the index just after it. */
 export function flowCollection(text: string): { value: unknown; end: number } {
@@ -18,10 +18,14 @@ const FLOW_INDICATORS = ",[]{}";
 
 class FlowReader {
   i = 0;
+  private depth = 0;
   constructor(private readonly s: string) {}
 
   collection(): unknown {
-    return this.s[this.i] === "[" ? this.sequence() : this.mapping();
+    if (++this.depth > MAX_DEPTH) bail();
+    const v = this.s[this.i] === "[" ? this.sequence() : this.mapping();
+    this.depth--;
+    return v;
   }
 
   private sequence(): unknown[] {

@@ -7,6 +7,12 @@
 /** Thrown when a document leaves the subset the fast reader handles. */
 export const BAIL = Symbol("not in the block subset");
 
+/**
+ * Nesting deeper than any manifest goes to the full parser (which turns a stack overflow into an
+ * issue): the fast reader recurses per level and must never throw anything but BAIL.
+ */
+export const MAX_DEPTH = 64;
+
 /** Gives up on the current document. */
 export function bail(): never {
   throw BAIL;
