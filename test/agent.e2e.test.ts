@@ -170,6 +170,25 @@ describe("agent on the API server, enforcing in a lab node", () => {
           expect(cell(m, "x/b", "x/a")).toBe(true);
           expect(cell(m, "y/a", "x/a")).toBe(false);
 
+          // The invalid policy's owner is told, with a Warning Event on it naming the field.
+          const aboutBroken = () =>
+            api.events.filter((e) => (e.involvedObject as { name?: string } | undefined)?.name === "broken");
+          await until(() => aboutBroken().length > 0, 3000);
+          expect(aboutBroken()).toEqual([
+            expect.objectContaining({
+              metadata: expect.objectContaining({ namespace: "x" }),
+              involvedObject: expect.objectContaining({
+                kind: "NetworkPolicy",
+                namespace: "x",
+                name: "broken",
+              }),
+              reason: "InvalidNetworkPolicy",
+              type: "Warning",
+              reportingInstance: "n1",
+              message: expect.stringContaining("spec.ingress[0].from[0].ipBlock.cidr"),
+            }),
+          ]);
+
           const metrics = (await agent.metricsText()).body;
           expect(metrics).toMatch(/netguard_pods_enforced 3/);
           expect(metrics).toMatch(/netguard_pod_dropped_packets\{pod="x\/a",direction="ingress"\} [1-9]/);

@@ -11,6 +11,7 @@ import type { NodeRules } from "../compile/ir.js";
 import { Datapath, type SyncResult } from "../datapath/datapath.js";
 import { DEFAULT_CNI_ENTRY, ensureChained } from "../cni/install.js";
 import { type DirWatcher, nodeDirWatcher, watchQuietly } from "./conf-watch.js";
+import { kubePostEvent, PolicyEventReporter, type PostEvent } from "./events.js";
 import { nodeInstallFs } from "../cni/node-install-fs.js";
 import { execBackend } from "../nft/backend.js";
 import { renderNode } from "../render/ruleset.js";
@@ -49,6 +50,8 @@ export interface AgentOptions {
   readonly cniConfDir?: string;
   /** How the configuration directory is watched (default: inotify through node:fs). */
   readonly watchDir?: DirWatcher;
+  /** How Events about invalid policies are posted (default: through the API server). */
+  readonly postEvent?: PostEvent;
 }
 
 /** Quiet time after the last change in the CNI configuration directory before it is checked. */
@@ -69,11 +72,17 @@ export class Agent {
   private stopped = false;
   private cniServer: Server | undefined;
   private readonly cni: CniPods;
+  private readonly policyEvents: PolicyEventReporter;
   /** The rules last applied successfully (for CNI CHECK and ADD confirmation). */
   private applied: NodeRules | undefined;
 
   constructor(private readonly opts: AgentOptions) {
     const log = opts.logger;
+    this.policyEvents = new PolicyEventReporter(
+      opts.nodeName,
+      opts.postEvent ?? kubePostEvent(opts.kubeConfig),
+      (error) => log.warn({ error: String(error) }, "cannot post an Event about an invalid policy"),
+    );
     this.cni = new CniPods(opts.kubeConfig, this.store, opts.nodeName, opts.cniStateFile, log, {
       ready: () => this.source.synced,
       notReady: () => this.notReady(),
@@ -97,11 +106,13 @@ export class Agent {
       this.store,
       {
         changed: (_kind, at) => this.reconciler.trigger(at),
-        invalid: (kind, issues) =>
+        invalid: (kind, issues) => {
           log.warn(
             { kind, issues },
             "object has errors; its valid parts are enforced, the rest fails closed",
-          ),
+          );
+          this.policyEvents.report(issues, new Date(opts.clock.now()));
+        },
         disconnected: (kind, error, retryInMs) => {
           this.metrics.reconnects.inc({ resource: kind });
           log.warn({ kind, error, retryInMs }, "watch failed; current rules stay in force, retrying");
@@ -184,6 +195,7 @@ export class Agent {
   }
 
   private recordSync(r: SyncResult, info: { durationMs: number; eventLatencyMs: number | undefined }): void {
+    this.policyEvents.flush(this.store.nodeNames());
     this.metrics.syncs.inc({ kind: r.kind });
     this.metrics.syncDuration.observe(info.durationMs / 1000);
     if (info.eventLatencyMs !== undefined) this.metrics.eventToEnforced.observe(info.eventLatencyMs / 1000);

@@ -84,6 +84,11 @@ export class ClusterStore {
     return assembleSnapshot(this.namespaces, this.pods.values(), this.policies.values(), this.nodes).snapshot;
   }
 
+  /** The names of the known nodes. */
+  nodeNames(): Iterable<string> {
+    return this.nodes.keys();
+  }
+
   /** Object counts, for logs and metrics. */
   counts(): Record<WatchedKind, number> {
     return {
