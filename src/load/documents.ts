@@ -6,7 +6,7 @@
 import { isMap, isNode, isSeq, parseAllDocuments } from "yaml";
 import { error, type Issue, type SourcePos } from "../diag/issue.js";
 import { isObject } from "../k8s/fields.js";
-import { firstDuplicateKey } from "./json-keys.js";
+import { firstDuplicateKey, listItemOffsets } from "./json-scan.js";
 import { MAX_NESTING, nestingBound } from "./nesting.js";
 import { scanBlockStream, type StreamSegment } from "./yaml-block.js";
 
@@ -57,7 +57,7 @@ function parseJson(file: string, text: string, strict: boolean): ParsedInput | u
   const line = lineOf(text, text.length - text.trimStart().length);
   const items = listItems(value);
   if (!items) return { objects: [{ value, source: { file, line } }], issues: [] };
-  const offsets = jsonItemOffsets(text);
+  const offsets = listItemOffsets(text);
   const lines = offsets.length === items.length ? linesOf(text, offsets) : undefined;
   return {
     objects: items.map((v, i) => ({ value: v, source: { file, line: lines?.[i] ?? line } })),
@@ -115,23 +115,42 @@ export function parseYamlReference(file: string, text: string): ParsedInput {
   return parseYaml(file, text, false);
 }
 
-/** The full YAML 1.2 parser on a whole text (the documents are not split first). */
-export function parseYamlFully(file: string, text: string, offset = 0): ParsedInput {
+/**
+ * Set once the `yaml` package has overflowed the stack in this process. After that a later call can
+ * exhaust memory in V8's regular-expression compiler and end the process, so the parser is not used
+ * again: the nesting bound below keeps deep texts away from it, and this latch covers what the bound
+ * might miss. (Process-wide on purpose: the hazard is the process's, not one input's.)
+ */
+let parserOverflowed = false;
+
+const parseAll = (text: string) => parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false });
+
+/**
+ * The full YAML 1.2 parser on a whole text (the documents are not split first). `parse` is the
+ * `yaml` package's, injected only so a test can make it overflow.
+ */
+export function parseYamlFully(file: string, text: string, offset = 0, parse = parseAll): ParsedInput {
+  const notParsed = (message: string, line: number): ParsedInput => ({
+    objects: [],
+    issues: [{ ...error("malformed-document", "", message), source: { file, line: line + offset } }],
+  });
   const nesting = nestingBound(text);
   if (nesting.depth > MAX_NESTING)
-    return {
-      objects: [],
-      issues: [
-        {
-          ...error("malformed-document", "", `nested more than ${MAX_NESTING} levels deep; not parsed`),
-          source: { file, line: nesting.line + offset },
-        },
-      ],
-    };
+    return notParsed(`nested more than ${MAX_NESTING} levels deep; not parsed`, nesting.line);
+  if (parserOverflowed)
+    return notParsed("not parsed: the YAML parser overflowed its stack on an earlier document", 1);
   // Lines come from the text itself: the parser's LineCounter misses line breaks that its lexer
   // skips while recovering from an error, so it numbers every later line one too low.
   const lineAt = lineIndex(text);
-  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false });
+  let docs: ReturnType<typeof parseAll>;
+  try {
+    docs = parse(text);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    parserOverflowed = true;
+    return notParsed(`not parsed: ${e.message}`, 1);
+  }
+  if (docs.some((d) => d.errors.some((e) => e.message.includes("call stack")))) parserOverflowed = true;
   const objects: RawObject[] = [];
   const issues: Issue[] = [];
   for (const doc of docs) {
@@ -152,7 +171,9 @@ export function parseYamlFully(file: string, text: string, offset = 0): ParsedIn
     try {
       value = doc.toJS({ maxAliasCount: 100 });
     } catch (e) {
-      // Not in doc.errors: an alias to an unknown anchor, or an alias bomb past maxAliasCount.
+      // Not in doc.errors: an alias to an unknown anchor, an alias bomb past maxAliasCount, or (a
+      // RangeError) a value nested too deeply to copy.
+      if (e instanceof RangeError) parserOverflowed = true;
       issues.push({
         ...error("malformed-document", "", firstLine((e as Error).message)),
         source: { file, line },
@@ -194,28 +215,6 @@ function listItems(value: unknown): unknown[] | undefined {
   return value.items.map((item) =>
     itemKind && isObject(item) && item.kind === undefined ? { ...item, kind: itemKind } : item,
   );
-}
-
-/** Offsets of objects that are direct elements of an array inside the top-level object. */
-function jsonItemOffsets(text: string): number[] {
-  const out: number[] = [];
-  const stack: string[] = [];
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92)
-        i++; // backslash: skip the escaped character
-      else if (c === 34) inString = false;
-      continue;
-    }
-    if (c === 34) inString = true;
-    else if (c === 123 || c === 91) {
-      if (c === 123 && stack.length === 2 && stack[0] === "{" && stack[1] === "[") out.push(i);
-      stack.push(c === 123 ? "{" : "[");
-    } else if (c === 125 || c === 93) stack.pop();
-  }
-  return out;
 }
 
 /** The 1-based line of an offset into `text` (binary search over the offsets where lines start). */

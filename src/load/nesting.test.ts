@@ -11,14 +11,23 @@ function depth(v: unknown): number {
   return 0;
 }
 
+// Strings full of the characters the bound must not be fooled by: brackets, quotes, comments,
+// block-scalar indicators and line breaks (written quoted, or as block scalars, by the yaml package).
+const syntaxHeavy = fc
+  .array(fc.constantFrom(..."[]{}\"'#|>:- ,\n\\ab".split("")), { minLength: 1, maxLength: 12 })
+  .map((cs) => cs.join(""));
+
 describe("nestingBound", () => {
   it("never underestimates how deeply a document nests, whatever style it is written in", () => {
     const value = fc.letrec((tie) => ({
       node: fc.oneof(
         { depthSize: "medium", maxDepth: 12 },
-        fc.oneof(fc.string({ maxLength: 4 }), fc.integer()),
+        fc.oneof(fc.string({ maxLength: 4 }), fc.integer(), syntaxHeavy),
         fc.array(tie("node"), { minLength: 1, maxLength: 2 }),
-        fc.dictionary(fc.string({ minLength: 1, maxLength: 3 }), tie("node"), { minKeys: 1, maxKeys: 2 }),
+        fc.dictionary(fc.oneof(fc.string({ minLength: 1, maxLength: 3 }), syntaxHeavy), tie("node"), {
+          minKeys: 1,
+          maxKeys: 2,
+        }),
       ),
     })).node;
     const style = fc.record({
@@ -32,6 +41,23 @@ describe("nestingBound", () => {
       }),
       { numRuns: numRuns(500) },
     );
+  });
+
+  it.each([
+    ["closing brackets inside quoted scalars", (n: number) => `${'["]",'.repeat(n)}${"]".repeat(n)}\n`],
+    ["closing brackets inside comments", (n: number) => `${"[ # ]\n".repeat(n)}${"]".repeat(n)}\n`],
+    [
+      "closing brackets in a block scalar",
+      (n: number) => `a: |\n  ${"]".repeat(n)}\nb: ${"[".repeat(n)}x${"]".repeat(n)}\n`,
+    ],
+    ["tabs after indicators", (n: number) => `${"-\t".repeat(n)}a\n`],
+  ])("is not fooled by %s", (_what, make) => {
+    expect(nestingBound(make(40)).depth).toBeGreaterThanOrEqual(40);
+    expect(nestingBound(make(3000)).depth).toBeGreaterThan(MAX_NESTING);
+  });
+
+  it("does not count brackets and quotes inside block-context plain scalars", () => {
+    expect(nestingBound('a: b["c\nd: [[e]]\n').depth).toBe(4);
   });
 
   it("names the line where the bound is reached", () => {

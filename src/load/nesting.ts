@@ -4,6 +4,7 @@
  * which a later call can exhaust memory inside V8's regular-expression compiler and end the
  * process. No manifest comes close to the limit (a deep CRD schema nests a few dozen levels).
  */
+import { CST, Lexer } from "yaml";
 
 /**
  * Texts whose nesting bound exceeds this are reported, not parsed. The parser copes with 500
@@ -12,45 +13,81 @@
 export const MAX_NESTING = 500;
 
 /**
- * An upper bound on the nesting depth of `text`, and the 1-based line where it is reached: a block
- * mapping needs one more column of indentation than its parent, a sequence may share its parent
- * mapping's column (so two levels per column at most, and two at column 0), a line can open further levels only with its
- * indicators (`-`, `?`, `:` before a space or the line end), and flow collections with brackets (counted across lines, quotes
- * ignored, so the bound may overestimate but never underestimates).
+ * An upper bound on the nesting depth of `text`, and the 1-based line where it is reached. It reads
+ * the tokens of the `yaml` package's own lexer (which does not recurse), so quoted, plain and block
+ * scalars and comments are exactly what the parser will see: a block mapping needs one more column
+ * of indentation than its parent, a sequence may share its parent mapping's column (two levels per
+ * column at most, and two at column 0), a line opens further levels only with its indicators (`-`,
+ * `?`, `:`), and flow collections nest with their brackets across lines.
  */
 export function nestingBound(text: string): { depth: number; line: number } {
-  let best = { depth: 0, line: 1 };
-  let flow = 0;
-  let line = 1;
-  let indent = 0;
-  let atStart = true;
-  let indicators = 0;
-  for (let i = 0; i <= text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || i === text.length) {
-      const depth = 2 * indent + indicators + flow + 1;
-      if (depth > best.depth) best = { depth, line };
-      line++;
-      indent = 0;
-      atStart = true;
-      indicators = 0;
+  const s = new Bound();
+  let scalarSource = false; // the lexer sends a scalar marker, then the scalar's source text
+  for (const token of new Lexer().lex(text)) {
+    if (scalarSource) {
+      scalarSource = false;
+      s.content(token);
       continue;
     }
-    if (atStart && c === 32) {
-      indent++;
-      continue;
+    switch (CST.tokenType(token)) {
+      case "scalar":
+        scalarSource = true;
+        break;
+      case "newline":
+        s.newline();
+        break;
+      case "space":
+        if (s.atLineStart) s.indent += token.length;
+        break;
+      case "flow-seq-start":
+      case "flow-map-start":
+        s.flow++;
+        s.atLineStart = false;
+        break;
+      case "flow-seq-end":
+      case "flow-map-end":
+        if (s.flow > 0) s.flow--;
+        s.atLineStart = false;
+        break;
+      case "seq-item-ind":
+      case "explicit-key-ind":
+      case "map-value-ind":
+        s.indicators++;
+        s.atLineStart = false;
+        break;
+      default:
+        s.content(token); // quoted scalars, comments, anchors, tags, markers, block-scalar headers
     }
-    atStart = false;
-    if (c === 91 || c === 123) flow++;
-    else if ((c === 93 || c === 125) && flow > 0) flow--;
-    else if ((c === 45 || c === 63 || c === 58) && endsToken(text.charCodeAt(i + 1))) indicators++;
-    const depth = 2 * indent + indicators + flow + 1;
-    if (depth > best.depth) best = { depth, line };
+    s.note();
   }
-  return best;
+  s.note();
+  return s.best;
 }
 
-/** A space, a line end or the end of the text: what makes `-`, `?` or `:` an indicator. */
-function endsToken(c: number): boolean {
-  return c === 32 || c === 10 || c === 13 || Number.isNaN(c);
+class Bound {
+  best = { depth: 0, line: 1 };
+  flow = 0;
+  line = 1;
+  indent = 0;
+  indicators = 0;
+  atLineStart = true;
+
+  note(): void {
+    const depth = 2 * this.indent + this.indicators + this.flow + 1;
+    if (depth > this.best.depth) this.best = { depth, line: this.line };
+  }
+
+  newline(): void {
+    this.note();
+    this.line++;
+    this.indent = 0;
+    this.indicators = 0;
+    this.atLineStart = true;
+  }
+
+  /** A token that is content: only its line breaks matter. */
+  content(token: string): void {
+    for (let i = token.indexOf("\n"); i >= 0; i = token.indexOf("\n", i + 1)) this.newline();
+    this.atLineStart = token.endsWith("\n");
+  }
 }

@@ -122,6 +122,22 @@ describe("scanBlockStream reads block-style documents", () => {
     expect(values(`${"- ".repeat(64)}a\n`)).toHaveLength(1);
   });
 
+  it.each([
+    ["a no-break space after a value", "a: b\u00a0\n"],
+    ["an ideographic space before a value", "a: \u3000b\n"],
+    ["a Unicode space in a key", "a\u2003: b\n"],
+    ["a Unicode space in a flow sequence", "a: [b\u202f]\n"],
+    ["an implicit key over 1024 characters", `${"k".repeat(1025)}: v\n`],
+  ])("agrees with the full parser on %s (found in review)", (_what, t) => {
+    expect(parseDocuments("in.yaml", t)).toEqual(parseYamlReference("in.yaml", t));
+  });
+
+  it("puts the items of a List written as a flow sequence on their line", () => {
+    const t = "kind: List\nitems: [{kind: A}, {kind: B}]\n";
+    expect(parseDocuments("in.yaml", t)).toEqual(parseYamlReference("in.yaml", t));
+    expect(parseDocuments("in.yaml", t).objects.map((o) => o.source.line)).toEqual([2, 2]);
+  });
+
   it("hands streams with directives or document-end lines to the full parser whole", () => {
     for (const t of ["%YAML 1.2\n---\na: 1\n", "a: 1\n...\n"]) expect(scanBlockStream(t)).toBeUndefined();
   });

@@ -65,12 +65,13 @@ export function scanBlockStream(text: string, opts: { read?: boolean } = {}): St
 }
 
 /**
- * Tabs, CR (other than ending a line), a byte-order mark, and characters YAML does not allow
- * unescaped or treats specially.
+ * Tabs, CR (other than ending a line), a byte-order mark, characters YAML does not allow unescaped
+ * or treats specially, and the Unicode spaces (no-break space and the rest of category Zs), which
+ * JavaScript's trim removes but YAML keeps as content: with them gone, trimming here trims spaces.
  */
 const UNUSUAL_CHARACTERS =
   // eslint-disable-next-line no-control-regex
-  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]/;
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ud800-\udfff\ufeff\ufffe\uffff]/;
 
 /** A document marker line: `---` alone or followed by white space (and possibly more). */
 function isMarker(line: string): boolean {
@@ -139,14 +140,15 @@ class BlockReader {
       if (l.indent > indent) bail();
       if (isSeqEntry(l.text)) break; // the caller decides whether a sequence may follow here
       const colon = keyEnd(l.text);
-      if (colon < 0) bail();
+      // YAML limits an implicit key to 1024 characters; the full parser reports longer ones.
+      if (colon < 0 || colon > 1024) bail();
       const key = keyOf(l.text.slice(0, colon).trimEnd());
       if (key === "__proto__" || key === "<<" || Object.hasOwn(obj, key)) bail();
       let rest = l.text.slice(colon + 1).trimStart();
       if (rest.startsWith("#")) rest = "";
       this.pos++;
       // After a one-line scalar, a deeper line (a continuation) makes the loop give up.
-      obj[key] = rest !== "" ? scalar(rest) : this.nested(indent);
+      obj[key] = rest !== "" ? this.inline(rest, l.line) : this.nested(indent);
     }
     return obj;
   }
@@ -177,11 +179,22 @@ class BlockReader {
         arr.push(this.node());
       } else {
         this.pos++;
-        arr.push(scalar(rest));
+        arr.push(this.inline(rest, l.line));
       }
     }
     this.itemLines.set(arr, lines);
     return arr;
+  }
+
+  /** A value on one line; the items of a flow sequence all start on that line. */
+  private inline(rest: string, line: number): unknown {
+    const v = scalar(rest);
+    if (Array.isArray(v))
+      this.itemLines.set(
+        v,
+        v.map(() => line),
+      );
+    return v;
   }
 
   /** The value of `key:` with nothing after it: a deeper node, a same-column sequence, or null. */

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { numRuns } from "../../test/gen/cluster.js";
 import { parseDocuments, parseYamlFully } from "./documents.js";
-import { firstDuplicateKey } from "./json-keys.js";
+import { firstDuplicateKey, listItemOffsets } from "./json-scan.js";
 
 describe("firstDuplicateKey", () => {
   it.each<[string, number | undefined]>([
@@ -33,6 +33,16 @@ const jsonText: fc.Arbitrary<string> = fc.letrec<{ node: string }>((tie) => ({
       .map((kv) => `{\n  ${kv.map(([k, v]) => `${k}: ${v}`).join(",\n  ")}\n}`),
   ),
 })).node;
+
+describe("listItemOffsets", () => {
+  it("finds where each item of the top-level items array starts, whatever its type", () => {
+    const t =
+      '{\n "kind": "List",\n "x": [\n  {}\n ],\n "items": [\n  5,\n  {"kind": "A", "items": [{}]}\n ]\n}';
+    expect(listItemOffsets(t)).toEqual([t.indexOf("5"), t.indexOf('{"kind": "A"')]);
+    expect(parseDocuments("l.json", t).objects.map((o) => o.source.line)).toEqual([7, 8]);
+    expect(parseDocuments("l.json", t)).toEqual(parseYamlFully("l.json", t));
+  });
+});
 
 describe("strict JSON input", () => {
   it("reads exactly what the YAML parser reads, and leaves duplicate keys to it to report", () => {
