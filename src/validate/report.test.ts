@@ -179,6 +179,8 @@ describe("validate report formats", () => {
     expect(artifactUri("c:x/100%.yaml")).toBe("c%3Ax/100%25.yaml");
     expect(artifactUri("/srv/repo/np.yaml")).toBe("file:///srv/repo/np.yaml");
     expect(artifactUri("<stdin>")).toBeUndefined();
+    // found in review: a lone surrogate made encodeURIComponent throw (an internal error, exit 2)
+    expect(artifactUri("bad\ud800name.yaml")).toBe("bad%EF%BF%BDname.yaml");
   });
 
   it("sarif: input read from stdin keeps its line in the message and has no physical location", () => {

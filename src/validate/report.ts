@@ -122,6 +122,8 @@ export function formatSarif(r: ValidationReport, toolVersion: string): string {
   return `${JSON.stringify(sarif, null, 2)}\n`;
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 /** The label `loadSources` gives standard input; it names no artifact a dashboard could open. */
 const STDIN_LABEL = "<stdin>";
 
@@ -135,7 +137,8 @@ export function artifactUri(file: string): string | undefined {
   if (file === STDIN_LABEL || file === "-") return undefined;
   const absolute = file.startsWith("/");
   const path = absolute ? file : posix.normalize(file);
-  const encoded = path.split("/").map(encodeURIComponent).join("/");
+  // A lone surrogate (a file name that is not valid UTF-16) would make encodeURIComponent throw.
+  const encoded = path.replace(LONE_SURROGATE, "\ufffd").split("/").map(encodeURIComponent).join("/");
   return absolute ? `file://${encoded}` : encoded;
 }
 
