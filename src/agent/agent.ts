@@ -10,7 +10,7 @@ import { compile, compileContext } from "../compile/compile.js";
 import type { NodeRules } from "../compile/ir.js";
 import { Datapath, type SyncResult } from "../datapath/datapath.js";
 import { DEFAULT_CNI_ENTRY, ensureChained } from "../cni/install.js";
-import { type DirWatcher, nodeDirWatcher, watchQuietly } from "./conf-watch.js";
+import { ConfDirWatch, type DirWatcher, nodeDirIdentity, nodeDirWatcher } from "./conf-watch.js";
 import { kubePostEvent, PolicyEventReporter, type PostEvent } from "./events.js";
 import { nodeInstallFs } from "../cni/node-install-fs.js";
 import { execBackend } from "../nft/backend.js";
@@ -56,6 +56,8 @@ export interface AgentOptions {
 
 /** Quiet time after the last change in the CNI configuration directory before it is checked. */
 const CONF_QUIET_MS = 200;
+/** ... and the longest a check waits for a busy directory to be quiet. */
+const CONF_MAX_WAIT_MS = 2000;
 
 /** A running agent. */
 export class Agent {
@@ -67,7 +69,7 @@ export class Agent {
   private readonly drops: DropReader;
   private http: Server | undefined;
   private driftTimer: TimerHandle | undefined;
-  private stopConfWatch: (() => void) | undefined;
+  private confWatch: ConfDirWatch | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private stopped = false;
   private cniServer: Server | undefined;
@@ -132,8 +134,8 @@ export class Agent {
     );
     if (this.opts.cniSocket) this.cniServer = await startCniServer(this.cni, this.opts.cniSocket);
     await this.source.start();
-    await this.keepChained();
     this.watchConfDir();
+    await this.serial(() => this.keepChained());
     this.scheduleDrift();
   }
 
@@ -141,7 +143,7 @@ export class Agent {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.driftTimer) this.opts.clock.clearTimeout(this.driftTimer);
-    this.stopConfWatch?.();
+    this.confWatch?.stop();
     await this.reconciler.stop();
     await this.source.stop();
     await new Promise<void>((r) => (this.http ? this.http.close(() => r()) : r()));
@@ -233,7 +235,7 @@ export class Agent {
             "drift repaired",
           );
       })
-        .then(() => this.keepChained())
+        .then(() => this.serial(() => this.keepChained()))
         .finally(() => this.scheduleDrift());
     }, this.opts.driftIntervalMs);
   }
@@ -241,25 +243,26 @@ export class Agent {
   /** Re-checks the chain whenever the CNI configuration directory changes. */
   private watchConfDir(): void {
     const dir = this.opts.cniConfDir;
-    if (!dir) return;
-    this.stopConfWatch = watchQuietly(
-      this.opts.watchDir ?? nodeDirWatcher,
-      dir,
-      this.opts.clock,
-      CONF_QUIET_MS,
-      () => void this.serial(() => this.keepChained()),
-      (error) =>
+    if (!dir || this.stopped) return;
+    this.confWatch = new ConfDirWatch(dir, () => void this.serial(() => this.keepChained()), {
+      watcher: this.opts.watchDir ?? nodeDirWatcher,
+      identity: nodeDirIdentity,
+      clock: this.opts.clock,
+      quietMs: CONF_QUIET_MS,
+      maxWaitMs: CONF_MAX_WAIT_MS,
+      onError: (error) =>
         this.opts.logger.warn(
           { dir, error: error.message },
           "cannot watch the CNI configuration; it is checked on the drift timer only",
         ),
-    );
+    });
   }
 
   /** Flannel rewrites its conflist when its pod restarts: put netguard back into the chain. */
   private async keepChained(): Promise<void> {
     const dir = this.opts.cniConfDir;
     if (!dir) return;
+    this.confWatch?.ensure(); // the directory may have appeared, or been replaced, since
     const entry = {
       ...DEFAULT_CNI_ENTRY,
       ...(this.opts.cniSocket ? { agentSocket: this.opts.cniSocket } : {}),

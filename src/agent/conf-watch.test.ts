@@ -1,92 +1,146 @@
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock, systemClock } from "./clock.js";
-import { type DirWatcher, nodeDirWatcher, watchQuietly } from "./conf-watch.js";
+import { ConfDirWatch, type DirWatcher, nodeDirIdentity, nodeDirWatcher } from "./conf-watch.js";
 
-/** A watcher the test fires by hand. */
-function manualWatcher(): { watcher: DirWatcher; fire: () => void; stopped: () => boolean } {
-  let onEvent: (() => void) | undefined;
-  let stopped = false;
+/** A watcher the test fires by hand, and a directory identity it sets. */
+function manual() {
+  const state = {
+    onEvent: undefined as ((n: string | null) => void) | undefined,
+    armed: 0,
+    closed: 0,
+    id: "d1",
+  };
+  const watcher: DirWatcher = (_dir, ev) => {
+    state.onEvent = ev;
+    state.armed++;
+    return () => {
+      state.closed++;
+    };
+  };
+  const clock = new ManualClock();
+  let calls = 0;
+  const watch = new ConfDirWatch("/d", () => calls++, {
+    watcher,
+    identity: () => state.id || undefined,
+    clock,
+    quietMs: 200,
+    maxWaitMs: 2000,
+    onError: () => undefined,
+  });
+  watch.ensure();
   return {
-    watcher: (_dir, ev) => {
-      onEvent = ev;
-      return () => {
-        stopped = true;
-      };
-    },
-    fire: () => onEvent?.(),
-    stopped: () => stopped,
+    state,
+    clock,
+    watch,
+    fire: (n: string | null = "10-flannel.conflist") => state.onEvent?.(n),
+    calls: () => calls,
   };
 }
 
-/** watchQuietly with a 200 ms quiet time on a manual clock and watcher, counting its calls. */
-function quietWatch() {
-  const clock = new ManualClock();
-  const w = manualWatcher();
-  const counted = { calls: 0 };
-  const stop = watchQuietly(
-    w.watcher,
-    "/d",
-    clock,
-    200,
-    () => counted.calls++,
-    () => undefined,
-  );
-  return { clock, w, counted, stop };
-}
-
-describe("watchQuietly", () => {
+describe("ConfDirWatch", () => {
   it("calls once, the quiet time after the last event of a burst", async () => {
-    const { clock, w, counted } = quietWatch();
-    w.fire();
-    await clock.advance(150);
-    w.fire();
-    await clock.advance(150);
-    w.fire();
-    await clock.advance(199);
-    expect(counted.calls).toBe(0);
-    await clock.advance(1);
-    expect(counted.calls).toBe(1);
-    await clock.advance(1000);
-    expect(counted.calls).toBe(1);
+    const m = manual();
+    m.fire();
+    await m.clock.advance(150);
+    m.fire();
+    await m.clock.advance(150);
+    m.fire();
+    await m.clock.advance(199);
+    expect(m.calls()).toBe(0);
+    await m.clock.advance(1);
+    expect(m.calls()).toBe(1);
+    await m.clock.advance(1000);
+    expect(m.calls()).toBe(1);
+  });
+
+  it("a directory that never goes quiet is still checked within the maximum wait", async () => {
+    const m = manual();
+    for (let t = 0; t < 2500; t += 100) {
+      m.fire();
+      await m.clock.advance(100);
+    }
+    expect(m.calls()).toBeGreaterThanOrEqual(1);
+  });
+
+  it("ignores netguard's own temporary file (a failing write must not loop)", async () => {
+    const m = manual();
+    m.fire(".10-flannel.conflist.netguard-tmp");
+    await m.clock.advance(1000);
+    expect(m.calls()).toBe(0);
+  });
+
+  it("re-arms when the directory was replaced or appears, and not otherwise", () => {
+    const m = manual();
+    m.watch.ensure();
+    expect([m.state.armed, m.state.closed]).toEqual([1, 0]);
+    m.state.id = "d2"; // replaced
+    m.watch.ensure();
+    expect([m.state.armed, m.state.closed]).toEqual([2, 1]);
+    m.state.id = ""; // gone
+    m.watch.ensure();
+    expect([m.state.armed, m.state.closed]).toEqual([2, 2]);
+    m.state.id = "d3"; // back
+    m.watch.ensure();
+    expect(m.state.armed).toBe(3);
   });
 
   it("stopping closes the watch and drops a pending call", async () => {
-    const { clock, w, counted, stop } = quietWatch();
-    w.fire();
-    stop();
-    await clock.advance(1000);
-    expect([counted.calls, w.stopped()]).toEqual([0, true]);
+    const m = manual();
+    m.fire();
+    m.watch.stop();
+    await m.clock.advance(1000);
+    m.watch.ensure();
+    expect([m.calls(), m.state.closed, m.state.armed]).toEqual([0, 1, 1]);
   });
 });
 
-describe("nodeDirWatcher", () => {
+describe("ConfDirWatch on the real file system", () => {
   const dirs: string[] = [];
   afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-  it("sees a file replaced by rename, as CNI installers write their conflist", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "netguard-confwatch-"));
-    dirs.push(dir);
-    let done: () => void = () => undefined;
-    const seen = new Promise<void>((r) => (done = r));
-    const stop = watchQuietly(
-      nodeDirWatcher,
-      dir,
-      systemClock,
-      50,
-      () => done(),
-      (e) => {
+  function realWatch(dir: string) {
+    let seen = 0;
+    const watch = new ConfDirWatch(dir, () => seen++, {
+      watcher: nodeDirWatcher,
+      identity: nodeDirIdentity,
+      clock: systemClock,
+      quietMs: 50,
+      maxWaitMs: 1000,
+      onError: (e) => {
         throw e;
       },
-    );
+    });
+    return { watch, seen: () => seen };
+  }
+
+  async function until(ok: () => boolean): Promise<boolean> {
+    for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
+    return ok();
+  }
+
+  it("sees a conflist replaced by rename, and follows the directory when it is replaced", async () => {
+    const parent = mkdtempSync(join(tmpdir(), "netguard-confwatch-"));
+    dirs.push(parent);
+    const dir = join(parent, "net.d");
+    mkdirSync(dir);
+    const w = realWatch(dir);
+    w.watch.ensure();
     try {
       writeFileSync(join(dir, ".tmp"), "{}");
       renameSync(join(dir, ".tmp"), join(dir, "10-flannel.conflist"));
-      await seen;
+      expect(await until(() => w.seen() >= 1)).toBe(true);
+
+      rmSync(dir, { recursive: true });
+      mkdirSync(dir);
+      w.watch.ensure(); // what the agent's drift check does
+      const before = w.seen();
+      writeFileSync(join(dir, "10-flannel.conflist"), "{}");
+      expect(await until(() => w.seen() > before)).toBe(true);
     } finally {
-      stop();
+      w.watch.stop();
     }
   });
 
