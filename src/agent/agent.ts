@@ -11,7 +11,13 @@ import type { NodeRules } from "../compile/ir.js";
 import { Datapath, type SyncResult } from "../datapath/datapath.js";
 import { DEFAULT_CNI_ENTRY, ensureChained } from "../cni/install.js";
 import { ConfDirWatch, type DirWatcher, nodeDirIdentity, nodeDirWatcher } from "./conf-watch.js";
-import { kubePostEvent, PolicyEventReporter, type PostEvent } from "./events.js";
+import {
+  AGENT_POD_LABEL,
+  kubePostEvent,
+  PolicyEventReporter,
+  type PostEvent,
+  reportingNode,
+} from "./events.js";
 import { nodeInstallFs } from "../cni/node-install-fs.js";
 import { execBackend } from "../nft/backend.js";
 import { renderNode } from "../render/ruleset.js";
@@ -108,12 +114,22 @@ export class Agent {
       this.store,
       {
         changed: (_kind, at) => this.reconciler.trigger(at),
-        invalid: (kind, issues) => {
-          log.warn(
-            { kind, issues },
-            "object has errors; its valid parts are enforced, the rest fails closed",
-          );
-          this.policyEvents.report(issues, new Date(opts.clock.now()));
+        upserted: (kind, object, issues) => {
+          if (issues.length > 0)
+            log.warn(
+              { kind, issues },
+              "object has errors; its valid parts are enforced, the rest fails closed",
+            );
+          if (kind === "NetworkPolicy" && object.namespace)
+            this.policyEvents.update(
+              { ...object, namespace: object.namespace },
+              issues,
+              new Date(opts.clock.now()),
+            );
+        },
+        removed: (kind, object) => {
+          if (kind === "NetworkPolicy" && object.namespace)
+            this.policyEvents.remove({ ...object, namespace: object.namespace });
         },
         disconnected: (kind, error, retryInMs) => {
           this.metrics.reconnects.inc({ resource: kind });
@@ -197,7 +213,8 @@ export class Agent {
   }
 
   private recordSync(r: SyncResult, info: { durationMs: number; eventLatencyMs: number | undefined }): void {
-    this.policyEvents.flush(this.store.nodeNames());
+    const { key, value } = AGENT_POD_LABEL;
+    this.policyEvents.flush(reportingNode(this.store.nodeNames(), this.store.nodesWithPodLabel(key, value)));
     this.metrics.syncs.inc({ kind: r.kind });
     this.metrics.syncDuration.observe(info.durationMs / 1000);
     if (info.eventLatencyMs !== undefined) this.metrics.eventToEnforced.observe(info.eventLatencyMs / 1000);

@@ -1,7 +1,7 @@
 import type { CoreV1Event } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import type { Issue } from "../diag/issue.js";
-import { INVALID_POLICY_REASON, invalidPolicyEvent, PolicyEventReporter } from "./events.js";
+import { INVALID_POLICY_REASON, invalidPolicyEvent, PolicyEventReporter, reportingNode } from "./events.js";
 
 const NOW = new Date("2026-11-22T10:00:00Z");
 const about = (name: string, message = "must be a valid CIDR"): Issue[] => [
@@ -57,47 +57,125 @@ describe("invalidPolicyEvent", () => {
   });
 });
 
+describe("reportingNode", () => {
+  it("is the first node by name that runs an agent, else the first node", () => {
+    expect(reportingNode(["a-win", "b", "c"], new Set(["c", "b"]))).toBe("b");
+    expect(reportingNode(["b", "a"], new Set())).toBe("a");
+    expect(reportingNode([], new Set())).toBeUndefined();
+  });
+});
+
 describe("PolicyEventReporter", () => {
-  function reporter(node: string) {
+  const api = (name: string, uid = `uid-${name}`) => ({ namespace: "shop", name, uid });
+
+  function reporter(node: string, opts: { failFor?: Set<string>; hold?: boolean } = {}) {
     const posted: CoreV1Event[] = [];
     const errors: unknown[] = [];
+    const releases: (() => void)[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
     const r = new PolicyEventReporter(
       node,
       async (_ns, e) => {
-        if (e.involvedObject?.name === "fails") throw new Error("forbidden");
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        if (opts.hold) await new Promise<void>((res) => releases.push(res));
+        inFlight--;
+        if (opts.failFor?.has(e.involvedObject?.name ?? "")) throw new Error("forbidden");
         posted.push(e);
       },
       (e) => errors.push(e),
     );
-    return { r, posted, errors };
+    return { r, posted, errors, releases, maxInFlight: () => maxInFlight };
   }
+  const settle = () => new Promise((res) => setTimeout(res, 0));
+  const names = (es: CoreV1Event[]) => es.map((e) => e.involvedObject?.name);
 
-  it("only the agent on the first node by name reports, and only once the view is complete", () => {
+  it("reports nothing before the first flush, and only from the reporting agent", async () => {
     const a = reporter("node-a");
     const b = reporter("node-b");
-    for (const x of [a, b]) x.r.report(about("api"), NOW);
-    expect(a.posted).toEqual([]); // nothing before the first flush (after the first full list)
-    for (const x of [a, b]) x.r.flush(["node-b", "node-a"]);
-    expect(a.posted.map((e) => e.involvedObject?.name)).toEqual(["api"]);
-    expect(b.posted).toEqual([]);
+    for (const x of [a, b]) x.r.update(api("api"), about("api"), NOW);
+    await settle();
+    expect(a.posted).toEqual([]);
+    for (const x of [a, b]) x.r.flush("node-a");
+    await settle();
+    expect([names(a.posted), names(b.posted)]).toEqual([["api"], []]);
+    expect(a.posted[0]?.involvedObject?.uid).toBe("uid-api");
   });
 
-  it("reports an object again only when its errors change", () => {
+  it("a new reporting agent reports what the old one knew (nothing is dropped)", async () => {
+    const b = reporter("node-b");
+    b.r.update(api("api"), about("api"), NOW);
+    b.r.flush("node-a");
+    await settle();
+    b.r.flush("node-b"); // node-a is gone
+    await settle();
+    expect(names(b.posted)).toEqual(["api"]);
+  });
+
+  it("posts once per distinct set of errors of an object; a re-list of the same object posts nothing", async () => {
     const a = reporter("node-a");
-    a.r.report(about("api"), NOW);
-    a.r.flush(["node-a"]);
-    a.r.report(about("api"), NOW); // a re-list delivers the same object again
-    a.r.flush(["node-a"]);
-    a.r.report(about("api", "another problem"), NOW);
-    a.r.flush(["node-a"]);
+    a.r.update(api("api"), about("api"), NOW);
+    a.r.flush("node-a");
+    await settle();
+    a.r.update(api("api"), about("api"), NOW);
+    a.r.flush("node-a");
+    a.r.update(api("api"), about("api", "another problem"), NOW);
+    a.r.flush("node-a");
+    await settle();
     expect(a.posted.map((e) => e.message?.slice(-15))).toEqual(["be a valid CIDR", "another problem"]);
   });
 
-  it("a failed post is reported to onError, not thrown", async () => {
+  it("reports again after a fix and a new break, and for a re-created policy", async () => {
     const a = reporter("node-a");
-    a.r.report(about("fails"), NOW);
-    a.r.flush(["node-a"]);
-    await new Promise((r) => setTimeout(r, 0));
-    expect(a.errors).toEqual([new Error("forbidden")]);
+    a.r.update(api("api"), about("api"), NOW);
+    a.r.flush("node-a");
+    await settle();
+    a.r.update(api("api"), [], NOW); // fixed
+    a.r.update(api("api"), about("api"), NOW); // broken again, same error
+    a.r.flush("node-a");
+    await settle();
+    a.r.remove(api("api"));
+    a.r.update(api("api", "uid-2"), about("api"), NOW); // deleted and re-created
+    a.r.flush("node-a");
+    await settle();
+    expect(a.posted.map((e) => e.involvedObject?.uid)).toEqual(["uid-api", "uid-api", "uid-2"]);
+  });
+
+  it("says nothing about a policy fixed or deleted before the flush", async () => {
+    const a = reporter("node-a");
+    a.r.update(api("fixed"), about("fixed"), NOW);
+    a.r.update(api("fixed"), [], NOW);
+    a.r.update(api("gone"), about("gone"), NOW);
+    a.r.remove(api("gone"));
+    a.r.flush("node-a");
+    await settle();
+    expect(a.posted).toEqual([]);
+  });
+
+  it("a failed post is reported to onError and retried at the next flush, not in a loop", async () => {
+    const failFor = new Set(["api"]);
+    const a = reporter("node-a", { failFor });
+    a.r.update(api("api"), about("api"), NOW);
+    a.r.flush("node-a");
+    await settle();
+    await settle();
+    expect([a.posted.length, a.errors]).toEqual([0, [new Error("forbidden")]]);
+    failFor.clear();
+    a.r.flush("node-a");
+    await settle();
+    expect(names(a.posted)).toEqual(["api"]);
+  });
+
+  it("has at most four posts in flight, and posts them all", async () => {
+    const a = reporter("node-a", { hold: true });
+    for (let i = 0; i < 10; i++) a.r.update(api(`p${i}`), about(`p${i}`), NOW);
+    a.r.flush("node-a");
+    for (let round = 0; round < 10; round++) {
+      await settle();
+      a.releases.splice(0).forEach((release) => release());
+    }
+    await settle();
+    expect([a.maxInFlight(), a.posted.length]).toEqual([4, 10]);
   });
 });

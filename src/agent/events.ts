@@ -3,9 +3,9 @@
  * see it where they look (`kubectl describe networkpolicy`, `kubectl get events`) and not only in
  * the agent's logs. Such a policy is enforced fail-closed: a rule with an error allows nothing.
  *
- * Every node's agent sees the same policies, so one agent reports: the one on the first node by
- * name. Reports wait for the first complete list (before it, the nodes are not all known) and are
- * sent once per distinct set of errors, not again on every re-list.
+ * Every node's agent sees the same policies, so one agent reports: the one on the first node (by
+ * name) that runs an agent. Reports wait for the first complete list (before it, the nodes are not
+ * all known) and are sent once per distinct set of errors of an object.
  */
 import { CoreV1Api, type CoreV1Event, type KubeConfig } from "@kubernetes/client-node";
 import type { Issue } from "../diag/issue.js";
@@ -35,6 +35,7 @@ export function invalidPolicyEvent(
   issues: readonly Issue[],
   node: string,
   now: Date,
+  uid?: string,
 ): CoreV1Event | undefined {
   const errors = issues.filter((i) => i.severity === "error");
   const ref = errors.find((i) => i.object?.kind === "NetworkPolicy")?.object;
@@ -49,6 +50,7 @@ export function invalidPolicyEvent(
       kind: "NetworkPolicy",
       namespace: ref.namespace,
       name: ref.name,
+      ...(uid ? { uid } : {}),
     },
     reason: INVALID_POLICY_REASON,
     message,
@@ -62,38 +64,95 @@ export function invalidPolicyEvent(
   };
 }
 
-/** Collects invalid-policy reports and sends them from the reporting agent once the view is complete. */
+/** The label the shipped DaemonSet puts on the agent's pods (examples/deploy). */
+export const AGENT_POD_LABEL = { key: "app.kubernetes.io/name", value: "netguard" } as const;
+
+/**
+ * The node whose agent reports: the first by name among nodes running an agent pod (so a node the
+ * DaemonSet skips, e.g. a Windows node, cannot silence everyone), or among all nodes when no agent
+ * pod is known.
+ */
+export function reportingNode(nodes: Iterable<string>, agentNodes: Iterable<string>): string | undefined {
+  const first = (xs: Iterable<string>) => {
+    let f: string | undefined;
+    for (const x of xs) if (f === undefined || x < f) f = x;
+    return f;
+  };
+  return first(agentNodes) ?? first(nodes);
+}
+
+/** Which policy, and which object of that name (a re-created policy is a new object). */
+export interface PolicyIdentity {
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string | undefined;
+}
+
+/**
+ * Keeps the current errors of every invalid policy on every agent (so another agent can take over
+ * reporting), and posts them from the reporting agent: after a sync (the first full list is done),
+ * once per distinct set of errors of an object, again after it was fixed and broken again or
+ * re-created, and again after a failed post (at the next sync, not in a loop).
+ */
 export class PolicyEventReporter {
-  private readonly pending = new Map<string, CoreV1Event>();
-  private readonly sent = new Map<string, string>();
+  private readonly current = new Map<string, { event: CoreV1Event; uid: string | undefined }>();
+  private readonly posted = new Map<string, string>();
+  private readonly inFlight = new Set<string>();
+  private readonly failed = new Set<string>();
+  private reporting = false;
 
   constructor(
     private readonly node: string,
     private readonly post: PostEvent,
     private readonly onError: (error: unknown) => void,
+    private readonly maxInFlight = 4,
   ) {}
 
-  /** Notes the errors of one object (called for every change of an object with issues). */
-  report(issues: readonly Issue[], now: Date): void {
-    const event = invalidPolicyEvent(issues, this.node, now);
-    const o = event?.involvedObject;
-    if (!event || !o) return;
-    this.pending.set(`${o.namespace}/${o.name}`, event);
+  /** A NetworkPolicy was added or changed; `issues` are its problems now (none when valid). */
+  update(policy: PolicyIdentity, issues: readonly Issue[], now: Date): void {
+    const key = `${policy.namespace}/${policy.name}`;
+    const event = invalidPolicyEvent(issues, this.node, now, policy.uid);
+    const before = this.current.get(key);
+    if (!event) return this.remove(policy);
+    if (before && before.uid === policy.uid && before.event.message === event.message) return;
+    if (before?.uid !== policy.uid) this.posted.delete(key);
+    this.current.set(key, { event, uid: policy.uid });
   }
 
-  /**
-   * Sends what is pending if this agent reports (its node is the first of `nodes` by name), once
-   * per distinct message for an object; drops it otherwise.
-   */
-  flush(nodes: Iterable<string>): void {
-    let first: string | undefined;
-    for (const n of nodes) if (first === undefined || n < first) first = n;
-    const reporter = first === undefined || first === this.node;
-    for (const [ref, event] of this.pending) {
-      if (!reporter || this.sent.get(ref) === event.message) continue;
-      this.sent.set(ref, event.message ?? "");
-      this.post(event.metadata?.namespace ?? "", event).catch(this.onError);
+  /** A NetworkPolicy was deleted (or became valid). */
+  remove(policy: PolicyIdentity): void {
+    const key = `${policy.namespace}/${policy.name}`;
+    this.current.delete(key);
+    this.posted.delete(key);
+  }
+
+  /** After a sync: whether this agent reports now, and if so, posts what is not yet posted. */
+  flush(reporter: string | undefined): void {
+    this.reporting = reporter === undefined || reporter === this.node;
+    this.failed.clear();
+    this.pump();
+  }
+
+  private pump(): void {
+    if (!this.reporting) return;
+    for (const [key, { event }] of this.current) {
+      if (this.inFlight.size >= this.maxInFlight) return;
+      if (this.inFlight.has(key) || this.failed.has(key) || this.posted.get(key) === event.message) continue;
+      this.inFlight.add(key);
+      this.post(event.metadata?.namespace ?? "", event)
+        .then(
+          () => {
+            if (this.current.get(key)?.event === event) this.posted.set(key, event.message ?? "");
+          },
+          (error: unknown) => {
+            this.failed.add(key);
+            this.onError(error);
+          },
+        )
+        .finally(() => {
+          this.inFlight.delete(key);
+          this.pump();
+        });
     }
-    this.pending.clear();
   }
 }

@@ -20,12 +20,30 @@ import type { Issue } from "../diag/issue.js";
 import type { Clock } from "./clock.js";
 import type { ClusterStore, WatchedKind } from "./store.js";
 
+/** Which object an event is about. */
+export interface ObjectIdentity {
+  readonly namespace: string | undefined;
+  readonly name: string;
+  readonly uid: string | undefined;
+}
+
+const identity = (o: KubernetesObject): ObjectIdentity => ({
+  namespace: o.metadata?.namespace,
+  name: o.metadata?.name ?? "",
+  uid: o.metadata?.uid,
+});
+
 /** What the source reports to the rest of the agent. */
 export interface SourceEvents {
   /** An object changed at time `at` (a sync should follow). */
   changed(kind: WatchedKind, at: number): void;
-  /** Problems decoding an object; reported once per change of that object. */
-  invalid(kind: WatchedKind, issues: readonly Issue[]): void;
+  /**
+   * An object was added or changed, with the problems decoding it (none when it is valid);
+   * reported once per change of that object.
+   */
+  upserted(kind: WatchedKind, object: ObjectIdentity, issues: readonly Issue[]): void;
+  /** An object was deleted. */
+  removed(kind: WatchedKind, object: ObjectIdentity): void;
   /** An informer failed and will be restarted after `retryInMs`. */
   disconnected(kind: WatchedKind, error: string, retryInMs: number): void;
   /** An informer (re)connected and listed. */
@@ -99,13 +117,14 @@ export class KubeSource {
   private wire(w: Watched): void {
     const upsert = (obj: KubernetesObject) => {
       const issues = this.store.upsert(w.kind, obj);
-      if (issues.length > 0) this.events.invalid(w.kind, issues);
+      this.events.upserted(w.kind, identity(obj), issues);
       this.events.changed(w.kind, this.clock.now());
     };
     w.informer.on(ADD, upsert);
     w.informer.on(UPDATE, upsert);
     w.informer.on(DELETE, (obj) => {
       this.store.remove(w.kind, obj.metadata?.namespace, obj.metadata?.name ?? "");
+      this.events.removed(w.kind, identity(obj));
       this.events.changed(w.kind, this.clock.now());
     });
     w.informer.on(ERROR, (err: unknown) => {

@@ -84,6 +84,13 @@ export class ClusterStore {
     return assembleSnapshot(this.namespaces, this.pods.values(), this.policies.values(), this.nodes).snapshot;
   }
 
+  /** The nodes that run a pod carrying the label `key=value`. */
+  nodesWithPodLabel(key: string, value: string): Set<string> {
+    const out = new Set<string>();
+    for (const p of this.pods.values()) if (p.nodeName && p.labels[key] === value) out.add(p.nodeName);
+    return out;
+  }
+
   /** The names of the known nodes. */
   nodeNames(): Iterable<string> {
     return this.nodes.keys();
