@@ -181,6 +181,7 @@ describe("agent on the API server, enforcing in a lab node", () => {
                 kind: "NetworkPolicy",
                 namespace: "x",
                 name: "broken",
+                uid: api.get("NetworkPolicy", "x", "broken")?.metadata.uid,
               }),
               reason: "InvalidNetworkPolicy",
               type: "Warning",
