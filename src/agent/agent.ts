@@ -27,7 +27,7 @@ import { CniPods } from "./cni-pods.js";
 import { startCniServer } from "./cni-server.js";
 import { DropReader } from "./drops.js";
 import { startHttp } from "./http.js";
-import { type AgentMetrics, createMetrics } from "./metrics.js";
+import { type AgentMetrics, createMetrics, recordRuleset } from "./metrics.js";
 import { DEFAULT_RECONCILE, type ReconcileOptions, Reconciler } from "./reconciler.js";
 import { KubeSource } from "./source.js";
 import { ClusterStore } from "./store.js";
@@ -197,18 +197,7 @@ export class Agent {
     const ruleset = renderNode(rules, { interfaces: this.cni.registry.interfaces() });
     const result = await this.datapath.sync(ruleset);
     if (result.kind !== "failed") this.applied = rules;
-    this.metrics.podsEnforced.set(rules.pods.length);
-    this.metrics.policies.set(snapshot.policies.length);
-    this.metrics.nftObjects.set({ type: "chain" }, ruleset.inet.chains.length + ruleset.bridge.chains.length);
-    this.metrics.nftObjects.set(
-      { type: "set" },
-      ruleset.inet.sets.length + ruleset.inet.maps.length + ruleset.bridge.sets.length,
-    );
-    this.metrics.nftObjects.set(
-      { type: "element" },
-      ruleset.inet.sets.reduce((n, s) => n + s.elements.length, 0) +
-        ruleset.inet.maps.reduce((n, m) => n + m.elements.size, 0),
-    );
+    recordRuleset(this.metrics, rules.pods.length, snapshot.policies.length, ruleset);
     return result;
   }
 

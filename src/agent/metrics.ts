@@ -2,6 +2,7 @@
  * The agent's Prometheus metrics (prom-client), on a registry of its own.
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { NodeRuleset } from "../render/ruleset.js";
 
 /** All metrics the agent exports. */
 export interface AgentMetrics {
@@ -75,4 +76,20 @@ export function createMetrics(): AgentMetrics {
       registers: r,
     }),
   };
+}
+
+/** The gauges that describe what one sync computed: pods and policies, and nft objects by type. */
+export function recordRuleset(m: AgentMetrics, pods: number, policies: number, ruleset: NodeRuleset): void {
+  m.podsEnforced.set(pods);
+  m.policies.set(policies);
+  m.nftObjects.set({ type: "chain" }, ruleset.inet.chains.length + ruleset.bridge.chains.length);
+  m.nftObjects.set(
+    { type: "set" },
+    ruleset.inet.sets.length + ruleset.inet.maps.length + ruleset.bridge.sets.length,
+  );
+  m.nftObjects.set(
+    { type: "element" },
+    ruleset.inet.sets.reduce((n, s) => n + s.elements.length, 0) +
+      ruleset.inet.maps.reduce((n, x) => n + x.elements.size, 0),
+  );
 }
