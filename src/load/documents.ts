@@ -54,15 +54,15 @@ function parseJson(file: string, text: string, strict: boolean): ParsedInput | u
     return undefined;
   }
   if (strict && firstDuplicateKey(text) !== undefined) return undefined;
-  const line = lineOf(text, text.length - text.trimStart().length);
-  const items = listItems(value);
-  if (!items) return { objects: [{ value, source: { file, line } }], issues: [] };
-  const offsets = listItemOffsets(text);
-  const lines = offsets.length === items.length ? linesOf(text, offsets) : undefined;
-  return {
-    objects: items.map((v, i) => ({ value: v, source: { file, line: lines?.[i] ?? line } })),
-    issues: [],
-  };
+  const lineAt = lineIndex(text);
+  const objects: RawObject[] = [];
+  let offsets: number[] | undefined; // of a List's items, scanned only for a List
+  pushObjects(objects, value, file, lineAt(text.length - text.trimStart().length), (i) => {
+    offsets ??= listItemOffsets(text);
+    const at = offsets[i];
+    return at === undefined ? undefined : lineAt(at);
+  });
+  return { objects, issues: [] };
 }
 
 /**
@@ -231,22 +231,6 @@ function lineIndex(text: string): (offset: number) => number {
     }
     return lo + 1;
   };
-}
-
-function lineOf(text: string, offset: number): number {
-  return linesOf(text, [offset])[0] ?? 1;
-}
-
-/** 1-based line numbers of ascending offsets, in one pass over the text. */
-function linesOf(text: string, offsets: readonly number[]): number[] {
-  const out: number[] = [];
-  let line = 1;
-  let pos = 0;
-  for (const off of offsets) {
-    for (; pos < off; pos++) if (text.charCodeAt(pos) === 10) line++;
-    out.push(line);
-  }
-  return out;
 }
 
 function firstLine(message: string): string {
