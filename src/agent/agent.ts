@@ -120,16 +120,10 @@ export class Agent {
               { kind, issues },
               "object has errors; its valid parts are enforced, the rest fails closed",
             );
-          if (kind === "NetworkPolicy" && object.namespace)
-            this.policyEvents.update(
-              { ...object, namespace: object.namespace },
-              issues,
-              new Date(opts.clock.now()),
-            );
+          if (kind === "NetworkPolicy") this.policyEvents.update(object, issues, new Date(opts.clock.now()));
         },
         removed: (kind, object) => {
-          if (kind === "NetworkPolicy" && object.namespace)
-            this.policyEvents.remove({ ...object, namespace: object.namespace });
+          if (kind === "NetworkPolicy") this.policyEvents.remove(object);
         },
         disconnected: (kind, error, retryInMs) => {
           this.metrics.reconnects.inc({ resource: kind });
@@ -203,7 +197,9 @@ export class Agent {
 
   private recordSync(r: SyncResult, info: { durationMs: number; eventLatencyMs: number | undefined }): void {
     const { key, value } = AGENT_POD_LABEL;
-    this.policyEvents.flush(reportingNode(this.store.nodeNames(), this.store.nodesWithPodLabel(key, value)));
+    this.policyEvents.flush(() =>
+      reportingNode(this.store.nodeNames(), this.store.nodesWithPodLabel(key, value)),
+    );
     this.metrics.syncs.inc({ kind: r.kind });
     this.metrics.syncDuration.observe(info.durationMs / 1000);
     if (info.eventLatencyMs !== undefined) this.metrics.eventToEnforced.observe(info.eventLatencyMs / 1000);

@@ -97,18 +97,29 @@ describe("PolicyEventReporter", () => {
     for (const x of [a, b]) x.r.update(api("api"), about("api"), NOW);
     await settle();
     expect(a.posted).toEqual([]);
-    for (const x of [a, b]) x.r.flush("node-a");
+    for (const x of [a, b]) x.r.flush(() => "node-a");
     await settle();
     expect([names(a.posted), names(b.posted)]).toEqual([["api"], []]);
     expect(a.posted[0]?.involvedObject?.uid).toBe("uid-api");
   });
 
+  it("does not work out the reporter (a pass over every pod) while no policy is invalid", () => {
+    const a = reporter("node-a");
+    let asked = 0;
+    a.r.update(api("api"), [], NOW);
+    a.r.flush(() => {
+      asked++;
+      return "node-a";
+    });
+    expect(asked).toBe(0);
+  });
+
   it("a new reporting agent reports what the old one knew (nothing is dropped)", async () => {
     const b = reporter("node-b");
     b.r.update(api("api"), about("api"), NOW);
-    b.r.flush("node-a");
+    b.r.flush(() => "node-a");
     await settle();
-    b.r.flush("node-b"); // node-a is gone
+    b.r.flush(() => "node-b"); // node-a is gone
     await settle();
     expect(names(b.posted)).toEqual(["api"]);
   });
@@ -116,12 +127,12 @@ describe("PolicyEventReporter", () => {
   it("posts once per distinct set of errors of an object; a re-list of the same object posts nothing", async () => {
     const a = reporter("node-a");
     a.r.update(api("api"), about("api"), NOW);
-    a.r.flush("node-a");
+    a.r.flush(() => "node-a");
     await settle();
     a.r.update(api("api"), about("api"), NOW);
-    a.r.flush("node-a");
+    a.r.flush(() => "node-a");
     a.r.update(api("api"), about("api", "another problem"), NOW);
-    a.r.flush("node-a");
+    a.r.flush(() => "node-a");
     await settle();
     expect(a.posted.map((e) => e.message?.slice(-15))).toEqual(["be a valid CIDR", "another problem"]);
   });
@@ -129,15 +140,15 @@ describe("PolicyEventReporter", () => {
   it("reports again after a fix and a new break, and for a re-created policy", async () => {
     const a = reporter("node-a");
     a.r.update(api("api"), about("api"), NOW);
-    a.r.flush("node-a");
+    a.r.flush(() => "node-a");
     await settle();
     a.r.update(api("api"), [], NOW); // fixed
     a.r.update(api("api"), about("api"), NOW); // broken again, same error
-    a.r.flush("node-a");
+    a.r.flush(() => "node-a");
     await settle();
     a.r.remove(api("api"));
     a.r.update(api("api", "uid-2"), about("api"), NOW); // deleted and re-created
-    a.r.flush("node-a");
+    a.r.flush(() => "node-a");
     await settle();
     expect(a.posted.map((e) => e.involvedObject?.uid)).toEqual(["uid-api", "uid-api", "uid-2"]);
   });
@@ -148,7 +159,7 @@ describe("PolicyEventReporter", () => {
     a.r.update(api("fixed"), [], NOW);
     a.r.update(api("gone"), about("gone"), NOW);
     a.r.remove(api("gone"));
-    a.r.flush("node-a");
+    a.r.flush(() => "node-a");
     await settle();
     expect(a.posted).toEqual([]);
   });
@@ -157,12 +168,12 @@ describe("PolicyEventReporter", () => {
     const failFor = new Set(["api"]);
     const a = reporter("node-a", { failFor });
     a.r.update(api("api"), about("api"), NOW);
-    a.r.flush("node-a");
+    a.r.flush(() => "node-a");
     await settle();
     await settle();
     expect([a.posted.length, a.errors]).toEqual([0, [new Error("forbidden")]]);
     failFor.clear();
-    a.r.flush("node-a");
+    a.r.flush(() => "node-a");
     await settle();
     expect(names(a.posted)).toEqual(["api"]);
   });
@@ -170,7 +181,7 @@ describe("PolicyEventReporter", () => {
   it("has at most four posts in flight, and posts them all", async () => {
     const a = reporter("node-a", { hold: true });
     for (let i = 0; i < 10; i++) a.r.update(api(`p${i}`), about(`p${i}`), NOW);
-    a.r.flush("node-a");
+    a.r.flush(() => "node-a");
     for (let round = 0; round < 10; round++) {
       await settle();
       a.releases.splice(0).forEach((release) => release());

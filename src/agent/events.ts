@@ -9,6 +9,7 @@
  */
 import { CoreV1Api, type CoreV1Event, type KubeConfig } from "@kubernetes/client-node";
 import type { Issue } from "../diag/issue.js";
+import type { ObjectIdentity } from "./source.js";
 
 /** `reason` of the Events netguard posts. */
 export const INVALID_POLICY_REASON = "InvalidNetworkPolicy";
@@ -81,13 +82,6 @@ export function reportingNode(nodes: Iterable<string>, agentNodes: Iterable<stri
   return first(agentNodes) ?? first(nodes);
 }
 
-/** Which policy, and which object of that name (a re-created policy is a new object). */
-export interface PolicyIdentity {
-  readonly namespace: string;
-  readonly name: string;
-  readonly uid: string | undefined;
-}
-
 /**
  * Keeps the current errors of every invalid policy on every agent (so another agent can take over
  * reporting), and posts them from the reporting agent: after a sync (the first full list is done),
@@ -109,7 +103,7 @@ export class PolicyEventReporter {
   ) {}
 
   /** A NetworkPolicy was added or changed; `issues` are its problems now (none when valid). */
-  update(policy: PolicyIdentity, issues: readonly Issue[], now: Date): void {
+  update(policy: ObjectIdentity, issues: readonly Issue[], now: Date): void {
     const key = `${policy.namespace}/${policy.name}`;
     const event = invalidPolicyEvent(issues, this.node, now, policy.uid);
     const before = this.current.get(key);
@@ -120,15 +114,20 @@ export class PolicyEventReporter {
   }
 
   /** A NetworkPolicy was deleted (or became valid). */
-  remove(policy: PolicyIdentity): void {
+  remove(policy: ObjectIdentity): void {
     const key = `${policy.namespace}/${policy.name}`;
     this.current.delete(key);
     this.posted.delete(key);
   }
 
-  /** After a sync: whether this agent reports now, and if so, posts what is not yet posted. */
-  flush(reporter: string | undefined): void {
-    this.reporting = reporter === undefined || reporter === this.node;
+  /**
+   * After a sync: whether this agent reports now (`reporter` is asked only when there is something
+   * to report: it looks at every pod), and if so, posts what is not yet posted.
+   */
+  flush(reporter: () => string | undefined): void {
+    if (this.current.size === 0) return;
+    const node = reporter();
+    this.reporting = node === undefined || node === this.node;
     this.failed.clear();
     this.pump();
   }
