@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LabMatrix } from "../src/lab/session.js";
 import { probeMatrix } from "../src/lab/session.js";
 import { testAgent } from "./support/agent.js";
+import { waitFor } from "./support/apiserver/client.js";
 import { type ApiServer, startApiServer } from "./support/apiserver/server.js";
 import { withLab, type LabFixture, mismatches, type Ports } from "./support/lab.js";
 import { type Json, namespace, node, pod, policy, snapshotOf } from "./support/objects.js";
@@ -75,11 +76,6 @@ const chainOf = (dir: string): string[] =>
     JSON.parse(readFileSync(join(dir, "10-flannel.conflist"), "utf8")) as { plugins: { type: string }[] }
   ).plugins.map((p) => p.type);
 
-async function until(ok: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!ok() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-}
-
 const cell = (m: LabMatrix, from: string, to: string) =>
   m.results.find((r) => r.from === from && r.to === to)?.allowed;
 
@@ -111,7 +107,7 @@ describe("agent on the API server, enforcing in a lab node", () => {
           expect(chainOf(confDir)).toEqual(["flannel", "portmap", "netguard"]);
           writeFileSync(join(confDir, ".flannel.tmp"), FLANNEL_CONFLIST);
           renameSync(join(confDir, ".flannel.tmp"), join(confDir, "10-flannel.conflist"));
-          await until(() => chainOf(confDir).includes("netguard"), 3000);
+          await waitFor("netguard chained again", () => chainOf(confDir).includes("netguard"));
           expect(chainOf(confDir)).toEqual(["flannel", "portmap", "netguard"]);
 
           api.create(deny as never);
@@ -173,7 +169,7 @@ describe("agent on the API server, enforcing in a lab node", () => {
           // The invalid policy's owner is told, with a Warning Event on it naming the field.
           const aboutBroken = () =>
             api.events.filter((e) => (e.involvedObject as { name?: string } | undefined)?.name === "broken");
-          await until(() => aboutBroken().length > 0, 3000);
+          await waitFor("an Event about the broken policy", () => aboutBroken().length > 0);
           expect(aboutBroken()).toEqual([
             expect.objectContaining({
               metadata: expect.objectContaining({ namespace: "x" }),

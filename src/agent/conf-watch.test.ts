@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { waitFor } from "../../test/support/apiserver/client.js";
 import { ManualClock, systemClock } from "./clock.js";
 import { ConfDirWatch, type DirWatcher, nodeDirIdentity, nodeDirWatcher } from "./conf-watch.js";
 
@@ -116,11 +117,6 @@ describe("ConfDirWatch on the real file system", () => {
     return { watch, seen: () => seen };
   }
 
-  async function until(ok: () => boolean): Promise<boolean> {
-    for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
-    return ok();
-  }
-
   it("sees a conflist replaced by rename, and follows the directory when it is replaced", async () => {
     const parent = mkdtempSync(join(tmpdir(), "netguard-confwatch-"));
     dirs.push(parent);
@@ -131,14 +127,14 @@ describe("ConfDirWatch on the real file system", () => {
     try {
       writeFileSync(join(dir, ".tmp"), "{}");
       renameSync(join(dir, ".tmp"), join(dir, "10-flannel.conflist"));
-      expect(await until(() => w.seen() >= 1)).toBe(true);
+      await waitFor("the rename seen", () => w.seen() >= 1);
 
       rmSync(dir, { recursive: true });
       mkdirSync(dir);
       w.watch.ensure(); // what the agent's drift check does
       const before = w.seen();
       writeFileSync(join(dir, "10-flannel.conflist"), "{}");
-      expect(await until(() => w.seen() > before)).toBe(true);
+      await waitFor("a write into the new directory seen", () => w.seen() > before);
     } finally {
       w.watch.stop();
     }
