@@ -47,13 +47,15 @@ export async function parseDocumentsParallel(
   if (!segments) return parseDocuments(file, text, opts);
   const pieces = segments.filter((s): s is Extract<StreamSegment, { kind: "full" }> => s.kind === "full");
   const size = pieces.reduce((n, p) => n + p.text.length, 0);
-  if (size < PARALLEL_THRESHOLD) return parseDocuments(file, text, opts);
+  const fully = (ps: readonly FullPiece[]) => ps.map((p) => parseYamlFully(file, p.text, p.lineOffset));
+  // Too little for workers: finish on this thread with the scan already done.
+  if (size < PARALLEL_THRESHOLD) return joinSegments(file, segments, fully(pieces));
   const groups = splitEvenly(pieces, size, threads);
   try {
     // This thread parses the first group while workers parse the others.
     const [mine = [], ...rest] = groups;
     const others = Promise.all(rest.map((g) => runWorker(worker, { file, pieces: g })));
-    const first = mine.map((p) => parseYamlFully(file, p.text, p.lineOffset));
+    const first = fully(mine);
     const full = [...first, ...(await others).flat()];
     return joinSegments(file, segments, full);
   } catch {
