@@ -109,13 +109,18 @@ export function formatSarif(r: ValidationReport, toolVersion: string): string {
             })),
           },
         },
-        results: r.issues.map((i) => ({
-          ruleId: i.code,
-          ruleIndex: codes.indexOf(i.code),
-          level: i.severity === "error" ? "error" : "warning",
-          message: { text: `${unlocatedSource(i)}${i.path ? `${i.path}: ` : ""}${i.message}` },
-          ...sarifLocation(i),
-        })),
+        results: r.issues.map((i) => {
+          const uri = i.source ? artifactUri(i.source.file) : undefined;
+          // without an artifact to point at (standard input), the message says where
+          const from = i.source && uri === undefined ? `${i.source.file}:${i.source.line}: ` : "";
+          return {
+            ruleId: i.code,
+            ruleIndex: codes.indexOf(i.code),
+            level: i.severity === "error" ? "error" : "warning",
+            message: { text: `${from}${i.path ? `${i.path}: ` : ""}${i.message}` },
+            ...sarifLocations(i, uri),
+          };
+        }),
       },
     ],
   };
@@ -142,32 +147,20 @@ export function artifactUri(file: string): string | undefined {
   return absolute ? `file://${encoded}` : encoded;
 }
 
-/** Where an issue without an artifact URI (standard input) came from, for its message. */
-function unlocatedSource(i: Issue): string {
-  return i.source && artifactUri(i.source.file) === undefined ? `${i.source.file}:${i.source.line}: ` : "";
-}
-
-function sarifLocation(i: Issue): { locations?: Location[] } {
-  const uri = i.source ? artifactUri(i.source.file) : undefined;
-  const logical = i.object?.name
-    ? {
-        logicalLocations: [
-          {
-            fullyQualifiedName: `${i.object.kind}/${i.object.namespace ? `${i.object.namespace}/` : ""}${i.object.name}/${i.path}`,
-            kind: "object",
-          },
-        ],
-      }
-    : {};
-  const physical =
-    uri !== undefined && i.source
-      ? {
-          physicalLocation: {
-            artifactLocation: { uri },
-            region: { startLine: Math.max(1, i.source.line) },
-          },
-        }
-      : {};
-  if (!("physicalLocation" in physical) && !("logicalLocations" in logical)) return {};
-  return { locations: [{ ...physical, ...logical }] };
+/** The result's location: the file and line when there is an artifact URI, and the object. */
+function sarifLocations(i: Issue, uri: string | undefined): { locations?: Location[] } {
+  const location: Location = {};
+  if (uri !== undefined && i.source)
+    location.physicalLocation = {
+      artifactLocation: { uri },
+      region: { startLine: Math.max(1, i.source.line) },
+    };
+  if (i.object?.name)
+    location.logicalLocations = [
+      {
+        fullyQualifiedName: `${i.object.kind}/${i.object.namespace ? `${i.object.namespace}/` : ""}${i.object.name}/${i.path}`,
+        kind: "object",
+      },
+    ];
+  return Object.keys(location).length > 0 ? { locations: [location] } : {};
 }
