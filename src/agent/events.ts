@@ -1,6 +1,6 @@
 /**
  * Kubernetes Events for NetworkPolicies that netguard cannot enforce as written, so their owners
- * see it where they look (`kubectl describe networkpolicy`, `kubectl get events`) and not only in
+ * see it where they look (`kubectl events --for networkpolicy/NAME`) and not only in
  * the agent's logs. Such a policy is enforced fail-closed: a rule with an error allows nothing.
  *
  * Every node's agent sees the same policies, so one agent reports: the one on the first node (by
