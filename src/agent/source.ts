@@ -6,19 +6,28 @@
  */
 import {
   ADD,
-  CoreV1Api,
   DELETE,
   ERROR,
   type Informer,
   type KubeConfig,
+  type KubernetesListObject,
   type KubernetesObject,
   makeInformer,
-  NetworkingV1Api,
   UPDATE,
 } from "@kubernetes/client-node";
-import type { Issue } from "../diag/issue.js";
+import { error, type Issue, locate } from "../diag/issue.js";
+import { isObject } from "../k8s/fields.js";
+import { type KubeReader, kubeReader } from "../kube/raw-api.js";
 import type { Clock } from "./clock.js";
-import type { ClusterStore, WatchedKind } from "./store.js";
+import { type ClusterStore, resourceVersionOf, type WatchedKind } from "./store.js";
+
+/** The collection path of each watched kind (all namespaces). */
+export const WATCH_PATHS: Readonly<Record<WatchedKind, string>> = {
+  Namespace: "/api/v1/namespaces",
+  Node: "/api/v1/nodes",
+  Pod: "/api/v1/pods",
+  NetworkPolicy: "/apis/networking.k8s.io/v1/networkpolicies",
+};
 
 /** Which object an event is about. */
 export interface ObjectIdentity {
@@ -64,32 +73,59 @@ export class KubeSource {
   private stopped = false;
   private readonly timers = new Set<ReturnType<Clock["setTimeout"]>>();
 
+  /**
+   * Lists go through `reader` as raw JSON (never the library's typed models, which rename fields
+   * such as `from`), so listed and watched objects reach the store's one decoder identically.
+   */
   constructor(
     kc: KubeConfig,
     private readonly store: ClusterStore,
     private readonly events: SourceEvents,
     private readonly clock: Clock,
+    reader: KubeReader = kubeReader(kc),
   ) {
-    const core = kc.makeApiClient(CoreV1Api);
-    const net = kc.makeApiClient(NetworkingV1Api);
-    const informers: Array<[WatchedKind, string, () => Promise<{ items: KubernetesObject[] }>]> = [
-      ["Namespace", "/api/v1/namespaces", () => core.listNamespace()],
-      ["Node", "/api/v1/nodes", () => core.listNode()],
-      ["Pod", "/api/v1/pods", () => core.listPodForAllNamespaces()],
-      [
-        "NetworkPolicy",
-        "/apis/networking.k8s.io/v1/networkpolicies",
-        () => net.listNetworkPolicyForAllNamespaces(),
-      ],
-    ];
-    this.watched = informers.map(([kind, path, list]) => ({
+    this.watched = (Object.keys(WATCH_PATHS) as WatchedKind[]).map((kind) => ({
       kind,
-      informer: makeInformer(kc, path, list as never),
+      informer: makeInformer(kc, WATCH_PATHS[kind], () => this.listRaw(reader, kind)),
       synced: false,
       connected: false,
       failures: 0,
     }));
     for (const w of this.watched) this.wire(w);
+  }
+
+  /**
+   * One kind's LIST as raw JSON. An item without a name cannot be cached by the informer: it is
+   * reported and left out, and the rest of the list is used (one bad object never blocks a kind).
+   */
+  private async listRaw(
+    reader: KubeReader,
+    kind: WatchedKind,
+  ): Promise<KubernetesListObject<KubernetesObject>> {
+    const list = await reader.list(WATCH_PATHS[kind]);
+    const items: KubernetesObject[] = [];
+    list.items.forEach((item, i) => {
+      const meta = isObject(item) && isObject(item.metadata) ? item.metadata : undefined;
+      if (meta && typeof meta.name === "string" && meta.name !== "") items.push(item as KubernetesObject);
+      else {
+        const issue = error(
+          "malformed-object",
+          "metadata.name",
+          `item ${i} of the ${kind} list has no name; skipped`,
+        );
+        this.events.upserted(
+          kind,
+          { namespace: undefined, name: `#${i}`, uid: undefined },
+          locate([issue], { file: `kubernetes:${kind}`, line: 0 }, { kind }),
+        );
+      }
+    });
+    return {
+      apiVersion: "v1",
+      kind: `${kind}List`,
+      metadata: { resourceVersion: list.resourceVersion },
+      items,
+    };
   }
 
   /** True once every kind has completed a full list. */
@@ -123,7 +159,7 @@ export class KubeSource {
     w.informer.on(ADD, upsert);
     w.informer.on(UPDATE, upsert);
     w.informer.on(DELETE, (obj) => {
-      this.store.remove(w.kind, obj.metadata?.namespace, obj.metadata?.name ?? "");
+      this.store.remove(w.kind, obj.metadata?.namespace, obj.metadata?.name ?? "", resourceVersionOf(obj));
       this.events.removed(w.kind, identity(obj));
       this.events.changed(w.kind, this.clock.now());
     });

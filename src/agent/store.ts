@@ -6,6 +6,7 @@
  */
 import type { Issue } from "../diag/issue.js";
 import { decodeObject } from "../k8s/decode-object.js";
+import { isObject } from "../k8s/fields.js";
 import {
   type Namespace,
   type NetworkPolicy,
@@ -27,18 +28,51 @@ export const WATCHED_KINDS = {
 /** One of the watched kinds. */
 export type WatchedKind = keyof typeof WATCHED_KINDS;
 
+/** Deletions remembered (per kind) so a late re-list cannot bring an object back. */
+const MAX_TOMBSTONES = 10_000;
+
 /** Objects by kind and `namespace/name` (cluster-scoped: name). */
 export class ClusterStore {
   private readonly pods = new Map<string, Pod>();
   private readonly namespaces = new Map<string, Namespace>();
   private readonly nodes = new Map<string, Node>();
   private readonly policies = new Map<string, NetworkPolicy>();
+  /** `kind/key` → metadata.resourceVersion of the version held. */
+  private readonly versions = new Map<string, string>();
+  /** `kind/key` → resourceVersion at which the informer saw the object deleted. */
+  private readonly tombstones = new Map<string, string>();
 
   /**
    * Adds or replaces an object as the API server sent it (list items lack kind/apiVersion, so the
    * informer's kind is given). Returns the issues found, already naming the object.
    */
   upsert(kind: WatchedKind, raw: unknown): Issue[] {
+    const key = `${kind}/${keyOf(raw)}`;
+    this.tombstones.delete(key);
+    const rv = resourceVersionOf(raw);
+    if (rv !== undefined) this.versions.set(key, rv);
+    else this.versions.delete(key);
+    return this.decodeInto(kind, raw);
+  }
+
+  /**
+   * Adds or replaces an object read outside the informers (a CNI ADD's fetch and re-list), but only
+   * when it is newer than what the store holds: an object the informer has seen deleted since, or
+   * already holds at the same or a later resourceVersion, is left alone (returns no issues). The
+   * API server's resourceVersions are etcd revisions; one that is not a decimal number is never
+   * taken as newer, so such an object only fills a gap.
+   */
+  upsertFresh(kind: WatchedKind, raw: unknown): Issue[] {
+    const key = `${kind}/${keyOf(raw)}`;
+    const rv = resourceVersionOf(raw);
+    const deletedAt = this.tombstones.get(key);
+    if (deletedAt !== undefined && !isNewer(rv, deletedAt)) return [];
+    const held = this.versions.get(key);
+    if (this.has(kind, key) && (held === undefined || !isNewer(rv, held))) return [];
+    return this.upsert(kind, raw);
+  }
+
+  private decodeInto(kind: WatchedKind, raw: unknown): Issue[] {
     const value =
       typeof raw === "object" && raw !== null ? { ...raw, kind, apiVersion: WATCHED_KINDS[kind] } : raw;
     const { decoded, issues } = decodeObject(value, { file: `kubernetes:${kind}`, line: 0 });
@@ -60,9 +94,19 @@ export class ClusterStore {
     return issues;
   }
 
-  /** Removes an object (idempotent). */
-  remove(kind: WatchedKind, namespace: string | undefined, name: string): void {
+  /**
+   * Removes an object (idempotent); `resourceVersion` is that of the deletion, remembered so a
+   * re-list answered from before it cannot resurrect the object.
+   */
+  remove(kind: WatchedKind, namespace: string | undefined, name: string, resourceVersion?: string): void {
     const key = namespace ? `${namespace}/${name}` : name;
+    this.versions.delete(`${kind}/${key}`);
+    this.tombstones.delete(`${kind}/${key}`);
+    this.tombstones.set(`${kind}/${key}`, resourceVersion ?? "");
+    if (this.tombstones.size > MAX_TOMBSTONES) {
+      const oldest = this.tombstones.keys().next();
+      if (!oldest.done) this.tombstones.delete(oldest.value);
+    }
     switch (kind) {
       case "Pod":
         this.pods.delete(key);
@@ -76,6 +120,20 @@ export class ClusterStore {
       case "NetworkPolicy":
         this.policies.delete(key);
         break;
+    }
+  }
+
+  private has(kind: WatchedKind, kindKey: string): boolean {
+    const key = kindKey.slice(kind.length + 1);
+    switch (kind) {
+      case "Pod":
+        return this.pods.has(key);
+      case "Namespace":
+        return this.namespaces.has(key);
+      case "Node":
+        return this.nodes.has(key);
+      case "NetworkPolicy":
+        return this.policies.has(key);
     }
   }
 
@@ -105,4 +163,24 @@ export class ClusterStore {
       NetworkPolicy: this.policies.size,
     };
   }
+}
+
+/** `namespace/name` (cluster-scoped: name) of a raw object; empty when it has no name. */
+function keyOf(raw: unknown): string {
+  const meta = isObject(raw) && isObject(raw.metadata) ? raw.metadata : {};
+  const name = typeof meta.name === "string" ? meta.name : "";
+  return typeof meta.namespace === "string" && meta.namespace ? `${meta.namespace}/${name}` : name;
+}
+
+/** `metadata.resourceVersion` of a raw object. */
+export function resourceVersionOf(raw: unknown): string | undefined {
+  const meta = isObject(raw) && isObject(raw.metadata) ? raw.metadata : {};
+  return typeof meta.resourceVersion === "string" ? meta.resourceVersion : undefined;
+}
+
+/** True when `a` is a later resourceVersion than `b` (both decimal etcd revisions). */
+function isNewer(a: string | undefined, b: string): boolean {
+  if (a === undefined || !/^\d{1,30}$/.test(a)) return false;
+  if (!/^\d{1,30}$/.test(b)) return false;
+  return BigInt(a) > BigInt(b);
 }

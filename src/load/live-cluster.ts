@@ -1,27 +1,32 @@
 /**
  * Reads the current state of a cluster (read-only: list calls only) — Namespaces, Nodes, Pods and
  * NetworkPolicies — as raw objects, so files can be laid over it to answer "what would this change
- * do to my cluster".
+ * do to my cluster". Lists are read as the plain JSON the API server sends (src/kube/raw-api.ts),
+ * never through the client library's typed models, so they decode exactly like files do.
  */
-import { CoreV1Api, type KubeConfig, NetworkingV1Api } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { type KubeReader, kubeReader } from "../kube/raw-api.js";
 import type { RawObject } from "./documents.js";
 
+const KINDS = [
+  ["Namespace", "v1", "/api/v1/namespaces"],
+  ["Node", "v1", "/api/v1/nodes"],
+  ["Pod", "v1", "/api/v1/pods"],
+  ["NetworkPolicy", "networking.k8s.io/v1", "/apis/networking.k8s.io/v1/networkpolicies"],
+] as const;
+
 /** Lists the four kinds; each object is tagged with its kind and `cluster` as its source. */
-export async function readLiveCluster(kc: KubeConfig): Promise<RawObject[]> {
-  const core = kc.makeApiClient(CoreV1Api);
-  const net = kc.makeApiClient(NetworkingV1Api);
-  const [namespaces, nodes, pods, policies] = await Promise.all([
-    core.listNamespace(),
-    core.listNode(),
-    core.listPodForAllNamespaces(),
-    net.listNetworkPolicyForAllNamespaces(),
-  ]);
-  const tag = (kind: string, apiVersion: string, items: readonly object[]): RawObject[] =>
-    items.map((o) => ({ value: { ...o, kind, apiVersion }, source: { file: "<cluster>", line: 0 } }));
-  return [
-    ...tag("Namespace", "v1", namespaces.items),
-    ...tag("Node", "v1", nodes.items),
-    ...tag("Pod", "v1", pods.items),
-    ...tag("NetworkPolicy", "networking.k8s.io/v1", policies.items),
-  ];
+export async function readLiveCluster(
+  kc: KubeConfig,
+  reader: KubeReader = kubeReader(kc),
+): Promise<RawObject[]> {
+  const lists = await Promise.all(KINDS.map(([, , path]) => reader.list(path)));
+  const out: RawObject[] = [];
+  KINDS.forEach(([kind, apiVersion], i) => {
+    for (const item of lists[i]?.items ?? []) {
+      const value = typeof item === "object" && item !== null ? { ...item, kind, apiVersion } : item;
+      out.push({ value, source: { file: "<cluster>", line: 0 } });
+    }
+  });
+  return out;
 }
