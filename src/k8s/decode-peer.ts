@@ -9,15 +9,22 @@ import {
   isObject,
   type JsonObject,
   join,
+  knownFieldsOnly,
   optArray,
   optObject,
   optString,
 } from "./fields.js";
 import type { Peer } from "./model.js";
 
-/** Decodes one `from[]`/`to[]` entry; undefined (with issues) when malformed. */
+/** NetworkPolicyPeer's fields. */
+const PEER_FIELDS = new Set(["podSelector", "namespaceSelector", "ipBlock"]);
+/** IPBlock's fields. */
+const IP_BLOCK_FIELDS = new Set(["cidr", "except"]);
+
+/** Decodes one `from[]`/`to[]` entry; undefined (with issues) when malformed or with an unknown field. */
 export function decodePeer(v: unknown, index: number, path: string, issues: Issues): Peer | undefined {
   if (!isObject(v)) return issues.fail(path, `must be an object, got ${describe(v)}`, "wrong-type");
+  if (!knownFieldsOnly(v, PEER_FIELDS, path, issues)) return undefined;
   const hasPods = v.podSelector !== undefined && v.podSelector !== null;
   const hasNs = v.namespaceSelector !== undefined && v.namespaceSelector !== null;
   const hasBlock = v.ipBlock !== undefined && v.ipBlock !== null;
@@ -49,6 +56,7 @@ function decodeIpBlock(v: JsonObject, index: number, path: string, issues: Issue
   const block = optObject(v, "ipBlock", path, issues);
   if (!block) return undefined;
   const before = issues.count;
+  knownFieldsOnly(block, IP_BLOCK_FIELDS, blockPath, issues);
   const cidrText = optString(block, "cidr", blockPath, issues);
   if (cidrText === undefined) {
     return block.cidr === undefined

@@ -10,14 +10,40 @@ import type { ObjectMeta } from "./decode-meta.js";
 import { decodePeer } from "./decode-peer.js";
 import { decodePolicyPort } from "./decode-port.js";
 import { decodeSelector, EVERYTHING } from "./decode-selector.js";
-import { describe, Issues, isObject, type JsonObject, join, optArray, optObject } from "./fields.js";
+import {
+  describe,
+  Issues,
+  isObject,
+  type JsonObject,
+  join,
+  knownFieldsOnly,
+  optArray,
+  optObject,
+} from "./fields.js";
 import type { LabelSelector, NetworkPolicy, Peer, PortSpec, Rule } from "./model.js";
 
 type Direction = "ingress" | "egress";
 
-/** Decodes the spec of a NetworkPolicy whose metadata has already been read. */
+/** The object's top-level fields (NetworkPolicy has no status since 1.28; older servers send none). */
+const OBJECT_FIELDS = new Set(["apiVersion", "kind", "metadata", "spec", "status"]);
+/** NetworkPolicySpec's fields. */
+const SPEC_FIELDS = new Set(["podSelector", "policyTypes", "ingress", "egress"]);
+/** NetworkPolicyIngressRule's and NetworkPolicyEgressRule's fields. */
+const RULE_FIELDS: Readonly<Record<Direction, ReadonlySet<string>>> = {
+  ingress: new Set(["from", "ports"]),
+  egress: new Set(["to", "ports"]),
+};
+
+/**
+ * Decodes the spec of a NetworkPolicy whose metadata has already been read. An unknown field in the
+ * object or its spec (a newer API's, or a renamed one such as a typed client's `_from`) fails closed:
+ * the policy still selects its pods, isolates them in both directions and allows nothing.
+ */
 export function decodePolicy(meta: ObjectMeta, obj: JsonObject, issues: Issues): NetworkPolicy {
   const spec = optObject(obj, "spec", "", issues) ?? {};
+  const known =
+    knownFieldsOnly(obj, OBJECT_FIELDS, "", issues) && knownFieldsOnly(spec, SPEC_FIELDS, "spec", issues);
+  if (!known) return unknownFieldsPolicy(meta, spec, issues);
   const selector = decodePodSelector(spec, issues);
   const types = decodePolicyTypes(spec, issues);
   const keepRules = selector !== undefined;
@@ -31,6 +57,25 @@ export function decodePolicy(meta: ObjectMeta, obj: JsonObject, issues: Issues):
     affectsEgress: types.egress,
     ingress,
     egress,
+  };
+}
+
+function unknownFieldsPolicy(meta: ObjectMeta, spec: JsonObject, issues: Issues): NetworkPolicy {
+  issues.add(
+    error(
+      "fail-closed",
+      "spec",
+      "unknown fields: the policy isolates the pods it selects for ingress and egress and allows nothing",
+    ),
+  );
+  return {
+    namespace: meta.namespace,
+    name: meta.name,
+    podSelector: decodePodSelector(spec, issues) ?? EVERYTHING,
+    affectsIngress: true,
+    affectsEgress: true,
+    ingress: [],
+    egress: [],
   };
 }
 
@@ -105,6 +150,7 @@ function decodeRule(v: unknown, dir: Direction, index: number, issues: Issues): 
   const path = `spec.${dir}[${index}]`;
   if (!isObject(v)) return issues.fail(path, `must be an object, got ${describe(v)}`, "wrong-type");
   const local = new Issues();
+  knownFieldsOnly(v, RULE_FIELDS[dir], path, local);
   const peerKey = dir === "ingress" ? "from" : "to";
   const rawPeers = optArray(v, peerKey, path, local);
   const rawPorts = optArray(v, "ports", path, local);

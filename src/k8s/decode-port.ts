@@ -1,7 +1,15 @@
 /**
  * Decodes NetworkPolicyPort: `protocol` (default TCP), `port` (number or IANA service name), `endPort`.
  */
-import { describe, type Issues, type JsonObject, join, optInteger, optString } from "./fields.js";
+import {
+  describe,
+  type Issues,
+  type JsonObject,
+  join,
+  knownFieldsOnly,
+  optInteger,
+  optString,
+} from "./fields.js";
 import type { PortSpec, Protocol } from "./model.js";
 
 /** Decodes `protocol`, defaulting to TCP as the API server does. */
@@ -27,6 +35,9 @@ export function isValidPortName(name: string): boolean {
   );
 }
 
+/** NetworkPolicyPort's fields. */
+const PORT_FIELDS = new Set(["protocol", "port", "endPort"]);
+
 /** Decodes one `ports[]` entry at `path`; undefined (with issues) when malformed. */
 export function decodePolicyPort(
   v: unknown,
@@ -38,6 +49,7 @@ export function decodePolicyPort(
     return issues.fail(path, `must be an object, got ${describe(v)}`, "wrong-type");
   }
   const o = v as JsonObject;
+  if (!knownFieldsOnly(o, PORT_FIELDS, path, issues)) return undefined;
   const protocol = decodeProtocol(o, path, issues);
   const endPort = optInteger(o, "endPort", path, issues);
   const port = o.port;

@@ -7,6 +7,7 @@ import {
   isObject,
   type JsonObject,
   join,
+  knownFieldsOnly,
   optArray,
   optString,
   optStringMap,
@@ -17,15 +18,20 @@ import type { LabelSelector, Requirement } from "./model.js";
 export const EVERYTHING: LabelSelector = { matchLabels: {}, matchExpressions: [] };
 
 const OPERATORS = new Set(["In", "NotIn", "Exists", "DoesNotExist"]);
+/** metav1.LabelSelector's fields. */
+const SELECTOR_FIELDS = new Set(["matchLabels", "matchExpressions"]);
+/** metav1.LabelSelectorRequirement's fields. */
+const REQUIREMENT_FIELDS = new Set(["key", "operator", "values"]);
 
 /**
  * Decodes a LabelSelector at `path`. Returns undefined (with issues) when the selector is malformed:
- * an unknown operator, In/NotIn without values, or Exists/DoesNotExist with values.
+ * an unknown operator, In/NotIn without values, Exists/DoesNotExist with values, or an unknown field.
  */
 export function decodeSelector(v: unknown, path: string, issues: Issues): LabelSelector | undefined {
   if (!isObject(v))
     return issues.fail(path, `must be a label selector object, got ${describe(v)}`, "wrong-type");
   const before = issues.count;
+  knownFieldsOnly(v, SELECTOR_FIELDS, path, issues);
   const matchLabels = optStringMap(v, "matchLabels", path, issues);
   const exprs = optArray(v, "matchExpressions", path, issues) ?? [];
   const matchExpressions: Requirement[] = [];
@@ -39,6 +45,7 @@ export function decodeSelector(v: unknown, path: string, issues: Issues): LabelS
 
 function decodeRequirement(e: unknown, path: string, issues: Issues): Requirement | undefined {
   if (!isObject(e)) return issues.fail(path, `must be an object, got ${describe(e)}`, "wrong-type");
+  if (!knownFieldsOnly(e, REQUIREMENT_FIELDS, path, issues)) return undefined;
   const key = optString(e, "key", path, issues);
   const operator = optString(e, "operator", path, issues);
   const values = decodeValues(e, path, issues);

@@ -101,6 +101,32 @@ export function optStringMap(
   return out;
 }
 
+/**
+ * Reports every key of `o` that is not in `known` (an `unknown-field` error at its path), as the
+ * API server's strict decoding does. Callers fail closed on it: a field netguard does not know may
+ * narrow what the object allows (a newer API field, or a client's renamed field such as `_from`),
+ * so it is never just ignored. Returns true when there was none.
+ */
+export function knownFieldsOnly(
+  o: JsonObject,
+  known: ReadonlySet<string>,
+  path: string,
+  issues: Issues,
+): boolean {
+  let ok = true;
+  for (const key of Object.keys(o)) {
+    if (known.has(key)) continue;
+    ok = false;
+    const hint = [...known].find((k) => k.toLowerCase() === key.toLowerCase().replace(/^_/, ""));
+    issues.fail(
+      join(path, key),
+      `unknown field${hint ? ` (did you mean \`${hint}\`?)` : ""}; netguard does not know what it means, so it fails closed here`,
+      "unknown-field",
+    );
+  }
+  return ok;
+}
+
 /** A short description of a JSON value's type for messages. */
 export function describe(v: unknown): string {
   if (v === null) return "null";
