@@ -60,7 +60,7 @@ export function kubeReader(kc: KubeConfig, timeoutMs = 60_000): KubeReader {
     async list(path) {
       const items: unknown[] = [];
       let token: string | undefined;
-      let resourceVersion = "";
+      let resourceVersion: string | undefined;
       do {
         const page = await request(path, {
           limit: String(LIST_PAGE_SIZE),
@@ -71,7 +71,7 @@ export function kubeReader(kc: KubeConfig, timeoutMs = 60_000): KubeReader {
         resourceVersion = parsed.resourceVersion;
         token = parsed.continueToken;
       } while (token);
-      return { items, resourceVersion };
+      return { items, resourceVersion: resourceVersion ?? "" };
     },
   };
 }
