@@ -1,0 +1,232 @@
+/**
+ * The invariant that sums up "the agent enforces exactly what the cluster says, on every path":
+ * after any sequence of API changes, agent restarts, re-lists after 410 Gone and API outages —
+ * starting from objects that exist before the agent does — the kernel's ruleset in the node's
+ * namespace equals `netguard compile` of the API server's current state (both normalised from
+ * `nft -j list`). A fast-check property over random event sequences, with the real client library
+ * against the in-repo API server and real nft.
+ */
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Agent } from "../src/agent/agent.js";
+import { runCompile } from "../src/cli/compile.js";
+import { systemExec } from "../src/sys/exec.js";
+import { testAgent } from "./support/agent.js";
+import { type ApiServer, startApiServer } from "./support/apiserver/server.js";
+import { waitFor } from "./support/apiserver/client.js";
+import { memoryIo } from "./support/memory-io.js";
+import { normalizedTables } from "./support/nft-listing.js";
+import { nsRun, withNetns } from "./support/netns.js";
+import { type Json, namespace, node, pod, policy } from "./support/objects.js";
+
+const isRoot = process.getuid?.() === 0;
+const RUNS = Number(process.env.NETGUARD_INVARIANT_RUNS ?? 4);
+const web = [{ name: "http", containerPort: 80 }];
+const LONG = `p-${"x".repeat(240)}`;
+
+const NAMESPACES = [namespace("x", { team: "blue" }), namespace("y", { team: "red" })];
+const NODES = [node("n1", "192.168.0.1", ["10.1.0.0/24"]), node("n2", "192.168.0.2", ["10.1.1.0/24"])];
+const PODS: Json[] = [
+  pod("x", "a", { labels: { app: "a" }, ips: ["10.1.0.10"], node: "n1", ports: web }),
+  pod("x", "b", { labels: { app: "b" }, ips: ["10.1.0.11"], node: "n1", ports: web }),
+  pod("y", "a", { labels: { app: "a" }, ips: ["10.1.0.12"], node: "n1", ports: web }),
+  pod("x", LONG, { labels: { app: "b" }, ips: ["10.1.0.13"], node: "n1", ports: web }),
+  pod("y", "remote", { labels: { app: "b" }, ips: ["10.1.1.10"], node: "n2", ports: web }),
+];
+const POLICIES: Json[] = [
+  policy("x", "deny", { podSelector: {} }),
+  policy("x", "from-b", {
+    podSelector: { matchLabels: { app: "a" } },
+    ingress: [{ from: [{ podSelector: { matchLabels: { app: "b" } } }], ports: [{ port: 80 }] }],
+  }),
+  policy("x", "from-red", {
+    podSelector: {},
+    ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: "red" } } }] }],
+  }),
+  policy("y", "egress", {
+    podSelector: { matchLabels: { app: "a" } },
+    policyTypes: ["Egress"],
+    egress: [
+      { to: [{ ipBlock: { cidr: "10.1.1.0/24", except: ["10.1.1.10/32"] } }] },
+      {
+        to: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: "b" } } }],
+        ports: [{ port: "http" }],
+      },
+    ],
+  }),
+  policy("y", "named", {
+    podSelector: {},
+    ingress: [
+      { from: [{ namespaceSelector: { matchLabels: { team: "blue" } } }], ports: [{ port: "http" }] },
+    ],
+  }),
+];
+
+type Step =
+  | { readonly op: "toggle-policy"; readonly i: number }
+  | { readonly op: "toggle-pod"; readonly i: number }
+  | { readonly op: "pod-label"; readonly i: number; readonly app: string }
+  | { readonly op: "ns-label"; readonly i: number; readonly team: string }
+  | { readonly op: "restart" }
+  | { readonly op: "relist" }
+  | { readonly op: "outage"; readonly then: number };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ op: fc.constant("toggle-policy" as const), i: fc.nat(POLICIES.length - 1) }),
+  fc.record({ op: fc.constant("toggle-pod" as const), i: fc.nat(PODS.length - 1) }),
+  fc.record({
+    op: fc.constant("pod-label" as const),
+    i: fc.nat(PODS.length - 1),
+    app: fc.constantFrom("a", "b", "c"),
+  }),
+  fc.record({ op: fc.constant("ns-label" as const), i: fc.nat(1), team: fc.constantFrom("red", "blue") }),
+  fc.constant({ op: "restart" as const }),
+  fc.constant({ op: "relist" as const }),
+  fc.record({ op: fc.constant("outage" as const), then: fc.nat(POLICIES.length - 1) }),
+);
+
+/** Which of `n` objects exist before the agent starts (each with probability 1/2, not shrunk toward none). */
+const present = (n: number) =>
+  fc
+    .array(fc.boolean(), { minLength: n, maxLength: n })
+    .map((bits) => bits.flatMap((b, i) => (b ? [i] : [])));
+const ALL = (list: readonly unknown[]) => list.map((_, i) => i);
+
+const refOf = (o: Json) => {
+  const m = o.metadata as { namespace?: string; name: string };
+  return [m.namespace, m.name] as const;
+};
+
+/** What the API server holds, as manifests (kind and apiVersion set) for `netguard compile`. */
+function apiState(api: ApiServer): Json[] {
+  const kinds = [
+    ["Namespace", "v1"],
+    ["Node", "v1"],
+    ["Pod", "v1"],
+    ["NetworkPolicy", "networking.k8s.io/v1"],
+  ] as const;
+  return kinds.flatMap(([kind, apiVersion]) =>
+    api.list(kind).map((o) => ({ ...(o as unknown as Json), kind, apiVersion })),
+  );
+}
+
+/** `netguard compile --node n1` of the API server's state, loaded into `scratch` and listed. */
+async function expectedTables(api: ApiServer, scratch: string): Promise<string> {
+  const io = memoryIo({
+    "/cluster.json": JSON.stringify({ apiVersion: "v1", kind: "List", items: apiState(api) }),
+  });
+  const code = await runCompile(io, ["/cluster.json"], { node: "n1" });
+  expect(code, io.stderr()).toBe(0);
+  await nsRun(scratch, "nft", ["-f", "-"], io.stdout());
+  return normalizedTables(systemExec, scratch);
+}
+
+/** Applies one step to the API server (and the agent, for restarts). */
+async function apply(s: Step, api: ApiServer, restart: () => Promise<void>): Promise<void> {
+  switch (s.op) {
+    case "toggle-policy":
+    case "toggle-pod": {
+      const [obj, kind] =
+        s.op === "toggle-pod" ? [PODS[s.i], "Pod" as const] : [POLICIES[s.i], "NetworkPolicy" as const];
+      const [ns, name] = refOf(obj as Json);
+      if (api.get(kind, ns, name)) api.remove(kind, ns, name);
+      else api.create(obj as never);
+      return;
+    }
+    case "pod-label": {
+      const [ns, name] = refOf(PODS[s.i] as Json);
+      if (api.get("Pod", ns, name)) api.patchLabels("Pod", ns, name, { app: s.app });
+      return;
+    }
+    case "ns-label":
+      api.patchLabels("Namespace", undefined, s.i === 0 ? "x" : "y", { team: s.team });
+      return;
+    case "restart":
+      return restart();
+    case "relist":
+      api.compact();
+      api.closeWatches();
+      return;
+    case "outage": {
+      api.setOutage("error500");
+      await apply({ op: "toggle-policy", i: s.then }, api, restart);
+      await waitFor("the outage to end every watch", () => api.openWatches === 0, 5000);
+      api.setOutage("none");
+      return;
+    }
+  }
+}
+
+describe.skipIf(!isRoot)("invariant: the kernel's ruleset equals netguard compile of the API state", () => {
+  let api: ApiServer;
+  beforeAll(async () => {
+    api = await startApiServer({ bookmarkIntervalMs: 300 });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it(
+    "after any sequence of changes, restarts, re-lists and outages, from objects present at start",
+    { timeout: 600_000 },
+    async () => {
+      await withNetns(async (nodeNs) => {
+        await withNetns(async (scratch) => {
+          await fc.assert(
+            fc.asyncProperty(
+              present(POLICIES.length),
+              present(PODS.length),
+              fc.array(step, { minLength: 1, maxLength: 8 }),
+              async (initialPolicies, initialPods, steps) => {
+                for (const kind of ["NetworkPolicy", "Pod", "Node", "Namespace"] as const)
+                  for (const o of api.list(kind)) api.remove(kind, o.metadata.namespace, o.metadata.name);
+                for (const o of [...NAMESPACES, ...NODES]) api.create(o as never);
+                for (const i of initialPods) api.create(PODS[i] as never);
+                for (const i of initialPolicies) api.create(POLICIES[i] as never);
+                let agent: Agent = testAgent(api, nodeNs);
+                await agent.start();
+                const restart = async () => {
+                  await agent.stop();
+                  agent = testAgent(api, nodeNs);
+                  await agent.start();
+                };
+                try {
+                  await converged(api, nodeNs, scratch, "objects present at start");
+                  for (const s of steps) {
+                    await apply(s, api, restart);
+                    await converged(api, nodeNs, scratch, JSON.stringify(s));
+                  }
+                } finally {
+                  await agent.stop();
+                  await nsRun(nodeNs, "nft", ["flush", "ruleset"]);
+                }
+              },
+            ),
+            {
+              numRuns: RUNS,
+              endOnFailure: true,
+              // Everything present before the agent starts, then a re-list and a restart: the
+              // paths a real node takes every day (and where `from` peers once vanished).
+              examples: [[ALL(POLICIES), ALL(PODS), [{ op: "relist" }, { op: "restart" }]]],
+            },
+          );
+        }, "inv-scratch");
+      }, "inv-node");
+    },
+  );
+});
+
+/** Waits until the agent's tables equal the expected ones; fails with the difference. */
+async function converged(api: ApiServer, nodeNs: string, scratch: string, after: string): Promise<void> {
+  const want = await expectedTables(api, scratch);
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const have = await normalizedTables(systemExec, nodeNs);
+    if (have === want) return;
+    if (Date.now() > deadline) {
+      expect(have, `the node's ruleset differs from netguard compile after ${after}`).toEqual(want);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
