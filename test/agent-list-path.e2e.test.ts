@@ -1,0 +1,71 @@
+/**
+ * Finding 1 of the security trial, with real packets: a policy that exists before the agent starts
+ * arrives by LIST (and again by every re-list after 410 Gone), not by WATCH. Its `from` peers must be
+ * enforced on that path exactly as on the watch path; they once vanished ("allow from everyone")
+ * because the client library's typed list models name the field `_from`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testAgent } from "./support/agent.js";
+import { cellOf, convergedMatrix } from "./support/agent-lab.js";
+import { type ApiServer, startApiServer } from "./support/apiserver/server.js";
+import { type Ports, withLab } from "./support/lab.js";
+import { type Json, namespace, node, pod, policy, snapshotOf } from "./support/objects.js";
+
+const isRoot = process.getuid?.() === 0;
+const PORTS: Ports = [{ port: 80, protocol: "TCP" }];
+const web = [{ name: "http", containerPort: 80 }];
+const OBJECTS: Json[] = [
+  namespace("x", { team: "blue" }),
+  namespace("y", { team: "red" }),
+  node("n1", "192.168.0.1", ["10.1.0.0/24"]),
+  pod("x", "a", { labels: { app: "a" }, ips: ["10.1.0.10"], node: "n1", ports: web }),
+  pod("x", "b", { labels: { app: "b" }, ips: ["10.1.0.11"], node: "n1", ports: web }),
+  pod("x", "c", { labels: { app: "c" }, ips: ["10.1.0.12"], node: "n1", ports: web }),
+  pod("y", "a", { labels: { app: "a" }, ips: ["10.1.0.13"], node: "n1", ports: web }),
+  policy("x", "a-from-b", {
+    podSelector: { matchLabels: { app: "a" } },
+    ingress: [{ from: [{ podSelector: { matchLabels: { app: "b" } } }], ports: [{ port: 80 }] }],
+  }),
+  policy("x", "b-from-red", {
+    podSelector: { matchLabels: { app: "b" } },
+    ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: "red" } } }] }],
+  }),
+];
+
+describe.skipIf(!isRoot)("policies present before the agent starts (LIST path)", () => {
+  let api: ApiServer;
+  beforeAll(async () => {
+    api = await startApiServer({ bookmarkIntervalMs: 300 });
+    for (const o of OBJECTS) api.create(o as never);
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it(
+    "enforce their from peers at start and after a re-list (410), with real packets",
+    { timeout: 90_000 },
+    async () => {
+      await withLab(snapshotOf(OBJECTS), PORTS, async (lab) => {
+        const agent = testAgent(api, lab.lab.nodes[0]?.netns as string);
+        await agent.start();
+        try {
+          let m = await convergedMatrix(lab, api, PORTS);
+          expect(cellOf(m, "x/b", "x/a")).toBe(true);
+          expect(cellOf(m, "x/c", "x/a")).toBe(false); // excluded by the from peer: once allowed
+          expect(cellOf(m, "y/a", "x/b")).toBe(true);
+          expect(cellOf(m, "x/c", "x/b")).toBe(false);
+
+          api.compact();
+          api.closeWatches();
+          api.patchLabels("Pod", "x", "c", { app: "d" }); // a change the re-list (not the watch) delivers
+          m = await convergedMatrix(lab, api, PORTS, 15_000);
+          expect(cellOf(m, "x/c", "x/a")).toBe(false);
+          expect(cellOf(m, "x/b", "x/a")).toBe(true);
+        } finally {
+          await agent.stop();
+        }
+      });
+    },
+  );
+});

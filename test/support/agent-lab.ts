@@ -1,0 +1,45 @@
+/**
+ * Real probe matrices of a lab whose node is enforced by an agent, compared with the evaluator's
+ * view of what the API server holds.
+ */
+import { expect } from "vitest";
+import { type LabMatrix, probeMatrix } from "../../src/lab/session.js";
+import type { ApiServer } from "./apiserver/server.js";
+import { type LabFixture, mismatches, type Ports } from "./lab.js";
+import { type Json, snapshotOf } from "./objects.js";
+
+/** What the API server holds now, as objects the test builders understand. */
+export function apiObjects(api: ApiServer): Json[] {
+  return (["Namespace", "Node", "Pod", "NetworkPolicy"] as const).flatMap(
+    (k) => api.list(k) as unknown as Json[],
+  );
+}
+
+/** Probes every pod pair once. */
+export async function matrixNow(lab: LabFixture, api: ApiServer, ports: Ports): Promise<LabMatrix> {
+  return probeMatrix(lab.prober, lab.bind(snapshotOf(apiObjects(api), { allowErrors: true })), ports, {
+    timeoutMs: 300,
+    concurrency: 32,
+  });
+}
+
+/** Waits until the real matrix equals the evaluator's for the API server's current state. */
+export async function convergedMatrix(
+  lab: LabFixture,
+  api: ApiServer,
+  ports: Ports,
+  timeoutMs = 8000,
+): Promise<LabMatrix> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const m = await matrixNow(lab, api, ports);
+    if (mismatches(m).length === 0 || Date.now() > end) {
+      expect(mismatches(m)).toEqual([]);
+      return m;
+    }
+  }
+}
+
+/** Whether `from` reached `to` in a matrix. */
+export const cellOf = (m: LabMatrix, from: string, to: string): boolean | undefined =>
+  m.results.find((r) => r.from === from && r.to === to)?.allowed;
