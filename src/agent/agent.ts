@@ -9,8 +9,8 @@ import type { Logger } from "pino";
 import { compile, compileContext } from "../compile/compile.js";
 import type { NodeRules } from "../compile/ir.js";
 import { Datapath, type SyncResult } from "../datapath/datapath.js";
-import { DEFAULT_CNI_ENTRY, ensureChained } from "../cni/install.js";
-import { ConfDirWatch, type DirWatcher, nodeDirIdentity, nodeDirWatcher } from "./conf-watch.js";
+import { CniChaining } from "./cni-chaining.js";
+import type { DirWatcher } from "./conf-watch.js";
 import {
   AGENT_POD_LABEL,
   kubePostEvent,
@@ -18,19 +18,22 @@ import {
   type PostEvent,
   reportingNode,
 } from "./events.js";
-import { nodeInstallFs } from "../cni/node-install-fs.js";
 import { execBackend } from "../nft/backend.js";
-import { renderNode } from "../render/ruleset.js";
+import type { TableRef } from "../nft/model.js";
+import { type CounterOwner, renderNode } from "../render/ruleset.js";
 import type { Exec } from "../sys/exec.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import { CniPods } from "./cni-pods.js";
 import { startCniServer } from "./cni-server.js";
 import { DropReader } from "./drops.js";
 import { startHttp } from "./http.js";
+import { FlannelLease, nodeReadText, type ReadText } from "./flannel-subnet.js";
 import { type AgentMetrics, createMetrics, recordRuleset } from "./metrics.js";
 import { DEFAULT_RECONCILE, type ReconcileOptions, Reconciler } from "./reconciler.js";
 import { KubeSource } from "./source.js";
 import { ClusterStore } from "./store.js";
+import { type SyncInfo, SyncRecord, type SyncTrigger } from "./sync-record.js";
+import { execTableLister, missingTables, type SpawnMonitor, TableWatch } from "./table-watch.js";
 
 /** Everything the agent is configured with. */
 export interface AgentOptions {
@@ -58,12 +61,18 @@ export interface AgentOptions {
   readonly watchDir?: DirWatcher;
   /** How Events about invalid policies are posted (default: through the API server). */
   readonly postEvent?: PostEvent;
+  /**
+   * Flannel's `subnet.env`: the pod CIDRs of a Node without `spec.podCIDRs` (undefined: not read).
+   */
+  readonly flannelSubnetFile?: string;
+  /** How that file is read (default: node:fs). */
+  readonly readText?: ReadText;
+  /**
+   * Watching for the loss of netguard's tables: an existence check every `pollMs` (0: none) and
+   * the `nft monitor` process `spawn` starts (undefined: none). Undefined: not watched.
+   */
+  readonly tableWatch?: { readonly pollMs: number; readonly spawn?: SpawnMonitor };
 }
-
-/** Quiet time after the last change in the CNI configuration directory before it is checked. */
-const CONF_QUIET_MS = 200;
-/** ... and the longest a check waits for a busy directory to be quiet. */
-const CONF_MAX_WAIT_MS = 2000;
 
 /** A running agent. */
 export class Agent {
@@ -75,17 +84,34 @@ export class Agent {
   private readonly drops: DropReader;
   private http: Server | undefined;
   private driftTimer: TimerHandle | undefined;
-  private confWatch: ConfDirWatch | undefined;
+  private readonly chaining: CniChaining | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private stopped = false;
   private cniServer: Server | undefined;
   private readonly cni: CniPods;
   private readonly policyEvents: PolicyEventReporter;
+  private readonly record: SyncRecord;
+  private tableWatch: TableWatch | undefined;
+  private readonly lease: FlannelLease;
   /** The rules last applied successfully (for CNI CHECK and ADD confirmation). */
   private applied: NodeRules | undefined;
+  /** Which pod and direction each drop counter of the applied ruleset counts. */
+  private counterOwners: ReadonlyMap<string, CounterOwner> = new Map();
 
   constructor(private readonly opts: AgentOptions) {
     const log = opts.logger;
+    this.record = new SyncRecord(this.metrics, log, () => this.store.counts());
+    this.lease = new FlannelLease(opts.readText ?? nodeReadText, opts.flannelSubnetFile);
+    this.chaining = opts.cniConfDir
+      ? new CniChaining({
+          dir: opts.cniConfDir,
+          socket: opts.cniSocket,
+          clock: opts.clock,
+          logger: log,
+          ...(opts.watchDir ? { watcher: opts.watchDir } : {}),
+          serial: (fn) => this.serial(fn),
+        })
+      : undefined;
     this.policyEvents = new PolicyEventReporter(
       opts.nodeName,
       opts.postEvent ?? kubePostEvent(opts.kubeConfig),
@@ -94,18 +120,19 @@ export class Agent {
     this.cni = new CniPods(opts.kubeConfig, this.store, opts.nodeName, opts.cniStateFile, log, {
       ready: () => this.source.synced,
       notReady: () => this.notReady(),
-      syncNow: () => this.serial(() => this.sync()),
+      syncNow: () => this.serial(() => this.syncAndRecord("cni-add")),
       syncSoon: () => this.reconciler.trigger(),
       applied: () => (this.datapath.inSync ? this.applied : undefined),
     });
-    this.datapath = new Datapath(execBackend(opts.exec, opts.netns ? { netns: opts.netns } : {}));
-    this.drops = new DropReader(opts.exec, opts.clock, opts.dropsIntervalMs, opts.netns);
+    const backend = execBackend(opts.exec, opts.netns ? { netns: opts.netns } : {});
+    this.datapath = new Datapath(backend);
+    this.drops = new DropReader(backend, opts.clock, opts.dropsIntervalMs, () => this.counterOwners);
     this.reconciler = new Reconciler(
       {
         clock: opts.clock,
         isReady: () => this.source.synced,
         sync: () => this.serial(() => this.sync()),
-        onSynced: (r, info) => this.recordSync(r, info),
+        onSynced: (r, info) => this.recordSync(r, { ...info, trigger: "reconcile" }),
       },
       { ...DEFAULT_RECONCILE, ...opts.reconcile },
     );
@@ -144,16 +171,18 @@ export class Agent {
     );
     if (this.opts.cniSocket) this.cniServer = await startCniServer(this.cni, this.opts.cniSocket);
     await this.source.start();
-    this.watchConfDir();
-    await this.serial(() => this.keepChained());
+    this.chaining?.start();
+    await this.keepChained();
     this.scheduleDrift();
+    this.watchTables();
   }
 
   /** Stops watching and serving; leaves the rules in the kernel as they are. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.driftTimer) this.opts.clock.clearTimeout(this.driftTimer);
-    this.confWatch?.stop();
+    this.chaining?.stop();
+    this.tableWatch?.stop();
     await this.reconciler.stop();
     await this.source.stop();
     await new Promise<void>((r) => (this.http ? this.http.close(() => r()) : r()));
@@ -168,11 +197,14 @@ export class Agent {
     return typeof a === "object" && a ? a.port : undefined;
   }
 
-  /** Why the agent is not ready, or undefined when it is (for /readyz). */
+  /**
+   * Why the agent is not ready, or undefined when it is (for /readyz): every sync counts, whatever
+   * started it. Generic reasons only; details are in the log.
+   */
   notReady(): string | undefined {
     if (!this.source.synced) return "waiting for the first complete list of every watched kind";
-    if (!this.reconciler.last) return "first sync not done";
-    if (this.reconciler.last.kind === "failed") return `last apply failed: ${this.reconciler.last.error}`;
+    const why = this.record.notReady();
+    if (why) return why;
     if (!this.source.connected) return "a watch is disconnected";
     return undefined;
   }
@@ -186,97 +218,107 @@ export class Agent {
   }
 
   private async sync(): Promise<SyncResult> {
-    const snapshot = this.cni.registry.overlay(this.store.snapshot(), this.opts.nodeName);
+    const overlaid = this.cni.registry.overlay(this.store.snapshot(), this.opts.nodeName);
+    const view = await this.lease.view(overlaid, this.opts.nodeName);
+    this.record.setNodeProblem(view.problem);
+    const snapshot = view.snapshot;
     const rules = compile(compileContext(snapshot), this.opts.nodeName);
     const ruleset = renderNode(rules, { interfaces: this.cni.registry.interfaces() });
     const result = await this.datapath.sync(ruleset);
-    if (result.kind !== "failed") this.applied = rules;
+    if (result.kind !== "failed") {
+      this.applied = rules;
+      this.counterOwners = ruleset.counterOwners;
+    }
     recordRuleset(this.metrics, rules.pods.length, snapshot.policies.length, ruleset);
     return result;
   }
 
-  private recordSync(r: SyncResult, info: { durationMs: number; eventLatencyMs: number | undefined }): void {
+  /** Runs one sync and records it (callers hold the serial queue). */
+  private async syncAndRecord(trigger: SyncTrigger): Promise<SyncResult> {
+    const started = this.opts.clock.now();
+    const r = await this.sync();
+    this.recordSync(r, { trigger, durationMs: this.opts.clock.now() - started });
+    return r;
+  }
+
+  /** The one recording path of every sync; a failure outside the loop hands the retry to it. */
+  private recordSync(r: SyncResult, info: SyncInfo): void {
     const { key, value } = AGENT_POD_LABEL;
     this.policyEvents.flush(() =>
       reportingNode(this.store.nodeNames(), this.store.nodesWithPodLabel(key, value)),
     );
-    this.metrics.syncs.inc({ kind: r.kind });
-    this.metrics.syncDuration.observe(info.durationMs / 1000);
-    if (info.eventLatencyMs !== undefined) this.metrics.eventToEnforced.observe(info.eventLatencyMs / 1000);
-    const counts = this.store.counts();
-    if (r.kind === "failed") {
-      this.metrics.applyErrors.inc();
-      this.opts.logger.error(
-        { error: r.error, attempted: r.attempted, durationMs: info.durationMs },
-        "apply failed; previous rules stay in force",
-      );
-    } else {
-      this.opts.logger.info(
-        {
-          result: r.kind,
-          ...("commands" in r ? { commands: r.commands } : {}),
-          durationMs: Math.round(info.durationMs),
-          eventLatencyMs: info.eventLatencyMs === undefined ? undefined : Math.round(info.eventLatencyMs),
-          pods: counts.Pod,
-          policies: counts.NetworkPolicy,
-          namespaces: counts.Namespace,
-        },
-        "sync",
-      );
-    }
+    this.record.record(r, info);
+    if (r.kind === "failed" && info.trigger !== "reconcile") this.reconciler.trigger();
   }
 
   private scheduleDrift(): void {
     if (this.opts.driftIntervalMs <= 0 || this.stopped) return;
     this.driftTimer = this.opts.clock.setTimeout(() => {
-      void this.serial(async () => {
-        const d = await this.datapath.repairDrift();
-        if (d.drifted)
-          this.opts.logger.warn(
-            { differences: d.differences.slice(0, 20), result: d.result?.kind },
-            "drift repaired",
-          );
-      })
-        .then(() => this.serial(() => this.keepChained()))
+      void this.repairDrift()
+        .then(() => this.keepChained())
+        .then(() => this.followLease())
         .finally(() => this.scheduleDrift());
     }, this.opts.driftIntervalMs);
   }
 
-  /** Re-checks the chain whenever the CNI configuration directory changes. */
-  private watchConfDir(): void {
-    const dir = this.opts.cniConfDir;
-    if (!dir || this.stopped) return;
-    this.confWatch = new ConfDirWatch(dir, () => void this.serial(() => this.keepChained()), {
-      watcher: this.opts.watchDir ?? nodeDirWatcher,
-      identity: nodeDirIdentity,
-      clock: this.opts.clock,
-      quietMs: CONF_QUIET_MS,
-      maxWaitMs: CONF_MAX_WAIT_MS,
-      onError: (error) =>
-        this.opts.logger.warn(
-          { dir, error: error.message },
-          "cannot watch the CNI configuration; it is checked on the drift timer only",
-        ),
+  /** Compares the kernel with the applied state and repairs it (a recorded sync). */
+  private repairDrift(): Promise<void> {
+    return this.serial(async () => {
+      const started = this.opts.clock.now();
+      const d = await this.datapath.repairDrift();
+      if (!d.drifted) return;
+      this.opts.logger.warn(
+        { differences: d.differences.slice(0, 20), result: d.result?.kind },
+        "drift repaired",
+      );
+      if (d.result)
+        this.recordSync(d.result, { trigger: "drift", durationMs: this.opts.clock.now() - started });
     });
   }
 
-  /** Flannel rewrites its conflist when its pod restarts: put netguard back into the chain. */
-  private async keepChained(): Promise<void> {
-    const dir = this.opts.cniConfDir;
-    if (!dir) return;
-    this.confWatch?.ensure(); // the directory may have appeared, or been replaced, since
-    const entry = {
-      ...DEFAULT_CNI_ENTRY,
-      ...(this.opts.cniSocket ? { agentSocket: this.opts.cniSocket } : {}),
-    };
-    const r = await ensureChained(nodeInstallFs, dir, entry);
-    if (r.kind === "failed")
-      this.opts.logger.warn({ dir, error: r.error }, "cannot check the CNI configuration");
-    else if (r.changed)
-      this.opts.logger.warn(
-        { conflist: r.conflist },
-        "netguard was missing from the CNI chain (Flannel rewrote it); re-added",
-      );
+  /** Flanneld (re)wrote its lease since the last sync: sync again. */
+  private async followLease(): Promise<void> {
+    if (await this.lease.changed()) this.reconciler.trigger();
+  }
+
+  private keepChained(): Promise<void> {
+    const c = this.chaining;
+    return c && !this.stopped ? this.serial(() => c.check()) : Promise.resolve();
+  }
+
+  /** Notices promptly when our tables leave the kernel (see table-watch.ts). */
+  private watchTables(): void {
+    const w = this.opts.tableWatch;
+    if (!w || this.stopped) return;
+    const list = execTableLister(this.opts.exec, this.opts.netns);
+    this.tableWatch = new TableWatch({
+      clock: this.opts.clock,
+      pollMs: w.pollMs,
+      ...(w.spawn ? { spawn: w.spawn } : {}),
+      check: async (trigger) => {
+        await this.serial(() => this.restoreTables(list, trigger));
+        if (trigger === "poll") await this.followLease();
+      },
+      chainsDeleted: () => void this.repairDrift(),
+      monitorEnded: (why, retryInMs) =>
+        this.opts.logger.warn({ why, retryInMs }, "nft monitor ended; the periodic table check continues"),
+    });
+    this.tableWatch.start();
+  }
+
+  /** If rules were applied and a table of ours is gone: not ready, full replace now, recorded. */
+  private async restoreTables(
+    list: () => Promise<TableRef[] | undefined>,
+    trigger: "monitor" | "poll",
+  ): Promise<void> {
+    if (this.stopped || !this.datapath.inSync) return; // before the first sync, or a retry is scheduled
+    const have = await list();
+    if (!have) return; // nft failed: the drift check and the next poll look again
+    const missing = missingTables(have);
+    if (missing.length === 0) return;
+    this.record.tablesMissing(missing, trigger);
+    this.datapath.invalidate();
+    await this.syncAndRecord("tables-lost");
   }
 
   /** Runs syncs and drift repairs one at a time. */

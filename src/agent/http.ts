@@ -1,6 +1,8 @@
 /**
  * The agent's HTTP endpoint: `/healthz` (the process is alive), `/readyz` (first sync done, last
- * apply succeeded, watches connected) and `/metrics` (Prometheus text format).
+ * apply succeeded, tables present, Node and pod CIDR known, watches connected) and `/metrics`
+ * (Prometheus text format). Unauthenticated: it binds where it is told (loopback by default) and
+ * answers with generic reasons only; errors are logged by the agent, never echoed here.
  */
 import { createServer, type Server } from "node:http";
 
@@ -33,7 +35,7 @@ export function startHttp(source: HealthSource, host: string, port: number): Pro
     if (path === "/metrics") {
       source.metricsText().then(
         (m) => res.writeHead(200, { "content-type": m.contentType }).end(m.body),
-        (e: unknown) => res.writeHead(500).end(String(e)),
+        () => res.writeHead(500, { "content-type": "text/plain" }).end("metrics unavailable\n"),
       );
       return;
     }

@@ -15,7 +15,8 @@ export interface AgentMetrics {
   readonly nftObjects: Gauge<"type">;
   readonly reconnects: Counter<"resource">;
   readonly droppedPackets: Gauge<"pod" | "direction">;
-  readonly syncs: Counter<"kind">;
+  readonly syncs: Counter<"kind" | "trigger">;
+  readonly tablesLost: Counter<"detectedBy">;
 }
 
 /** Creates the metrics. */
@@ -71,8 +72,14 @@ export function createMetrics(): AgentMetrics {
     }),
     syncs: new Counter({
       name: "netguard_syncs_total",
-      help: "Syncs by outcome",
-      labelNames: ["kind"],
+      help: "Syncs by outcome and by what started them (reconcile, cni-add, drift, tables-lost)",
+      labelNames: ["kind", "trigger"],
+      registers: r,
+    }),
+    tablesLost: new Counter({
+      name: "netguard_tables_lost_total",
+      help: "Times netguard's tables were found missing from the kernel and restored, by detector",
+      labelNames: ["detectedBy"],
       registers: r,
     }),
   };

@@ -2,6 +2,7 @@
  * The flags of `netguard agent`, their environment variables and defaults. Kept apart from the
  * agent itself so that building the command tree does not load the Kubernetes client (~0.5 s).
  */
+import { DEFAULT_FLANNEL_SUBNET_FILE } from "../agent/flannel-subnet.js";
 import { DEFAULT_CNI_SOCKET } from "../cni/protocol.js";
 
 /** Options of `agent` after flags and environment are merged. */
@@ -17,6 +18,8 @@ export interface AgentCliOptions {
   readonly cniSocket: string;
   readonly cniState: string;
   readonly cniConfDir: string;
+  readonly flannelSubnetFile: string;
+  readonly tableCheckInterval: string;
   readonly cleanup?: boolean;
 }
 
@@ -26,8 +29,8 @@ export const AGENT_FLAGS = {
   kubeconfig: { env: "KUBECONFIG", help: "kubeconfig file (default: in-cluster service account)" },
   listen: {
     env: "NETGUARD_LISTEN",
-    help: "address:port for /healthz, /readyz, /metrics",
-    default: "0.0.0.0:9808",
+    help: "address:port for /healthz, /readyz, /metrics (unauthenticated: the default is loopback only; name an address to expose them)",
+    default: "127.0.0.1:9808",
   },
   logLevel: {
     env: "NETGUARD_LOG_LEVEL",
@@ -60,5 +63,15 @@ export const AGENT_FLAGS = {
     env: "NETGUARD_CNI_CONF_DIR",
     help: "CNI configuration directory to keep netguard chained in (Flannel rewrites its conflist); '' to disable",
     default: "",
+  },
+  flannelSubnetFile: {
+    env: "NETGUARD_FLANNEL_SUBNET_FILE",
+    help: "Flannel's subnet.env: this node's pod CIDRs when its Node has no spec.podCIDRs; '' to disable",
+    default: DEFAULT_FLANNEL_SUBNET_FILE,
+  },
+  tableCheckInterval: {
+    env: "NETGUARD_TABLE_CHECK_INTERVAL",
+    help: "seconds between checks that netguard's tables exist, besides nft monitor (0: monitor only)",
+    default: "1",
   },
 } as const;

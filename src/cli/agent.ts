@@ -6,6 +6,7 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { pino } from "pino";
 import { Agent } from "../agent/agent.js";
 import { systemClock } from "../agent/clock.js";
+import { nftMonitorSpawner } from "../agent/table-watch.js";
 import { systemExec } from "../sys/exec.js";
 import { runCleanup } from "./cleanup.js";
 import type { AgentCliOptions } from "./agent-flags.js";
@@ -36,6 +37,11 @@ export async function runAgent(io: CliIo, opts: AgentCliOptions): Promise<ExitCo
     dropsIntervalMs: 10_000,
     ...(opts.cniSocket ? { cniSocket: opts.cniSocket, cniStateFile: opts.cniState } : {}),
     ...(opts.cniConfDir ? { cniConfDir: opts.cniConfDir } : {}),
+    ...(opts.flannelSubnetFile ? { flannelSubnetFile: opts.flannelSubnetFile } : {}),
+    tableWatch: {
+      pollMs: number(opts.tableCheckInterval, "table check interval") * 1000,
+      spawn: nftMonitorSpawner(opts.netns),
+    },
     reconcile: {
       minIntervalMs: number(opts.minInterval, "min interval"),
       maxDelayMs: number(opts.maxDelay, "max delay"),
@@ -55,7 +61,8 @@ export async function runAgent(io: CliIo, opts: AgentCliOptions): Promise<ExitCo
 
 function splitHostPort(listen: string): [string, string] {
   const i = listen.lastIndexOf(":");
-  const host = listen.slice(0, i).replace(/^\[|\]$/g, "") || "0.0.0.0";
+  // An empty host would mean every address: exposure must be named, never implied.
+  const host = listen.slice(0, i).replace(/^\[|\]$/g, "") || "127.0.0.1";
   const port = listen.slice(i + 1);
   if (i < 0 || !/^\d{1,5}$/.test(port) || Number(port) > 65535)
     throw new UsageError(`--listen ${listen}: expected host:port`);
