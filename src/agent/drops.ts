@@ -1,11 +1,14 @@
 /**
- * Per-pod dropped-packet counts, read from netguard's named drop counters (`drop/in/<ns>/<pod>`,
- * `drop/out/<ns>/<pod>`) with one `nft -j list counters table inet netguard`, at most once per
- * interval however often metrics are scraped.
+ * Per-pod dropped-packet counts, read from netguard's named drop counters with one
+ * `nft -j list counters table inet netguard` through the nft layer, at most once per interval
+ * however often metrics are scraped. Counter names are not parsed: long pods' names are shortened
+ * with a hash, so the renderer's table of counter owners (`NodeRuleset.counterOwners`) says whose
+ * drops each counter holds.
  */
 import type { Clock } from "./clock.js";
-import type { Exec } from "../sys/exec.js";
-import { inNetns } from "../sys/exec.js";
+import type { NftBackend } from "../nft/backend.js";
+import { parseNftJson } from "../nft/json.js";
+import type { CounterOwner } from "../render/ruleset.js";
 
 /** One pod direction's drops. */
 export interface PodDrops {
@@ -14,25 +17,18 @@ export interface PodDrops {
   readonly packets: number;
 }
 
-/** Parses `nft -j list counters` output into per-pod drops. */
-export function parseDropCounters(json: string): PodDrops[] {
-  let parsed: { nftables?: Array<{ counter?: { name?: string; packets?: number } }> };
-  try {
-    parsed = JSON.parse(json) as typeof parsed;
-  } catch {
-    return [];
-  }
+/** The table holding the per-pod drop counters. */
+const TABLE = { family: "inet", name: "netguard" } as const;
+
+/** Per-pod drops from `nft -j list counters` output; counters with no owner are not pods'. */
+export function podDrops(json: string, owners: ReadonlyMap<string, CounterOwner>): PodDrops[] {
   const out: PodDrops[] = [];
-  for (const o of parsed.nftables ?? []) {
-    const m = o.counter?.name ? /^drop\/(in|out)\/([^/]+)\/(.+)$/.exec(o.counter.name) : null;
-    if (!m) continue;
-    out.push({
-      pod: `${m[2]}/${m[3]}`,
-      direction: m[1] === "in" ? "ingress" : "egress",
-      packets: o.counter?.packets ?? 0,
-    });
+  for (const o of parseNftJson(json) ?? []) {
+    if (o.kind !== "counter" || o.family !== TABLE.family || o.table !== TABLE.name) continue;
+    const owner = owners.get(o.name);
+    if (owner) out.push({ pod: owner.pod, direction: owner.direction, packets: o.packets });
   }
-  return out;
+  return out.sort((a, b) => (a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : a.direction < b.direction ? -1 : 1));
 }
 
 /** Reads drop counters no more often than `minIntervalMs`. */
@@ -40,25 +36,19 @@ export class DropReader {
   private lastAt = Number.NEGATIVE_INFINITY;
   private last: PodDrops[] = [];
 
+  /** `owners` returns the counter owners of the ruleset last applied (empty before the first). */
   constructor(
-    private readonly exec: Exec,
+    private readonly backend: NftBackend,
     private readonly clock: Clock,
     private readonly minIntervalMs: number,
-    private readonly netns?: string,
+    private readonly owners: () => ReadonlyMap<string, CounterOwner>,
   ) {}
 
   async read(): Promise<PodDrops[]> {
     if (this.clock.now() - this.lastAt < this.minIntervalMs) return this.last;
     this.lastAt = this.clock.now();
-    const r = await inNetns(this.exec, this.netns)("nft", [
-      "-j",
-      "list",
-      "counters",
-      "table",
-      "inet",
-      "netguard",
-    ]);
-    this.last = r.code === 0 ? parseDropCounters(r.stdout) : [];
+    const json = await this.backend.listCounters(TABLE);
+    this.last = json === undefined ? [] : podDrops(json, this.owners());
     return this.last;
   }
 }

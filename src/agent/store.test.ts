@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { parseDropCounters } from "./drops.js";
 import { ClusterStore } from "./store.js";
 
 describe("ClusterStore", () => {
@@ -41,23 +40,5 @@ describe("ClusterStore", () => {
     const p = s.snapshot().policies[0];
     expect(p?.affectsIngress).toBe(true);
     expect(p?.ingress).toEqual([]);
-  });
-});
-
-describe("parseDropCounters", () => {
-  it("maps named drop counters to pods and directions, ignoring others", () => {
-    const json = JSON.stringify({
-      nftables: [
-        { metainfo: {} },
-        { counter: { family: "inet", table: "netguard", name: "drop/in/x/web-1", packets: 7, bytes: 420 } },
-        { counter: { family: "inet", table: "netguard", name: "drop/out/x/web.v2", packets: 0, bytes: 0 } },
-        { counter: { family: "inet", table: "netguard", name: "spoofed", packets: 3 } },
-      ],
-    });
-    expect(parseDropCounters(json)).toEqual([
-      { pod: "x/web-1", direction: "ingress", packets: 7 },
-      { pod: "x/web.v2", direction: "egress", packets: 0 },
-    ]);
-    expect(parseDropCounters("not json")).toEqual([]);
   });
 });

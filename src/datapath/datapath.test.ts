@@ -96,6 +96,7 @@ describe("Datapath on the real nft", () => {
       const dp = new Datapath({
         apply: (script) => real.apply(failNext ? `${script}this is not nft\n` : script),
         listTable: (t) => real.listTable(t),
+        listCounters: (t) => real.listCounters(t),
       });
       await dp.sync(rulesetOf(cluster()));
       const before = await nsRun(ns, "nft", ["list", "table", "inet", "netguard"]);

@@ -3,6 +3,7 @@
  * counts, from our own desired spec and from `nft -j list table` output. Someone flushing a chain,
  * deleting a set element or adding a rule to our table changes a count.
  */
+import { parseNftJson } from "../nft/json.js";
 import type { TableSpec } from "../nft/model.js";
 
 /** `chain X` → rule count, `set X` / `map X` → element count, `counter X` → 1. */
@@ -18,29 +19,16 @@ export function summarizeSpec(t: TableSpec): Fingerprint {
   return f;
 }
 
-interface NftJsonObject {
-  readonly chain?: { readonly name: string };
-  readonly rule?: { readonly chain: string };
-  readonly set?: { readonly name: string; readonly elem?: readonly unknown[] };
-  readonly map?: { readonly name: string; readonly elem?: readonly unknown[] };
-  readonly counter?: { readonly name: string };
-}
-
 /** Fingerprint of `nft -j list table` output; undefined when it cannot be parsed. */
 export function summarizeListing(json: string): Fingerprint | undefined {
-  let objects: readonly NftJsonObject[];
-  try {
-    objects = (JSON.parse(json) as { nftables?: readonly NftJsonObject[] }).nftables ?? [];
-  } catch {
-    return undefined;
-  }
+  const objects = parseNftJson(json);
+  if (!objects) return undefined;
   const f: Fingerprint = new Map();
   for (const o of objects) {
-    if (o.chain) f.set(`chain ${o.chain.name}`, f.get(`chain ${o.chain.name}`) ?? 0);
-    else if (o.rule) f.set(`chain ${o.rule.chain}`, (f.get(`chain ${o.rule.chain}`) ?? 0) + 1);
-    else if (o.set) f.set(`set ${o.set.name}`, o.set.elem?.length ?? 0);
-    else if (o.map) f.set(`map ${o.map.name}`, o.map.elem?.length ?? 0);
-    else if (o.counter) f.set(`counter ${o.counter.name}`, 1);
+    if (o.kind === "chain") f.set(`chain ${o.name}`, f.get(`chain ${o.name}`) ?? 0);
+    else if (o.kind === "rule") f.set(`chain ${o.chain}`, (f.get(`chain ${o.chain}`) ?? 0) + 1);
+    else if (o.kind === "set" || o.kind === "map") f.set(`${o.kind} ${o.name}`, o.elements);
+    else if (o.kind === "counter") f.set(`counter ${o.name}`, 1);
   }
   return f;
 }

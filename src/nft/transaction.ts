@@ -5,6 +5,7 @@
  */
 import { assertNever } from "../diag/assert-never.js";
 import { checkIdentifier } from "./identifier.js";
+import { checkUniqueNames } from "./unique.js";
 import {
   type ChainSpec,
   type MapSpec,
@@ -72,6 +73,7 @@ export class Transaction {
 
   /** Adds a table and everything in it (objects first, then chains' rules). */
   defineTable(spec: TableSpec): this {
+    checkUniqueNames(spec);
     this.add({ op: "add-table", table: spec });
     for (const set of spec.sets) this.add({ op: "add-set", table: spec, set });
     for (const map of spec.maps)

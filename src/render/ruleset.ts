@@ -1,15 +1,17 @@
 /**
  * Renders one node's compiled rules (IR) to netguard's two nftables tables.
  *
- * `inet netguard` holds the stateful policy on the forward hook: established/related traffic is
- * accepted first; the source pod's egress and then the destination pod's ingress are looked up in
- * verdict maps keyed by pod address, so the per-packet cost does not grow with the number of pods.
- * Egress chains `return` on an allowance (so the destination's ingress is still checked) and drop
- * at the end; ingress chains accept or drop. Pods that are not isolated map to `continue` (egress)
- * or `accept` (ingress). Every drop has a named counter.
+ * `inet netguard` holds the stateful policy on the forward hook: link-scope traffic between pods
+ * (link-local, multicast, broadcast: addresses no policy can place) is decided first and passes only
+ * as neighbour discovery; then established/related traffic is accepted; the source pod's egress
+ * and then the destination pod's ingress are looked up in verdict maps keyed by pod address, so the
+ * per-packet cost does not grow with the number of pods. Egress chains `return` on an allowance (so
+ * the destination's ingress is still checked) and drop at the end; ingress chains accept or drop.
+ * Pods that are not isolated map to `continue` (egress) or `accept` (ingress). Every drop has a
+ * named counter.
  *
- * `bridge netguard` drops frames entering from a known pod veth whose source address is not that
- * pod's (IPv4, ARP and IPv6; IPv6 link-local and unspecified sources are left for neighbour discovery).
+ * `bridge netguard` (bridge.ts) holds anti-spoofing per veth and link-scope filtering between ports.
+ * Every name in a table is unique (checked: a duplicate would merge two pods' rules).
  */
 import { assertNever } from "../diag/assert-never.js";
 import type { IrRule, LocalPod, NodeRules, PodChain } from "../compile/ir.js";
@@ -17,6 +19,8 @@ import type { Family } from "../net/address.js";
 import { formatAddr } from "../net/address.js";
 import { identifierOf } from "../nft/identifier.js";
 import type { ChainSpec, MapSpec, SetSpec, TableSpec } from "../nft/model.js";
+import { checkUniqueNames } from "../nft/unique.js";
+import { renderBridge } from "./bridge.js";
 import {
   addressListSpec,
   addressSetSpec,
@@ -25,11 +29,23 @@ import {
   ipWord,
   portSetSpec,
 } from "./elements.js";
+import { GROUP4_SET, LINK6_SET, LINK_SCOPE_COUNTER, ND_TYPES_SET, linkScopeRules } from "./link-scope.js";
 
 /** Both tables for one node. */
 export interface NodeRuleset {
   readonly inet: TableSpec;
   readonly bridge: TableSpec;
+  /**
+   * Whose drops each per-pod counter of `inet netguard` counts, by counter name: names of long
+   * pods are shortened with a hash, so they cannot be read back as `namespace/name`.
+   */
+  readonly counterOwners: ReadonlyMap<string, CounterOwner>;
+}
+
+/** The pod (`namespace/name`) and direction a drop counter belongs to. */
+export interface CounterOwner {
+  readonly pod: string;
+  readonly direction: Direction;
 }
 
 /** What the renderer needs besides the IR: each local pod's host-side veth, when known. */
@@ -37,7 +53,8 @@ export interface RenderOptions {
   readonly interfaces?: ReadonlyMap<string, string>;
 }
 
-type Direction = "ingress" | "egress";
+/** A pod's policy direction. */
+export type Direction = "ingress" | "egress";
 
 /** The chain name of a pod's direction, e.g. `in/shop/web-1`. */
 export function podChainName(ref: string, direction: Direction): string {
@@ -51,10 +68,13 @@ export function dropCounterName(ref: string, direction: Direction): string {
 
 /** Renders the node's ruleset. Deterministic: same IR, same tables. */
 export function renderNode(rules: NodeRules, opts: RenderOptions = {}): NodeRuleset {
-  return { inet: renderInet(rules), bridge: renderBridge(rules, opts.interfaces ?? new Map()) };
+  const counterOwners = new Map<string, CounterOwner>();
+  const inet = checkUniqueNames(renderInet(rules, counterOwners));
+  const bridge = checkUniqueNames(renderBridge(rules, opts.interfaces ?? new Map()));
+  return { inet, bridge, counterOwners };
 }
 
-function renderInet(r: NodeRules): TableSpec {
+function renderInet(r: NodeRules, owners: Map<string, CounterOwner>): TableSpec {
   const sets: SetSpec[] = [
     ...r.addressSets.map(addressSetSpec),
     ...r.portSets.map(portSetSpec),
@@ -73,6 +93,9 @@ function renderInet(r: NodeRules): TableSpec {
     ),
     cidrSetSpec("podcidr4", "IPv4", r.podCIDRs),
     cidrSetSpec("podcidr6", "IPv6", r.podCIDRs),
+    GROUP4_SET,
+    LINK6_SET,
+    ND_TYPES_SET,
   ].sort(byName);
   const chains: ChainSpec[] = [];
   const counters: string[] = [];
@@ -91,11 +114,12 @@ function renderInet(r: NodeRules): TableSpec {
       if (chain.kind === "isolated") {
         chains.push(podChain(pod, direction, chain));
         counters.push(dropCounterName(pod.ref, direction));
+        owners.set(dropCounterName(pod.ref, direction), { pod: pod.ref, direction });
       }
     }
   }
   chains.sort(byName).push(forwardChain());
-  counters.push("unprogrammed");
+  counters.push("unprogrammed", LINK_SCOPE_COUNTER);
   const mapSpecs: MapSpec[] = (["egress4", "egress6", "ingress4", "ingress6"] as const).map((name) => ({
     name,
     keyType: name.endsWith("4") ? "ipv4_addr" : "ipv6_addr",
@@ -158,6 +182,9 @@ function forwardChain(): ChainSpec {
     name: "forward",
     base: { type: "filter", hook: "forward", priority: "filter", policy: "accept" },
     rules: [
+      // Addresses no policy can place, between pods (routed traffic never carries them): first.
+      `ip daddr @${GROUP4_SET.name} counter name ${LINK_SCOPE_COUNTER} drop`,
+      ...linkScopeRules(""),
       "ct state established,related accept",
       "ct state invalid drop",
       "ip saddr @node4 accept",
@@ -173,38 +200,6 @@ function forwardChain(): ChainSpec {
       "ip6 daddr vmap @ingress6",
     ],
   };
-}
-
-function renderBridge(r: NodeRules, interfaces: ReadonlyMap<string, string>): TableSpec {
-  const veths: string[] = [];
-  const v4: string[] = [];
-  const v6: string[] = [];
-  for (const pod of r.pods) {
-    const veth = interfaces.get(pod.ref);
-    if (!veth) continue;
-    veths.push(`"${veth}"`);
-    for (const a of pod.addrs) (a.family === "IPv4" ? v4 : v6).push(`"${veth}" . ${formatAddr(a)}`);
-  }
-  const sets: SetSpec[] = [
-    { name: "pod_veths", type: "ifname", interval: false, elements: veths.sort() },
-    { name: "veth_addr4", type: "ifname . ipv4_addr", interval: false, elements: v4.sort() },
-    { name: "veth_addr6", type: "ifname . ipv6_addr", interval: false, elements: v6.sort() },
-  ];
-  const spoof = "counter name spoofed drop";
-  const chain: ChainSpec = {
-    name: "prerouting",
-    base: { type: "filter", hook: "prerouting", priority: "filter", policy: "accept" },
-    rules: [
-      "iifname != @pod_veths accept",
-      `ether type ip iifname . ip saddr != @veth_addr4 ${spoof}`,
-      "ether type arp arp saddr ip 0.0.0.0 accept",
-      `ether type arp iifname . arp saddr ip != @veth_addr4 ${spoof}`,
-      "ether type ip6 ip6 saddr fe80::/10 accept",
-      "ether type ip6 ip6 saddr :: accept",
-      `ether type ip6 iifname . ip6 saddr != @veth_addr6 ${spoof}`,
-    ],
-  };
-  return { family: "bridge", name: "netguard", sets, maps: [], counters: ["spoofed"], chains: [chain] };
 }
 
 function byName(a: { name: string }, b: { name: string }): number {
