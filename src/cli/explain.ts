@@ -3,6 +3,7 @@
  * connection's verdict with the reasons, side by side for the source's egress and the
  * destination's ingress, with special cases said plainly.
  */
+import { appendAll } from "../diag/append-all.js";
 import { loadSnapshot } from "../load/sources.js";
 import type { Pod } from "../k8s/model.js";
 import { parseAddr } from "../net/address.js";
@@ -81,11 +82,13 @@ export function explainText(v: Verdict, notes: readonly string[]): string {
   const lines = [`${v.from} -> ${v.to} ${v.protocol}/${v.port}: ${v.allowed ? "ALLOWED" : "DENIED"}`];
   if (v.exemption) lines.push(`  ${v.reasons[0] ?? ""}`);
   const suffix = v.exemption ? " (not applied: exempt, see above)" : "";
-  lines.push(
-    ...sideLines(`egress of the source${suffix}`, v.egress),
-    ...sideLines(`ingress of the destination${suffix}`, v.ingress),
+  appendAll(lines, sideLines(`egress of the source${suffix}`, v.egress));
+  appendAll(lines, sideLines(`ingress of the destination${suffix}`, v.ingress));
+  if (notes.length > 0) lines.push("  notes:");
+  appendAll(
+    lines,
+    notes.map((n) => `    - ${n}`),
   );
-  if (notes.length > 0) lines.push("  notes:", ...notes.map((n) => `    - ${n}`));
   return `${lines.join("\n")}\n`;
 }
 

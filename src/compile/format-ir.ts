@@ -2,6 +2,7 @@
  * A readable text form of NodeRules, for humans and golden tests: each pod's chains with their
  * rules, then the sets they reference with their elements.
  */
+import { appendAll } from "../diag/append-all.js";
 import { assertNever } from "../diag/assert-never.js";
 import { formatAddr } from "../net/address.js";
 import { formatInterval } from "../net/cidr.js";
@@ -16,7 +17,8 @@ export function formatNodeRules(r: NodeRules): string {
   ];
   for (const pod of r.pods) {
     lines.push(`  pod ${pod.ref} ${pod.addrs.map(formatAddr).join(" ")}`);
-    lines.push(...chainLines("ingress", pod.ingress), ...chainLines("egress", pod.egress));
+    appendAll(lines, chainLines("ingress", pod.ingress));
+    appendAll(lines, chainLines("egress", pod.egress));
   }
   for (const s of r.addressSets) {
     lines.push(

@@ -3,6 +3,7 @@
  * with their addresses (`Pod.status.podIPs`) and declared container ports. Validation reports
  * problems as values with field paths, before anything is created.
  */
+import { appendAll } from "../diag/append-all.js";
 import { type Addr, parseAddr } from "../net/address.js";
 import { type Cidr, parseCidr } from "../net/cidr.js";
 import { hostVethName } from "./names.js";
@@ -44,7 +45,7 @@ export interface LabSpec {
 export function validateLabSpec(spec: LabSpec): string[] {
   const problems: string[] = [];
   const cidrs = validateNodes(spec.nodes, problems);
-  problems.push(...overlaps(spec.nodes, cidrs));
+  appendAll(problems, overlaps(spec.nodes, cidrs));
   validatePods(spec.pods, cidrs, problems);
   return problems;
 }

@@ -4,6 +4,7 @@
  * A malformed document is reported with its line and skipped; the others still load.
  */
 import { isMap, isNode, isSeq, parseAllDocuments } from "yaml";
+import { appendAll } from "../diag/append-all.js";
 import { error, type Issue, type SourcePos } from "../diag/issue.js";
 import { isObject } from "../k8s/fields.js";
 import { firstDuplicateKey, listItemOffsets } from "./json-scan.js";
@@ -94,8 +95,8 @@ export function joinSegments(
     if (seg.kind === "full") {
       const r = full[k++];
       if (!r) throw new Error("joinSegments: a full segment has no result");
-      objects.push(...r.objects);
-      issues.push(...r.issues);
+      appendAll(objects, r.objects);
+      appendAll(issues, r.issues);
       continue;
     }
     if (seg.value === null) continue;

@@ -2,6 +2,7 @@
  * Builds a Snapshot from raw objects: decodes each, keeps the last of duplicates (as `kubectl apply`
  * of a stream would), and assumes Namespaces that pods or policies live in but the input lacks.
  */
+import { appendAll } from "../diag/append-all.js";
 import { type Issue, warning } from "../diag/issue.js";
 import { namespaceLabels } from "../k8s/decode-namespace.js";
 import { decodeObject } from "../k8s/decode-object.js";
@@ -49,7 +50,7 @@ export function buildSnapshot(objects: readonly RawObject[]): LoadResult {
   };
   for (const o of objects) {
     const { decoded, issues: found } = decodeObject(o.value, o.source);
-    issues.push(...found);
+    appendAll(issues, found);
     if (!decoded) continue;
     switch (decoded.kind) {
       case "Namespace":

@@ -2,6 +2,7 @@
  * Reads inputs named on the command line: files, directories (recursively, `.yaml`, `.yml`, `.json`,
  * in sorted order) and `-` for stdin. The file system is injected so tests can supply their own.
  */
+import { appendAll } from "../diag/append-all.js";
 import { error, type Issue } from "../diag/issue.js";
 import type { ParseOptions, RawObject } from "./documents.js";
 import { parseDocumentsParallel } from "./parallel-parse.js";
@@ -41,8 +42,8 @@ export async function readInputs(
         continue;
       }
       const parsed = await parseDocumentsParallel(file === "-" ? "<stdin>" : file, text, opts);
-      objects.push(...parsed.objects);
-      issues.push(...parsed.issues);
+      appendAll(objects, parsed.objects);
+      appendAll(issues, parsed.issues);
     }
   }
   return { objects, issues };
@@ -78,7 +79,7 @@ async function expand(fs: InputFs, path: string, issues: Issue[]): Promise<strin
   for (const name of names) {
     const child = `${path.replace(/\/+$/, "")}/${name}`;
     const childKind = await fs.kind(child);
-    if (childKind === "dir") out.push(...(await expand(fs, child, issues)));
+    if (childKind === "dir") appendAll(out, await expand(fs, child, issues));
     else if (childKind === "file" && EXTENSIONS.some((e) => name.endsWith(e))) out.push(child);
   }
   return out;

@@ -3,6 +3,7 @@
  * check every NetworkPolicy as the API server would (via the injected `checkApi`), then lint the
  * decoded policies, against a cluster snapshot when one is given. Pure apart from the InputFs.
  */
+import { appendAll } from "../diag/append-all.js";
 import { locate, type Issue } from "../diag/issue.js";
 import { decodeObject } from "../k8s/decode-object.js";
 import { isObject } from "../k8s/fields.js";
@@ -39,7 +40,10 @@ export async function validateManifests(
   let cluster: ClusterIndex | undefined;
   if (inputs.cluster.length > 0 || (inputs.clusterBase?.length ?? 0) > 0) {
     const loaded = await loadSnapshot(fs, inputs.cluster, inputs.clusterBase ?? []);
-    issues.push(...loaded.issues.filter((i) => i.severity === "error"));
+    appendAll(
+      issues,
+      loaded.issues.filter((i) => i.severity === "error"),
+    );
     cluster = indexSnapshot(loaded.snapshot);
   }
   const policies: Array<{ policy: NetworkPolicy; raw: Record<string, unknown> }> = [];
@@ -54,7 +58,7 @@ export async function validateManifests(
       ...(typeof meta.name === "string" ? { name: meta.name } : {}),
     };
     const apiIssues = checkApi(o.value);
-    issues.push(...locate(apiIssues, o.source, ref));
+    appendAll(issues, locate(apiIssues, o.source, ref));
     // Lints read the decoded policy; one the API server would reject is not linted further.
     if (apiIssues.some((i) => i.severity === "error")) continue;
     const { decoded } = decodeObject(o.value, o.source);
@@ -70,8 +74,9 @@ export async function validateManifests(
   }
   for (const { policy, raw } of policies) {
     const ref = { kind: "NetworkPolicy", namespace: policy.namespace, name: policy.name };
-    issues.push(
-      ...locate(
+    appendAll(
+      issues,
+      locate(
         lintPolicy(policy, raw, {
           policies: all,
           policiesByNamespace,

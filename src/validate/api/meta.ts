@@ -4,6 +4,7 @@
  * and the storage layer's resourceVersion check). Fields the server overwrites on create (uid,
  * creationTimestamp, generation, deletionTimestamp, managedFields) are not checked.
  */
+import { appendAll } from "../../diag/append-all.js";
 import type { Issue } from "../../diag/issue.js";
 import { forbidden, invalid, invalidEach, required, tooLong } from "./field-errors.js";
 import type { Meta, OwnerReference } from "./model.js";
@@ -37,10 +38,10 @@ export function validateMeta(meta: Meta | undefined): Issue[] {
       forbidden("metadata.resourceVersion", "resourceVersion should not be set on objects to be created"),
     );
   }
-  out.push(...validateLabels(m.labels, "metadata.labels"));
-  out.push(...validateAnnotations(m.annotations));
-  out.push(...validateOwnerReferences(m.ownerReferences ?? []));
-  out.push(...validateFinalizers(m.finalizers ?? []));
+  appendAll(out, validateLabels(m.labels, "metadata.labels"));
+  appendAll(out, validateAnnotations(m.annotations));
+  appendAll(out, validateOwnerReferences(m.ownerReferences ?? []));
+  appendAll(out, validateFinalizers(m.finalizers ?? []));
   return out;
 }
 

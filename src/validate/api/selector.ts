@@ -2,6 +2,7 @@
  * metav1 LabelSelector validation (apimachinery pkg/apis/meta/v1/validation ValidateLabelSelector,
  * ValidateLabels, ValidateLabelName), used for `spec.podSelector` and the peers' selectors.
  */
+import { appendAll } from "../../diag/append-all.js";
 import type { Issue } from "../../diag/issue.js";
 import { forbidden, invalid, invalidEach, required } from "./field-errors.js";
 import type { Requirement, Selector, StringMap } from "./model.js";
@@ -22,7 +23,7 @@ export function validateSelector(sel: Selector | undefined, path: string): Issue
   if (!sel) return [];
   const out = validateLabels(sel.matchLabels, `${path}.matchLabels`);
   (sel.matchExpressions ?? []).forEach((r, i) => {
-    out.push(...validateRequirement(r, `${path}.matchExpressions[${i}]`));
+    appendAll(out, validateRequirement(r, `${path}.matchExpressions[${i}]`));
   });
   return out;
 }

@@ -3,6 +3,7 @@
  * ValidateNetworkPolicyPeer, ValidateNetworkPolicyPort), in the API server's order: podSelector,
  * each ingress rule (ports, then from), each egress rule (ports, then to), then policyTypes.
  */
+import { appendAll } from "../../diag/append-all.js";
 import { type Issue, warning } from "../../diag/issue.js";
 import { forbidden, invalid, invalidEach, notSupported, required } from "./field-errors.js";
 import { validateIpBlock } from "./ip-block.js";
@@ -18,9 +19,9 @@ const POLICY_TYPES = ["Ingress", "Egress"];
 export function validateSpec(spec: Spec | undefined, version: KubeVersion): Issue[] {
   const s = spec ?? {};
   const out = validateSelector(s.podSelector, "spec.podSelector");
-  out.push(...validateRules(s.ingress, "spec.ingress", "from", version));
-  out.push(...validateRules(s.egress, "spec.egress", "to", version));
-  out.push(...validatePolicyTypes(s.policyTypes ?? []));
+  appendAll(out, validateRules(s.ingress, "spec.ingress", "from", version));
+  appendAll(out, validateRules(s.egress, "spec.egress", "to", version));
+  appendAll(out, validatePolicyTypes(s.policyTypes ?? []));
   return out;
 }
 
@@ -33,9 +34,9 @@ function validateRules(
   const out: Issue[] = [];
   (rules ?? []).forEach((rule, i) => {
     const rulePath = `${path}[${i}]`;
-    (rule.ports ?? []).forEach((p, j) => out.push(...validatePort(p, `${rulePath}.ports[${j}]`, version)));
+    (rule.ports ?? []).forEach((p, j) => appendAll(out, validatePort(p, `${rulePath}.ports[${j}]`, version)));
     (rule[peerKey] ?? []).forEach((p, j) =>
-      out.push(...validatePeer(p, `${rulePath}.${peerKey}[${j}]`, version)),
+      appendAll(out, validatePeer(p, `${rulePath}.${peerKey}[${j}]`, version)),
     );
   });
   return out;
@@ -85,15 +86,15 @@ export function validatePeer(peer: Peer, path: string, version: KubeVersion): Is
   let count = 0;
   if (peer.podSelector) {
     count++;
-    out.push(...validateSelector(peer.podSelector, `${path}.podSelector`));
+    appendAll(out, validateSelector(peer.podSelector, `${path}.podSelector`));
   }
   if (peer.namespaceSelector) {
     count++;
-    out.push(...validateSelector(peer.namespaceSelector, `${path}.namespaceSelector`));
+    appendAll(out, validateSelector(peer.namespaceSelector, `${path}.namespaceSelector`));
   }
   if (peer.ipBlock) {
     count++;
-    out.push(...validateIpBlock(peer.ipBlock, `${path}.ipBlock`, version));
+    appendAll(out, validateIpBlock(peer.ipBlock, `${path}.ipBlock`, version));
   }
   if (count === 0) out.push(required(path, "must specify a peer"));
   else if (count > 1 && peer.ipBlock)

@@ -4,6 +4,7 @@
  * given Kubernetes version. A manifest the API server rejects yields at least one error; one it
  * accepts yields none (warnings are the server's warnings plus a few of netguard's).
  */
+import { appendAll } from "../../diag/append-all.js";
 import { error, type Issue } from "../../diag/issue.js";
 import { validateMeta } from "./meta.js";
 import type { Policy } from "./model.js";
@@ -31,9 +32,9 @@ export function validateNetworkPolicy(obj: unknown, opts: ValidateOptions): Issu
   // The API server rejects a body it cannot decode before validating it.
   if (decoded.typeErrors) return issues;
   const policy = decoded.value as Policy;
-  issues.push(...validateTypeMeta(policy));
-  issues.push(...validateMeta(policy.metadata));
-  issues.push(...validateSpec(policy.spec, v));
+  appendAll(issues, validateTypeMeta(policy));
+  appendAll(issues, validateMeta(policy.metadata));
+  appendAll(issues, validateSpec(policy.spec, v));
   return issues;
 }
 
