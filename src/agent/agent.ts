@@ -220,11 +220,11 @@ export class Agent {
   private async sync(): Promise<SyncResult> {
     const overlaid = this.cni.registry.overlay(this.store.snapshot(), this.opts.nodeName);
     const view = await this.lease.view(overlaid, this.opts.nodeName);
-    this.record.setNodeProblem(view.problem);
     const snapshot = view.snapshot;
     const rules = compile(compileContext(snapshot), this.opts.nodeName);
     const ruleset = renderNode(rules, { interfaces: this.cni.registry.interfaces() });
     const result = await this.datapath.sync(ruleset);
+    this.record.setNodeProblem(view.problem); // after the apply: ready means enforced
     if (result.kind !== "failed") {
       this.applied = rules;
       this.counterOwners = ruleset.counterOwners;
