@@ -34,12 +34,15 @@ interface Container {
   readonly args?: string[];
   readonly env?: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[];
   readonly ports?: { name?: string; containerPort: number; protocol?: string }[];
-  readonly volumeMounts?: { name: string; mountPath: string }[];
+  readonly volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
   readonly readinessProbe?: Probe;
   readonly livenessProbe?: Probe;
   readonly resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   readonly securityContext?: {
     privileged?: boolean;
+    runAsUser?: number;
+    runAsNonRoot?: boolean;
+    allowPrivilegeEscalation?: boolean;
     capabilities?: { add?: string[]; drop?: string[] };
   };
 }
@@ -47,6 +50,7 @@ interface PodSpec {
   readonly serviceAccountName?: string;
   readonly hostNetwork?: boolean;
   readonly priorityClassName?: string;
+  readonly securityContext?: { seccompProfile?: { type: string } };
   readonly tolerations?: Record<string, string>[];
   readonly initContainers?: Container[];
   readonly containers: Container[];
@@ -130,11 +134,11 @@ describe("examples/deploy", () => {
       ),
     );
     expect(grants.sort()).toEqual([
-      "core/events: create,patch",
+      "core/events: create",
       "core/namespaces: get,list,watch",
       "core/nodes: get,list,watch",
       "core/pods: get,list,watch",
-      "events.k8s.io/events: create,patch",
+      "events.k8s.io/events: create",
       "networking.k8s.io/networkpolicies: get,list,watch",
     ]);
     const binding = byKind(install, "ClusterRoleBinding")[0] as K8sObject & {
@@ -160,9 +164,16 @@ describe("examples/deploy", () => {
     expect(new Set(volumes).size).toBe(volumes.length);
     for (const name of mounted) expect(volumes).toContain(name);
     expect([...new Set(mounted)].sort()).toEqual([...volumes].sort());
+    expect(spec.securityContext?.seccompProfile).toEqual({ type: "RuntimeDefault" });
     for (const c of containers(ds)) {
       expect(c.securityContext?.privileged).not.toBe(true);
+      expect(c.securityContext?.allowPrivilegeEscalation).toBe(false);
       expect(c.securityContext?.capabilities?.drop).toEqual(["ALL"]);
+      // Every container says which user it runs as; only those that need root are root.
+      expect(c.securityContext?.runAsUser).toBeTypeOf("number");
+      const needsRoot =
+        c.securityContext?.capabilities?.add !== undefined || (c.volumeMounts ?? []).length > 0;
+      if (!needsRoot) expect(c.securityContext).toMatchObject({ runAsNonRoot: true });
     }
   });
 
@@ -172,9 +183,18 @@ describe("examples/deploy", () => {
     expect(agent.args).toEqual(["agent"]);
     const env = agent.env ?? [];
     expect(env.find((e) => e.name === "NODE_NAME")?.valueFrom?.fieldRef?.fieldPath).toBe("spec.nodeName");
-    const known: string[] = Object.values(AGENT_FLAGS).map((f) => f.env);
+    // Every variable is a flag's, except HOST_IP, which only NETGUARD_LISTEN uses.
+    const known: string[] = [...Object.values(AGENT_FLAGS).map((f) => f.env), "HOST_IP"];
     for (const e of env) expect(known).toContain(e.name);
     const listen = env.find((e) => e.name === "NETGUARD_LISTEN")?.value ?? AGENT_FLAGS.listen.default;
+    // The endpoint is unauthenticated: loopback unless exposed on purpose, here on the node's
+    // address (where the kubelet probes a host-network pod), never on every interface.
+    expect(AGENT_FLAGS.listen.default).toMatch(/^127\.0\.0\.1:/);
+    expect(listen).toMatch(/^\$\(HOST_IP\):\d+$/);
+    expect(env.find((e) => e.name === "HOST_IP")?.valueFrom?.fieldRef?.fieldPath).toBe("status.hostIP");
+    expect(env.findIndex((e) => e.name === "HOST_IP")).toBeLessThan(
+      env.findIndex((e) => e.name === "NETGUARD_LISTEN"),
+    );
     const port = Number(listen.slice(listen.lastIndexOf(":") + 1));
     expect(port).toBe(Number(AGENT_FLAGS.listen.default.split(":").at(-1)));
     expect(agent.readinessProbe?.httpGet).toEqual({ path: "/readyz", port });
@@ -188,6 +208,17 @@ describe("examples/deploy", () => {
     // The plugin reaches the agent through this node directory.
     const socketDir = dirname(DEFAULT_CNI_ENTRY.agentSocket);
     expect(hostPathOf(agentDs, agent, socketDir)).toBe(socketDir);
+  });
+
+  it("the agent reads Flannel's lease from the node, through a read-only mount of its directory", () => {
+    const agent = agentDs.spec.template.spec.containers.find((c) => c.name === "agent") as Container;
+    const file =
+      agent.env?.find((e) => e.name === AGENT_FLAGS.flannelSubnetFile.env)?.value ??
+      AGENT_FLAGS.flannelSubnetFile.default;
+    expect(file).toBe("/run/flannel/subnet.env");
+    // The directory, not the file: flanneld replaces the file, and a file mount would keep the old one.
+    expect(hostPathOf(agentDs, agent, dirname(file))).toBe(dirname(file));
+    expect(agent.volumeMounts?.find((m) => m.mountPath === dirname(file))?.readOnly).toBe(true);
   });
 
   it("the init container installs the CNI plugin into the node's CNI directories from the image", () => {
