@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemExec } from "../src/sys/exec.js";
 import { type ApiServer, startApiServer } from "./support/apiserver/server.js";
+import { monitorsIn, until } from "./support/nft-monitor.js";
 import { type Ports, withLab } from "./support/lab.js";
 import { type Json, namespace, node, pod, policy, snapshotOf } from "./support/objects.js";
 
@@ -116,8 +117,11 @@ describe("agent restart", () => {
             }
           })();
           await new Promise((r) => setTimeout(r, 500));
+          await until("the agent's nft monitor runs", async () => (await monitorsIn(netns)).length === 1);
           agent.kill("SIGKILL");
           await exited(agent);
+          // The kernel kills the monitor with its parent (pdeathsig): nothing keeps running.
+          await until("no nft monitor left", async () => (await monitorsIn(netns)).length === 0);
           await new Promise((r) => setTimeout(r, 800));
           agent = startAgent(kubeconfig, netns, port);
           await ready(port);
@@ -130,6 +134,7 @@ describe("agent restart", () => {
           agent.kill("SIGTERM");
           await exited(agent);
           expect(agent.exitCode).toBe(0);
+          expect(await monitorsIn(netns)).toEqual([]);
           const table = await systemExec("ip", [
             "netns",
             "exec",

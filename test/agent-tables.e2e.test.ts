@@ -4,7 +4,6 @@
  * its periodic existence check (backstop) and restores the tables within a second; a denied
  * connection is denied again. Stopping the agent leaves no monitor process behind.
  */
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Agent } from "../src/agent/agent.js";
 import { nftMonitorSpawner } from "../src/agent/table-watch.js";
@@ -12,6 +11,7 @@ import { systemExec } from "../src/sys/exec.js";
 import { testAgent } from "./support/agent.js";
 import { waitFor } from "./support/apiserver/client.js";
 import { type ApiServer, startApiServer } from "./support/apiserver/server.js";
+import { monitorsIn, until } from "./support/nft-monitor.js";
 import { type LabFixture, type Ports, withLab } from "./support/lab.js";
 import { type Json, namespace, node, pod, policy, snapshotOf } from "./support/objects.js";
 
@@ -41,38 +41,12 @@ const yToX = (lab: LabFixture) =>
 const xToY = (lab: LabFixture) =>
   lab.prober.probe({ from: "x/a", dst: "10.1.0.11", port: 80, protocol: "TCP", timeoutMs: 1000 });
 
-/** `nft monitor` processes running in `netns` (the agent's monitor execs to `nft monitor destroy`). */
-async function monitorsIn(netns: string): Promise<number[]> {
-  const r = await systemExec("ip", ["netns", "pids", netns]);
-  return r.stdout
-    .split("\n")
-    .filter(Boolean)
-    .map(Number)
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith("nft\0monitor");
-      } catch {
-        return false;
-      }
-    });
-}
-
-/** Waits for an asynchronous condition (waitFor's conditions are synchronous). */
-async function until(what: string, cond: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 /** Removes our tables with `how`, then measures how long until both are back. */
 async function removeAndTimeRestore(netns: string, how: string[]): Promise<number> {
   const start = Date.now();
   expect((await nftIn(netns, ...how)).code).toBe(0);
   await until("tables restored", async () => (await ourTables(netns)) === 2);
   const ms = Date.now() - start;
-  if (process.env.H3_MEASURE) console.log(`restored after ${how.join(" ")} in ${ms} ms`);
   return ms;
 }
 
