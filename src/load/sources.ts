@@ -3,23 +3,32 @@
  * in sorted order) and `-` for stdin. The file system is injected so tests can supply their own.
  */
 import { appendAll } from "../diag/append-all.js";
-import { error, type Issue } from "../diag/issue.js";
+import type { Issue } from "../diag/issue.js";
 import type { ParseOptions, RawObject } from "./documents.js";
+import { expandInput, fsProblem, inputIssue } from "./input-walk.js";
 import { parseDocumentsParallel } from "./parallel-parse.js";
 import { overlayObjects } from "./overlay.js";
-import { buildSnapshot, compareRefs, type LoadResult } from "./snapshot.js";
+import { buildSnapshot, type LoadResult } from "./snapshot.js";
 
 /** The file-system operations the loader needs. */
 export interface InputFs {
+  /** A regular file's text; rejects (never blocks) for anything else. */
   readFile(path: string): Promise<string>;
-  /** `dir` for directories, `file` for anything readable, undefined when it does not exist. */
-  kind(path: string): Promise<"dir" | "file" | undefined>;
-  /** Entry names of a directory. */
+  /**
+   * `dir` for directories, `file` for regular files, `other` for FIFOs, sockets and devices (never
+   * opened), undefined when it does not exist; rejects when the path cannot be examined (a
+   * symbolic-link loop, no permission on a parent).
+   */
+  kind(path: string): Promise<"dir" | "file" | "other" | undefined>;
+  /** Entry names of a directory; rejects when it cannot be listed. */
   list(path: string): Promise<string[]>;
+  /**
+   * The path with every symbolic link resolved, so a directory walk visits each directory once
+   * and stops at links back to an ancestor. Absent for file systems without links.
+   */
+  realPath?(path: string): Promise<string>;
   readStdin(): Promise<string>;
 }
-
-const EXTENSIONS = [".yaml", ".yml", ".json"];
 
 /** Reads and parses every input; unreadable paths become issues, never exceptions. */
 export async function readInputs(
@@ -30,15 +39,12 @@ export async function readInputs(
   const objects: RawObject[] = [];
   const issues: Issue[] = [];
   for (const path of paths) {
-    for (const file of await expand(fs, path, issues)) {
+    for (const file of await expandInput(fs, path, issues)) {
       let text: string;
       try {
         text = file === "-" ? await fs.readStdin() : await fs.readFile(file);
       } catch (e) {
-        issues.push({
-          ...error("unreadable-input", "", `cannot read: ${(e as Error).message}`),
-          source: { file, line: 1 },
-        });
+        issues.push(inputIssue("unreadable-input", file, `cannot read: ${fsProblem(e)}`));
         continue;
       }
       const parsed = await parseDocumentsParallel(file === "-" ? "<stdin>" : file, text, opts);
@@ -61,26 +67,4 @@ export async function loadSnapshot(
   const read = await readInputs(fs, paths);
   const built = buildSnapshot(base.length > 0 ? overlayObjects(base, read.objects) : read.objects);
   return { snapshot: built.snapshot, issues: [...read.issues, ...built.issues] };
-}
-
-async function expand(fs: InputFs, path: string, issues: Issue[]): Promise<string[]> {
-  if (path === "-") return ["-"];
-  const kind = await fs.kind(path);
-  if (kind === undefined) {
-    issues.push({
-      ...error("missing-input", "", "no such file or directory"),
-      source: { file: path, line: 1 },
-    });
-    return [];
-  }
-  if (kind === "file") return [path];
-  const out: string[] = [];
-  const names = (await fs.list(path)).sort(compareRefs);
-  for (const name of names) {
-    const child = `${path.replace(/\/+$/, "")}/${name}`;
-    const childKind = await fs.kind(child);
-    if (childKind === "dir") appendAll(out, await expand(fs, child, issues));
-    else if (childKind === "file" && EXTENSIONS.some((e) => name.endsWith(e))) out.push(child);
-  }
-  return out;
 }
