@@ -1,7 +1,9 @@
 /**
  * The node agent: watches the cluster, compiles the rules for its own node and keeps them applied.
- * Wiring only; each concern lives in its own file (store, source, reconciler, datapath, metrics).
- * Stopping leaves the rules in place: a restart must never open the node.
+ * Wiring only; each concern lives in its own file (store, source, reconciler, datapath, metrics,
+ * sync-record, table-watch, flannel-subnet, cni-chaining). Every sync, whatever starts it, is
+ * recorded through one path (sync-record.ts). Stopping leaves the rules in place: a restart must
+ * never open the node.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Server } from "node:http";
