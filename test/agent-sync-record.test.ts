@@ -88,10 +88,15 @@ describe("every sync goes through one recording path", () => {
         fetch(`http://127.0.0.1:${agent.httpPort}/readyz`).then(async (r) => [r.status, await r.text()]);
       expect(await readyz()).toEqual([200, "ok\n"]);
 
-      nft.state.failApplies = 1;
+      // The CNI ADD's apply fails, and so does the retry it hands to the reconcile loop (which
+      // then waits retryBaseMs): the failed state is stable while it is examined.
+      const before = nft.state.applies;
+      nft.state.failApplies = 2;
       const add = { containerId: "c1", namespace: "x", name: "b", ips: ["10.1.0.11"], hostVeth: "veth0b11" };
       const failed = await callAgent(socket, "POST", "/v1/add", add, 10_000);
       expect(failed.ok).toBe(false);
+      expect(agent.notReady()).toBe(APPLY_FAILED_REASON);
+      await waitFor("the loop's retry", () => nft.state.applies === before + 2);
       expect(agent.notReady()).toBe(APPLY_FAILED_REASON);
       const [status, body] = await readyz();
       expect(status).toBe(503);
@@ -105,7 +110,8 @@ describe("every sync goes through one recording path", () => {
       );
       const metrics = (await agent.metricsText()).body;
       expect(metrics).toMatch(/netguard_syncs_total\{kind="failed",trigger="cni-add"\} 1/);
-      expect(metrics).toMatch(/netguard_apply_errors_total 1/);
+      expect(metrics).toMatch(/netguard_syncs_total\{kind="failed",trigger="reconcile"\} 1/);
+      expect(metrics).toMatch(/netguard_apply_errors_total 2/);
 
       // The next ADD succeeds: ready again, counted and logged as a CNI ADD's sync.
       const ok = await callAgent(socket, "POST", "/v1/add", add, 10_000);
