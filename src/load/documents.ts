@@ -10,6 +10,7 @@ import { isObject } from "../k8s/fields.js";
 import { firstDuplicateKey, listItemOffsets } from "./json-scan.js";
 import { MAX_NESTING, nestingBound } from "./nesting.js";
 import { scanBlockStream, type StreamSegment } from "./yaml-block.js";
+import { collectionKeyProblems } from "./yaml-keys.js";
 
 /** One Kubernetes object as read from an input, before decoding. */
 export interface RawObject {
@@ -124,7 +125,10 @@ export function parseYamlReference(file: string, text: string): ParsedInput {
  */
 let parserOverflowed = false;
 
-const parseAll = (text: string) => parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false });
+// logLevel "error": the package never writes to our stderr; what it would warn about (a collection
+// as a mapping key) is reported as an issue instead (yaml-keys.ts).
+const parseAll = (text: string) =>
+  parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, logLevel: "error" });
 
 /**
  * The full YAML 1.2 parser on a whole text (the documents are not split first). `parse` is the
@@ -157,17 +161,17 @@ export function parseYamlFully(file: string, text: string, offset = 0, parse = p
   for (const doc of docs) {
     const start = doc.contents?.range[0] ?? doc.range[0];
     const line = lineAt(start) + offset;
-    if (doc.errors.length > 0) {
-      for (const e of doc.errors) {
-        const at = lineAt(e.pos[0]) + offset;
-        const where = at === line ? "" : ` (in the document starting at line ${line})`;
-        issues.push({
-          ...error("malformed-document", "", `${firstLine(e.message)}${where}`),
-          source: { file, line: at },
-        });
-      }
-      continue;
+    // A document the parser reported errors in, or with a key JSON cannot hold, is not used.
+    const problems =
+      doc.errors.length > 0
+        ? doc.errors.map((e) => ({ at: e.pos[0], message: firstLine(e.message) }))
+        : collectionKeyProblems(doc);
+    for (const p of problems) {
+      const at = lineAt(p.at) + offset;
+      const where = at === line ? "" : ` (in the document starting at line ${line})`;
+      issues.push({ ...error("malformed-document", "", `${p.message}${where}`), source: { file, line: at } });
     }
+    if (problems.length > 0) continue;
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });
