@@ -1,18 +1,28 @@
 /**
  * The agent's handling of CNI requests: registers sandboxes, makes sure the pod and its namespace's
- * policies are known, has the rules applied, and answers only once they are in the kernel.
+ * policies are known, has the rules applied, and answers only once they are in the kernel. Keeps
+ * the registrations honest: a DEL during an ADD, or a plugin that gave up waiting, leaves nothing
+ * registered; GC and `prune` drop sandboxes that are gone.
  */
-import { CoreV1Api, type KubeConfig, NetworkingV1Api } from "@kubernetes/client-node";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
-import type { CniAddRequest, CniCheckRequest, CniDelRequest, CniReply } from "../cni/protocol.js";
+import type {
+  CniAddRequest,
+  CniCheckRequest,
+  CniDelRequest,
+  CniGcRequest,
+  CniReply,
+} from "../cni/protocol.js";
 import type { NodeRules } from "../compile/ir.js";
 import type { SyncResult } from "../datapath/datapath.js";
-import { refOf } from "../k8s/model.js";
-import { formatAddr } from "../net/address.js";
-import { CniRegistry } from "./cni-registry.js";
+import type { Snapshot } from "../k8s/model.js";
+import { isObject } from "../k8s/fields.js";
+import { type KubeReader, kubeReader } from "../kube/raw-api.js";
+import { formatAddr, parseAddr } from "../net/address.js";
+import type { ResolvedAddresses } from "./address-conflicts.js";
+import { type CniPod, CniRegistry, type PodIdentity } from "./cni-registry.js";
 import type { CniHandler } from "./cni-server.js";
+import { type CniStateFile, nodeCniStateFile } from "./cni-state.js";
 import type { ClusterStore } from "./store.js";
 
 /** What CNI handling needs from the rest of the agent. */
@@ -28,76 +38,76 @@ export interface CniAgentHooks {
   applied(): NodeRules | undefined;
 }
 
+/**
+ * How long a new registration is spared by GC and `prune`: the runtime's list of valid sandboxes,
+ * or an informer's list of pods, may have been taken just before the ADD.
+ */
+export const CNI_GRACE_MS = 60_000;
+
 /** CNI registrations plus the request handlers. */
 export class CniPods implements CniHandler {
   readonly registry: CniRegistry;
-  private readonly core: CoreV1Api;
-  private readonly net: NetworkingV1Api;
+  private readonly reader: KubeReader;
+  private readonly state: CniStateFile | undefined;
+  /** ADDs being handled, by container ID: `deleted` once a DEL or GC arrived for the sandbox. */
+  private readonly inFlight = new Map<string, { deleted: boolean }>();
+  /** The conflicts last logged (logged again only when they change). */
+  private lastConflicts = "[]";
 
+  /**
+   * `api`: a kubeconfig (reads go through kubeReader) or the reader itself; `state`: the state
+   * file's path (read and written through node:fs) or the file itself; undefined: in memory only.
+   */
   constructor(
-    kc: KubeConfig,
+    api: KubeConfig | KubeReader,
     private readonly store: ClusterStore,
     private readonly nodeName: string,
-    private readonly stateFile: string | undefined,
+    state: string | CniStateFile | undefined,
     private readonly log: Logger,
     private readonly hooks: CniAgentHooks,
+    private readonly now: () => number = Date.now,
   ) {
-    this.registry = loadRegistry(stateFile, log);
-    this.core = kc.makeApiClient(CoreV1Api);
-    this.net = kc.makeApiClient(NetworkingV1Api);
+    this.reader = api instanceof KubeConfig ? kubeReader(api) : api;
+    this.state = typeof state === "string" ? nodeCniStateFile(state) : state;
+    this.registry = this.loadRegistry();
   }
 
   /** CNI ADD: register the sandbox, make sure the pod's labels are known, apply, confirm. */
-  async cniAdd(req: CniAddRequest): Promise<CniReply> {
+  async cniAdd(req: CniAddRequest, signal?: AbortSignal): Promise<CniReply> {
     if (!this.hooks.ready())
       return { ok: false, error: "the agent is still listing the cluster", retry: true };
-    const ref = `${req.namespace}/${req.name}`;
-    if (!this.store.snapshot().pods.some((p) => refOf(p) === ref)) {
-      try {
-        const pod = await this.core.readNamespacedPod({ namespace: req.namespace, name: req.name });
-        this.store.upsert("Pod", pod);
-      } catch (e) {
-        return {
-          ok: false,
-          error: `pod ${ref} is not known and could not be fetched: ${(e as Error).message}`,
-          retry: true,
-        };
-      }
-    }
-    // Policies created just before this pod started may not have reached the informer yet: read
-    // the namespace's policies now, so the pod's first packets already meet them.
+    const mark = { deleted: false };
+    this.inFlight.set(req.containerId, mark);
     try {
-      const fresh = await this.net.listNamespacedNetworkPolicy({ namespace: req.namespace });
-      for (const p of fresh.items) this.store.upsert("NetworkPolicy", p);
-    } catch (e) {
-      return {
-        ok: false,
-        error: `cannot read the NetworkPolicies of ${req.namespace}: ${(e as Error).message}`,
-        retry: true,
-      };
+      const known = await this.learn(req);
+      if (known) return known;
+      if (mark.deleted || signal?.aborted)
+        return { ok: false, error: `sandbox ${req.containerId} was deleted during its ADD`, retry: true };
+      this.register(req);
+      const result = await this.hooks.syncNow();
+      if (signal?.aborted || mark.deleted) {
+        this.forget(req.containerId); // the plugin gave up: the runtime treats the ADD as failed
+        return { ok: false, error: "the plugin stopped waiting", retry: true };
+      }
+      if (result.kind === "failed")
+        return { ok: false, error: `applying the pod's rules failed: ${result.error}`, retry: true };
+      return this.programmed(req.containerId)
+        ? { ok: true }
+        : {
+            ok: false,
+            error: `pod ${req.namespace}/${req.name} is not a policy target on node ${this.nodeName}`,
+            retry: true,
+          };
+    } finally {
+      if (this.inFlight.get(req.containerId) === mark) this.inFlight.delete(req.containerId);
     }
-    this.registry.add({
-      containerId: req.containerId,
-      namespace: req.namespace,
-      name: req.name,
-      ips: [...req.ips],
-      ...(req.hostVeth ? { hostVeth: req.hostVeth } : {}),
-    });
-    this.saveRegistry();
-    const result = await this.hooks.syncNow();
-    if (result.kind === "failed")
-      return { ok: false, error: `applying the pod's rules failed: ${result.error}`, retry: true };
-    return this.programmed(req.containerId)
-      ? { ok: true }
-      : { ok: false, error: `pod ${ref} is not a policy target on node ${this.nodeName}`, retry: true };
   }
 
   /** CNI DEL: forget the sandbox (never blocks: the sync follows asynchronously). */
   async cniDel(req: CniDelRequest): Promise<CniReply> {
-    if (this.registry.remove(req.containerId)) {
-      this.saveRegistry();
-      this.hooks.syncSoon();
-    }
+    const pending = this.inFlight.get(req.containerId);
+    if (pending) pending.deleted = true;
+    this.forget(req.containerId);
     return { ok: true };
   }
 
@@ -114,34 +124,152 @@ export class CniPods implements CniHandler {
     return why ? { ok: false, error: why, retry: true } : { ok: true };
   }
 
+  /**
+   * CNI GC (spec 1.1): forgets every sandbox not among the runtime's `cni.dev/valid-attachments`,
+   * except registrations younger than CNI_GRACE_MS and ADDs still in flight.
+   */
+  async cniGc(req: CniGcRequest): Promise<CniReply> {
+    const valid = new Set([...req.validContainerIds, ...this.inFlight.keys()]);
+    this.dropped(this.registry.gc(valid, this.now() - CNI_GRACE_MS), "CNI GC");
+    return { ok: true };
+  }
+
+  /**
+   * Drops registrations (older than CNI_GRACE_MS) whose pod is not among `pods` — the complete set
+   * the informers listed, e.g. `store.snapshot().pods` — or is bound to another node, or carries
+   * another UID. Does nothing before every kind has been listed. Returns what it dropped.
+   */
+  prune(pods: Iterable<PodIdentity>): readonly CniPod[] {
+    if (!this.hooks.ready()) return [];
+    return this.dropped(this.registry.prune(pods, this.nodeName, this.now() - CNI_GRACE_MS), "pod gone");
+  }
+
+  /**
+   * The snapshot to compile: CNI's registrations laid over it, each local address given to one pod
+   * (see address-conflicts.ts). Conflicts are logged when they change and returned for metrics.
+   */
+  view(snapshot: Snapshot): ResolvedAddresses {
+    const r = this.registry.overlayWithConflicts(snapshot, this.nodeName);
+    const text = JSON.stringify(r.conflicts);
+    if (text !== this.lastConflicts && r.conflicts.length > 0)
+      this.log.warn({ conflicts: r.conflicts }, "local pods share addresses; only the CNI owner keeps one");
+    this.lastConflicts = text;
+    return r;
+  }
+
+  /** Makes sure the pod and its namespace's policies are known; a reply when the ADD cannot go on. */
+  private async learn(req: CniAddRequest): Promise<CniReply | undefined> {
+    const ref = `${req.namespace}/${req.name}`;
+    const enc = (s: string) => encodeURIComponent(s);
+    let pod: unknown; // undefined: not read (the store's version is used); null: it does not exist
+    try {
+      const got = await this.reader.get(`/api/v1/namespaces/${enc(req.namespace)}/pods/${enc(req.name)}`);
+      pod = got === undefined ? null : got;
+    } catch (e) {
+      if (!this.known(ref))
+        return {
+          ok: false,
+          error: `pod ${ref} is not known and could not be fetched: ${String(e)}`,
+          retry: true,
+        };
+    }
+    if (pod === null) return { ok: false, error: `pod ${ref} does not exist`, retry: true };
+    if (pod !== undefined) {
+      const uid = uidOf(pod);
+      if (req.podUid && uid && uid !== req.podUid)
+        return { ok: false, error: `pod ${ref} is now uid ${uid}, not the sandbox's ${req.podUid}` };
+      this.store.upsertFresh("Pod", pod);
+    }
+    // Policies created just before this pod started may not have reached the informer yet: read
+    // the namespace's policies now, so the pod's first packets already meet them. Nothing older
+    // than what the informer has seen is applied (a policy deleted meanwhile stays deleted).
+    try {
+      const list = await this.reader.list(
+        `/apis/networking.k8s.io/v1/namespaces/${enc(req.namespace)}/networkpolicies`,
+      );
+      for (const p of list.items) this.store.upsertFresh("NetworkPolicy", p);
+    } catch (e) {
+      return {
+        ok: false,
+        error: `cannot read the NetworkPolicies of ${req.namespace}: ${String(e)}`,
+        retry: true,
+      };
+    }
+    return undefined;
+  }
+
+  private known(ref: string): boolean {
+    return this.store.snapshot().pods.some((p) => `${p.namespace}/${p.name}` === ref);
+  }
+
+  private register(req: CniAddRequest): void {
+    const replaced = this.registry.add({
+      containerId: req.containerId,
+      namespace: req.namespace,
+      name: req.name,
+      ips: [...req.ips],
+      ...(req.hostVeth ? { hostVeth: req.hostVeth } : {}),
+      ...(req.podUid ? { podUid: req.podUid } : {}),
+      at: this.now(),
+    });
+    if (replaced.length > 0) this.logDropped(replaced, "replaced by a newer ADD of the pod");
+    this.saveRegistry();
+  }
+
+  private forget(containerId: string): void {
+    if (!this.registry.remove(containerId)) return;
+    this.saveRegistry();
+    this.hooks.syncSoon();
+  }
+
+  private dropped(gone: readonly CniPod[], why: string): readonly CniPod[] {
+    if (gone.length === 0) return gone;
+    this.logDropped(gone, why);
+    this.saveRegistry();
+    this.hooks.syncSoon();
+    return gone;
+  }
+
+  private logDropped(gone: readonly CniPod[], why: string): void {
+    const sandboxes = gone.map((p) => ({ containerId: p.containerId, pod: `${p.namespace}/${p.name}` }));
+    this.log.info({ why, sandboxes }, "CNI registrations dropped");
+  }
+
   private programmed(containerId: string): boolean {
     const reg = this.registry.get(containerId);
     const applied = this.hooks.applied();
     if (!reg || !applied) return false;
     const pod = applied.pods.find((p) => p.ref === `${reg.namespace}/${reg.name}`);
-    return !!pod && reg.ips.every((ip) => pod.addrs.some((a) => formatAddr(a) === ip));
+    const canonical = (ip: string) => {
+      const a = parseAddr(ip);
+      return a ? formatAddr(a) : ip;
+    };
+    return !!pod && reg.ips.every((ip) => pod.addrs.some((a) => formatAddr(a) === canonical(ip)));
   }
 
   private saveRegistry(): void {
-    const file = this.stateFile;
-    if (!file) return;
+    if (!this.state) return;
     try {
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(`${file}.tmp`, JSON.stringify(this.registry.toJSON()));
-      renameSync(`${file}.tmp`, file);
+      this.state.write(JSON.stringify(this.registry.toJSON()));
     } catch (e) {
-      this.log.warn({ file, error: (e as Error).message }, "cannot save CNI registrations");
+      this.log.warn({ file: this.state.path, error: (e as Error).message }, "cannot save CNI registrations");
+    }
+  }
+
+  private loadRegistry(): CniRegistry {
+    if (!this.state) return new CniRegistry();
+    try {
+      const text = this.state.read();
+      return text === undefined ? new CniRegistry() : CniRegistry.fromJSON(JSON.parse(text) as unknown);
+    } catch (e) {
+      this.log.warn({ file: this.state.path, error: (e as Error).message }, "ignoring unreadable CNI state");
+      return new CniRegistry();
     }
   }
 }
 
-function loadRegistry(file: string | undefined, log: Logger): CniRegistry {
-  if (!file) return new CniRegistry();
-  try {
-    return CniRegistry.fromJSON(JSON.parse(readFileSync(file, "utf8")) as unknown);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT")
-      log.warn({ file, error: (e as Error).message }, "ignoring unreadable CNI state");
-    return new CniRegistry();
-  }
+/** `metadata.uid` of a raw object. */
+function uidOf(raw: unknown): string | undefined {
+  const meta = isObject(raw) && isObject(raw.metadata) ? raw.metadata : {};
+  return typeof meta.uid === "string" && meta.uid !== "" ? meta.uid : undefined;
 }

@@ -1,31 +1,59 @@
 /**
  * The agent's side of the CNI protocol: an HTTP server on a unix socket (see src/cni/protocol.ts).
+ * Whatever arrives is checked field by field before a handler sees it (400 naming the field); bodies
+ * are bounded in size (413) and in time (408). A client that hangs up aborts its ADD.
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { dirname } from "node:path";
-import type { CniAddRequest, CniCheckRequest, CniDelRequest, CniReply } from "../cni/protocol.js";
+import {
+  type CniAddRequest,
+  type CniCheckRequest,
+  type CniDelRequest,
+  type CniGcRequest,
+  type CniReply,
+  MAX_CNI_BODY,
+} from "../cni/protocol.js";
+import { type Decoded, decodeAddRequest, decodeContainerRequest, decodeGcRequest } from "./cni-fields.js";
 
 /** What the server asks the agent to do. */
 export interface CniHandler {
-  cniAdd(req: CniAddRequest): Promise<CniReply>;
+  /** `signal` aborts when the plugin hung up (it stopped waiting: the runtime saw a failure). */
+  cniAdd(req: CniAddRequest, signal?: AbortSignal): Promise<CniReply>;
   cniDel(req: CniDelRequest): Promise<CniReply>;
   cniCheck(req: CniCheckRequest): Promise<CniReply>;
+  cniGc(req: CniGcRequest): Promise<CniReply>;
   cniStatus(): CniReply;
 }
 
+/** Limits of the server (defaults: MAX_CNI_BODY, 5 s to send a body). */
+export interface CniServerLimits {
+  readonly maxBody: number;
+  readonly bodyTimeoutMs: number;
+}
+
+type Answer = readonly [number, CniReply];
+
 /** Listens on `socketPath` (replacing a stale socket file; creating its directory). */
-export function startCniServer(handler: CniHandler, socketPath: string): Promise<Server> {
+export function startCniServer(
+  handler: CniHandler,
+  socketPath: string,
+  limits: CniServerLimits = { maxBody: MAX_CNI_BODY, bodyTimeoutMs: 5000 },
+): Promise<Server> {
   mkdirSync(dirname(socketPath), { recursive: true });
   rmSync(socketPath, { force: true });
   const server = createServer((req, res) => {
-    void route(handler, req).then(
-      ([status, reply]) =>
-        res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(reply)),
-      (e: unknown) =>
-        res
-          .writeHead(500, { "content-type": "application/json" })
-          .end(JSON.stringify({ ok: false, error: String(e) })),
+    const hungUp = new AbortController();
+    res.on("close", () => {
+      if (!res.writableFinished) hungUp.abort();
+    });
+    const send = ([status, reply]: Answer) => {
+      if (res.headersSent || res.destroyed) return;
+      res.writeHead(status, { "content-type": "application/json", connection: "close" });
+      res.end(JSON.stringify(reply));
+    };
+    void route(handler, req, limits, hungUp.signal).then(send, (e: unknown) =>
+      send([500, { ok: false, error: `internal error: ${String(e)}` }]),
     );
   });
   return new Promise((resolve, reject) => {
@@ -34,40 +62,88 @@ export function startCniServer(handler: CniHandler, socketPath: string): Promise
   });
 }
 
-async function route(h: CniHandler, req: IncomingMessage): Promise<[number, CniReply]> {
+async function route(
+  h: CniHandler,
+  req: IncomingMessage,
+  limits: CniServerLimits,
+  signal: AbortSignal,
+): Promise<Answer> {
   const path = (req.url ?? "").split("?")[0];
   if (req.method === "GET" && path === "/v1/status") return answer(h.cniStatus());
   if (req.method !== "POST") return [405, { ok: false, error: "method not allowed" }];
-  const body = await readJson(req);
-  if (
-    typeof body !== "object" ||
-    body === null ||
-    typeof (body as { containerId?: unknown }).containerId !== "string"
-  ) {
-    return [400, { ok: false, error: "body must be a JSON object with a containerId" }];
+  const handle = endpoint(h, path, signal);
+  if (!handle) return [404, { ok: false, error: "no such endpoint" }];
+  const body = await readBody(req, limits);
+  if (typeof body === "object" && "status" in body) return [body.status, { ok: false, error: body.error }];
+  let json: unknown;
+  try {
+    json = JSON.parse(body.text) as unknown;
+  } catch {
+    return [400, { ok: false, error: "body: not JSON" }];
   }
+  return handle(json);
+}
+
+function endpoint(
+  h: CniHandler,
+  path: string | undefined,
+  signal: AbortSignal,
+): ((json: unknown) => Promise<Answer>) | undefined {
   switch (path) {
     case "/v1/add":
-      return answer(await h.cniAdd(body as CniAddRequest));
+      return (json) => call(decodeAddRequest(json), (r) => h.cniAdd(r, signal));
     case "/v1/del":
-      return answer(await h.cniDel(body as CniDelRequest));
+      return (json) => call(decodeContainerRequest(json), (r) => h.cniDel(r));
     case "/v1/check":
-      return answer(await h.cniCheck(body as CniCheckRequest));
+      return (json) => call(decodeContainerRequest(json), (r) => h.cniCheck(r));
+    case "/v1/gc":
+      return (json) => call(decodeGcRequest(json), (r) => h.cniGc(r));
     default:
-      return [404, { ok: false, error: `no such endpoint ${path}` }];
+      return undefined;
   }
 }
 
-function answer(r: CniReply): [number, CniReply] {
+async function call<T>(d: Decoded<T>, fn: (value: T) => Promise<CniReply>): Promise<Answer> {
+  if (!d.ok) {
+    const { path, message } = d.error;
+    return [400, { ok: false, error: path ? `${path}: ${message}` : message }];
+  }
+  return answer(await fn(d.value));
+}
+
+function answer(r: CniReply): Answer {
   return [r.ok ? 200 : r.retry ? 503 : 409, r];
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
-  } catch {
-    return undefined;
-  }
+/**
+ * Reads the body: at most `maxBody` bytes (413 beyond, without reading the rest) within
+ * `bodyTimeoutMs` (408), as UTF-8 text.
+ */
+function readBody(
+  req: IncomingMessage,
+  limits: CniServerLimits,
+): Promise<{ text: string } | { status: number; error: string }> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limits.maxBody)
+    return Promise.resolve({ status: 413, error: `body larger than ${limits.maxBody} bytes` });
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (r: { text: string } | { status: number; error: string }) => {
+      clearTimeout(timer);
+      req.removeAllListeners("data");
+      resolve(r);
+    };
+    const timer = setTimeout(
+      () => done({ status: 408, error: `body not received within ${limits.bodyTimeoutMs} ms` }),
+      limits.bodyTimeoutMs,
+    );
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > limits.maxBody) done({ status: 413, error: `body larger than ${limits.maxBody} bytes` });
+      else chunks.push(c);
+    });
+    req.on("end", () => done({ text: Buffer.concat(chunks).toString("utf8") }));
+    req.on("error", (e) => done({ status: 400, error: `body: ${e.message}` }));
+  });
 }

@@ -2,8 +2,9 @@
  * Entry point of the `netguard` CNI plugin executable (bundled into a single executable by
  * `npm run build:cni`): reads the environment and stdin, writes the result to stdout.
  */
-import { appendFileSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { callAgent } from "./agent-client.js";
+import { appendLogLine, nodeLogFs } from "./log-file.js";
 import { runPlugin } from "./plugin.js";
 
 function readStdin(): string {
@@ -20,7 +21,7 @@ runPlugin({
   call: callAgent,
   log(file, line) {
     try {
-      appendFileSync(file, `${line}\n`);
+      appendLogLine(nodeLogFs, file, line);
     } catch {
       // the log is best effort; the result on stdout is what the runtime reads
     }

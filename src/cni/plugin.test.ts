@@ -120,7 +120,7 @@ describe("netguard CNI plugin", () => {
     const v = await harness({ ok: true }).run("VERSION", JSON.stringify({ cniVersion: "1.0.0" }));
     expect(JSON.parse(v.stdout)).toEqual({
       cniVersion: "1.0.0",
-      supportedVersions: ["0.3.0", "0.3.1", "0.4.0", "1.0.0"],
+      supportedVersions: ["0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"],
     });
     const bad = await harness({ ok: true }).run("ADD", conf({ cniVersion: "0.2.0" }));
     expect(JSON.parse(bad.stdout)).toMatchObject({ code: 1 });
@@ -129,5 +129,59 @@ describe("netguard CNI plugin", () => {
   it("STATUS reports an agent that is not ready as plugin not available", async () => {
     const r = await harness({ ok: false, error: "still listing", retry: true }).run("STATUS");
     expect(JSON.parse(r.stdout)).toMatchObject({ code: 50 });
+  });
+
+  it("ADD forwards the pod's UID from CNI_ARGS (K8S_POD_UID)", async () => {
+    const h = harness(
+      { ok: true },
+      { CNI_ARGS: "IgnoreUnknown=1;K8S_POD_NAMESPACE=x;K8S_POD_NAME=web;K8S_POD_UID=1234-abcd" },
+    );
+    expect((await h.run("ADD")).code).toBe(0);
+    expect(h.calls[0]?.body).toMatchObject({ podUid: "1234-abcd" });
+  });
+
+  it("GC forwards the runtime's valid attachments to the agent and prints nothing on success", async () => {
+    const h = harness({ ok: true });
+    const stdin = JSON.stringify({
+      cniVersion: "1.1.0",
+      name: "cbr0",
+      type: "netguard",
+      "cni.dev/valid-attachments": [
+        { containerID: "c2", ifname: "eth0" },
+        { containerID: "c1", ifname: "eth0" },
+        { containerID: "c1", ifname: "net1" },
+      ],
+    });
+    expect(await h.run("GC", stdin)).toEqual({ stdout: "", code: 0 });
+    expect(h.calls).toEqual([{ path: "/v1/gc", body: { validContainerIds: ["c1", "c2"] } }]);
+    // The spec's earlier key name is read too; an empty list is a list (everything is stale).
+    const h2 = harness({ ok: true });
+    const early = JSON.stringify({ cniVersion: "1.1.0", name: "n", "cni.dev/attachments": [] });
+    expect((await h2.run("GC", early)).code).toBe(0);
+    expect(h2.calls[0]?.body).toEqual({ validContainerIds: [] });
+  });
+
+  it("GC without a valid-attachments list, or with a malformed entry, collects nothing and fails", async () => {
+    const h = harness({ ok: true });
+    const none = await h.run("GC", JSON.stringify({ cniVersion: "1.1.0", name: "n" }));
+    expect(JSON.parse(none.stdout)).toMatchObject({ code: 6 });
+    const bad = await h.run(
+      "GC",
+      JSON.stringify({ cniVersion: "1.1.0", name: "n", "cni.dev/valid-attachments": [{ ifname: "eth0" }] }),
+    );
+    expect(JSON.parse(bad.stdout)).toMatchObject({
+      code: 6,
+      msg: expect.stringMatching(/\[0\]\.containerID/),
+    });
+    expect(h.calls).toEqual([]);
+  });
+
+  it("GC reports an agent that could not collect", async () => {
+    const r = await harness({ ok: false, error: "down", retry: true }).run(
+      "GC",
+      JSON.stringify({ cniVersion: "1.1.0", name: "n", "cni.dev/valid-attachments": [] }),
+    );
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ code: 11, details: "down" });
   });
 });

@@ -9,7 +9,7 @@ import { podAttachment } from "./prev-result.js";
 import { type CniReply, DEFAULT_CNI_SOCKET } from "./protocol.js";
 
 /** CNI spec versions this plugin implements (Flannel's conflist uses 0.3.1). */
-export const SUPPORTED_VERSIONS = ["0.3.0", "0.3.1", "0.4.0", "1.0.0"] as const;
+export const SUPPORTED_VERSIONS = ["0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"] as const;
 
 /** The plugin's edges. */
 export interface PluginIo {
@@ -41,6 +41,8 @@ interface NetguardConfig {
   readonly failOpen: boolean;
   readonly logFile: string;
   readonly bridge: string;
+  /** GC (CNI 1.1): `cni.dev/valid-attachments` (or its early name `cni.dev/attachments`). */
+  readonly validAttachments?: unknown;
 }
 
 /** Runs one CNI command. */
@@ -107,7 +109,7 @@ export async function runPlugin(io: PluginIo): Promise<PluginOutput> {
           );
     }
     case "GC":
-      return { stdout: "", code: 0 };
+      return gc(io, conf, logged);
     default:
       return fail(
         conf.cniVersion,
@@ -136,13 +138,16 @@ async function add(
     );
   const att = podAttachment(conf.prevResult, conf.bridge);
   if (typeof att === "string") return logged(fail(v, CNI_CODES.invalidConfig, att), att);
-  const r = await io.call(
-    conf.agentSocket,
-    "POST",
-    "/v1/add",
-    { containerId: id, namespace, name, ips: att.ips, ...(att.hostVeth ? { hostVeth: att.hostVeth } : {}) },
-    conf.timeoutMs,
-  );
+  const uid = args.get("K8S_POD_UID");
+  const body = {
+    containerId: id,
+    namespace,
+    name,
+    ips: att.ips,
+    ...(att.hostVeth ? { hostVeth: att.hostVeth } : {}),
+    ...(uid ? { podUid: uid } : {}),
+  };
+  const r = await io.call(conf.agentSocket, "POST", "/v1/add", body, conf.timeoutMs);
   const pass = out({ ...(conf.prevResult as object), cniVersion: v });
   if (r.ok) return logged(pass, `programmed ${namespace}/${name} ${att.ips.join(",")}`);
   if (conf.failOpen) return logged(pass, `failOpen: ${r.error}`);
@@ -150,6 +155,37 @@ async function add(
     fail(v, CNI_CODES.tryAgainLater, `netguard could not program pod ${namespace}/${name}`, r.error),
     r.error,
   );
+}
+
+/**
+ * GC (CNI spec 1.1): the agent forgets every sandbox not in `cni.dev/valid-attachments`. Without
+ * the list, or with a malformed entry, nothing is collected (an error: forgetting a live sandbox
+ * would lose its veth's anti-spoofing).
+ */
+async function gc(
+  io: PluginIo,
+  conf: NetguardConfig,
+  logged: (o: PluginOutput, what: string) => PluginOutput,
+): Promise<PluginOutput> {
+  const v = conf.cniVersion;
+  const list = conf.validAttachments;
+  if (!Array.isArray(list))
+    return logged(fail(v, CNI_CODES.decodingFailure, "GC without cni.dev/valid-attachments"), "gc: no list");
+  const ids: string[] = [];
+  for (const [i, e] of (list as unknown[]).entries()) {
+    const id = typeof e === "object" && e !== null ? (e as Record<string, unknown>).containerID : undefined;
+    if (typeof id !== "string" || id === "")
+      return logged(
+        fail(v, CNI_CODES.decodingFailure, `cni.dev/valid-attachments[${i}].containerID must be a string`),
+        "gc: bad entry",
+      );
+    ids.push(id);
+  }
+  const body = { validContainerIds: [...new Set(ids)].sort() };
+  const r = await io.call(conf.agentSocket, "POST", "/v1/gc", body, conf.timeoutMs);
+  return r.ok
+    ? logged({ stdout: "", code: 0 }, `gc: ${body.validContainerIds.length} valid`)
+    : logged(fail(v, CNI_CODES.tryAgainLater, "netguard agent could not collect", r.error), r.error);
 }
 
 function parseConfig(stdin: string): NetguardConfig | string {
@@ -171,6 +207,9 @@ function parseConfig(stdin: string): NetguardConfig | string {
     failOpen: o.failOpen === true,
     logFile: str("logFile", "/var/log/netguard-cni.log"),
     bridge: str("bridge", "cni0"),
+    ...(o["cni.dev/valid-attachments"] !== undefined || o["cni.dev/attachments"] !== undefined
+      ? { validAttachments: o["cni.dev/valid-attachments"] ?? o["cni.dev/attachments"] }
+      : {}),
   };
 }
 
