@@ -5,76 +5,31 @@
  * recorded through one path (sync-record.ts). Stopping leaves the rules in place: a restart must
  * never open the node.
  */
-import type { KubeConfig } from "@kubernetes/client-node";
 import type { Server } from "node:http";
-import type { Logger } from "pino";
 import { compile, compileContext } from "../compile/compile.js";
 import type { NodeRules } from "../compile/ir.js";
 import { Datapath, type SyncResult } from "../datapath/datapath.js";
 import { CniChaining } from "./cni-chaining.js";
-import type { DirWatcher } from "./conf-watch.js";
-import {
-  AGENT_POD_LABEL,
-  kubePostEvent,
-  PolicyEventReporter,
-  type PostEvent,
-  reportingNode,
-} from "./events.js";
+import { AGENT_POD_LABEL, kubePostEvent, PolicyEventReporter, reportingNode } from "./events.js";
 import { execBackend } from "../nft/backend.js";
 import type { TableRef } from "../nft/model.js";
 import { type CounterOwner, renderNode } from "../render/ruleset.js";
-import type { Exec } from "../sys/exec.js";
-import type { Clock, TimerHandle } from "./clock.js";
+import type { TimerHandle } from "./clock.js";
 import { CniPods } from "./cni-pods.js";
 import { startCniServer } from "./cni-server.js";
 import { DropReader } from "./drops.js";
 import { startHttp } from "./http.js";
-import { FlannelLease, nodeReadText, type ReadText } from "./flannel-subnet.js";
+import { FlannelLease, nodeReadText } from "./flannel-subnet.js";
+import { KernelVeths } from "./kernel-veths.js";
 import { type AgentMetrics, createMetrics, recordRuleset } from "./metrics.js";
-import { DEFAULT_RECONCILE, type ReconcileOptions, Reconciler } from "./reconciler.js";
+import type { AgentOptions } from "./options.js";
+import { DEFAULT_RECONCILE, Reconciler } from "./reconciler.js";
 import { KubeSource } from "./source.js";
 import { ClusterStore } from "./store.js";
 import { type SyncInfo, SyncRecord, type SyncTrigger } from "./sync-record.js";
-import { execTableLister, missingTables, type SpawnMonitor, TableWatch } from "./table-watch.js";
+import { execTableLister, missingTables, TableWatch } from "./table-watch.js";
 
-/** Everything the agent is configured with. */
-export interface AgentOptions {
-  readonly nodeName: string;
-  readonly kubeConfig: KubeConfig;
-  readonly exec: Exec;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  /** Apply inside this network namespace (a lab node) instead of the agent's own. */
-  readonly netns?: string;
-  /** Where to serve /healthz, /readyz and /metrics; undefined: no HTTP endpoint. */
-  readonly listen?: { readonly host: string; readonly port: number };
-  readonly reconcile?: Partial<ReconcileOptions>;
-  /** How often to compare the kernel's tables with the applied state (0: never). */
-  readonly driftIntervalMs: number;
-  /** Minimum interval between reads of the drop counters. */
-  readonly dropsIntervalMs: number;
-  /** Unix socket for the CNI plugin; undefined: no CNI endpoint. */
-  readonly cniSocket?: string;
-  /** File keeping CNI registrations across restarts; undefined: in memory only. */
-  readonly cniStateFile?: string;
-  /** The node's CNI configuration directory: netguard is re-chained there when Flannel drops it. */
-  readonly cniConfDir?: string;
-  /** How the configuration directory is watched (default: inotify through node:fs). */
-  readonly watchDir?: DirWatcher;
-  /** How Events about invalid policies are posted (default: through the API server). */
-  readonly postEvent?: PostEvent;
-  /**
-   * Flannel's `subnet.env`: the pod CIDRs of a Node without `spec.podCIDRs` (undefined: not read).
-   */
-  readonly flannelSubnetFile?: string;
-  /** How that file is read (default: node:fs). */
-  readonly readText?: ReadText;
-  /**
-   * Watching for the loss of netguard's tables: an existence check every `pollMs` (0: none) and
-   * the `nft monitor` process `spawn` starts (undefined: none). Undefined: not watched.
-   */
-  readonly tableWatch?: { readonly pollMs: number; readonly spawn?: SpawnMonitor };
-}
+export type { AgentOptions } from "./options.js";
 
 /** A running agent. */
 export class Agent {
@@ -95,6 +50,7 @@ export class Agent {
   private readonly record: SyncRecord;
   private tableWatch: TableWatch | undefined;
   private readonly lease: FlannelLease;
+  private readonly veths: KernelVeths | undefined;
   /** The rules last applied successfully (for CNI CHECK and ADD confirmation). */
   private applied: NodeRules | undefined;
   /** Which pod and direction each drop counter of the applied ruleset counts. */
@@ -104,6 +60,8 @@ export class Agent {
     const log = opts.logger;
     this.record = new SyncRecord(this.metrics, log, () => this.store.counts());
     this.lease = new FlannelLease(opts.readText ?? nodeReadText, opts.flannelSubnetFile);
+    const vd = opts.vethDiscovery ?? {};
+    this.veths = vd ? new KernelVeths({ ...opts, ...vd, netns: opts.netns, logger: log }) : undefined;
     this.chaining = opts.cniConfDir
       ? new CniChaining({
           dir: opts.cniConfDir,
@@ -221,10 +179,12 @@ export class Agent {
 
   private async sync(): Promise<SyncResult> {
     const overlaid = this.cni.registry.overlay(this.store.snapshot(), this.opts.nodeName);
+    if (this.veths && !this.veths.discovered) await this.veths.refresh(overlaid);
     const view = await this.lease.view(overlaid, this.opts.nodeName);
     const snapshot = view.snapshot;
     const rules = compile(compileContext(snapshot), this.opts.nodeName);
-    const ruleset = renderNode(rules, { interfaces: this.cni.registry.interfaces() });
+    const cniVeths = this.cni.registry.interfaces();
+    const ruleset = renderNode(rules, { interfaces: this.veths?.interfaces(cniVeths) ?? cniVeths });
     const result = await this.datapath.sync(ruleset);
     this.record.setNodeProblem(view.problem); // after the apply: ready means enforced
     if (result.kind !== "failed") {
@@ -257,6 +217,7 @@ export class Agent {
     if (this.opts.driftIntervalMs <= 0 || this.stopped) return;
     this.driftTimer = this.opts.clock.setTimeout(() => {
       void this.repairDrift()
+        .then(() => this.rediscoverVeths())
         .then(() => this.keepChained())
         .then(() => this.followLease())
         .finally(() => this.scheduleDrift());
@@ -275,6 +236,16 @@ export class Agent {
       );
       if (d.result)
         this.recordSync(d.result, { trigger: "drift", durationMs: this.opts.clock.now() - started });
+    });
+  }
+
+  /** Pods may have moved to other veths, or appeared without a CNI ADD: sync when they did. */
+  private rediscoverVeths(): Promise<void> {
+    const v = this.veths;
+    if (!v || this.stopped) return Promise.resolve();
+    return this.serial(async () => {
+      const snapshot = this.cni.registry.overlay(this.store.snapshot(), this.opts.nodeName);
+      if (await v.refresh(snapshot)) this.reconciler.trigger();
     });
   }
 
