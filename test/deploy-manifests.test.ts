@@ -200,7 +200,7 @@ describe("examples/deploy", () => {
     expect(agent.readinessProbe?.httpGet).toEqual({ path: "/readyz", port });
     expect(agent.livenessProbe?.httpGet).toEqual({ path: "/healthz", port });
     expect(agent.ports).toContainEqual({ name: "http", containerPort: port, protocol: "TCP" });
-    expect(agent.securityContext?.capabilities?.add).toEqual(["NET_ADMIN"]);
+    expect(agent.securityContext?.capabilities?.add).toEqual(["NET_ADMIN", "SYS_ADMIN"]);
     expect(agent.resources).toEqual({
       requests: { cpu: "100m", memory: "128Mi" },
       limits: { memory: "512Mi" },
@@ -219,6 +219,13 @@ describe("examples/deploy", () => {
     // The directory, not the file: flanneld replaces the file, and a file mount would keep the old one.
     expect(hostPathOf(agentDs, agent, dirname(file))).toBe(dirname(file));
     expect(agent.volumeMounts?.find((m) => m.mountPath === dirname(file))?.readOnly).toBe(true);
+  });
+
+  it("the agent sees the pods' named network namespaces, also those created after it started", () => {
+    const agent = agentDs.spec.template.spec.containers.find((c) => c.name === "agent") as Container;
+    expect(hostPathOf(agentDs, agent, "/run/netns")).toBe("/run/netns");
+    const mount = agent.volumeMounts?.find((m) => m.mountPath === "/run/netns");
+    expect([mount?.readOnly, mount?.mountPropagation]).toEqual([true, "HostToContainer"]);
   });
 
   it("the init container installs the CNI plugin into the node's CNI directories from the image", () => {
