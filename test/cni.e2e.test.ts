@@ -1,160 +1,16 @@
 /**
  * The real CNI chain in a lab node: Debian's `bridge` (as Flannel delegates to it: cni0, isGateway,
  * hairpinMode, host-local IPAM over the node's subnet), `portmap`, then netguard, run by a minimal
- * runtime; the agent behind the plugin's socket watches the in-repo API server.
+ * runtime; the agent behind the plugin's socket watches the in-repo API server (support/cni-lab.ts).
  */
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Agent } from "../src/agent/agent.js";
 import { systemExec } from "../src/sys/exec.js";
-import { testAgent } from "./support/agent.js";
-import { type ApiServer, startApiServer } from "./support/apiserver/server.js";
-import { type Attachment, type ConfList, CniRuntime } from "./support/cni-runtime.js";
-import { type LabFixture, type Ports, withLab } from "./support/lab.js";
-import { type Json, namespace, node, pod, policy, snapshotOf } from "./support/objects.js";
+import { waitFor } from "./support/apiserver/client.js";
+import { ipOf, pendingPod, withCni } from "./support/cni-lab.js";
+import { namespace, policy } from "./support/objects.js";
 
-const root = join(import.meta.dirname, "..");
-const PORTS: Ports = [{ port: 80, protocol: "TCP" }];
-const BASE: Json[] = [
-  namespace("x"),
-  namespace("y"),
-  node("n1", "192.168.0.1", ["10.1.0.0/24"]),
-  pod("y", "peer", {
-    labels: { app: "peer" },
-    ips: ["10.1.0.10"],
-    node: "n1",
-    ports: [{ name: "http", containerPort: 80 }],
-  }),
-];
 const DENY_X = policy("x", "deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
-
-/** A Pod as the API has it when the kubelet sets up its sandbox: scheduled, no IP yet. */
-const pendingPod = (ns: string, name: string): Json => ({
-  apiVersion: "v1",
-  kind: "Pod",
-  metadata: { name, namespace: ns, labels: { app: name } },
-  spec: { nodeName: "n1", containers: [{ name: "c", ports: [{ containerPort: 80 }] }] },
-  status: { phase: "Pending" },
-});
-
-function pluginDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "netguard-cni-bin-"));
-  const shim = join(dir, "netguard");
-  writeFileSync(
-    shim,
-    `#!/bin/sh\nexec "${process.execPath}" "${join(root, "dist", "cni", "main.js")}" "$@"\n`,
-  );
-  chmodSync(shim, 0o755);
-  return dir;
-}
-
-interface Env {
-  api: ApiServer;
-  lab: LabFixture;
-  runtime: CniRuntime;
-  conf: ConfList;
-  socket: string;
-  state: string;
-  startAgent(): Promise<Agent>;
-  sandbox(ns: string, name: string): Promise<Attachment & { netns: string }>;
-  /** Connects from a sandbox's namespace with a deadline; true when the connection was made. */
-  connectFrom(netns: string, ip: string, timeoutMs?: number): Promise<boolean>;
-}
-
-let counter = 0;
-
-async function withCni(fn: (env: Env) => Promise<void>, cniVersion = "0.3.1"): Promise<void> {
-  const api = await startApiServer({ bookmarkIntervalMs: 0 });
-  for (const o of BASE) api.create(o as never);
-  const work = mkdtempSync(join(tmpdir(), "netguard-cni-"));
-  const socket = join(work, "cni.sock");
-  const state = join(work, "pods.json");
-  try {
-    await withLab(snapshotOf(BASE), PORTS, async (lab) => {
-      const nodeNs = lab.lab.nodes[0]?.netns as string;
-      const conf: ConfList = {
-        name: "cbr0",
-        cniVersion,
-        plugins: [
-          {
-            type: "bridge",
-            bridge: "cni0",
-            isGateway: true,
-            isDefaultGateway: true,
-            hairpinMode: true,
-            ipMasq: false,
-            mtu: 1450,
-            ipam: {
-              type: "host-local",
-              ranges: [[{ subnet: "10.1.0.0/24", rangeStart: "10.1.0.100" }]],
-              dataDir: join(work, "ipam"),
-            },
-          },
-          { type: "portmap", capabilities: { portMappings: true }, snat: true },
-          { type: "netguard", agentSocket: socket, timeoutMs: 5000, logFile: join(work, "cni.log") },
-        ],
-      };
-      const runtime = new CniRuntime(systemExec, nodeNs, [pluginDir(), "/usr/lib/cni"]);
-      const servers: Array<Promise<unknown>> = [];
-      const env: Env = {
-        api,
-        lab,
-        runtime,
-        conf,
-        socket,
-        state,
-        async startAgent() {
-          const agent = testAgent(api, nodeNs, { cniSocket: socket, cniStateFile: state });
-          await agent.start();
-          return agent;
-        },
-        async sandbox(ns, name) {
-          const netns = `${lab.lab.id}-c${counter++}`;
-          expect((await systemExec("ip", ["netns", "add", netns])).code).toBe(0);
-          await systemExec("ip", ["-n", netns, "link", "set", "lo", "up"]);
-          // The pod's server is up before its network is: a denial can only come from the datapath.
-          servers.push(
-            systemExec(
-              "ip",
-              [
-                "netns",
-                "exec",
-                netns,
-                process.execPath,
-                "-e",
-                'require("net").createServer((s)=>s.end()).listen(80)',
-              ],
-              { timeoutMs: 60_000 },
-            ),
-          );
-          return {
-            netns,
-            containerId: `ctr-${netns}`,
-            netnsPath: `/var/run/netns/${netns}`,
-            ifname: "eth0",
-            podNamespace: ns,
-            podName: name,
-          };
-        },
-        async connectFrom(netns, ip, timeoutMs = 400) {
-          const js = `const s=require("net").connect(80,"${ip}");s.setTimeout(${timeoutMs});s.on("connect",()=>{console.log("yes");s.destroy()});s.on("timeout",()=>{console.log("no");s.destroy()});s.on("error",()=>console.log("no"))`;
-          const r = await systemExec("ip", ["netns", "exec", netns, process.execPath, "-e", js]);
-          return r.stdout.trim() === "yes";
-        },
-      };
-      await fn(env);
-    });
-  } finally {
-    await api.close();
-  }
-}
-
-const ipOf = (result: Record<string, unknown>): string => {
-  const ips = result.ips as Array<{ address: string }>;
-  return (ips[0]?.address ?? "").split("/")[0] as string;
-};
 
 describe("netguard chained after the real bridge, host-local and portmap plugins", () => {
   let skip = false;
@@ -227,32 +83,37 @@ describe("netguard chained after the real bridge, host-local and portmap plugins
   );
 
   it("CHECK reports failure once the agent has lost its state", { timeout: 90_000 }, async () => {
-    await withCni(async (env) => {
-      let agent = await env.startAgent();
-      env.api.create(pendingPod("y", "kept") as never);
-      const a = await env.sandbox("y", "kept");
-      const addedK = await env.runtime.add(env.conf, a);
-      expect(addedK, JSON.stringify(addedK)).toMatchObject({ ok: true });
-      const checked = await env.runtime.check(env.conf, a);
-      expect(checked, JSON.stringify(checked)).toMatchObject({ ok: true });
-      await agent.stop();
-      agent = await env.startAgent(); // registrations are read back from the state file
-      await new Promise((r) => setTimeout(r, 500));
-      expect(await env.runtime.check(env.conf, a)).toMatchObject({ ok: true });
-      await agent.stop();
-      writeFileSync(env.state, "[]"); // the state is lost
-      agent = await env.startAgent();
-      await new Promise((r) => setTimeout(r, 500));
-      try {
-        expect(await env.runtime.check(env.conf, a)).toMatchObject({
-          ok: false,
-          plugin: "netguard",
-          error: { code: 100 },
-        });
-      } finally {
+    await withCni(
+      async (env) => {
+        let agent = await env.startAgent();
+        env.api.create(pendingPod("y", "kept") as never);
+        const a = await env.sandbox("y", "kept");
+        const addedK = await env.runtime.add(env.conf, a);
+        expect(addedK, JSON.stringify(addedK)).toMatchObject({ ok: true });
+        const checked = await env.runtime.check(env.conf, a);
+        expect(checked, JSON.stringify(checked)).toMatchObject({ ok: true });
         await agent.stop();
-      }
-    }, "1.0.0");
+        agent = await env.startAgent(); // registrations are read back from the state file
+        const started = agent;
+        await waitFor("the restarted agent is ready", () => started.notReady() === undefined, 5000);
+        expect(await env.runtime.check(env.conf, a)).toMatchObject({ ok: true });
+        await agent.stop();
+        writeFileSync(env.state, "[]"); // the state is lost
+        agent = await env.startAgent();
+        const restarted = agent;
+        await waitFor("the agent without state is ready", () => restarted.notReady() === undefined, 5000);
+        try {
+          expect(await env.runtime.check(env.conf, a)).toMatchObject({
+            ok: false,
+            plugin: "netguard",
+            error: { code: 100 },
+          });
+        } finally {
+          await agent.stop();
+        }
+      },
+      { cniVersion: "1.0.0" },
+    );
   });
 
   it(

@@ -134,14 +134,17 @@ describe("CniPods: a registration exists only for a live sandbox", () => {
     expect(ids(pods)).toEqual([]);
   });
 
-  it("GC forgets sandboxes the runtime no longer lists, but spares recent ones and ADDs in flight", async () => {
-    const { pods, reader, clock } = setup();
+  it("GC forgets sandboxes the runtime no longer lists, but not an ADD still in flight", async () => {
+    const { pods, reader } = setup();
     for (const n of ["a", "b", "c"]) reader.pods.set(n, podJson(n, `u-${n}`));
     await pods.cniAdd(addReq("ca", "a", "10.1.0.5"));
     await pods.cniAdd(addReq("cb", "b", "10.1.0.6"));
-    clock.t += 120_000;
-    await pods.cniAdd(addReq("cc", "c", "10.1.0.7")); // newer than the grace period
+    let release = () => undefined as void;
+    reader.gate = new Promise<void>((r) => (release = r));
+    const pending = pods.cniAdd(addReq("cc", "c", "10.1.0.7"));
     expect(await pods.cniGc({ validContainerIds: ["ca"] })).toEqual({ ok: true });
+    release();
+    expect(await pending).toEqual({ ok: true });
     expect(ids(pods)).toEqual(["ca", "cc"]);
   });
 

@@ -39,8 +39,8 @@ export interface CniAgentHooks {
 }
 
 /**
- * How long a new registration is spared by GC and `prune`: the runtime's list of valid sandboxes,
- * or an informer's list of pods, may have been taken just before the ADD.
+ * How long a new registration is spared by `prune`: the informers' pods may have been listed just
+ * before the ADD fetched its pod.
  */
 export const CNI_GRACE_MS = 60_000;
 
@@ -126,11 +126,12 @@ export class CniPods implements CniHandler {
 
   /**
    * CNI GC (spec 1.1): forgets every sandbox not among the runtime's `cni.dev/valid-attachments`,
-   * except registrations younger than CNI_GRACE_MS and ADDs still in flight.
+   * except ADDs still in flight (the runtime records a sandbox before its ADD, so a finished ADD
+   * of a live sandbox is in the list).
    */
   async cniGc(req: CniGcRequest): Promise<CniReply> {
     const valid = new Set([...req.validContainerIds, ...this.inFlight.keys()]);
-    this.dropped(this.registry.gc(valid, this.now() - CNI_GRACE_MS), "CNI GC");
+    this.dropped(this.registry.gc(valid), "CNI GC");
     return { ok: true };
   }
 

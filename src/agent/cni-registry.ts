@@ -64,11 +64,10 @@ export class CniRegistry {
   }
 
   /**
-   * CNI GC (spec 1.1, `cni.dev/valid-attachments`): drops every sandbox not in `valid`, except
-   * those registered at or after `since` (an ADD the runtime's list may predate). Returns them.
+   * CNI GC (spec 1.1, `cni.dev/valid-attachments`): drops every sandbox not in `valid`. Returns them.
    */
-  gc(valid: ReadonlySet<string>, since: number): CniPod[] {
-    return this.drop((p) => !valid.has(p.containerId) && (p.at === undefined || p.at < since));
+  gc(valid: ReadonlySet<string>): CniPod[] {
+    return this.drop((p) => !valid.has(p.containerId));
   }
 
   /**

@@ -3,7 +3,9 @@
  * conflist's plugins in order for ADD — each gets the list's name and cniVersion and the previous
  * plugin's result as `prevResult` — and in reverse order for DEL, with the cached ADD result. A
  * failed ADD is followed by a DEL of the whole list, as runtimes do. Plugins run inside the node's
- * network namespace, the pod's namespace is passed as CNI_NETNS.
+ * network namespace, the pod's namespace is passed as CNI_NETNS. GC (CNI 1.1) goes, as libcni sends
+ * it, with `cni.dev/valid-attachments` to the plugins that support version 1.1.0 (Debian's bridge and
+ * portmap do not).
  */
 import { type Exec, inNetns } from "../../src/sys/exec.js";
 
@@ -71,11 +73,31 @@ export class CniRuntime {
     return { ok: true, result: prev ?? {} };
   }
 
+  /** GC with the attachments still valid; the outcome of each 1.1.0-capable plugin. */
+  async gc(conf: ConfList, valid: readonly Attachment[]): Promise<CniOutcome[]> {
+    const out: CniOutcome[] = [];
+    const list = valid.map((a) => ({ containerID: a.containerId, ifname: a.ifname }));
+    for (const plugin of conf.plugins) {
+      const versions = await this.run(
+        "VERSION",
+        { ...conf, cniVersion: "1.1.0" },
+        plugin,
+        undefined,
+        undefined,
+      );
+      const supported = versions.ok ? (versions.result.supportedVersions as unknown[]) : [];
+      if (!Array.isArray(supported) || !supported.includes("1.1.0")) continue;
+      const gcPlugin = { ...plugin, "cni.dev/valid-attachments": list };
+      out.push(await this.run("GC", { ...conf, cniVersion: "1.1.0" }, gcPlugin, undefined, undefined));
+    }
+    return out;
+  }
+
   private async run(
-    command: "ADD" | "DEL" | "CHECK",
+    command: "ADD" | "DEL" | "CHECK" | "GC" | "VERSION",
     conf: ConfList,
     plugin: ConfList["plugins"][number],
-    a: Attachment,
+    a: Attachment | undefined,
     prev: Record<string, unknown> | undefined,
   ): Promise<CniOutcome> {
     const config = {
@@ -88,11 +110,15 @@ export class CniRuntime {
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin",
       CNI_COMMAND: command,
-      CNI_CONTAINERID: a.containerId,
-      CNI_NETNS: a.netnsPath,
-      CNI_IFNAME: a.ifname,
-      CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=${a.podNamespace};K8S_POD_NAME=${a.podName};K8S_POD_INFRA_CONTAINER_ID=${a.containerId}`,
       CNI_PATH: this.pluginDirs.join(":"),
+      ...(a
+        ? {
+            CNI_CONTAINERID: a.containerId,
+            CNI_NETNS: a.netnsPath,
+            CNI_IFNAME: a.ifname,
+            CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=${a.podNamespace};K8S_POD_NAME=${a.podName};K8S_POD_INFRA_CONTAINER_ID=${a.containerId}`,
+          }
+        : {}),
     };
     const found = this.pluginDirs.map((d) => `${d}/${plugin.type}`);
     const bin = (await firstExisting(this.exec, found)) ?? `${dir}/${plugin.type}`;
