@@ -34,7 +34,12 @@ interface Container {
   readonly args?: string[];
   readonly env?: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[];
   readonly ports?: { name?: string; containerPort: number; protocol?: string }[];
-  readonly volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+  readonly volumeMounts?: {
+    name: string;
+    mountPath: string;
+    readOnly?: boolean;
+    mountPropagation?: string;
+  }[];
   readonly readinessProbe?: Probe;
   readonly livenessProbe?: Probe;
   readonly resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
