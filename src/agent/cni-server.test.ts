@@ -19,8 +19,13 @@ let dir = "";
 let socket = "";
 let server: Server | undefined;
 const calls: Array<{ op: string; body: unknown }> = [];
+let hold: ((signal: AbortSignal | undefined) => Promise<void>) | undefined;
 const handler: CniHandler = {
-  cniAdd: async (r) => (calls.push({ op: "add", body: r }), { ok: true }),
+  cniAdd: async (r, signal) => {
+    calls.push({ op: "add", body: r });
+    await hold?.(signal);
+    return { ok: true };
+  },
   cniDel: async (r) => (calls.push({ op: "del", body: r }), { ok: true }),
   cniCheck: async (r) => (calls.push({ op: "check", body: r }), { ok: true }),
   cniGc: async (r) => (calls.push({ op: "gc", body: r }), { ok: true }),
@@ -49,6 +54,7 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "netguard-cni-srv-"));
   socket = join(dir, "cni.sock");
   calls.length = 0;
+  hold = undefined;
   server = await startCniServer(handler, socket, { maxBody: 4096, bodyTimeoutMs: 200 });
 });
 afterEach(async () => {
@@ -142,5 +148,18 @@ describe("the agent's CNI socket checks every field before a handler sees it", (
       }).end(),
     );
     expect(status).toBe(405);
+  });
+
+  it("an ADD whose plugin hangs up (its deadline passed) is told through the abort signal", async () => {
+    let aborted!: () => void;
+    const seen = new Promise<void>((r) => (aborted = r));
+    hold = (signal) =>
+      new Promise<void>((resolve) => signal?.addEventListener("abort", () => (aborted(), resolve())));
+    const req = request({ socketPath: socket, method: "POST", path: "/v1/add" });
+    req.on("error", () => undefined);
+    req.setTimeout(100, () => req.destroy());
+    req.end(JSON.stringify(good));
+    await seen;
+    expect(calls).toHaveLength(1);
   });
 });
