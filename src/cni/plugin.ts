@@ -1,7 +1,8 @@
 /**
  * The netguard CNI plugin, chained after Flannel (and portmap): ADD tells the agent about the new
  * sandbox and waits until its rules are in the kernel, then passes `prevResult` through unchanged;
- * DEL never fails; CHECK asks whether the sandbox is programmed; VERSION, STATUS and GC per the spec.
+ * DEL never fails; CHECK asks whether the sandbox is programmed; GC (CNI 1.1) hands the runtime's
+ * valid attachments to the agent, which forgets every other sandbox; VERSION and STATUS per the spec.
  * Pure apart from the injected agent call and log, so it is tested without processes.
  */
 import { CNI_CODES, cniError } from "./errors.js";
