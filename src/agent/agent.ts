@@ -26,6 +26,7 @@ import type { AgentOptions } from "./options.js";
 import { DEFAULT_RECONCILE, Reconciler } from "./reconciler.js";
 import { KubeSource } from "./source.js";
 import { ClusterStore } from "./store.js";
+import { kubeReader } from "../kube/raw-api.js";
 import { type SyncInfo, SyncRecord, type SyncTrigger } from "./sync-record.js";
 import { execTableLister, missingTables, TableWatch } from "./table-watch.js";
 
@@ -77,13 +78,21 @@ export class Agent {
       opts.postEvent ?? kubePostEvent(opts.kubeConfig),
       (error) => log.warn({ error: String(error) }, "cannot post an Event about an invalid policy"),
     );
-    this.cni = new CniPods(opts.kubeConfig, this.store, opts.nodeName, opts.cniStateFile, log, {
-      ready: () => this.source.synced,
-      notReady: () => this.notReady(),
-      syncNow: () => this.serial(() => this.syncAndRecord("cni-add")),
-      syncSoon: () => this.reconciler.trigger(),
-      applied: () => (this.datapath.inSync ? this.applied : undefined),
-    });
+    this.cni = new CniPods(
+      kubeReader(opts.kubeConfig),
+      this.store,
+      opts.nodeName,
+      opts.cniStateFile,
+      log,
+      {
+        ready: () => this.source.synced,
+        notReady: () => this.notReady(),
+        syncNow: () => this.serial(() => this.syncAndRecord("cni-add")),
+        syncSoon: () => this.reconciler.trigger(),
+        applied: () => (this.datapath.inSync ? this.applied : undefined),
+      },
+      () => opts.clock.now(),
+    );
     const backend = execBackend(opts.exec, opts.netns ? { netns: opts.netns } : {});
     this.datapath = new Datapath(backend);
     this.drops = new DropReader(backend, opts.clock, opts.dropsIntervalMs, () => this.counterOwners);
@@ -178,7 +187,9 @@ export class Agent {
   }
 
   private async sync(): Promise<SyncResult> {
-    const overlaid = this.cni.registry.overlay(this.store.snapshot(), this.opts.nodeName);
+    const current = this.store.snapshot();
+    this.cni.prune(current.pods); // registrations whose pod left the API or this node
+    const overlaid = this.cni.view(current).snapshot;
     if (this.veths && !this.veths.discovered) await this.veths.refresh(overlaid);
     const view = await this.lease.view(overlaid, this.opts.nodeName);
     const snapshot = view.snapshot;
