@@ -1,15 +1,20 @@
 /**
  * The invariant that sums up "the agent enforces exactly what the cluster says, on every path":
- * after any sequence of API changes, agent restarts, re-lists after 410 Gone and API outages —
+ * after any sequence of API changes, agent restarts, re-lists after 410 Gone, API outages and CNI
+ * ADD/DEL in any order —
  * starting from objects that exist before the agent does — the kernel's ruleset in the node's
  * namespace equals `netguard compile` of the API server's current state (both normalised from
  * `nft -j list`). A fast-check property over random event sequences, with the real client library
  * against the in-repo API server and real nft.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Agent } from "../src/agent/agent.js";
 import { runCompile } from "../src/cli/compile.js";
+import { callAgent } from "../src/cni/agent-client.js";
 import { systemExec } from "../src/sys/exec.js";
 import { testAgent } from "./support/agent.js";
 import { type ApiServer, startApiServer } from "./support/apiserver/server.js";
@@ -69,7 +74,8 @@ type Step =
   | { readonly op: "ns-label"; readonly i: number; readonly team: string }
   | { readonly op: "restart" }
   | { readonly op: "relist" }
-  | { readonly op: "outage"; readonly then: number };
+  | { readonly op: "outage"; readonly then: number }
+  | { readonly op: "cni-add" | "cni-del"; readonly i: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ op: fc.constant("toggle-policy" as const), i: fc.nat(POLICIES.length - 1) }),
@@ -83,6 +89,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.constant({ op: "restart" as const }),
   fc.constant({ op: "relist" as const }),
   fc.record({ op: fc.constant("outage" as const), then: fc.nat(POLICIES.length - 1) }),
+  fc.record({ op: fc.constantFrom("cni-add" as const, "cni-del" as const), i: fc.nat(PODS.length - 1) }),
 );
 
 /** Which of `n` objects exist before the agent starts (each with probability 1/2, not shrunk toward none). */
@@ -121,9 +128,38 @@ async function expectedTables(api: ApiServer, scratch: string): Promise<string> 
   return normalizedTables(systemExec, scratch);
 }
 
-/** Applies one step to the API server (and the agent, for restarts). */
-async function apply(s: Step, api: ApiServer, restart: () => Promise<void>): Promise<void> {
+/** What a step needs besides the API server. */
+interface Env {
+  restart(): Promise<void>;
+  /** The agent's CNI socket. */
+  readonly socket: string;
+}
+
+let sandboxes = 0;
+
+/**
+ * A CNI ADD or DEL for pod `i`'s sandbox, as the plugin sends it (the pod's API addresses, no veth:
+ * the node namespace has no bridge). The reply does not matter here; the rules afterwards do.
+ */
+async function cni(op: "cni-add" | "cni-del", i: number, socket: string, api: ApiServer): Promise<void> {
+  const p = PODS[i] as Json;
+  const [namespace, name] = refOf(p);
+  const ips = ((p.status as { podIPs?: Array<{ ip: string }> }).podIPs ?? []).map((x) => x.ip);
+  if (op === "cni-add") sandboxes++;
+  const containerId = `inv${i}x${op === "cni-add" ? sandboxes : sandboxes - 1}`;
+  const body = op === "cni-add" ? { containerId, namespace, name, ips } : { containerId };
+  const reply = await callAgent(socket, "POST", op === "cni-add" ? "/v1/add" : "/v1/del", body, 10_000);
+  // A pod of this node that the API holds is programmed before the ADD returns; a DEL never fails.
+  const local = api.get("Pod", namespace, name) && (p.spec as { nodeName?: string }).nodeName === "n1";
+  if (op === "cni-del" || local) expect(reply).toEqual({ ok: true });
+}
+
+/** Applies one step to the API server (and the agent, for restarts and CNI requests). */
+async function apply(s: Step, api: ApiServer, env: Env): Promise<void> {
   switch (s.op) {
+    case "cni-add":
+    case "cni-del":
+      return cni(s.op, s.i, env.socket, api);
     case "toggle-policy":
     case "toggle-pod": {
       const [obj, kind] =
@@ -142,14 +178,14 @@ async function apply(s: Step, api: ApiServer, restart: () => Promise<void>): Pro
       api.patchLabels("Namespace", undefined, s.i === 0 ? "x" : "y", { team: s.team });
       return;
     case "restart":
-      return restart();
+      return env.restart();
     case "relist":
       api.compact();
       api.closeWatches();
       return;
     case "outage": {
       api.setOutage("error500");
-      await apply({ op: "toggle-policy", i: s.then }, api, restart);
+      await apply({ op: "toggle-policy", i: s.then }, api, env);
       await waitFor("the outage to end every watch", () => api.openWatches === 0, 5000);
       api.setOutage("none");
       return;
@@ -167,7 +203,7 @@ describe.skipIf(!isRoot)("invariant: the kernel's ruleset equals netguard compil
   });
 
   it(
-    "after any sequence of changes, restarts, re-lists and outages, from objects present at start",
+    "after any sequence of changes, restarts, re-lists, outages and CNI ADD/DEL, from objects present at start",
     { timeout: 600_000 },
     async () => {
       await withNetns(async (nodeNs) => {
@@ -183,21 +219,29 @@ describe.skipIf(!isRoot)("invariant: the kernel's ruleset equals netguard compil
                 for (const o of [...NAMESPACES, ...NODES]) api.create(o as never);
                 for (const i of initialPods) api.create(PODS[i] as never);
                 for (const i of initialPolicies) api.create(POLICIES[i] as never);
-                let agent: Agent = testAgent(api, nodeNs);
+                const dir = mkdtempSync(join(tmpdir(), "netguard-invariant-"));
+                const socket = join(dir, "cni.sock");
+                const newAgent = () =>
+                  testAgent(api, nodeNs, { cniSocket: socket, cniStateFile: join(dir, "pods.json") });
+                let agent: Agent = newAgent();
                 await agent.start();
-                const restart = async () => {
-                  await agent.stop();
-                  agent = testAgent(api, nodeNs);
-                  await agent.start();
+                const env: Env = {
+                  socket,
+                  async restart() {
+                    await agent.stop();
+                    agent = newAgent();
+                    await agent.start();
+                  },
                 };
                 try {
                   await converged(api, nodeNs, scratch, "objects present at start");
                   for (const s of steps) {
-                    await apply(s, api, restart);
+                    await apply(s, api, env);
                     await converged(api, nodeNs, scratch, JSON.stringify(s));
                   }
                 } finally {
                   await agent.stop();
+                  rmSync(dir, { recursive: true, force: true });
                   await nsRun(nodeNs, "nft", ["flush", "ruleset"]);
                 }
               },
@@ -207,7 +251,19 @@ describe.skipIf(!isRoot)("invariant: the kernel's ruleset equals netguard compil
               endOnFailure: true,
               // Everything present before the agent starts, then a re-list and a restart: the
               // paths a real node takes every day (and where `from` peers once vanished).
-              examples: [[ALL(POLICIES), ALL(PODS), [{ op: "relist" }, { op: "restart" }]]],
+              examples: [
+                [ALL(POLICIES), ALL(PODS), [{ op: "relist" }, { op: "restart" }]],
+                [
+                  [1],
+                  [0, 1],
+                  [
+                    { op: "cni-add", i: 0 },
+                    { op: "toggle-policy", i: 1 },
+                    { op: "cni-del", i: 0 },
+                    { op: "cni-add", i: 0 },
+                  ],
+                ],
+              ],
             },
           );
         }, "inv-scratch");
