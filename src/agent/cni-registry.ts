@@ -115,14 +115,19 @@ export class CniRegistry {
       const ips = reg.ips.map((t) => parseAddr(t)).filter((a): a is Addr => a !== undefined);
       if (ips.length > 0) regs.set(`${reg.namespace}/${reg.name}`, { reg, ips });
     }
-    const pods = snapshot.pods.map((pod): Pod => {
-      const r = regs.get(refOf(pod));
-      if (!r || pod.nonTarget === "host-network" || pod.nonTarget === "terminated") return pod;
-      if (pod.nodeName !== undefined && pod.nodeName !== node) return pod;
-      const { nonTarget: _dropped, ...rest } = pod;
-      return { ...rest, nodeName: node, ips: r.ips };
-    });
-    const overlaid = regs.size === 0 ? snapshot : { ...snapshot, pods };
+    const overlaid =
+      regs.size === 0
+        ? snapshot
+        : {
+            ...snapshot,
+            pods: snapshot.pods.map((pod): Pod => {
+              const r = regs.get(refOf(pod));
+              if (!r || pod.nonTarget === "host-network" || pod.nonTarget === "terminated") return pod;
+              if (pod.nodeName !== undefined && pod.nodeName !== node) return pod;
+              const { nonTarget: _dropped, ...rest } = pod;
+              return { ...rest, nodeName: node, ips: r.ips };
+            }),
+          };
     return resolveAddressConflicts(overlaid, node, (ref): RegisteredAddrs | undefined => {
       const r = regs.get(ref);
       return r && { seq: r.reg.seq, addrs: new Set(r.ips.map(addrKey)) };

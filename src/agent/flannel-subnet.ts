@@ -133,12 +133,15 @@ function leaseKey(f: FlannelSubnet): string {
 }
 
 /**
- * This node's view for each sync, read from the file when it is configured; `changed` tells when
- * the file says something else than at the last sync (flanneld writes it after the agent may
- * have started).
+ * This node's view for each sync, from the file when it is configured. Syncs do no file I/O: the
+ * file is read once, then again by `changed` on the periodic table and drift checks, which tells
+ * when it says something else than at the last sync (flanneld writes it after the agent may have
+ * started).
  */
 export class FlannelLease {
   private lastKey: string | undefined;
+  /** The file as last read: syncs use it, and `changed` (on the periodic checks) reads it again. */
+  private cached: FlannelSubnet | undefined;
 
   constructor(
     private readonly read: ReadText,
@@ -147,15 +150,17 @@ export class FlannelLease {
 
   /** The snapshot with the lease laid onto this node, and what is wrong (see localNodeView). */
   async view(snapshot: Snapshot, nodeName: string): Promise<LocalNodeView> {
-    const lease = await this.current();
+    const lease = this.cached ?? (await this.current());
+    this.cached = lease;
     this.lastKey = leaseKey(lease);
     return localNodeView(snapshot, nodeName, lease, this.path ?? "(no Flannel subnet file configured)");
   }
 
-  /** True when the file now says something else than at the last `view`. */
+  /** Reads the file again; true when it now says something else than at the last `view`. */
   async changed(): Promise<boolean> {
     if (this.path === undefined || this.lastKey === undefined) return false;
-    return leaseKey(await this.current()) !== this.lastKey;
+    this.cached = await this.current();
+    return leaseKey(this.cached) !== this.lastKey;
   }
 
   private current(): Promise<FlannelSubnet> {
