@@ -5,17 +5,11 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import type { CniAddRequest } from "../cni/protocol.js";
 import { decodeAddRequest } from "./cni-fields.js";
 
-/** One sandbox as CNI ADD reported it. */
-export interface CniPod {
-  readonly containerId: string;
-  readonly namespace: string;
-  readonly name: string;
-  readonly ips: readonly string[];
-  readonly hostVeth?: string;
-  /** `K8S_POD_UID` of the sandbox's pod, when the runtime passed it. */
-  readonly podUid?: string;
+/** One sandbox as CNI ADD reported it (the request's fields), with when it arrived. */
+export interface CniPod extends CniAddRequest {
   /** Arrival order of the ADD among all ADDs this node's agent received (larger: newer). */
   readonly seq: number;
   /** When the ADD was registered (ms since the epoch); GC and prune spare recent ones. */
