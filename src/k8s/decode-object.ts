@@ -6,7 +6,7 @@ import { decodeMeta } from "./decode-meta.js";
 import { decodeNamespace, decodeNode } from "./decode-namespace.js";
 import { decodePod } from "./decode-pod.js";
 import { decodePolicy } from "./decode-policy.js";
-import { describe, Issues, isObject } from "./fields.js";
+import { type DecodeOptions, describe, Issues, isObject } from "./fields.js";
 import type { Namespace, NetworkPolicy, Node, Pod } from "./model.js";
 
 /** What one object decoded to. */
@@ -25,8 +25,12 @@ const API_VERSIONS: Readonly<Record<Decoded["kind"], string>> = {
 };
 
 /** Decodes an object; `decoded` is absent when the object was skipped (other kind, or unidentifiable). */
-export function decodeObject(value: unknown, source: SourcePos): { decoded?: Decoded; issues: Issue[] } {
-  const issues = new Issues();
+export function decodeObject(
+  value: unknown,
+  source: SourcePos,
+  opts: DecodeOptions = {},
+): { decoded?: Decoded; issues: Issue[] } {
+  const issues = new Issues(opts);
   if (!isObject(value)) {
     issues.fail("", `a Kubernetes object must be a mapping, got ${describe(value)}`, "wrong-type");
     return { issues: locate(issues.list, source, { kind: "?" }) };

@@ -7,9 +7,26 @@ import { error, type Issue } from "../diag/issue.js";
 /** A JSON object as parsed from YAML or JSON. */
 export type JsonObject = { readonly [key: string]: unknown };
 
+/**
+ * What a decoder does with a field it does not know. `fail-closed` (the agent): the part that holds
+ * it allows nothing. `drop` (the dry-run commands): evaluate the object as the API server stores it
+ * when it accepts it with a warning (server-side field validation `Warn`, what Helm gets), without
+ * the field. Either way the field is reported as an error.
+ */
+export type UnknownFieldMode = "fail-closed" | "drop";
+
+/** Options of the single decoder. */
+export interface DecodeOptions {
+  readonly unknownFields?: UnknownFieldMode;
+}
+
 /** Collects issues while a decoder walks an object. */
 export class Issues {
   readonly list: Issue[] = [];
+  readonly unknownFields: UnknownFieldMode;
+  constructor(opts: DecodeOptions = {}) {
+    this.unknownFields = opts.unknownFields ?? "fail-closed";
+  }
   /** Records an error and returns undefined, so decoders can `return issues.fail(...)`. */
   fail(path: string, message: string, code = "invalid-value"): undefined {
     this.list.push(error(code, path, message));

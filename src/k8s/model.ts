@@ -44,8 +44,39 @@ export interface ContainerPort {
   readonly protocol: Protocol;
 }
 
-/** Why a pod is not a policy target (NetworkPolicy only applies to pods with a pod-network IP). */
-export type NonTargetReason = "no-ip" | "terminated" | "host-network";
+/**
+ * Why a pod is not a policy target of the datapath (NetworkPolicy only applies to pods with a
+ * pod-network IP). `template` marks a workload's pod template: it stands for pods that are not in
+ * the input, so only the dry-run (policy/dry-run-view.ts) evaluates it.
+ */
+export type NonTargetReason = "no-ip" | "terminated" | "host-network" | "template";
+
+/** The controllers whose pod template the dry-run reads (apps/v1, batch/v1, v1). */
+export type WorkloadKind =
+  | "Deployment"
+  | "ReplicaSet"
+  | "StatefulSet"
+  | "DaemonSet"
+  | "Job"
+  | "CronJob"
+  | "ReplicationController";
+
+/** Every WorkloadKind, in a fixed order. */
+export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
+  "Deployment",
+  "ReplicaSet",
+  "StatefulSet",
+  "DaemonSet",
+  "Job",
+  "CronJob",
+  "ReplicationController",
+];
+
+/** `metadata.ownerReferences[]` entry with `controller: true`: the object that manages this one. */
+export interface OwnerRef {
+  readonly kind: string;
+  readonly name: string;
+}
 
 /** A Pod, reduced to what NetworkPolicy semantics need. */
 export interface Pod {
@@ -58,6 +89,15 @@ export interface Pod {
   readonly ports: readonly ContainerPort[];
   /** Set when the pod is not subject to, nor selectable by, NetworkPolicy. */
   readonly nonTarget?: NonTargetReason;
+  /**
+   * Set on an entry that stands for every replica of a workload's pod template; its `name` is then
+   * `Kind/name`, so `refOf` gives `ns/Kind/name`, which never collides with a pod's `ns/name`.
+   */
+  readonly workload?: WorkloadKind;
+  /** The controller ownerReference (`metadata.ownerReferences[]` with `controller: true`). */
+  readonly controller?: OwnerRef;
+  /** The top-level owner, `ns/Kind/name`, when known (set by the dry-run view, not the decoder). */
+  readonly owner?: string;
   readonly source?: SourcePos;
 }
 

@@ -6,6 +6,7 @@ import { appendAll } from "../diag/append-all.js";
 import { type Issue, warning } from "../diag/issue.js";
 import { namespaceLabels } from "../k8s/decode-namespace.js";
 import { decodeObject } from "../k8s/decode-object.js";
+import type { DecodeOptions } from "../k8s/fields.js";
 import {
   type Namespace,
   type NetworkPolicy,
@@ -23,7 +24,7 @@ export interface LoadResult {
 }
 
 /** Decodes raw objects into a Snapshot. Pure: same objects, same snapshot. */
-export function buildSnapshot(objects: readonly RawObject[]): LoadResult {
+export function buildSnapshot(objects: readonly RawObject[], opts: DecodeOptions = {}): LoadResult {
   const issues: Issue[] = [];
   const namespaces = new Map<string, Namespace>();
   const pods = new Map<string, Pod>();
@@ -49,7 +50,7 @@ export function buildSnapshot(objects: readonly RawObject[]): LoadResult {
     }
   };
   for (const o of objects) {
-    const { decoded, issues: found } = decodeObject(o.value, o.source);
+    const { decoded, issues: found } = decodeObject(o.value, o.source, opts);
     appendAll(issues, found);
     if (!decoded) continue;
     switch (decoded.kind) {

@@ -4,6 +4,7 @@
  */
 import { appendAll } from "../diag/append-all.js";
 import type { Issue } from "../diag/issue.js";
+import type { DecodeOptions } from "../k8s/fields.js";
 import type { ParseOptions, RawObject } from "./documents.js";
 import { expandInput, fsProblem, inputIssue } from "./input-walk.js";
 import { parseDocumentsParallel } from "./parallel-parse.js";
@@ -63,8 +64,9 @@ export async function loadSnapshot(
   fs: InputFs,
   paths: readonly string[],
   base: readonly RawObject[] = [],
+  opts: DecodeOptions = {},
 ): Promise<LoadResult> {
   const read = await readInputs(fs, paths);
-  const built = buildSnapshot(base.length > 0 ? overlayObjects(base, read.objects) : read.objects);
+  const built = buildSnapshot(base.length > 0 ? overlayObjects(base, read.objects) : read.objects, opts);
   return { snapshot: built.snapshot, issues: [...read.issues, ...built.issues] };
 }

@@ -49,6 +49,8 @@ export function resolveCandidate(index: ClusterIndex, ref: EndpointRef): Candida
       return `pod ${ref.pod} has no IP address yet, so it neither sends nor receives pod-network traffic`;
     case "terminated":
       return `pod ${ref.pod} has finished (phase Succeeded or Failed) and is not a policy target`;
+    case "template":
+      return `${ref.pod} is a workload's pod template; only the dry-run view evaluates it`;
   }
 }
 
