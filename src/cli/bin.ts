@@ -11,6 +11,11 @@ runCli(
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
     stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    flush: () =>
+      process.stdout.writableNeedDrain
+        ? new Promise<void>((resolve) => process.stdout.once("drain", () => resolve()))
+        : Promise.resolve(),
   },
   process.argv.slice(2),
 ).then(

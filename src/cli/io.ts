@@ -12,6 +12,13 @@ export interface CliIo {
   err(text: string): void;
   /** True when stdout is a terminal (chooses the default output format and colours). */
   readonly stdoutIsTTY: boolean;
+  /** True when stderr is a terminal: only then is progress shown on long runs. */
+  readonly stderrIsTTY?: boolean;
+  /**
+   * Resolves when stdout has taken what `out` was given (backpressure): streaming writers await it
+   * every few chunks so a 2 GB result never sits in memory. Absent in tests (nothing to wait for).
+   */
+  flush?(): Promise<void>;
 }
 
 /** Exit status of a command: 0 success, 1 input errors or a failed check, 2 usage or I/O problems. */
