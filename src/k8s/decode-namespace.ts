@@ -1,6 +1,7 @@
 /**
  * Decodes Namespace and Node objects.
  */
+import { quoteValue } from "../diag/quote.js";
 import { type Addr, parseAddr } from "../net/address.js";
 import { type Cidr, parseCidr } from "../net/cidr.js";
 import type { ObjectMeta } from "./decode-meta.js";
@@ -47,7 +48,7 @@ export function decodeNode(meta: ObjectMeta, obj: JsonObject, issues: Issues): N
     if (!type || !NODE_IP_TYPES.has(type) || text === undefined) continue;
     const addr = parseAddr(text);
     if (addr) addresses.push(addr);
-    else issues.fail(`${path}.address`, `"${text}" is not a valid IP address`);
+    else issues.fail(`${path}.address`, `${quoteValue(text)} is not a valid IP address`);
   }
   const cidrTexts: Array<readonly [string, unknown]> = (optArray(spec, "podCIDRs", "spec", issues) ?? []).map(
     (c, i) => [`spec.podCIDRs[${i}]`, c] as const,

@@ -1,6 +1,7 @@
 /**
  * Decodes NetworkPolicyPeer: `podSelector`, `namespaceSelector` (alone or together) or `ipBlock`.
  */
+import { quoteValue } from "../diag/quote.js";
 import { type Cidr, parseCidr } from "../net/cidr.js";
 import { decodeSelector, EVERYTHING } from "./decode-selector.js";
 import {
@@ -64,7 +65,8 @@ function decodeIpBlock(v: JsonObject, index: number, path: string, issues: Issue
       : undefined;
   }
   const cidr = parseCidr(cidrText);
-  if (typeof cidr === "string") return issues.fail(join(blockPath, "cidr"), `"${cidrText}": ${cidr}`);
+  if (typeof cidr === "string")
+    return issues.fail(join(blockPath, "cidr"), `${quoteValue(cidrText)}: ${cidr}`);
   const except: Cidr[] = [];
   const raw = optArray(block, "except", blockPath, issues) ?? [];
   raw.forEach((e, i) => {
@@ -78,9 +80,9 @@ function decodeIpBlock(v: JsonObject, index: number, path: string, issues: Issue
 function decodeExcept(e: unknown, cidr: Cidr, path: string, issues: Issues): Cidr | undefined {
   if (typeof e !== "string") return issues.fail(path, `must be a string, got ${describe(e)}`, "wrong-type");
   const c = parseCidr(e);
-  if (typeof c === "string") return issues.fail(path, `"${e}": ${c}`);
+  if (typeof c === "string") return issues.fail(path, `${quoteValue(e)}: ${c}`);
   const inside = c.family === cidr.family && c.range.lo >= cidr.range.lo && c.range.hi <= cidr.range.hi;
   if (!inside || c.prefix <= cidr.prefix)
-    return issues.fail(path, `"${e}" must be a strict subset of \`cidr\``);
+    return issues.fail(path, `${quoteValue(e)} must be a strict subset of \`cidr\``);
   return c;
 }

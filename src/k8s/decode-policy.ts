@@ -12,7 +12,7 @@ import { decodePolicyPort } from "./decode-port.js";
 import { decodeSelector, EVERYTHING } from "./decode-selector.js";
 import {
   describe,
-  Issues,
+  type Issues,
   isObject,
   type JsonObject,
   join,
@@ -149,7 +149,7 @@ function decodeRules(spec: JsonObject, dir: Direction, issues: Issues): Rule[] {
 function decodeRule(v: unknown, dir: Direction, index: number, issues: Issues): Rule | undefined {
   const path = `spec.${dir}[${index}]`;
   if (!isObject(v)) return issues.fail(path, `must be an object, got ${describe(v)}`, "wrong-type");
-  const local = new Issues();
+  const local = issues.child();
   knownFieldsOnly(v, RULE_FIELDS[dir], path, local);
   const peerKey = dir === "ingress" ? "from" : "to";
   const rawPeers = optArray(v, peerKey, path, local);
@@ -164,7 +164,7 @@ function decodeRule(v: unknown, dir: Direction, index: number, issues: Issues): 
     const port = decodePolicyPort(p, i, `${join(path, "ports")}[${i}]`, local);
     if (port) ports.push(port);
   });
-  for (const i of local.list) issues.add(i);
+  issues.takeAll(local);
   if (local.count > 0) {
     issues.add(
       warning(

@@ -1,6 +1,7 @@
 /**
  * Decodes NetworkPolicyPort: `protocol` (default TCP), `port` (number or IANA service name), `endPort`.
  */
+import { quoteValue } from "../diag/quote.js";
 import {
   describe,
   type Issues,
@@ -19,7 +20,7 @@ export function decodeProtocol(o: JsonObject, path: string, issues: Issues): Pro
   if (p === "TCP" || p === "UDP" || p === "SCTP") return p;
   return issues.fail(
     join(path, "protocol"),
-    `"${p}" is not a supported protocol (TCP, UDP, SCTP)`,
+    `${quoteValue(p)} is not a supported protocol (TCP, UDP, SCTP)`,
     "unsupported-value",
   );
 }
@@ -76,7 +77,7 @@ export function decodePolicyPort(
     if (!isValidPortName(port)) {
       return issues.fail(
         join(path, "port"),
-        `"${port}" is not a valid port name: 1-15 lowercase letters, digits and '-', with at least one letter`,
+        `${quoteValue(port)} is not a valid port name: 1-15 lowercase letters, digits and '-', with at least one letter`,
       );
     }
     if (endPort !== undefined)

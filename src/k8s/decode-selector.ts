@@ -1,6 +1,7 @@
 /**
  * Decodes metav1.LabelSelector (`matchLabels`, `matchExpressions` with In, NotIn, Exists, DoesNotExist).
  */
+import { quoteValue } from "../diag/quote.js";
 import {
   describe,
   type Issues,
@@ -54,7 +55,7 @@ function decodeRequirement(e: unknown, path: string, issues: Issues): Requiremen
   if (!OPERATORS.has(operator)) {
     return issues.fail(
       join(path, "operator"),
-      `"${operator}" is not a valid selector operator (In, NotIn, Exists, DoesNotExist)`,
+      `${quoteValue(operator)} is not a valid selector operator (In, NotIn, Exists, DoesNotExist)`,
       "unsupported-value",
     );
   }

@@ -3,6 +3,8 @@
  * the exact field (`spec.ingress[0].ports[1].port`).
  */
 import { error, type Issue } from "../diag/issue.js";
+import { clipName, quoteValue } from "../diag/quote.js";
+import { suggestField } from "./suggest.js";
 
 /** A JSON object as parsed from YAML or JSON. */
 export type JsonObject = { readonly [key: string]: unknown };
@@ -20,10 +22,15 @@ export interface DecodeOptions {
   readonly unknownFields?: UnknownFieldMode;
 }
 
-/** Collects issues while a decoder walks an object. */
+/**
+ * Collects issues while a decoder walks an object. `count` is what decoders compare before and
+ * after reading a part to decide whether it was malformed; an issue recorded with `tolerate` (an
+ * unknown field in `drop` mode) is listed but not counted, so the part is still used.
+ */
 export class Issues {
   readonly list: Issue[] = [];
   readonly unknownFields: UnknownFieldMode;
+  private tolerated = 0;
   constructor(opts: DecodeOptions = {}) {
     this.unknownFields = opts.unknownFields ?? "fail-closed";
   }
@@ -35,8 +42,23 @@ export class Issues {
   add(issue: Issue): void {
     this.list.push(issue);
   }
+  /** Records an issue that does not make the part holding it malformed (not in `count`). */
+  tolerate(issue: Issue): void {
+    this.list.push(issue);
+    this.tolerated++;
+  }
+  /** Moves another collector's issues here, keeping which of them were tolerated. */
+  takeAll(other: Issues): void {
+    for (const i of other.list) this.list.push(i);
+    this.tolerated += other.tolerated;
+  }
+  /** A collector for a part read on its own (same options), to be merged with `takeAll`. */
+  child(): Issues {
+    return new Issues({ unknownFields: this.unknownFields });
+  }
+  /** Issues that make a part malformed. */
   get count(): number {
-    return this.list.length;
+    return this.list.length - this.tolerated;
   }
 }
 
@@ -113,16 +135,24 @@ export function optStringMap(
   if (!m) return out;
   for (const [k, v] of Object.entries(m)) {
     if (typeof v === "string") out[k] = v;
-    else issues.fail(join(join(path, key), k), `must be a string, got ${describe(v)}`, "wrong-type");
+    else
+      issues.fail(join(join(path, key), clipName(k)), `must be a string, got ${describe(v)}`, "wrong-type");
   }
   return out;
 }
 
 /**
- * Reports every key of `o` that is not in `known` (an `unknown-field` error at its path), as the
- * API server's strict decoding does. Callers fail closed on it: a field netguard does not know may
- * narrow what the object allows (a newer API field, or a client's renamed field such as `_from`),
- * so it is never just ignored. Returns true when there was none.
+ * Reports every key of `o` that is not in `known` (an `unknown-field` error at its path, with a
+ * did-you-mean for a misspelled name), as the API server's strict decoding does. Returns whether
+ * the caller may go on reading `o` as if the unknown keys were absent:
+ * - `fail-closed` (the agent): false when there was one. Callers fail closed on it: a field netguard
+ *   does not know may narrow what the object allows (a newer API field, or a client's renamed field
+ *   such as `_from`), so it is never just ignored.
+ * - `drop` (the dry-run commands): always true. The API server with field validation `Warn` stores
+ *   the object without the field, and that is what the cluster enforces (a peer's
+ *   `podSelector: {matchLabel: ...}` selects every pod of the namespace there), so the dry-run
+ *   evaluates exactly that. The error is still reported (the commands exit 1) but not counted as
+ *   making the part malformed.
  */
 export function knownFieldsOnly(
   o: JsonObject,
@@ -130,18 +160,31 @@ export function knownFieldsOnly(
   path: string,
   issues: Issues,
 ): boolean {
+  const drop = issues.unknownFields === "drop";
   let ok = true;
   for (const key of Object.keys(o)) {
     if (known.has(key)) continue;
-    ok = false;
-    const hint = [...known].find((k) => k.toLowerCase() === key.toLowerCase().replace(/^_/, ""));
-    issues.fail(
-      join(path, key),
-      `unknown field${hint ? ` (did you mean \`${hint}\`?)` : ""}; netguard does not know what it means, so it fails closed here`,
-      "unknown-field",
-    );
+    const issue = error("unknown-field", join(path, clipName(key)), unknownFieldMessage(key, known, drop));
+    if (drop) issues.tolerate(issue);
+    else {
+      ok = false;
+      issues.add(issue);
+    }
   }
   return ok;
+}
+
+/**
+ * The message for an unknown field `key` at a level whose fields are `known`: `unknown field (did
+ * you mean \`matchLabels\`?)`, then what happens to it — dropped by the API server (field
+ * validation Warn) and evaluated without (`drop`), or netguard failing closed.
+ */
+export function unknownFieldMessage(key: string, known: Iterable<string>, drop: boolean): string {
+  const hint = suggestField(key, known);
+  const head = `unknown field${hint ? ` (did you mean \`${hint}\`?)` : ""}`;
+  return drop
+    ? `${head}; the API server drops it (field validation Warn) and the object is evaluated without it`
+    : `${head}; netguard does not know what it means, so it fails closed here`;
 }
 
 /** A short description of a JSON value's type for messages. */
@@ -149,6 +192,6 @@ export function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "an object";
-  if (typeof v === "string") return `string ${JSON.stringify(v)}`;
+  if (typeof v === "string") return `string ${quoteValue(v)}`;
   return `${typeof v} ${String(v)}`;
 }

@@ -3,6 +3,7 @@
  */
 import { type Addr, type Family, familyBits, formatAddr, parseAddr } from "./address.js";
 import type { Interval } from "./interval.js";
+import { quoteValue } from "../diag/quote.js";
 
 /** A parsed CIDR: the range it covers and whether the text had host bits set (`10.0.0.1/8`). */
 export interface Cidr {
@@ -17,7 +18,7 @@ export function parseCidr(text: string): Cidr | string {
   const slash = text.indexOf("/");
   if (slash < 0) return "must be a CIDR in the form address/prefix-length";
   const addr = parseAddr(text.slice(0, slash));
-  if (!addr) return `"${text.slice(0, slash)}" is not a valid IP address`;
+  if (!addr) return `${quoteValue(text.slice(0, slash))} is not a valid IP address`;
   const prefixText = text.slice(slash + 1);
   const bits = familyBits(addr.family);
   if (!/^(0|[1-9][0-9]{0,2})$/.test(prefixText) || Number(prefixText) > bits) {
