@@ -31,9 +31,28 @@ describe("netguard compile", () => {
   });
 
   it("compiles nothing for a node without pods", async () => {
-    const io = memoryIo({ "c.yaml": input });
-    expect(await runCli(io, ["compile", "--node", "elsewhere", "c.yaml"])).toBe(0);
+    const node = "apiVersion: v1\nkind: Node\nmetadata: {name: elsewhere}\n";
+    const io = memoryIo({ "c.yaml": input, "n.yaml": node });
+    expect(await runCli(io, ["compile", "--node", "elsewhere", "c.yaml", "n.yaml"])).toBe(0);
     expect(io.stdout()).not.toContain("jump");
+  });
+
+  it("exits 2 for a node that is not in the input, listing those that are, closest first", async () => {
+    const node = "apiVersion: v1\nkind: Node\nmetadata: {name: worker-2}\n";
+    const io = memoryIo({ "c.yaml": input, "n.yaml": node });
+    expect(await runCli(io, ["compile", "--node", "n2", "c.yaml", "n.yaml"])).toBe(2);
+    expect(io.stdout()).toBe("");
+    expect(io.stderr()).toContain(
+      "netguard: node n2 is not in the input; its nodes (closest first): n1, worker-2\n",
+    );
+  });
+
+  it("exits 2 for any node when the input knows none", async () => {
+    const io = memoryIo({ "c.yaml": input.replace("spec: {nodeName: n1}", "spec: {}") });
+    expect(await runCli(io, ["compile", "--node", "n1", "c.yaml"])).toBe(2);
+    expect(io.stderr()).toContain(
+      "node n1 is not in the input: it has no Node object and no pod with spec.nodeName",
+    );
   });
 
   it("exits 2 without --node", async () => {

@@ -5,10 +5,14 @@
 import { compile } from "../compile/compile.js";
 import { formatNodeRules } from "../compile/format-ir.js";
 import { loadSnapshot } from "../load/sources.js";
+import type { Snapshot } from "../k8s/model.js";
+import { compareRefs } from "../load/snapshot.js";
 import { Transaction } from "../nft/transaction.js";
 import { renderNode } from "../render/ruleset.js";
+import { namesByCloseness } from "./closest.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
 import { reportIssues } from "./report-issues.js";
+import { shown } from "./user-value.js";
 
 /** Options of `compile`. */
 export interface CompileOptions {
@@ -16,7 +20,30 @@ export interface CompileOptions {
   readonly format?: string;
 }
 
-/** Runs `compile`; exit 1 when the input had errors (the script is still printed for what loaded). */
+/** The nodes an input knows: Node objects and every pod's `spec.nodeName`, sorted. */
+export function nodesOf(snapshot: Snapshot): string[] {
+  const names = new Set(snapshot.nodes.keys());
+  for (const p of snapshot.pods) if (p.nodeName) names.add(p.nodeName);
+  return [...names].sort(compareRefs);
+}
+
+/** The usage error for a `--node` that is not in the input: the nodes that are, closest first. */
+function unknownNode(node: string, known: readonly string[]): UsageError {
+  if (known.length === 0)
+    return new UsageError(
+      `node ${shown(node)} is not in the input: it has no Node object and no pod with spec.nodeName`,
+    );
+  const closest = namesByCloseness(node, known);
+  const listed = closest.length > 20 ? [...closest.slice(0, 20), `… (${closest.length} nodes)`] : closest;
+  return new UsageError(
+    `node ${shown(node)} is not in the input; its nodes (closest first): ${listed.join(", ")}`,
+  );
+}
+
+/**
+ * Runs `compile`; exit 1 when the input had errors (the script is still printed for what loaded),
+ * 2 on usage errors, including a `--node` the input does not know.
+ */
 export async function runCompile(
   io: CliIo,
   inputs: readonly string[],
@@ -26,8 +53,10 @@ export async function runCompile(
   if (format !== "nft" && format !== "ir") throw new UsageError(`--format must be nft or ir, got ${format}`);
   if (!opts.node) throw new UsageError("compile needs --node <name>");
   if (inputs.length === 0) throw new UsageError("compile needs at least one file, directory or - for stdin");
-  const { snapshot, issues } = await loadSnapshot(io.fs, inputs);
+  const { snapshot, issues } = await loadSnapshot(io.fs, inputs, [], { unknownFields: "drop" });
   const failed = reportIssues(io, issues);
+  const known = nodesOf(snapshot);
+  if (!known.includes(opts.node)) throw unknownNode(opts.node, known);
   const rules = compile(snapshot, opts.node);
   if (format === "ir") {
     io.out(formatNodeRules(rules));

@@ -2,12 +2,13 @@
  * `netguard diff --before <inputs...> --after <inputs...> [--port p]... [--format text|json|markdown]
  * [--fail-on denied|any]`: the connections a change opens or closes, grouped by workload.
  */
-import { loadSnapshot } from "../load/sources.js";
+import type { Issue } from "../diag/issue.js";
 import { type DiffGroup, diffSnapshots } from "../policy/diff.js";
 import { clusterBase } from "./cluster-base.js";
+import { type DryRunInput, emptyInputProblem, loadDryRun, reportNotes } from "./dry-run-input.js";
+import { errorEntries, errorFooter } from "./input-errors.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
 import { declaredPorts, parseProbePort, sortPorts } from "./probe-port.js";
-import { reportIssues } from "./report-issues.js";
 
 /** Options of `diff`. */
 export interface DiffOptions {
@@ -20,7 +21,11 @@ export interface DiffOptions {
   readonly kubeconfig?: string;
 }
 
-/** Runs `diff`. Exit 1 when `--fail-on` matches a change (or on input errors), else 0. */
+/**
+ * Runs `diff`. Exit 1 when `--fail-on` matches a change, on input errors (the output names the
+ * policies with errors), or when either side holds no pod and no workload (nothing was compared,
+ * so no gate may pass); else 0.
+ */
 export async function runDiff(io: CliIo, opts: DiffOptions): Promise<ExitCode> {
   const format = opts.format ?? "text";
   if (!["text", "json", "markdown"].includes(format))
@@ -32,28 +37,53 @@ export async function runDiff(io: CliIo, opts: DiffOptions): Promise<ExitCode> {
       "diff needs --after inputs, and --before inputs unless --kubeconfig gives the current state",
     );
   }
-  const base = await clusterBase(opts.kubeconfig);
-  const before = await loadSnapshot(io.fs, opts.before ?? [], base);
-  const after = await loadSnapshot(io.fs, opts.after, base);
-  const failed = reportIssues(io, [...before.issues, ...after.issues]);
   const requested = opts.port.map(parseProbePort);
+  const base = await clusterBase(opts.kubeconfig);
+  const before = await loadDryRun(io, opts.before ?? [], base);
+  const after = await loadDryRun(io, opts.after, base);
+  if (!bothSidesHold(io, before, after)) return 1;
   const ports =
     requested.length > 0
       ? sortPorts(requested)
       : sortPorts([...declaredPorts(before.snapshot), ...declaredPorts(after.snapshot)]);
+  if (ports.length === 0)
+    throw new UsageError(
+      "no pod or workload on either side declares a containerPort; give the ports to compare with --port",
+    );
   const groups = diffSnapshots(before.snapshot, after.snapshot, ports);
+  const issues = [...before.issues, ...after.issues];
   io.out(
     format === "json"
-      ? `${JSON.stringify({ changes: groups, summary: totals(groups) }, null, 2)}\n`
+      ? `${JSON.stringify({ changes: groups, summary: totals(groups), errors: errorEntries(issues) }, null, 2)}\n`
       : format === "markdown"
-        ? markdown(groups)
-        : text(groups),
+        ? markdown(groups) + markdownErrors(issues)
+        : text(groups) +
+          errorFooter(issues)
+            .map((l) => `${l}\n`)
+            .join(""),
   );
   const denied = groups.some((g) => g.change === "newly-denied");
-  if (failed) return 1;
+  if (before.failed || after.failed) return 1;
   if (opts.failOn === "any" && groups.length > 0) return 1;
   if (opts.failOn === "denied" && denied) return 1;
   return 0;
+}
+
+/** Says each side's notes; false (after saying why) when a side has nothing to compare. */
+function bothSidesHold(io: CliIo, before: DryRunInput, after: DryRunInput): boolean {
+  reportNotes(io, before, "--before: ");
+  reportNotes(io, after, "--after: ");
+  const problems = [emptyInputProblem(before, " in --before"), emptyInputProblem(after, " in --after")];
+  for (const p of problems) if (p) io.err(`netguard: ${p}\n`);
+  if (problems.every((p) => p === undefined)) return true;
+  io.err("netguard: nothing was compared, so no connection change can be reported (--fail-on cannot pass)\n");
+  return false;
+}
+
+/** A warning under the markdown table naming the policies with errors. */
+function markdownErrors(issues: readonly Issue[]): string {
+  const lines = errorFooter(issues);
+  return lines.length > 0 ? `\n> **Warning:** ${lines.join(" — ")}\n` : "";
 }
 
 function totals(groups: readonly DiffGroup[]): { newlyAllowed: number; newlyDenied: number } {

@@ -83,12 +83,13 @@ describe("netguard explain", () => {
     expect(v.notes).toEqual([]);
   });
 
-  it("exits 1 for a pod that is not in the input and 2 without --port", async () => {
+  it("exits 2 naming the closest pods for an endpoint that is not in the input, and without --port", async () => {
     const io = shopIo();
-    expect(await runCli(io, ["explain", "--from", "x/nope", "--to", "api/api", "--port", "80", shop])).toBe(
-      1,
+    expect(await runCli(io, ["explain", "--from", "api/apii", "--to", "api/api", "--port", "80", shop])).toBe(
+      2,
     );
-    expect(io.stderr()).toContain("pod x/nope is not in the input");
+    expect(io.stdout()).toBe("");
+    expect(io.stderr()).toContain("netguard: no pod or workload matches --from api/apii; closest: api/api\n");
     expect(await runCli(shopIo(), ["explain", "--from", "api/api", "--to", "db/postgres", shop])).toBe(2);
   });
 });

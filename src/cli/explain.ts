@@ -4,18 +4,17 @@
  * destination's ingress, with special cases said plainly.
  */
 import { appendAll } from "../diag/append-all.js";
-import { loadSnapshot } from "../load/sources.js";
 import type { Pod } from "../k8s/model.js";
-import { parseAddr } from "../net/address.js";
 import { type ClusterIndex, indexSnapshot } from "../policy/cluster-index.js";
-import { type EndpointRef } from "../policy/endpoint.js";
 import { evaluate, policiesSelecting } from "../policy/evaluate.js";
 import { missingNamedPorts } from "../policy/named-port-notes.js";
 import type { SideVerdict, Verdict } from "../policy/verdict.js";
 import { clusterBase } from "./cluster-base.js";
+import { emptyInputProblem, loadDryRun, reportNotes } from "./dry-run-input.js";
+import { explainEndpoint } from "./explain-endpoint.js";
+import { errorEntries, errorFooter } from "./input-errors.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
 import { parseProbePort } from "./probe-port.js";
-import { reportIssues } from "./report-issues.js";
 
 /** Options of `explain`. */
 export interface ExplainOptions {
@@ -26,10 +25,11 @@ export interface ExplainOptions {
   readonly kubeconfig?: string;
 }
 
-/** An IP address names an address; anything else is a pod `namespace/name`. */
-const endpoint = (text: string): EndpointRef => (parseAddr(text) ? { ip: text } : { pod: text });
-
-/** Runs `explain`; exit 0 when explained (allowed or not), 1 on input errors or an unknown endpoint. */
+/**
+ * Runs `explain`; exit 0 when explained (allowed or not), 1 on input errors (the output then names
+ * the policies with errors), on an input with nothing to evaluate or an endpoint that cannot take
+ * part in traffic; 2 on usage errors, including an endpoint that matches nothing in the input.
+ */
 export async function runExplain(
   io: CliIo,
   inputs: readonly string[],
@@ -42,27 +42,36 @@ export async function runExplain(
   if (format !== "text" && format !== "json")
     throw new UsageError(`--format must be text or json, got ${format}`);
   const probe = parseProbePort(opts.port);
-  const { snapshot, issues } = await loadSnapshot(io.fs, inputs, await clusterBase(opts.kubeconfig));
-  const failed = reportIssues(io, issues);
-  const index = indexSnapshot(snapshot);
-  const v = evaluate(index, {
-    from: endpoint(opts.from),
-    to: endpoint(opts.to),
-    port: probe.port,
-    protocol: probe.protocol,
-  });
+  const input = await loadDryRun(io, inputs, await clusterBase(opts.kubeconfig));
+  reportNotes(io, input);
+  const empty = emptyInputProblem(input);
+  if (empty) {
+    io.err(`netguard: ${empty}\n`);
+    return 1;
+  }
+  const index = indexSnapshot(input.snapshot);
+  const from = explainEndpoint(index, "--from", opts.from);
+  const to = explainEndpoint(index, "--to", opts.to);
+  const v = evaluate(index, { from: from.ref, to: to.ref, port: probe.port, protocol: probe.protocol });
   if (typeof v === "string") {
     io.err(`netguard: ${v}\n`);
     return 1;
   }
   const receiver = v.ingress.kind === "pod" ? index.podsByRef.get(v.ingress.pod) : undefined;
   const notes = [
+    ...[from.note, to.note].filter((n): n is string => n !== undefined),
     ...(v.egress.kind === "pod" ? notesFor(index, v.egress, "egress", receiver, probe.port) : []),
     ...(v.ingress.kind === "pod" ? notesFor(index, v.ingress, "ingress", receiver, probe.port) : []),
   ];
-  if (format === "json") io.out(`${JSON.stringify({ ...v, notes })}\n`);
-  else io.out(explainText(v, notes));
-  return failed ? 1 : 0;
+  if (format === "json") io.out(`${JSON.stringify({ ...v, notes, errors: errorEntries(input.issues) })}\n`);
+  else
+    io.out(
+      explainText(v, notes) +
+        errorFooter(input.issues)
+          .map((l) => `${l}\n`)
+          .join(""),
+    );
+  return input.failed ? 1 : 0;
 }
 
 function notesFor(

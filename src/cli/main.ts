@@ -33,7 +33,7 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
   program
     .command("simulate")
     .description(
-      "dry-run: evaluate every ordered pair of policy-target pods in the input against its NetworkPolicies",
+      "dry-run: evaluate every ordered pair of pods and workloads in the input against its NetworkPolicies",
     )
     .argument("[inputs...]", "YAML/JSON files, directories (recursive) or - for stdin")
     .option(
@@ -46,9 +46,10 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
       "-f, --format <format>",
       "table, json, dot or mermaid (default: table on a terminal, json otherwise)",
     )
-    .option("--from <ns|ns/pod>", "only these sources (repeatable)", collect, [])
-    .option("--to <ns|ns/pod>", "only these destinations (repeatable)", collect, [])
+    .option("--from <ns|ns/pod|ns/Kind/name>", "only these sources (repeatable)", collect, [])
+    .option("--to <ns|ns/pod|ns/Kind/name>", "only these destinations (repeatable)", collect, [])
     .option("--kubeconfig <file>", "read the live cluster (read-only) and lay the inputs over it")
+    .option("-q, --quiet", "no progress on stderr (shown only on a terminal, for long runs)")
     .action(async (inputs: string[], opts: SimulateOptions) => done(await runSimulate(io, inputs, opts)));
   program
     .command("validate")
@@ -73,8 +74,8 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     .command("explain")
     .description("explain one connection: the verdict and which policy and rule allowed it, or that none did")
     .argument("[inputs...]", "YAML/JSON files, directories (recursive) or - for stdin")
-    .requiredOption("--from <endpoint>", "source: namespace/pod or an IP address")
-    .requiredOption("--to <endpoint>", "destination: namespace/pod or an IP address")
+    .requiredOption("--from <endpoint>", "source: namespace/pod, namespace/Kind/name or an IP address")
+    .requiredOption("--to <endpoint>", "destination: namespace/pod, namespace/Kind/name or an IP address")
     .requiredOption("-p, --port <port/proto>", "destination port, e.g. 80/TCP")
     .option("-f, --format <format>", "text or json", "text")
     .option("--kubeconfig <file>", "read the live cluster (read-only) and lay the inputs over it")

@@ -1,0 +1,88 @@
+/**
+ * The input of the dry-run commands (simulate, explain, diff): read and decoded as the API server
+ * stores objects it accepts with a warning (unknown fields dropped), every issue reported on
+ * stderr, then turned into the dry-run view (workloads and pods without status evaluated).
+ */
+import type { Issue } from "../diag/issue.js";
+import type { Snapshot } from "../k8s/model.js";
+import type { RawObject } from "../load/documents.js";
+import { type InputFs, loadSnapshot } from "../load/sources.js";
+import type { CliIo } from "./io.js";
+import { type InputSummary, nothingToEvaluate, summarizeInput } from "./input-summary.js";
+import { reportIssues } from "./report-issues.js";
+
+/** A loaded, reported input ready to evaluate. */
+export interface DryRunInput {
+  /** What the commands evaluate (the dry-run view's snapshot). */
+  readonly snapshot: Snapshot;
+  readonly issues: readonly Issue[];
+  /** True when some issue is an error (the command exits 1). */
+  readonly failed: boolean;
+  readonly summary: InputSummary;
+  /** Pod ref -> top-level owner ref, sorted by pod ref. */
+  readonly owners: ReadonlyMap<string, string>;
+  /** Lines said on stderr and in the JSON `notes` (pods left out, host network). */
+  readonly notes: readonly string[];
+  /** Pods in phase Succeeded/Failed left out. */
+  readonly terminated: number;
+  readonly hasWorkloads: boolean;
+}
+
+/** An InputFs that counts the files (and stdin) it was asked to read. */
+function countingFs(fs: InputFs): { fs: InputFs; files: () => number } {
+  let files = 0;
+  const counted: InputFs = {
+    readFile: (path) => {
+      files++;
+      return fs.readFile(path);
+    },
+    kind: (path) => fs.kind(path),
+    list: (path) => fs.list(path),
+    ...(fs.realPath ? { realPath: fs.realPath.bind(fs) } : {}),
+    readStdin: () => {
+      files++;
+      return fs.readStdin();
+    },
+  };
+  return { fs: counted, files: () => files };
+}
+
+/**
+ * Loads the inputs over `base` (the live cluster's objects, or none) and reports every issue on
+ * stderr. `side` (`before`, `after`) prefixes the notes of one side of a diff.
+ */
+export async function loadDryRun(
+  io: CliIo,
+  inputs: readonly string[],
+  base: readonly RawObject[],
+): Promise<DryRunInput> {
+  const counting = countingFs(io.fs);
+  const { snapshot, issues } = await loadSnapshot(counting.fs, inputs, base, { unknownFields: "drop" });
+  const failed = reportIssues(io, issues);
+  const summary = summarizeInput(counting.files(), snapshot, issues);
+  return {
+    snapshot,
+    issues,
+    failed,
+    summary,
+    owners: new Map(),
+    notes: [],
+    terminated: 0,
+    hasWorkloads: snapshot.pods.some((p) => p.workload !== undefined),
+  };
+}
+
+/** Says the notes on stderr, one `netguard: ` line each, prefixed with the side of a diff. */
+export function reportNotes(io: CliIo, input: DryRunInput, side = ""): void {
+  for (const n of input.notes) io.err(`netguard: ${side}${n}\n`);
+}
+
+/**
+ * The error message when the input holds no pod and no workload to evaluate (empty directory,
+ * empty file, policies only), else undefined.
+ */
+export function emptyInputProblem(input: DryRunInput, side = ""): string | undefined {
+  return input.snapshot.pods.length === 0
+    ? nothingToEvaluate(input.summary, input.terminated, side)
+    : undefined;
+}
