@@ -1,28 +1,47 @@
 /**
- * Decodes one Kubernetes object by `kind`: NetworkPolicy (networking.k8s.io/v1), Pod, Namespace, Node (v1).
+ * Decodes one Kubernetes object by `kind`: NetworkPolicy (networking.k8s.io/v1), Pod, Namespace,
+ * Node (v1), and the workloads whose pod template the dry-run reads (decode-workload.ts).
  */
 import { type Issue, locate, type SourcePos, warning } from "../diag/issue.js";
-import { decodeMeta } from "./decode-meta.js";
+import { decodeMeta, type ObjectMeta } from "./decode-meta.js";
 import { decodeNamespace, decodeNode } from "./decode-namespace.js";
 import { decodePod } from "./decode-pod.js";
 import { decodePolicy } from "./decode-policy.js";
+import { decodeWorkload, isWorkloadKind, WORKLOAD_API_VERSIONS } from "./decode-workload.js";
 import { type DecodeOptions, describe, Issues, isObject } from "./fields.js";
-import type { Namespace, NetworkPolicy, Node, Pod } from "./model.js";
+import type { Namespace, NetworkPolicy, Node, Pod, WorkloadKind } from "./model.js";
 
-/** What one object decoded to. */
+/**
+ * What one object decoded to. A workload decodes to a `Pod` entry with `workload` set (its pod
+ * template, named `Kind/name`), so everything that holds pods holds it without another case.
+ */
 export type Decoded =
   | { readonly kind: "NetworkPolicy"; readonly value: NetworkPolicy }
   | { readonly kind: "Pod"; readonly value: Pod }
   | { readonly kind: "Namespace"; readonly value: Namespace }
   | { readonly kind: "Node"; readonly value: Node };
 
+/** The kinds read: the decoded kinds and the workloads. */
+type ReadKind = Decoded["kind"] | WorkloadKind;
+
 /** The API group/version each kind is read from. */
-const API_VERSIONS: Readonly<Record<Decoded["kind"], string>> = {
+const API_VERSIONS: Readonly<Record<ReadKind, string>> = {
   NetworkPolicy: "networking.k8s.io/v1",
   Pod: "v1",
   Namespace: "v1",
   Node: "v1",
+  ...WORKLOAD_API_VERSIONS,
 };
+
+function isReadKind(kind: string | undefined): kind is ReadKind {
+  return (
+    kind === "NetworkPolicy" ||
+    kind === "Pod" ||
+    kind === "Namespace" ||
+    kind === "Node" ||
+    (kind !== undefined && isWorkloadKind(kind))
+  );
+}
 
 /** Decodes an object; `decoded` is absent when the object was skipped (other kind, or unidentifiable). */
 export function decodeObject(
@@ -36,7 +55,7 @@ export function decodeObject(
     return { issues: locate(issues.list, source, { kind: "?" }) };
   }
   const kind = typeof value.kind === "string" ? value.kind : undefined;
-  if (kind !== "NetworkPolicy" && kind !== "Pod" && kind !== "Namespace" && kind !== "Node") {
+  if (!isReadKind(kind)) {
     const what = kind ?? "object without kind";
     return {
       issues: locate([warning("skipped-kind", "", `${what} is not read by netguard; skipped`)], source, {
@@ -53,20 +72,20 @@ export function decodeObject(
     );
     return { issues: locate(issues.list, source, { kind }) };
   }
-  const meta = decodeMeta(value, kind === "NetworkPolicy" || kind === "Pod", issues);
+  const meta = decodeMeta(value, kind !== "Namespace" && kind !== "Node", issues);
   if (!meta) return { issues: locate(issues.list, source, { kind }) };
   const ref = { kind, name: meta.name, ...(meta.namespace ? { namespace: meta.namespace } : {}) };
   const decoded = decodeKind(kind, meta, value, issues, source);
-  return { decoded, issues: locate(issues.list, source, ref) };
+  return { ...(decoded ? { decoded } : {}), issues: locate(issues.list, source, ref) };
 }
 
 function decodeKind(
-  kind: Decoded["kind"],
-  meta: NonNullable<ReturnType<typeof decodeMeta>>,
+  kind: ReadKind,
+  meta: ObjectMeta,
   value: Record<string, unknown>,
   issues: Issues,
   source: SourcePos,
-): Decoded {
+): Decoded | undefined {
   switch (kind) {
     case "NetworkPolicy":
       return { kind, value: { ...decodePolicy(meta, value, issues), source } };
@@ -76,5 +95,15 @@ function decodeKind(
       return { kind, value: { ...decodeNamespace(meta), source } };
     case "Node":
       return { kind, value: { ...decodeNode(meta, value, issues), source } };
+    case "Deployment":
+    case "ReplicaSet":
+    case "StatefulSet":
+    case "DaemonSet":
+    case "Job":
+    case "CronJob":
+    case "ReplicationController": {
+      const entry = decodeWorkload(kind, meta, value, issues);
+      return entry && { kind: "Pod", value: { ...entry, source } };
+    }
   }
 }

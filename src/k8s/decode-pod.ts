@@ -27,7 +27,7 @@ export function decodePod(meta: ObjectMeta, obj: JsonObject, issues: Issues): Po
   const hostNetwork = optBoolean(spec, "hostNetwork", "spec", issues) ?? false;
   const phase = optString(status, "phase", "status", issues);
   const ips = decodePodIPs(status, issues);
-  const ports = decodeContainerPorts(spec, issues);
+  const ports = decodeContainerPorts(spec, "spec", issues);
   const nonTarget = nonTargetReason(hostNetwork, phase, ips);
   return {
     namespace: meta.namespace,
@@ -37,6 +37,7 @@ export function decodePod(meta: ObjectMeta, obj: JsonObject, issues: Issues): Po
     ips,
     ports,
     ...(nonTarget ? { nonTarget } : {}),
+    ...(meta.controller ? { controller: meta.controller } : {}),
   };
 }
 
@@ -79,15 +80,16 @@ function decodePodIPs(status: JsonObject, issues: Issues): Addr[] {
 }
 
 /**
- * Ports of `spec.containers[]`, plus those of restartable (sidecar) init containers, which also
- * serve traffic for the pod's lifetime. These are what named ports in policies resolve against.
+ * Ports of a PodSpec's `containers[]`, plus those of restartable (sidecar) init containers, which
+ * also serve traffic for the pod's lifetime. These are what named ports in policies resolve
+ * against. `specPath` is the PodSpec's own path (`spec`, or `spec.template.spec` in a workload).
  */
-function decodeContainerPorts(spec: JsonObject, issues: Issues): ContainerPort[] {
+export function decodeContainerPorts(spec: JsonObject, specPath: string, issues: Issues): ContainerPort[] {
   const out: ContainerPort[] = [];
   for (const field of ["containers", "initContainers"] as const) {
-    const containers = optArray(spec, field, "spec", issues) ?? [];
+    const containers = optArray(spec, field, specPath, issues) ?? [];
     for (const [ci, c] of containers.entries()) {
-      const path = `spec.${field}[${ci}]`;
+      const path = `${specPath}.${field}[${ci}]`;
       if (!isObject(c)) {
         issues.fail(path, `must be an object, got ${describe(c)}`, "wrong-type");
         continue;

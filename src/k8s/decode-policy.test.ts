@@ -529,7 +529,7 @@ describe("fail closed", () => {
 describe("decodeObject: kinds, apiVersion and metadata", () => {
   it.each<[string, Json, string]>([
     ["a Service", { apiVersion: "v1", kind: "Service", metadata: { name: "s", namespace: "ns" } }, "Service"],
-    ["a Deployment", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d" } }, "Deployment"],
+    ["a ConfigMap", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" } }, "ConfigMap"],
     ["an object without kind", { metadata: { name: "x" } }, "object without kind"],
   ])("%s is skipped with a skipped-kind warning", (_name, value, kind) => {
     const { decoded, issues } = decode(value);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { RawObject } from "./documents.js";
+import { refOf, type Snapshot } from "../k8s/model.js";
+import { parseDocuments, type RawObject } from "./documents.js";
 import { buildSnapshot, compareRefs } from "./snapshot.js";
 
 type Json = Record<string, unknown>;
@@ -209,5 +210,158 @@ describe("buildSnapshot: issues from decoding are passed through", () => {
       ["required", 20],
     ]);
     expect(snapshot.pods.map((p) => p.name)).toEqual(["ok"]);
+  });
+});
+
+describe("buildSnapshot: workloads", () => {
+  /** Parses YAML/JSON text as the loader does and builds the snapshot. */
+  const load = (text: string) => {
+    const parsed = parseDocuments("in.yaml", text);
+    expect(parsed.issues).toEqual([]);
+    return buildSnapshot(parsed.objects);
+  };
+  const summary = (s: Snapshot) => s.pods.map((p) => [refOf(p), p.workload ?? "Pod", p.labels.app]);
+  const lines = (...xs: string[]) => `${xs.join("\n")}\n`;
+  const templated = (kind: string, apiVersion: string, name: string, app: string) =>
+    lines(
+      `apiVersion: ${apiVersion}`,
+      `kind: ${kind}`,
+      "metadata:",
+      `  name: ${name}`,
+      "  namespace: shop",
+      "spec:",
+      "  template:",
+      "    metadata:",
+      `      labels: {app: ${app}}`,
+      "    spec:",
+      "      containers:",
+      "      - name: app",
+      "        image: x",
+      "        ports: [{containerPort: 80, name: http}]",
+    );
+
+  it("every workload kind of a multi-document stream is an entry ns/Kind/name, with no skipped-kind", () => {
+    const text = [
+      templated("Deployment", "apps/v1", "web", "web"),
+      templated("ReplicaSet", "apps/v1", "web-1", "web1"),
+      templated("StatefulSet", "apps/v1", "db", "db"),
+      templated("DaemonSet", "apps/v1", "agent", "agent"),
+      templated("Job", "batch/v1", "migrate", "migrate"),
+      templated("ReplicationController", "v1", "legacy", "legacy"),
+      lines(
+        "apiVersion: batch/v1",
+        "kind: CronJob",
+        "metadata: {name: backup, namespace: shop}",
+        "spec:",
+        "  schedule: '0 3 * * *'",
+        "  jobTemplate:",
+        "    spec:",
+        "      template:",
+        "        metadata: {labels: {app: backup}}",
+        "        spec: {containers: [{name: b, image: x}]}",
+      ),
+      lines("apiVersion: v1", "kind: Service", "metadata: {name: web, namespace: shop}"),
+      lines("apiVersion: v1", "kind: Namespace", "metadata: {name: shop}"),
+    ].join("---\n");
+    const { snapshot, issues } = load(text);
+    expect(issues.map((i) => [i.code, i.object?.kind])).toEqual([["skipped-kind", "Service"]]);
+    expect(summary(snapshot)).toEqual([
+      ["shop/CronJob/backup", "CronJob", "backup"],
+      ["shop/DaemonSet/agent", "DaemonSet", "agent"],
+      ["shop/Deployment/web", "Deployment", "web"],
+      ["shop/Job/migrate", "Job", "migrate"],
+      ["shop/ReplicaSet/web-1", "ReplicaSet", "web1"],
+      ["shop/ReplicationController/legacy", "ReplicationController", "legacy"],
+      ["shop/StatefulSet/db", "StatefulSet", "db"],
+    ]);
+    expect(snapshot.pods.find((p) => p.workload === "Job")?.source).toEqual({ file: "in.yaml", line: 61 });
+  });
+
+  it("a `kubectl get -A -o yaml` List of workloads and pods, with owners", () => {
+    const text = lines(
+      "apiVersion: v1",
+      "kind: List",
+      "items:",
+      "- apiVersion: apps/v1",
+      "  kind: ReplicaSet",
+      "  metadata:",
+      "    name: web-5d8f",
+      "    namespace: shop",
+      "    ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: u1, controller: true}]",
+      "  spec:",
+      "    template: {metadata: {labels: {app: web}}, spec: {containers: [{name: a, image: x}]}}",
+      "- apiVersion: v1",
+      "  kind: Pod",
+      "  metadata:",
+      "    name: web-5d8f-abcde",
+      "    namespace: shop",
+      "    labels: {app: web}",
+      "    ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-5d8f, uid: u2, controller: true}]",
+      "  spec: {containers: [{name: a, image: x}]}",
+      "  status: {phase: Running, podIP: 10.0.0.7}",
+    );
+    const { snapshot, issues } = load(text);
+    expect(issues.filter((i) => i.severity === "error")).toEqual([]);
+    expect(snapshot.pods.map((p) => [refOf(p), p.controller, p.source?.line])).toEqual([
+      ["shop/ReplicaSet/web-5d8f", { kind: "Deployment", name: "web" }, 4],
+      ["shop/web-5d8f-abcde", { kind: "ReplicaSet", name: "web-5d8f" }, 12],
+    ]);
+  });
+
+  it("typed Lists (DeploymentList, CronJobList as the API server sends them) give their items' kind", () => {
+    const deployments = {
+      apiVersion: "apps/v1",
+      kind: "DeploymentList",
+      items: [{ metadata: { name: "a" }, spec: { template: { metadata: { labels: { app: "a" } } } } }],
+    };
+    const cronJobs = {
+      apiVersion: "batch/v1",
+      kind: "CronJobList",
+      items: [
+        {
+          metadata: { name: "c" },
+          spec: { jobTemplate: { spec: { template: { metadata: { labels: { app: "c" } } } } } },
+        },
+      ],
+    };
+    const s1 = load(JSON.stringify(deployments, null, 2));
+    const s2 = load(JSON.stringify(cronJobs));
+    expect(s1.issues.map((i) => i.code)).toEqual(["namespace-assumed"]);
+    expect([...summary(s1.snapshot), ...summary(s2.snapshot)]).toEqual([
+      ["default/Deployment/a", "Deployment", "a"],
+      ["default/CronJob/c", "CronJob", "c"],
+    ]);
+  });
+
+  it("a workload and a pod of the same name do not collide; two workloads of one kind and name do", () => {
+    const deployment = (app: string): Json => ({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "web", namespace: "a" },
+      spec: { template: { metadata: { labels: { app } } } },
+    });
+    const statefulSet = { ...deployment("s"), apiVersion: "apps/v1", kind: "StatefulSet" };
+    const { snapshot, issues } = buildSnapshot(
+      raw(ns("a"), deployment("v1"), pod("a", "web"), statefulSet, deployment("v2")),
+    );
+    expect(snapshot.pods.map(refOf)).toEqual(["a/Deployment/web", "a/StatefulSet/web", "a/web"]);
+    expect(snapshot.pods[0]?.labels.app).toBe("v2");
+    const dups = issues.filter((i) => i.code === "duplicate-object");
+    expect(dups.map((i) => [i.source?.line, i.message])).toEqual([
+      [50, "Deployment a/Deployment/web appears more than once (first at in.yaml:20); the last one is used"],
+    ]);
+  });
+
+  it("a workload in a namespace absent from the input gets an assumed Namespace", () => {
+    const { snapshot, issues } = buildSnapshot(
+      raw({
+        apiVersion: "apps/v1",
+        kind: "DaemonSet",
+        metadata: { name: "d", namespace: "kube-system" },
+        spec: { template: {} },
+      }),
+    );
+    expect(snapshot.namespaces.get("kube-system")?.declared).toBe(false);
+    expect(issues.map((i) => i.code)).toEqual(["namespace-assumed"]);
   });
 });

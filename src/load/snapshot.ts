@@ -1,6 +1,7 @@
 /**
  * Builds a Snapshot from raw objects: decodes each, keeps the last of duplicates (as `kubectl apply`
  * of a stream would), and assumes Namespaces that pods or policies live in but the input lacks.
+ * Workloads (Deployments, Jobs, ...) are in `pods` as template entries named `Kind/name`.
  */
 import { appendAll } from "../diag/append-all.js";
 import { type Issue, warning } from "../diag/issue.js";
@@ -63,7 +64,8 @@ export function buildSnapshot(objects: readonly RawObject[], opts: DecodeOptions
         nodes.set(decoded.value.name, decoded.value);
         break;
       case "Pod":
-        seen(pods, refOf(decoded.value), "Pod", o);
+        // A workload's entry is `ns/Kind/name`, so it never collides with a pod's `ns/name`.
+        seen(pods, refOf(decoded.value), decoded.value.workload ?? "Pod", o);
         pods.set(refOf(decoded.value), decoded.value);
         break;
       case "NetworkPolicy":
