@@ -3,7 +3,9 @@
  *
  * Failing closed: a malformed rule is dropped whole (it allows nothing; dropping only the bad peer or
  * port could turn a list into "everything"), and a malformed `podSelector` makes the policy select
- * every pod of its namespace while allowing nothing. Unknown input never widens what is allowed.
+ * every pod of its namespace while allowing nothing. Unknown input never widens what is allowed —
+ * except that, in `drop` mode (the dry-run), an unknown field is reported as an error and then
+ * dropped, because the cluster enforces the object without it (see `knownFieldsOnly`).
  */
 import { error, warning } from "../diag/issue.js";
 import type { ObjectMeta } from "./decode-meta.js";
@@ -36,8 +38,10 @@ const RULE_FIELDS: Readonly<Record<Direction, ReadonlySet<string>>> = {
 
 /**
  * Decodes the spec of a NetworkPolicy whose metadata has already been read. An unknown field in the
- * object or its spec (a newer API's, or a renamed one such as a typed client's `_from`) fails closed:
- * the policy still selects its pods, isolates them in both directions and allows nothing.
+ * object or its spec (a newer API's, or a renamed one such as a typed client's `_from`) fails closed
+ * (the agent's mode): the policy still selects its pods, isolates them in both directions and
+ * allows nothing. In `drop` mode (the dry-run commands) unknown fields anywhere are reported and
+ * the policy is read without them, as the API server stores it with field validation Warn.
  */
 export function decodePolicy(meta: ObjectMeta, obj: JsonObject, issues: Issues): NetworkPolicy {
   const spec = optObject(obj, "spec", "", issues) ?? {};
