@@ -128,7 +128,8 @@ export async function probeMatrix(
       to: cell.to,
       port: cell.port,
       protocol: cell.protocol,
-      expected: cell.allowed,
+      // Lab pods always have addresses; a cell not evaluated (no common family) is skipped below.
+      expected: cell.allowed === true,
       ...(cell.family ? { family: cell.family } : {}),
     };
     const answer = byCell.get(cell);

@@ -8,9 +8,13 @@ import { type Addr, addrKey, type Family, formatAddr, parseAddr } from "../net/a
 import type { ClusterIndex } from "./cluster-index.js";
 import { nodeOwnAddresses } from "./cluster-index.js";
 
-/** A resolved endpoint with the address the packet carries. */
+/**
+ * A resolved endpoint with the address the packet carries. A pod's `addr` is absent when its
+ * address is unknown (a workload's pod template, a pod written without `status.podIP`): such an
+ * end is matched by no ipBlock.
+ */
 export type Endpoint =
-  | { readonly kind: "pod"; readonly pod: Pod; readonly addr: Addr }
+  | { readonly kind: "pod"; readonly pod: Pod; readonly addr?: Addr }
   | { readonly kind: "node"; readonly node: Node; readonly addr: Addr; readonly viaPod?: Pod }
   | { readonly kind: "external"; readonly addr: Addr };
 
@@ -55,45 +59,63 @@ export function resolveCandidate(index: ClusterIndex, ref: EndpointRef): Candida
 }
 
 /**
- * Picks the packet's address family: the first family of the source (primary first) that the
- * destination also has, or `family` when given. Returns a message when there is none.
+ * The families a packet between two ends can have, in order of preference: the source's families
+ * (primary first) that the destination also has. An end without any address (a pod whose address
+ * is unknown) takes any family: then the other end's families, or `[]` when neither has an address
+ * (the packet's family is then unknown, which only ipBlocks could care about, and they match
+ * neither end).
+ */
+export function commonFamilies(from: readonly Addr[], to: readonly Addr[]): Family[] | undefined {
+  const fams = (addrs: readonly Addr[]) => [...new Set(addrs.map((a) => a.family))];
+  if (from.length === 0) return fams(to);
+  if (to.length === 0) return fams(from);
+  const common = fams(from).filter((f) => to.some((a) => a.family === f));
+  return common.length > 0 ? common : undefined;
+}
+
+/**
+ * Picks the packet's address family (see commonFamilies), or `family` when given. Returns a
+ * message when there is none.
  */
 export function pickEndpoints(
   from: Candidate,
   to: Candidate,
   family?: Family,
 ): [Endpoint, Endpoint] | string {
-  const fams = from.addrs.map((a) => a.family).filter((f) => to.addrs.some((a) => a.family === f));
-  const chosen = family ? fams.find((f) => f === family) : fams[0];
-  if (!chosen)
+  const fams = commonFamilies(from.addrs, to.addrs) ?? [];
+  const addressless = from.addrs.length === 0 && to.addrs.length === 0;
+  const chosen = family ? (addressless ? family : fams.find((f) => f === family)) : fams[0];
+  if (!chosen && !addressless)
     return family ? `no ${family} address at both ends` : "the two ends have no IP family in common";
   const pick = (c: Candidate): Endpoint => {
-    const addr = c.addrs.find((a) => a.family === chosen) as Addr;
+    const addr = c.addrs.find((a) => a.family === chosen);
     switch (c.kind) {
       case "pod":
-        return { kind: "pod", pod: c.pod, addr };
+        return addr ? { kind: "pod", pod: c.pod, addr } : { kind: "pod", pod: c.pod };
       case "node":
         return c.viaPod
-          ? { kind: "node", node: c.node, addr, viaPod: c.viaPod }
-          : { kind: "node", node: c.node, addr };
+          ? { kind: "node", node: c.node, addr: addr as Addr, viaPod: c.viaPod }
+          : { kind: "node", node: c.node, addr: addr as Addr };
       case "external":
-        return { kind: "external", addr };
+        return { kind: "external", addr: addr as Addr };
     }
   };
   return [pick(from), pick(to)];
 }
 
-/** Short description for reasons: `pod x/a (10.0.0.1)`, `node n1 (192.168.0.1)`, `10.9.9.9`. */
+/**
+ * Short description for reasons: `pod x/a (10.0.0.1)`, `pod x/a (no address)`,
+ * `workload x/Deployment/web (no address)`, `node n1 (192.168.0.1)`, `10.9.9.9`.
+ */
 export function describeEndpoint(e: Endpoint): string {
-  const ip = formatAddr(e.addr);
   switch (e.kind) {
     case "pod":
-      return `pod ${refOf(e.pod)} (${ip})`;
+      return `${e.pod.workload ? "workload" : "pod"} ${refOf(e.pod)} (${e.addr ? formatAddr(e.addr) : "no address"})`;
     case "node":
       return e.viaPod
-        ? `host-network pod ${refOf(e.viaPod)} on node ${e.node.name} (${ip})`
-        : `node ${e.node.name} (${ip})`;
+        ? `host-network pod ${refOf(e.viaPod)} on node ${e.node.name} (${formatAddr(e.addr)})`
+        : `node ${e.node.name} (${formatAddr(e.addr)})`;
     case "external":
-      return ip;
+      return formatAddr(e.addr);
   }
 }

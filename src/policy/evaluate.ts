@@ -6,8 +6,12 @@
  *   (Egress) in its policyTypes; it then accepts only what some such policy's rules allow.
  * - Traffic flows only when the source pod's egress AND the destination pod's ingress allow it.
  * - Exemptions: a pod reaching its own IP, and traffic between a pod and its own node.
+ * - A workload entry (all replicas of a pod template) to itself is replica-to-replica traffic: two
+ *   different pods of the workload, evaluated like any two pods (no same-pod exemption).
+ * - An end whose address is unknown (a pod template, a pod without status.podIP) is matched by no
+ *   ipBlock; the verdict notes every ipBlock peer that could have applied.
  */
-import type { NetworkPolicy, Pod, Protocol } from "../k8s/model.js";
+import type { NetworkPolicy, Pod, Protocol, Rule } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
 import type { Family } from "../net/address.js";
 import type { ClusterIndex } from "./cluster-index.js";
@@ -18,7 +22,7 @@ import {
   pickEndpoints,
   resolveCandidate,
 } from "./endpoint.js";
-import { type Direction, matchRule } from "./rule-match.js";
+import { type Direction, matchRule, portMatches, type RuleHit, type RuleInput } from "./rule-match.js";
 import { selectorMatches } from "./selector.js";
 import type { RuleMatch, SideVerdict, Verdict } from "./verdict.js";
 
@@ -59,6 +63,11 @@ export function evaluatePacket(
     dst.kind === "pod"
       ? decideSide(index, dst.pod, "ingress", src, protocol, port)
       : notAPod(dst, "destination");
+  const notes = [
+    ...(src.kind === "pod" ? addresslessNotes(index, src.pod, "egress", dst, protocol, port) : []),
+    ...(dst.kind === "pod" ? addresslessNotes(index, dst.pod, "ingress", src, protocol, port) : []),
+  ];
+  const extra = notes.length > 0 ? { notes } : {};
   if (exemption) {
     return {
       ...base,
@@ -67,23 +76,71 @@ export function evaluatePacket(
       egress,
       ingress,
       reasons: [exemptionReason(exemption, src, dst)],
+      ...extra,
     };
   }
-  const allowed = egress.allowed && ingress.allowed;
+  const replicas = isReplicaPair(src, dst);
   return {
     ...base,
-    allowed,
+    allowed: egress.allowed && ingress.allowed,
+    ...(replicas ? { replicas: true as const } : {}),
     egress,
     ingress,
-    reasons: [sideReason("egress", egress), sideReason("ingress", ingress)],
+    reasons: [
+      ...(replicas ? [replicaReason(replicas)] : []),
+      sideReason("egress", egress),
+      sideReason("ingress", ingress),
+    ],
+    ...extra,
   };
 }
 
+/** The workload when both ends are the same workload entry: replica-to-replica traffic. */
+function isReplicaPair(src: Endpoint, dst: Endpoint): Pod | undefined {
+  return src.kind === "pod" && dst.kind === "pod" && src.pod === dst.pod && src.pod.workload
+    ? src.pod
+    : undefined;
+}
+
+/** The reason line of a workload's self cell, e.g. for `explain`. */
+export function replicaReason(workload: Pod): string {
+  return `replica to replica: two different pods of ${refOf(workload)}, evaluated like any two pods (not the same-pod exemption)`;
+}
+
 function exemptionOf(src: Endpoint, dst: Endpoint): Verdict["exemption"] {
-  if (src.kind === "pod" && dst.kind === "pod" && src.pod === dst.pod) return "same-pod";
+  if (src.kind === "pod" && dst.kind === "pod" && src.pod === dst.pod && !src.pod.workload) return "same-pod";
   if (src.kind === "node" && dst.kind === "pod" && dst.pod.nodeName === src.node.name) return "own-node";
   if (src.kind === "pod" && dst.kind === "node" && src.pod.nodeName === dst.node.name) return "own-node";
   return undefined;
+}
+
+/**
+ * Calls `visit` for each rule of `selecting` (for `direction`) that allows the packet, with what
+ * matched, until it returns true; returns whether some rule allowed it. The one matcher behind the
+ * reasons (decideSide) and the verdict-only path (sideAllows).
+ */
+function someAllowingRule(
+  index: ClusterIndex,
+  selecting: readonly NetworkPolicy[],
+  direction: Direction,
+  input: RuleInput,
+  visit: (policy: NetworkPolicy, rule: Rule, hit: RuleHit) => boolean,
+): boolean {
+  let any = false;
+  for (const policy of selecting) {
+    for (const rule of direction === "ingress" ? policy.ingress : policy.egress) {
+      const hit = matchRule(index, policy, rule, input);
+      if (!hit) continue;
+      any = true;
+      if (visit(policy, rule, hit)) return true;
+    }
+  }
+  return any;
+}
+
+/** The pod whose containerPorts name the ports: the selected pod for ingress, else the destination. */
+function receiverOf(pod: Pod, direction: Direction, other: Endpoint): Pod | undefined {
+  return direction === "ingress" ? pod : other.kind === "pod" ? other.pod : undefined;
 }
 
 /** Isolation and allowances of one pod in one direction. */
@@ -98,24 +155,20 @@ export function decideSide(
   selected?: readonly NetworkPolicy[],
 ): SideVerdict {
   const selecting = selected ?? policiesSelecting(index, pod, direction);
-  const receiver = direction === "ingress" ? pod : other.kind === "pod" ? other.pod : undefined;
+  const input = { peer: other, receiver: receiverOf(pod, direction, other), protocol, port };
   const allowedBy: RuleMatch[] = [];
-  for (const policy of selecting) {
-    const rules = direction === "ingress" ? policy.ingress : policy.egress;
-    for (const rule of rules) {
-      const hit = matchRule(index, policy, rule, { peer: other, receiver, protocol, port });
-      if (!hit) continue;
-      const path = `spec.${direction}[${rule.index}]`;
-      allowedBy.push({
-        policy: refOf(policy),
-        rule: path,
-        ...(hit.peer !== undefined
-          ? { peer: `${path}.${direction === "ingress" ? "from" : "to"}[${hit.peer}]` }
-          : {}),
-        ...(hit.port !== undefined ? { port: `${path}.ports[${hit.port}]` } : {}),
-      });
-    }
-  }
+  someAllowingRule(index, selecting, direction, input, (policy, rule, hit) => {
+    const path = `spec.${direction}[${rule.index}]`;
+    allowedBy.push({
+      policy: refOf(policy),
+      rule: path,
+      ...(hit.peer !== undefined
+        ? { peer: `${path}.${direction === "ingress" ? "from" : "to"}[${hit.peer}]` }
+        : {}),
+      ...(hit.port !== undefined ? { port: `${path}.ports[${hit.port}]` } : {}),
+    });
+    return false;
+  });
   const isolated = selecting.length > 0;
   return {
     kind: "pod",
@@ -138,13 +191,44 @@ export function sideAllows(
   selected: readonly NetworkPolicy[],
 ): boolean {
   if (selected.length === 0) return true;
-  const receiver = direction === "ingress" ? pod : other.kind === "pod" ? other.pod : undefined;
-  const input = { peer: other, receiver, protocol, port };
-  return selected.some((policy) =>
-    (direction === "ingress" ? policy.ingress : policy.egress).some(
-      (rule) => matchRule(index, policy, rule, input) !== undefined,
-    ),
-  );
+  const input = { peer: other, receiver: receiverOf(pod, direction, other), protocol, port };
+  return someAllowingRule(index, selected, direction, input, () => true);
+}
+
+/**
+ * "no address: matched by no ipBlock": the ipBlock peers of `pod`'s rules for this packet's port
+ * that could not match `other` because its address is unknown. Empty when `other` has an address.
+ */
+export function addresslessNotes(
+  index: ClusterIndex,
+  pod: Pod,
+  direction: Direction,
+  other: Endpoint,
+  protocol: Protocol,
+  port: number,
+): string[] {
+  if (other.kind !== "pod" || other.addr) return [];
+  const receiver = receiverOf(pod, direction, other);
+  const list = direction === "ingress" ? "from" : "to";
+  const peers: string[] = [];
+  for (const policy of policiesSelecting(index, pod, direction)) {
+    for (const rule of direction === "ingress" ? policy.ingress : policy.egress) {
+      if (rule.peers.kind !== "list") continue;
+      const ports = rule.ports;
+      if (ports.kind === "list" && !ports.items.some((p) => portMatches(p, { receiver, protocol, port })))
+        continue;
+      for (const peer of rule.peers.items) {
+        if (peer.kind === "ipBlock")
+          peers.push(`${refOf(policy)} spec.${direction}[${rule.index}].${list}[${peer.index}]`);
+      }
+    }
+  }
+  if (peers.length === 0) return [];
+  const end = direction === "ingress" ? "source" : "destination";
+  const what = other.pod.workload ? "workload" : "pod";
+  return [
+    `${direction}: the ${end}, ${what} ${refOf(other.pod)}, has no address: matched by no ipBlock (${peers.join(", ")})`,
+  ];
 }
 
 /** Policies in the pod's namespace whose podSelector selects it and whose policyTypes include `direction`. */

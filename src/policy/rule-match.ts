@@ -74,13 +74,15 @@ export function peerMatches(
       return selectorMatches(peer.pods, pod.labels);
     }
     case "ipBlock":
-      return inBlock(peer, other.addr);
+      // An end whose address is unknown (a pod template, a pod without status.podIP) is in no block.
+      return other.addr !== undefined && inBlock(peer, other.addr);
     default:
       return assertNever(peer);
   }
 }
 
-function inBlock(peer: Extract<Peer, { kind: "ipBlock" }>, addr: Addr): boolean {
+/** Whether `addr` is inside the block's `cidr` and outside every `except`. */
+export function inBlock(peer: Extract<Peer, { kind: "ipBlock" }>, addr: Addr): boolean {
   const within = (c: typeof peer.cidr) =>
     c.family === addr.family && addr.value >= c.range.lo && addr.value <= c.range.hi;
   return within(peer.cidr) && !peer.except.some(within);

@@ -47,8 +47,18 @@ export interface Verdict {
   readonly protocol: Protocol;
   readonly port: number;
   readonly exemption?: Exemption;
+  /**
+   * Set on a workload entry's self cell: replica-to-replica traffic, between two different pods of
+   * the workload (`ns/Kind/name`), evaluated normally; `reasons[0]` says so.
+   */
+  readonly replicas?: true;
   readonly egress: SideVerdict;
   readonly ingress: SideVerdict;
   /** Human-readable explanation, one sentence per line. */
   readonly reasons: readonly string[];
+  /**
+   * What the verdict could not take into account, one sentence each: an end without an address
+   * ("... has no address: matched by no ipBlock (ns/policy spec.ingress[0].from[1])").
+   */
+  readonly notes?: readonly string[];
 }
