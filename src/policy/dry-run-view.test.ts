@@ -264,6 +264,62 @@ describe("dryRunView: controller cycles", () => {
   });
 });
 
+describe("dryRunView: workloads laid over a live cluster", () => {
+  const cluster = [
+    workload("Deployment", "web", { labels: { v: "1" } }),
+    workload("ReplicaSet", "web-1", { ...owned("Deployment", "web"), labels: { v: "1" } }),
+    running("web-1-a", { ...owned("ReplicaSet", "web-1"), labels: { v: "1" } }),
+    running("web-1-b", { ...owned("ReplicaSet", "web-1"), labels: { v: "1" } }),
+    running("db-0", owned("StatefulSet", "db")),
+  ];
+
+  it("without overlay, the live pods stand for their Deployment", () => {
+    const view = dryRunView(snapshot(...cluster));
+    expect(refs(view.snapshot)).toEqual(["ns/db-0", "ns/web-1-a", "ns/web-1-b"]);
+    expect(view.superseded).toBe(0);
+  });
+
+  it("an overlaid Deployment's template replaces its live ReplicaSets and pods", () => {
+    const changed = workload("Deployment", "web", { labels: { v: "2" } });
+    const view = dryRunView(snapshot(changed, ...cluster.slice(1)), {
+      overlaid: new Set(["ns/Deployment/web"]),
+    });
+    expect(view.snapshot.pods.map((p) => [refOf(p), p.labels.v])).toEqual([
+      ["ns/Deployment/web", "2"],
+      ["ns/db-0", undefined],
+    ]);
+    expect(view.superseded).toBe(2);
+    expect(Object.fromEntries(view.owners)).toEqual({ "ns/db-0": "ns/StatefulSet/db" });
+  });
+
+  it("an overlaid CronJob replaces the running pods of its Jobs", () => {
+    const view = dryRunView(
+      snapshot(
+        workload("CronJob", "backup"),
+        workload("Job", "backup-1", owned("CronJob", "backup")),
+        running("backup-1-x", owned("Job", "backup-1")),
+      ),
+      { overlaid: new Set(["ns/CronJob/backup"]) },
+    );
+    expect(refs(view.snapshot)).toEqual(["ns/CronJob/backup"]);
+    expect(view.superseded).toBe(1);
+  });
+
+  it("an overlaid workload with a cycle above it still ends", () => {
+    const view = dryRunView(
+      snapshot(
+        workload("Job", "x", owned("Job", "y")),
+        workload("Job", "y", owned("Job", "x")),
+        workload("Job", "z", owned("Job", "x")),
+        running("p", owned("Job", "z")),
+      ),
+      { overlaid: new Set(["ns/Job/z"]) },
+    );
+    expect(refs(view.snapshot)).toEqual(["ns/Job/x", "ns/Job/z"]);
+    expect(view.superseded).toBe(1);
+  });
+});
+
 describe("dryRunView: size", () => {
   it("10,000 pods under 1,000 Deployments are resolved in one linear pass", () => {
     const pods: Pod[] = [];

@@ -28,6 +28,20 @@ export interface DryRunView {
   readonly hostNetwork: readonly string[];
   /** True when the input holds any workload entry, or any pod of the view has an owner. */
   readonly hasWorkloads: boolean;
+  /** How many pods were left out because an `overlaid` workload's template replaces them. */
+  readonly superseded: number;
+}
+
+/** How the view is built. */
+export interface DryRunOptions {
+  /**
+   * Refs (`ns/Kind/name`) of workload entries laid over a live cluster (`--kubeconfig`): the
+   * input's template is what the workload's pods will be once it is applied, so it stays and
+   * replaces the live pods (and live workloads) under it, which are left out. Without it a
+   * changed Deployment would be hidden by its current pods. E.g. the workload entries whose
+   * `source.file` is not the live cluster's.
+   */
+  readonly overlaid?: ReadonlySet<string>;
 }
 
 /**
@@ -42,14 +56,19 @@ export interface DryRunView {
  * (static) pod's controller is its node, which is not a workload. A cycle of controllers (only
  * hand-written input has one) ends at its smallest ref, so the answer never depends on order.
  */
-export function dryRunView(snapshot: Snapshot): DryRunView {
+export function dryRunView(snapshot: Snapshot, opts: DryRunOptions = {}): DryRunView {
   const live = snapshot.pods.filter((p) => p.nonTarget !== "terminated");
-  const chains = ownerChains(live);
+  const chains = ownerChains(live, opts.overlaid ?? new Set());
   const kept: Pod[] = [];
   const owners = new Map<string, string>();
   const hostNetwork: string[] = [];
   let hasOwner = false;
+  let superseded = 0;
   for (const p of live) {
+    if (chains.superseded(p)) {
+      if (!p.workload) superseded++;
+      continue;
+    }
     if (p.workload && chains.removed(p)) continue;
     const owner = chains.ownerOf(p);
     const entry = viewEntry(p, owner);
@@ -66,6 +85,7 @@ export function dryRunView(snapshot: Snapshot): DryRunView {
     terminated: snapshot.pods.length - live.length,
     hostNetwork: hostNetwork.sort(),
     hasWorkloads: hasOwner || snapshot.pods.some((p) => p.workload !== undefined),
+    superseded,
   };
 }
 
@@ -87,9 +107,11 @@ interface OwnerChains {
   ownerOf(p: Pod): string | undefined;
   /** True when a workload entry is represented by something else of the input. */
   removed(entry: Pod): boolean;
+  /** True when an overlaid workload's template replaces this pod or workload entry. */
+  superseded(p: Pod): boolean;
 }
 
-function ownerChains(live: readonly Pod[]): OwnerChains {
+function ownerChains(live: readonly Pod[], overlaid: ReadonlySet<string>): OwnerChains {
   const entries = new Map<string, Pod>();
   for (const p of live) if (p.workload) entries.set(refOf(p), p);
   const top = new Map<string, string>();
@@ -134,10 +156,15 @@ function ownerChains(live: readonly Pod[]): OwnerChains {
   };
   // Every entry's top first, so the cycle cuts are known before anything is decided.
   for (const ref of [...entries.keys()].sort()) topOf(ref);
+  const covered = coveredBy(entries, parentOf, overlaid);
+  const supersededBy = (p: Pod): boolean => {
+    const c = p.workload ? parentOf(refOf(p)) : controllerRef(p);
+    return c !== undefined && covered(c);
+  };
   // Entries that pods of the input stand for: every entry on a pod's chain.
   const represented = new Set<string>();
   for (const p of live) {
-    if (p.workload) continue;
+    if (p.workload || supersededBy(p)) continue;
     let r = controllerRef(p);
     while (r !== undefined && entries.has(r) && !represented.has(r)) {
       represented.add(r);
@@ -154,9 +181,44 @@ function ownerChains(live: readonly Pod[]): OwnerChains {
     },
     removed(entry) {
       const ref = refOf(entry);
+      if (overlaid.has(ref)) return false;
       const parent = parentOf(ref);
       return represented.has(ref) || (parent !== undefined && entries.has(parent));
     },
+    superseded: supersededBy,
+  };
+}
+
+/**
+ * Whether a ref is, or is under, an overlaid entry: memoised over the (acyclic once cycles are
+ * cut) controller graph, so each entry is visited once.
+ */
+function coveredBy(
+  entries: ReadonlyMap<string, Pod>,
+  parentOf: (ref: string) => string | undefined,
+  overlaid: ReadonlySet<string>,
+): (ref: string) => boolean {
+  const memo = new Map<string, boolean>();
+  return (start) => {
+    if (overlaid.size === 0) return false;
+    const path: string[] = [];
+    let cur: string | undefined = start;
+    let answer = false;
+    while (cur !== undefined && entries.has(cur)) {
+      const known = memo.get(cur);
+      if (known !== undefined) {
+        answer = known;
+        break;
+      }
+      if (overlaid.has(cur)) {
+        answer = true;
+        break;
+      }
+      path.push(cur);
+      cur = parentOf(cur);
+    }
+    for (const r of path) memo.set(r, answer);
+    return answer;
   };
 }
 
