@@ -12,7 +12,7 @@ import { renderNode } from "../render/ruleset.js";
 import { namesByCloseness } from "./closest.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
 import { reportIssues } from "./report-issues.js";
-import { shown } from "./user-value.js";
+import { clipName } from "../diag/quote.js";
 
 /** Options of `compile`. */
 export interface CompileOptions {
@@ -31,12 +31,12 @@ export function nodesOf(snapshot: Snapshot): string[] {
 function unknownNode(node: string, known: readonly string[]): UsageError {
   if (known.length === 0)
     return new UsageError(
-      `node ${shown(node)} is not in the input: it has no Node object and no pod with spec.nodeName`,
+      `node ${clipName(node)} is not in the input: it has no Node object and no pod with spec.nodeName`,
     );
   const closest = namesByCloseness(node, known);
   const listed = closest.length > 20 ? [...closest.slice(0, 20), `… (${closest.length} nodes)`] : closest;
   return new UsageError(
-    `node ${shown(node)} is not in the input; its nodes (closest first): ${listed.join(", ")}`,
+    `node ${clipName(node)} is not in the input; its nodes (closest first): ${listed.join(", ")}`,
   );
 }
 

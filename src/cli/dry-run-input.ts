@@ -7,6 +7,7 @@ import type { Issue } from "../diag/issue.js";
 import type { Snapshot } from "../k8s/model.js";
 import type { RawObject } from "../load/documents.js";
 import { type InputFs, loadSnapshot } from "../load/sources.js";
+import { type DryRunView, dryRunView } from "../policy/dry-run-view.js";
 import type { CliIo } from "./io.js";
 import { type InputSummary, nothingToEvaluate, summarizeInput } from "./input-summary.js";
 import { reportIssues } from "./report-issues.js";
@@ -60,16 +61,37 @@ export async function loadDryRun(
   const { snapshot, issues } = await loadSnapshot(counting.fs, inputs, base, { unknownFields: "drop" });
   const failed = reportIssues(io, issues);
   const summary = summarizeInput(counting.files(), snapshot, issues);
+  const view = dryRunView(snapshot);
   return {
-    snapshot,
+    snapshot: view.snapshot,
     issues,
     failed,
     summary,
-    owners: new Map(),
-    notes: [],
-    terminated: 0,
-    hasWorkloads: snapshot.pods.some((p) => p.workload !== undefined),
+    owners: view.owners,
+    notes: viewNotes(view),
+    terminated: view.terminated,
+    hasWorkloads: view.hasWorkloads,
   };
+}
+
+/** Refs a note lists before it only counts the rest. */
+const LISTED = 10;
+
+/** What the view left out or evaluates differently, one sentence each. */
+export function viewNotes(view: DryRunView): string[] {
+  const notes: string[] = [];
+  const n = view.terminated;
+  if (n > 0) notes.push(`${n} pod${n === 1 ? "" : "s"} in phase Succeeded/Failed left out`);
+  const host = view.hostNetwork;
+  if (host.length > 0) {
+    const listed = host.slice(0, LISTED).join(", ");
+    const more = host.length > LISTED ? ` and ${host.length - LISTED} more` : "";
+    notes.push(
+      `host network: ${listed}${more}: their traffic is node traffic (no policy selects them; ` +
+        `policies see their node's address)`,
+    );
+  }
+  return notes;
 }
 
 /** Says the notes on stderr, one `netguard: ` line each, prefixed with the side of a diff. */

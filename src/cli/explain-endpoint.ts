@@ -10,7 +10,7 @@ import type { EndpointRef } from "../policy/endpoint.js";
 import { closestSuffix } from "./closest.js";
 import { UsageError } from "./io.js";
 import { podNames } from "./pod-filter.js";
-import { shown } from "./user-value.js";
+import { clipName } from "../diag/quote.js";
 
 /** A resolved endpoint reference, with a note when an owner's pod stands for the owner. */
 export interface ExplainEndpoint {
@@ -33,5 +33,5 @@ export function explainEndpoint(index: ClusterIndex, flag: string, text: string)
     return { ref: { pod: refOf(first) }, note };
   }
   const names = [...podNames(index.snapshot.pods)].filter((n) => n.includes("/"));
-  throw new UsageError(`no pod or workload matches ${flag} ${shown(text)}${closestSuffix(text, names)}`);
+  throw new UsageError(`no pod or workload matches ${flag} ${clipName(text)}${closestSuffix(text, names)}`);
 }

@@ -6,7 +6,7 @@
 import { type Pod, refOf } from "../k8s/model.js";
 import { closestSuffix } from "./closest.js";
 import { UsageError } from "./io.js";
-import { shown } from "./user-value.js";
+import { clipName } from "../diag/quote.js";
 
 /** True when `pattern` names the pod, its namespace or its top-level owner. */
 export function patternMatches(pattern: string, pod: Pod): boolean {
@@ -37,7 +37,9 @@ export function podFilter(
   if (!patterns || patterns.length === 0) return undefined;
   for (const p of patterns) {
     if (pods.some((pod) => patternMatches(p, pod))) continue;
-    throw new UsageError(`no pod or workload matches ${flag} ${shown(p)}${closestSuffix(p, podNames(pods))}`);
+    throw new UsageError(
+      `no pod or workload matches ${flag} ${clipName(p)}${closestSuffix(p, podNames(pods))}`,
+    );
   }
   return (pod) => patterns.some((p) => patternMatches(p, pod));
 }
