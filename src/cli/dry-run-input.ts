@@ -4,7 +4,7 @@
  * stderr, then turned into the dry-run view (workloads and pods without status evaluated).
  */
 import type { Issue } from "../diag/issue.js";
-import type { Snapshot } from "../k8s/model.js";
+import { refOf, type Snapshot } from "../k8s/model.js";
 import type { RawObject } from "../load/documents.js";
 import { type InputFs, loadSnapshot } from "../load/sources.js";
 import { type DryRunView, dryRunView } from "../policy/dry-run-view.js";
@@ -61,7 +61,7 @@ export async function loadDryRun(
   const { snapshot, issues } = await loadSnapshot(counting.fs, inputs, base, { unknownFields: "drop" });
   const failed = reportIssues(io, issues);
   const summary = summarizeInput(counting.files(), snapshot, issues);
-  const view = dryRunView(snapshot);
+  const view = dryRunView(snapshot, base.length > 0 ? { overlaid: overlaidWorkloads(snapshot) } : {});
   return {
     snapshot: view.snapshot,
     issues,
@@ -74,6 +74,16 @@ export async function loadDryRun(
   };
 }
 
+/** Source file of the live cluster's objects (load/live-cluster.ts). */
+const CLUSTER_FILE = "<cluster>";
+
+/** Workload entries the input files lay over the live cluster: they replace the live pods under them. */
+function overlaidWorkloads(snapshot: Snapshot): Set<string> {
+  return new Set(
+    snapshot.pods.filter((p) => p.workload && p.source?.file !== CLUSTER_FILE).map((p) => refOf(p)),
+  );
+}
+
 /** Refs a note lists before it only counts the rest. */
 const LISTED = 10;
 
@@ -82,6 +92,9 @@ export function viewNotes(view: DryRunView): string[] {
   const notes: string[] = [];
   const n = view.terminated;
   if (n > 0) notes.push(`${n} pod${n === 1 ? "" : "s"} in phase Succeeded/Failed left out`);
+  const s = view.superseded;
+  if (s > 0)
+    notes.push(`${s} live pod${s === 1 ? "" : "s"} left out: the input's workload templates replace them`);
   const host = view.hostNetwork;
   if (host.length > 0) {
     const listed = host.slice(0, LISTED).join(", ");
