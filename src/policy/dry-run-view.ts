@@ -112,51 +112,9 @@ interface OwnerChains {
 }
 
 function ownerChains(live: readonly Pod[], overlaid: ReadonlySet<string>): OwnerChains {
-  const entries = new Map<string, Pod>();
-  for (const p of live) if (p.workload) entries.set(refOf(p), p);
-  const top = new Map<string, string>();
-  /** Cycle ends: their controller edge is cut, so each is its own top. */
-  const cut = new Set<string>();
-  const parentOf = (ref: string): string | undefined => {
-    const e = entries.get(ref);
-    return e && !cut.has(ref) ? controllerRef(e) : undefined;
-  };
-  const topOf = (start: string): string => {
-    const path: string[] = [];
-    const onPath = new Map<string, number>();
-    let cur = start;
-    let t: string;
-    for (;;) {
-      const known = top.get(cur);
-      if (known !== undefined) {
-        t = known;
-        break;
-      }
-      if (!entries.has(cur)) {
-        t = cur;
-        break;
-      }
-      onPath.set(cur, path.length);
-      path.push(cur);
-      const parent = parentOf(cur);
-      if (parent === undefined) {
-        t = cur;
-        break;
-      }
-      const k = onPath.get(parent);
-      if (k !== undefined) {
-        t = path.slice(k).reduce((a, b) => (b < a ? b : a));
-        cut.add(t);
-        break;
-      }
-      cur = parent;
-    }
-    for (const r of path) top.set(r, t);
-    return t;
-  };
-  // Every entry's top first, so the cycle cuts are known before anything is decided.
-  for (const ref of [...entries.keys()].sort()) topOf(ref);
-  const covered = coveredBy(entries, parentOf, overlaid);
+  const graph = controllerGraph(live);
+  const { entries, parentOf, topOf } = graph;
+  const covered = coveredBy(graph, overlaid);
   const supersededBy = (p: Pod): boolean => {
     const c = p.workload ? parentOf(refOf(p)) : controllerRef(p);
     return c !== undefined && covered(c);
@@ -189,13 +147,58 @@ function ownerChains(live: readonly Pod[], overlaid: ReadonlySet<string>): Owner
   };
 }
 
+/** The controller edges between the workload entries of an input, acyclic once built. */
+interface ControllerGraph {
+  /** Workload entries by ref. */
+  readonly entries: ReadonlyMap<string, Pod>;
+  /** The ref of an entry's controller; undefined for a non-entry, no controller, or a cycle's end. */
+  parentOf(ref: string): string | undefined;
+  /** The top-level owner of `ref`: the last entry up its chain, or the first ref not in the input. */
+  topOf(ref: string): string;
+}
+
+function controllerGraph(live: readonly Pod[]): ControllerGraph {
+  const entries = new Map<string, Pod>();
+  for (const p of live) if (p.workload) entries.set(refOf(p), p);
+  const top = new Map<string, string>();
+  /** Cycle ends: their controller edge is cut, so each is its own top. */
+  const cut = new Set<string>();
+  const parentOf = (ref: string): string | undefined => {
+    const e = entries.get(ref);
+    return e && !cut.has(ref) ? controllerRef(e) : undefined;
+  };
+  const topOf = (start: string): string => {
+    const path: string[] = [];
+    const onPath = new Map<string, number>();
+    let cur = start;
+    let t: string | undefined;
+    while (t === undefined) {
+      t = top.get(cur) ?? (entries.has(cur) ? undefined : cur);
+      if (t !== undefined) break;
+      onPath.set(cur, path.length);
+      path.push(cur);
+      const parent = parentOf(cur);
+      const k = parent === undefined ? undefined : onPath.get(parent);
+      if (parent === undefined) t = cur;
+      else if (k !== undefined) {
+        t = path.slice(k).reduce((a, b) => (b < a ? b : a));
+        cut.add(t);
+      } else cur = parent;
+    }
+    for (const r of path) top.set(r, t);
+    return t;
+  };
+  // Every entry's top first, so all cycles are cut before anything is decided.
+  for (const ref of [...entries.keys()].sort()) topOf(ref);
+  return { entries, parentOf, topOf };
+}
+
 /**
  * Whether a ref is, or is under, an overlaid entry: memoised over the (acyclic once cycles are
  * cut) controller graph, so each entry is visited once.
  */
 function coveredBy(
-  entries: ReadonlyMap<string, Pod>,
-  parentOf: (ref: string) => string | undefined,
+  { entries, parentOf }: ControllerGraph,
   overlaid: ReadonlySet<string>,
 ): (ref: string) => boolean {
   const memo = new Map<string, boolean>();
