@@ -1,25 +1,57 @@
 /**
- * `simulate --format dot|mermaid`: allowed connectivity aggregated by namespace and workload — an
- * edge from one workload to another lists the ports on which at least one of their pod pairs may
- * connect ("some" when only part of the pairs may).
+ * `simulate --format dot|mermaid`: allowed connectivity between workloads — an edge from one group
+ * to another lists the ports on which at least one pair of their members may connect ("some" when
+ * only part of the pairs may). Groups come from the grouped matrix (group-by.ts) with
+ * `workloadGroupOf`: the top-level owner or workload entry when the input has them, and for a pod
+ * with neither the name heuristic of `workloadOf` (app labels, else the name without generated
+ * suffixes), as before issue 12.
  */
 import type { Pod } from "../k8s/model.js";
 import type { Matrix } from "../policy/matrix.js";
-import { workloadOf } from "../policy/diff.js";
+import { workloadOf } from "../policy/workload.js";
+import type { GroupedMatrix } from "./group-by.js";
 
-interface Edge {
+/** An edge: the ports on which some member pair may connect; `some` when not every pair may. */
+export interface Edge {
   readonly from: string;
   readonly to: string;
-  readonly ports: Map<string, { allowed: number; total: number }>;
+  readonly ports: ReadonlyArray<{ readonly port: string; readonly some: boolean }>;
 }
 
-/** Aggregates the matrix (pod to itself excluded) into workload edges. */
+/**
+ * The edges of a grouped matrix; a group of one pod without an owner has no edge to itself (its
+ * diagonal is the pod reaching itself), every other group's diagonal is member to member.
+ */
+export function groupedEdges(g: GroupedMatrix): Edge[] {
+  const edges: Edge[] = [];
+  for (const row of g.rows) {
+    const from = g.groups[row] as GroupedMatrix["groups"][number];
+    for (const col of g.columns) {
+      if (row === col && from.selfCell) continue;
+      const ports = g.ports.flatMap(({ port, protocol }, k) => {
+        const c = g.cell(row, col, k);
+        const name = `${protocol}/${port}`;
+        if (c.kind === "evaluated") return c.allowed ? [{ port: name, some: false }] : [];
+        if (c.kind === "not-evaluated") return [];
+        const some = c.split.some((p) => p.cell.kind === "evaluated" && p.cell.allowed);
+        return some ? [{ port: name, some: true }] : [];
+      });
+      if (ports.length > 0) edges.push({ from: from.name, to: (g.groups[col] as typeof from).name, ports });
+    }
+  }
+  return edges;
+}
+
+/**
+ * @deprecated Until simulate builds the grouped matrix (`groupedEdges(groupMatrix(engine,
+ * workloadGroupOf))`): edges from a materialised matrix by the name heuristic alone.
+ */
 export function workloadEdges(m: Matrix, podsByRef: ReadonlyMap<string, Pod>): Edge[] {
   const group = (ref: string) => {
     const pod = podsByRef.get(ref);
     return pod ? `${pod.namespace}/${workloadOf(pod)}` : ref;
   };
-  const edges = new Map<string, Edge>();
+  const edges = new Map<string, { from: string; to: string; ports: Map<string, [number, number]> }>();
   for (const r of m.results) {
     if (r.from === r.to) continue;
     const from = group(r.from);
@@ -28,21 +60,23 @@ export function workloadEdges(m: Matrix, podsByRef: ReadonlyMap<string, Pod>): E
     let e = edges.get(key);
     if (!e) edges.set(key, (e = { from, to, ports: new Map() }));
     const port = `${r.protocol}/${r.port}`;
-    const c = e.ports.get(port) ?? { allowed: 0, total: 0 };
-    c.total++;
-    if (r.allowed) c.allowed++;
-    e.ports.set(port, c);
+    const c = e.ports.get(port) ?? [0, 0];
+    e.ports.set(port, [c[0] + (r.allowed ? 1 : 0), c[1] + 1]);
   }
   return [...edges.values()]
-    .filter((e) => [...e.ports.values()].some((c) => c.allowed > 0))
+    .map((e) => ({
+      from: e.from,
+      to: e.to,
+      ports: [...e.ports.entries()]
+        .filter(([, c]) => c[0] > 0)
+        .map(([port, c]) => ({ port, some: c[0] < c[1] })),
+    }))
+    .filter((e) => e.ports.length > 0)
     .sort((a, b) => (`${a.from} ${a.to}` < `${b.from} ${b.to}` ? -1 : 1));
 }
 
 function label(e: Edge): string {
-  return [...e.ports.entries()]
-    .filter(([, c]) => c.allowed > 0)
-    .map(([p, c]) => (c.allowed === c.total ? p : `${p} (some)`))
-    .join(", ");
+  return e.ports.map((p) => (p.some ? `${p.port} (some)` : p.port)).join(", ");
 }
 
 /** Graphviz DOT, nodes clustered by namespace. */
@@ -71,7 +105,8 @@ export function formatDot(edges: readonly Edge[]): string {
 /** A Mermaid flowchart (renders in GitHub Markdown). */
 export function formatMermaid(edges: readonly Edge[]): string {
   const nodes = [...new Set(edges.flatMap((e) => [e.from, e.to]))].sort();
-  const id = (n: string) => `n${nodes.indexOf(n)}`;
+  const ids = new Map(nodes.map((n, i) => [n, `n${i}`]));
+  const id = (n: string) => ids.get(n) as string;
   const text = (s: string) => s.replace(/"/g, "#quot;");
   const lines = [
     "flowchart LR",

@@ -2,7 +2,8 @@
  * The exact diff when only policies changed (pods and namespaces identical): a pair's verdict can
  * change only through the destination's ingress (if a changed policy selects it for ingress) or the
  * source's egress (likewise for egress). Every such pair is evaluated once per side that can change,
- * with each pod's selecting policies computed once.
+ * with each pod's selecting policies computed once. Workload entries take part like pods: without an
+ * address (matched by no ipBlock), and with a self pair that is two of their replicas (issue 12).
  */
 import type { NetworkPolicy, Pod, Protocol, Snapshot } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
@@ -68,6 +69,16 @@ export function focusedChanges(
     return sideAllows(idx, pod, dir, other, protocol, port, sel);
   };
   const ends = (s: Pod, d: Pod): [Endpoint, Endpoint] | undefined => {
+    if (s.ips.length === 0 || d.ips.length === 0) {
+      // An end without an address (a workload entry, a pod without status): the packet carries
+      // the other end's first address, and no ipBlock matches the address-less end.
+      const sa = s.ips[0];
+      const da = d.ips[0];
+      return [
+        { kind: "pod", pod: s, ...(sa ? { addr: sa } : {}) },
+        { kind: "pod", pod: d, ...(da ? { addr: da } : {}) },
+      ];
+    }
     const fam = s.ips.map((x) => x.family).find((f) => d.ips.some((y) => y.family === f));
     const sa = s.ips.find((x) => x.family === fam);
     const da = d.ips.find((x) => x.family === fam);
@@ -78,10 +89,12 @@ export function focusedChanges(
         ]
       : undefined;
   };
+  /** A pod to itself is exempt; a workload entry to itself is two of its replicas. */
+  const exempt = (s: Pod, d: Pod) => s === d && s.workload === undefined;
   // Destinations whose ingress may change, from sources whose egress cannot.
   for (const d of focusIn) {
     for (const s of pods) {
-      if (s === d || focusOut.has(s)) continue;
+      if (exempt(s, d) || focusOut.has(s)) continue;
       const e = ends(s, d);
       if (!e) continue;
       for (const { port, protocol } of ports) {
@@ -95,7 +108,7 @@ export function focusedChanges(
   // Sources whose egress may change: both sides, to every destination.
   for (const s of focusOut) {
     for (const d of pods) {
-      if (s === d) continue;
+      if (exempt(s, d)) continue;
       const e = ends(s, d);
       if (!e) continue;
       for (const { port, protocol } of ports) {

@@ -1,21 +1,34 @@
 /**
  * What a change to the policies (or pods and namespaces) does to connectivity: the connections
  * that become allowed or denied, grouped by namespace and workload instead of listing every pod
- * pair. Pods that cannot be told apart by any policy — same namespace, labels, container ports,
+ * pair — by top-level owner or workload entry when known (`workloadGroupOf`), else by the name
+ * heuristic. A workload entry (`ns/Kind/name`, no address) takes part like a pod: a changed
+ * template label is a connection change, and its self pair is replica to replica (issue 12). Pods that cannot be told apart by any policy — same namespace, labels, container ports,
  * and the same position relative to every ipBlock — are evaluated once per class, and only the
  * pods whose verdicts can change (those selected by a changed policy) are examined when pods and
  * namespaces are the same in both snapshots (diff-focused.ts).
  */
-import type { NetworkPolicy, Pod, Protocol, Snapshot } from "../k8s/model.js";
+import type { NetworkPolicy, Peer, Pod, Protocol, Snapshot } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
 import { type ClusterIndex, indexSnapshot } from "./cluster-index.js";
 import { evaluate } from "./evaluate.js";
 import { focusedChanges, onlyPoliciesChanged } from "./diff-focused.js";
+import { workloadGroupOf } from "./workload.js";
 
-/** A group of pods: a namespace and a workload name. */
+/**
+ * A group of pods: a namespace and a workload — `Kind/name` of the top-level owner or workload
+ * entry when known, else the heuristic name of `workloadOf` — so `namespace/workload` is the group.
+ */
 export interface Workload {
   readonly namespace: string;
   readonly workload: string;
+}
+
+/** The diff group of an entry (see `workloadGroupOf`). */
+export function diffWorkloadOf(pod: Pod): Workload {
+  const group = workloadGroupOf(pod);
+  const slash = group.indexOf("/");
+  return { namespace: group.slice(0, slash), workload: group.slice(slash + 1) };
 }
 
 /** One group of changed connections. */
@@ -31,17 +44,6 @@ export interface DiffGroup {
   readonly example: { readonly from: string; readonly to: string };
 }
 
-/** The workload a pod belongs to: the usual app labels, else its name without generated suffixes. */
-export function workloadOf(pod: Pod): string {
-  const l = pod.labels;
-  return (
-    l["app.kubernetes.io/name"] ??
-    l.app ??
-    l["k8s-app"] ??
-    pod.name.replace(/(-[a-z0-9]{8,10})?-[a-z0-9]{5}$/, "")
-  );
-}
-
 /** Connections that change between `before` and `after` on the given ports. */
 export function diffSnapshots(
   before: Snapshot,
@@ -53,8 +55,8 @@ export function diffSnapshots(
   const groups = new Map<string, { g: Omit<DiffGroup, "pairs">; pairs: number }>();
   const add = (from: Pod, to: Pod, port: number, protocol: Protocol, nowAllowed: boolean, pairs: number) => {
     const g = {
-      from: { namespace: from.namespace, workload: workloadOf(from) },
-      to: { namespace: to.namespace, workload: workloadOf(to) },
+      from: diffWorkloadOf(from),
+      to: diffWorkloadOf(to),
       port,
       protocol,
       change: nowAllowed ? ("newly-allowed" as const) : ("newly-denied" as const),
@@ -83,12 +85,16 @@ function classChanges(
   ports: ReadonlyArray<{ readonly port: number; readonly protocol: Protocol }>,
   add: (from: Pod, to: Pod, port: number, protocol: Protocol, nowAllowed: boolean, pairs: number) => void,
 ): void {
-  const common = a.targets.filter((p) => b.podsByRef.has(refOf(p)) && !b.podsByRef.get(refOf(p))?.nonTarget);
+  const common = a.targets.flatMap((p) => {
+    const old = b.podsByRef.get(refOf(p));
+    return old && !old.nonTarget ? [{ before: old, after: p }] : [];
+  });
   const classes = classify(common, policies);
   for (const from of classes) {
     for (const to of classes) {
-      // Within one class, compare a pod with another member: a pod to itself is always allowed.
-      const target = from === to ? to.members[1] : to.rep;
+      // Within one class, compare a pod with another member (a pod to itself is always allowed),
+      // or a workload entry with itself: that is two of its replicas.
+      const target = from === to ? (to.members[1] ?? (to.rep.workload ? to.rep : undefined)) : to.rep;
       if (!target) continue;
       for (const { port, protocol } of ports) {
         const q = (idx: ClusterIndex) => {
@@ -104,7 +110,7 @@ function classChanges(
         if (q(b) === now) continue;
         const pairs =
           from === to
-            ? from.members.length * (from.members.length - 1)
+            ? from.members.length * (from.members.length - 1) + from.members.filter((m) => m.workload).length
             : from.members.length * to.members.length;
         add(from.rep, target, port, protocol, now, pairs);
       }
@@ -117,39 +123,48 @@ interface PodClass {
   readonly members: Pod[];
 }
 
-/** Pods that no policy can tell apart share a class (a pod to itself is exempt, so pairs exclude it). */
-function classify(pods: readonly Pod[], policies: readonly NetworkPolicy[]): PodClass[] {
+/**
+ * Pods that no policy can tell apart, before and after, share a class (a pod to itself is exempt,
+ * so pairs exclude it). Both versions count: two pods alike after a relabelling may differ before.
+ */
+function classify(
+  pods: ReadonlyArray<{ readonly before: Pod; readonly after: Pod }>,
+  policies: readonly NetworkPolicy[],
+): PodClass[] {
   const blocks = policies
     .flatMap((p) => [...p.ingress, ...p.egress])
     .flatMap((r) => (r.peers.kind === "list" ? r.peers.items : []))
-    .filter((peer) => peer.kind === "ipBlock");
+    .filter((peer): peer is IpBlockPeer => peer.kind === "ipBlock");
   const byKey = new Map<string, PodClass>();
-  for (const pod of pods) {
-    // Membership as an ipBlock peer sees it, per address: inside the CIDR, outside every except.
-    const inside = (ip: Pod["ips"][number], c: { family: string; range: { lo: bigint; hi: bigint } }) =>
-      ip.family === c.family && ip.value >= c.range.lo && ip.value <= c.range.hi;
-    const inBlocks = blocks
-      .map((blk) =>
-        pod.ips
-          .map((ip) =>
-            blk.kind === "ipBlock" && inside(ip, blk.cidr) && !blk.except.some((e) => inside(ip, e))
-              ? "1"
-              : "0",
-          )
-          .join(""),
-      )
-      .join(".");
-    const key = JSON.stringify([
-      pod.namespace,
-      pod.nodeName ?? "",
-      Object.entries(pod.labels).sort(),
-      pod.ports,
-      pod.ips.map((i) => i.family),
-      inBlocks,
-    ]);
+  for (const { before, after } of pods) {
+    const key = `${classKey(before, blocks)} ${classKey(after, blocks)}`;
     const c = byKey.get(key);
-    if (c) c.members.push(pod);
-    else byKey.set(key, { rep: pod, members: [pod] });
+    if (c) c.members.push(after);
+    else byKey.set(key, { rep: after, members: [after] });
   }
   return [...byKey.values()];
+}
+
+type IpBlockPeer = Extract<Peer, { kind: "ipBlock" }>;
+
+/** What policies can see of a pod: namespace, node, labels, ports, families, and each ipBlock's view. */
+function classKey(pod: Pod, blocks: readonly IpBlockPeer[]): string {
+  // Membership as an ipBlock peer sees it, per address: inside the CIDR, outside every except.
+  const inside = (ip: Pod["ips"][number], c: { family: string; range: { lo: bigint; hi: bigint } }) =>
+    ip.family === c.family && ip.value >= c.range.lo && ip.value <= c.range.hi;
+  const inBlocks = blocks
+    .map((blk) =>
+      pod.ips
+        .map((ip) => (inside(ip, blk.cidr) && !blk.except.some((e) => inside(ip, e)) ? "1" : "0"))
+        .join(""),
+    )
+    .join(".");
+  return JSON.stringify([
+    pod.namespace,
+    pod.nodeName ?? "",
+    Object.entries(pod.labels).sort(),
+    pod.ports,
+    pod.ips.map((i) => i.family),
+    inBlocks,
+  ]);
 }

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import type { Pod, Snapshot } from "../k8s/model.js";
+import { refOf } from "../k8s/model.js";
+import { type Json, namespace, pod, policy, snapshotOf } from "../../test/support/objects.js";
+import { indexSnapshot } from "../policy/cluster-index.js";
+import { matrixEngine } from "../policy/matrix-engine.js";
+import { workloadGroupOf } from "../policy/workload.js";
+import { formatDot, formatMermaid, groupedEdges } from "./graph.js";
+import { groupMatrix } from "./group-by.js";
+
+const TCP80 = [{ port: 80, protocol: "TCP" as const }];
+
+function edgesOf(objects: Json[], owners: Record<string, string> = {}, extra: Pod[] = []) {
+  const s = snapshotOf(objects);
+  const snapshot: Snapshot = {
+    ...s,
+    pods: [...s.pods.map((p) => (owners[refOf(p)] ? { ...p, owner: owners[refOf(p)] } : p)), ...extra],
+  };
+  return groupedEdges(groupMatrix(matrixEngine(indexSnapshot(snapshot), TCP80), workloadGroupOf));
+}
+
+describe("simulate --format dot|mermaid", () => {
+  it("draws pods by their top-level owner when the input has one, not by their labels", () => {
+    const edges = edgesOf(
+      [
+        namespace("x"),
+        pod("x", "api-7f9c8d6b5-abcde", { labels: { app: "backend" }, ips: ["10.0.0.1"] }),
+        pod("x", "api-7f9c8d6b5-fghij", { labels: { app: "backend" }, ips: ["10.0.0.2"] }),
+        pod("x", "client", { labels: { app: "client" }, ips: ["10.0.0.3"] }),
+        policy("x", "api", {
+          podSelector: { matchLabels: { app: "backend" } },
+          ingress: [{ from: [{ podSelector: { matchLabels: { app: "client" } } }] }],
+        }),
+      ],
+      { "x/api-7f9c8d6b5-abcde": "x/Deployment/api", "x/api-7f9c8d6b5-fghij": "x/Deployment/api" },
+    );
+    expect(edges).toEqual([
+      { from: "x/Deployment/api", to: "x/client", ports: [{ port: "TCP/80", some: false }] },
+      { from: "x/client", to: "x/Deployment/api", ports: [{ port: "TCP/80", some: false }] },
+    ]);
+  });
+
+  it("keeps the name heuristic for pods with neither owner nor workload entry, without self loops", () => {
+    const edges = edgesOf([
+      namespace("x"),
+      pod("x", "web-5d8f7c9b4-x2k8p", { labels: {}, ips: ["10.0.0.1"] }),
+      pod("x", "web-5d8f7c9b4-q9z7m", { labels: {}, ips: ["10.0.0.2"] }),
+      pod("x", "db", { labels: { app: "db" }, ips: ["10.0.0.3"] }),
+      policy("x", "db", { podSelector: { matchLabels: { app: "db" } }, policyTypes: ["Ingress"] }),
+    ]);
+    // web's two pods are one node (web to web is pod to pod); db's self cell is no edge.
+    expect(edges.map((e) => `${e.from} -> ${e.to}`)).toEqual(["x/db -> x/web", "x/web -> x/web"]);
+  });
+
+  it("draws a workload entry, and marks ports where only part of the pairs may connect", () => {
+    const entry: Pod = {
+      namespace: "x",
+      name: "Deployment/web",
+      labels: { app: "web" },
+      ips: [],
+      ports: [],
+      workload: "Deployment",
+    };
+    const edges = edgesOf(
+      [
+        namespace("x"),
+        pod("x", "db-0", { labels: { app: "db", role: "primary" }, ips: ["10.0.0.3"] }),
+        pod("x", "db-1", { labels: { app: "db", role: "replica" }, ips: ["10.0.0.4"] }),
+        policy("x", "primary", {
+          podSelector: { matchLabels: { role: "primary" } },
+          policyTypes: ["Ingress"],
+        }),
+      ],
+      { "x/db-0": "x/StatefulSet/db", "x/db-1": "x/StatefulSet/db" },
+      [entry],
+    );
+    const dot = formatDot(edges);
+    expect(dot).toContain('"x/Deployment/web" -> "x/StatefulSet/db" [label="TCP/80 (some)"];');
+    expect(dot).toContain('"x/Deployment/web" -> "x/Deployment/web" [label="TCP/80"];');
+    expect(formatMermaid(edges)).toContain('n0 -->|"TCP/80 (some)"| n1');
+  });
+});
