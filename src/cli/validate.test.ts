@@ -32,7 +32,7 @@ describe("netguard validate", () => {
     expect(out.issues).toContainEqual(
       expect.objectContaining({
         file: "np.yaml",
-        line: 1,
+        line: 5, // the line of the offending key, not the document's first line
         namespace: "shop",
         name: "api",
         path: "spec.podselector",

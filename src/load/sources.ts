@@ -7,6 +7,7 @@ import type { Issue } from "../diag/issue.js";
 import type { DecodeOptions } from "../k8s/fields.js";
 import type { ParseOptions, RawObject } from "./documents.js";
 import { expandInput, fsProblem, inputIssue } from "./input-walk.js";
+import { issuesAtFieldLines } from "./issue-lines.js";
 import { parseDocumentsParallel } from "./parallel-parse.js";
 import { overlayObjects } from "./overlay.js";
 import { buildSnapshot, type LoadResult } from "./snapshot.js";
@@ -31,14 +32,23 @@ export interface InputFs {
   readStdin(): Promise<string>;
 }
 
+/** What was read: the objects, the problems, and each file's text (by its label) for issue lines. */
+export interface ReadInputs {
+  readonly objects: RawObject[];
+  readonly issues: Issue[];
+  /** The text of every file read, by the label its objects carry (`<stdin>` for stdin). */
+  readonly texts: ReadonlyMap<string, string>;
+}
+
 /** Reads and parses every input; unreadable paths become issues, never exceptions. */
 export async function readInputs(
   fs: InputFs,
   paths: readonly string[],
   opts: ParseOptions = {},
-): Promise<{ objects: RawObject[]; issues: Issue[] }> {
+): Promise<ReadInputs> {
   const objects: RawObject[] = [];
   const issues: Issue[] = [];
+  const texts = new Map<string, string>();
   for (const path of paths) {
     for (const file of await expandInput(fs, path, issues)) {
       let text: string;
@@ -48,17 +58,20 @@ export async function readInputs(
         issues.push(inputIssue("unreadable-input", file, `cannot read: ${fsProblem(e)}`));
         continue;
       }
-      const parsed = await parseDocumentsParallel(file === "-" ? "<stdin>" : file, text, opts);
+      const label = file === "-" ? "<stdin>" : file;
+      texts.set(label, text);
+      const parsed = await parseDocumentsParallel(label, text, opts);
       appendAll(objects, parsed.objects);
       appendAll(issues, parsed.issues);
     }
   }
-  return { objects, issues };
+  return { objects, issues, texts };
 }
 
 /**
- * Reads inputs and builds the snapshot, with all issues from both steps. `base` (e.g. the live
- * cluster's objects) is laid under the inputs: an input object replaces the base object it names.
+ * Reads inputs and builds the snapshot, with all issues from both steps, each issue about a field at
+ * the line of that field. `base` (e.g. the live cluster's objects) is laid under the inputs: an
+ * input object replaces the base object it names.
  */
 export async function loadSnapshot(
   fs: InputFs,
@@ -68,5 +81,8 @@ export async function loadSnapshot(
 ): Promise<LoadResult> {
   const read = await readInputs(fs, paths);
   const built = buildSnapshot(base.length > 0 ? overlayObjects(base, read.objects) : read.objects, opts);
-  return { snapshot: built.snapshot, issues: [...read.issues, ...built.issues] };
+  return {
+    snapshot: built.snapshot,
+    issues: [...read.issues, ...issuesAtFieldLines(built.issues, read.texts)],
+  };
 }

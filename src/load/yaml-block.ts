@@ -92,7 +92,38 @@ interface Line {
   readonly line: number;
 }
 
-function readDocument(raw: readonly string[], from: number, to: number) {
+/**
+ * Where a block-style document's keys and list items are (0-based lines of the lines given), for
+ * issue lines; undefined when the fast reader cannot read the document (the full parser can).
+ */
+export interface BlockPositions {
+  readonly value: unknown;
+  /** The line of each key of each mapping read from a block (not of flow mappings). */
+  readonly keyLines: WeakMap<object, Map<string, number>>;
+  /** The line of each item of each sequence (a one-line flow sequence's items: its line). */
+  readonly itemLines: WeakMap<unknown[], number[]>;
+}
+
+/** Reads `lines` (one document, without its `---` line) recording where keys and items are. */
+export function readBlockPositions(lines: readonly string[]): BlockPositions | undefined {
+  const record: Recording = { keyLines: new WeakMap(), itemLines: new WeakMap() };
+  const doc = readDocument(lines, 0, lines.length, record);
+  if (doc === undefined) return undefined;
+  return { value: doc === EMPTY ? null : doc.value, ...record };
+}
+
+/** Where readDocument records positions when asked to. */
+interface Recording {
+  keyLines: WeakMap<object, Map<string, number>>;
+  itemLines: WeakMap<unknown[], number[]>;
+}
+
+function readDocument(
+  raw: readonly string[],
+  from: number,
+  to: number,
+  record?: Recording,
+) {
   const lines: Line[] = [];
   for (let i = from; i < to; i++) {
     // CRLF line ends (files written on Windows) are line ends like LF to YAML.
@@ -104,7 +135,8 @@ function readDocument(raw: readonly string[], from: number, to: number) {
     lines.push({ indent, text: s.slice(indent).trimEnd(), line: i });
   }
   if (lines.length === 0) return EMPTY;
-  const reader = new BlockReader(lines);
+  const reader = new BlockReader(lines, record?.keyLines);
+  if (record) record.itemLines = reader.itemLines;
   try {
     const value = reader.node();
     if (reader.pos < lines.length) return undefined;
@@ -123,7 +155,11 @@ class BlockReader {
   pos = 0;
   private depth = 0;
   readonly itemLines = new WeakMap<unknown[], number[]>();
-  constructor(private readonly lines: Line[]) {}
+  constructor(
+    private readonly lines: Line[],
+    /** Set only when positions are wanted (issue lines), never on the loading path. */
+    private readonly keyLines?: WeakMap<object, Map<string, number>>,
+  ) {}
 
   /** The node starting at the current line. */
   node(): unknown {
@@ -136,6 +172,8 @@ class BlockReader {
 
   private mapping(indent: number): Record<string, unknown> {
     const obj: Record<string, unknown> = {};
+    const keys = this.keyLines && new Map<string, number>();
+    if (keys) this.keyLines?.set(obj, keys);
     for (let l = this.lines[this.pos]; l && l.indent >= indent; l = this.lines[this.pos]) {
       if (l.indent > indent) bail();
       if (isSeqEntry(l.text)) break; // the caller decides whether a sequence may follow here
@@ -146,6 +184,7 @@ class BlockReader {
       if (key === "__proto__" || key === "<<" || Object.hasOwn(obj, key)) bail();
       let rest = l.text.slice(colon + 1).trimStart();
       if (rest.startsWith("#")) rest = "";
+      keys?.set(key, l.line);
       this.pos++;
       // After a one-line scalar, a deeper line (a continuation) makes the loop give up.
       obj[key] = rest !== "" ? this.inline(rest, l.line) : this.nested(indent);

@@ -9,6 +9,7 @@ import { decodeObject } from "../k8s/decode-object.js";
 import { isObject } from "../k8s/fields.js";
 import type { NetworkPolicy } from "../k8s/model.js";
 import type { RawObject } from "../load/documents.js";
+import { issuesAtFieldLines } from "../load/issue-lines.js";
 import { type InputFs, loadSnapshot, readInputs } from "../load/sources.js";
 import { type ClusterIndex, indexSnapshot } from "../policy/cluster-index.js";
 import { lintMemo } from "./lint/context.js";
@@ -47,6 +48,7 @@ export async function validateManifests(
     cluster = indexSnapshot(loaded.snapshot);
   }
   const policies: Array<{ policy: NetworkPolicy; raw: Record<string, unknown> }> = [];
+  const found: Issue[] = []; // about the manifests' objects, at their objects' lines until the end
   let seen = 0;
   for (const o of read.objects) {
     if (!isObject(o.value) || o.value.kind !== "NetworkPolicy") continue;
@@ -58,7 +60,7 @@ export async function validateManifests(
       ...(typeof meta.name === "string" ? { name: meta.name } : {}),
     };
     const apiIssues = checkApi(o.value);
-    appendAll(issues, locate(apiIssues, o.source, ref));
+    appendAll(found, locate(apiIssues, o.source, ref));
     // Lints read the decoded policy; one the API server would reject is not linted further.
     if (apiIssues.some((i) => i.severity === "error")) continue;
     const { decoded } = decodeObject(o.value, o.source);
@@ -75,7 +77,7 @@ export async function validateManifests(
   for (const { policy, raw } of policies) {
     const ref = { kind: "NetworkPolicy", namespace: policy.namespace, name: policy.name };
     appendAll(
-      issues,
+      found,
       locate(
         lintPolicy(policy, raw, {
           policies: all,
@@ -88,6 +90,7 @@ export async function validateManifests(
       ),
     );
   }
+  appendAll(issues, issuesAtFieldLines(found, read.texts));
   return { report: { issues: sortIssues(issues), files: files.size, policies: seen }, ioProblem };
 }
 
