@@ -60,6 +60,7 @@ export async function runExplain(
   const receiver = v.ingress.kind === "pod" ? index.podsByRef.get(v.ingress.pod) : undefined;
   const notes = [
     ...[from.note, to.note].filter((n): n is string => n !== undefined),
+    ...(v.notes ?? []),
     ...(v.egress.kind === "pod" ? notesFor(index, v.egress, "egress", receiver, probe.port) : []),
     ...(v.ingress.kind === "pod" ? notesFor(index, v.ingress, "ingress", receiver, probe.port) : []),
   ];
@@ -89,7 +90,7 @@ function notesFor(
 /** The human form: verdict, then egress and ingress, then notes. */
 export function explainText(v: Verdict, notes: readonly string[]): string {
   const lines = [`${v.from} -> ${v.to} ${v.protocol}/${v.port}: ${v.allowed ? "ALLOWED" : "DENIED"}`];
-  if (v.exemption) lines.push(`  ${v.reasons[0] ?? ""}`);
+  if (v.exemption || v.replicas) lines.push(`  ${v.reasons[0] ?? ""}`);
   const suffix = v.exemption ? " (not applied: exempt, see above)" : "";
   appendAll(lines, sideLines(`egress of the source${suffix}`, v.egress));
   appendAll(lines, sideLines(`ingress of the destination${suffix}`, v.ingress));
@@ -101,11 +102,14 @@ export function explainText(v: Verdict, notes: readonly string[]): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** `pod ns/name` or `workload ns/Kind/name` (a workload's ref has three segments). */
+const entry = (ref: string) => `${ref.split("/").length === 3 ? "workload" : "pod"} ${ref}`;
+
 function sideLines(title: string, s: SideVerdict): string[] {
   if (s.kind === "not-a-pod") return [`  ${title}: not checked (${s.reason})`];
   if (!s.isolated)
-    return [`  ${title}: pod ${s.pod} is not isolated (no policy selects it for this direction): allowed`];
-  const head = `  ${title}: pod ${s.pod} is isolated by ${s.policies.join(", ")}: ${s.allowed ? "allowed" : "DENIED, no rule allows it"}`;
+    return [`  ${title}: ${entry(s.pod)} is not isolated (no policy selects it for this direction): allowed`];
+  const head = `  ${title}: ${entry(s.pod)} is isolated by ${s.policies.join(", ")}: ${s.allowed ? "allowed" : "DENIED, no rule allows it"}`;
   return [
     head,
     ...s.allowedBy.map((m) => `    allowed by ${m.policy} ${m.peer ?? m.rule}${m.port ? ` ${m.port}` : ""}`),

@@ -27,10 +27,22 @@ export function footerLines(input: DryRunInput): string[] {
   return [...errorFooter(input.issues), ...input.notes];
 }
 
-/** The truth tables with the footer under them. */
+/** The legend of `-`: the notes of the cells that were not evaluated, most frequent first. */
+function legend(matrix: Matrix): string[] {
+  const notes = new Map<string, number>();
+  for (const r of matrix.results)
+    if (r.allowed === null) notes.set(r.note ?? "", (notes.get(r.note ?? "") ?? 0) + 1);
+  if (notes.size === 0) return [];
+  const ranked = [...notes.entries()].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
+  const listed = ranked.map(([note, n]) => `${note} (${n} cell${n === 1 ? "" : "s"})`).join("; ");
+  return [`-  not evaluated (never read this as denied): ${listed}`];
+}
+
+/** The truth tables (`.` allowed, `X` denied, `-` not evaluated), the footer and the legend under them. */
 export function tableWithFooter(matrix: Matrix, input: DryRunInput): string {
-  const footer = footerLines(input);
-  return formatMatrixTable(matrix) + (footer.length > 0 ? `\n${footer.join("\n")}\n` : "");
+  const footer = [...footerLines(input), ...legend(matrix)];
+  const table = formatMatrixTable(matrix, (r) => (r?.allowed === null ? "-" : r?.allowed ? "." : "X"));
+  return table + (footer.length > 0 ? `\n${footer.join("\n")}\n` : "");
 }
 
 /** The footer as comment lines of a DOT (`//`) or Mermaid (`%%`) graph. */

@@ -72,7 +72,11 @@ function printMatrix(
   const entries = input.snapshot.pods;
   const from = podFilter("--from", opts.from, entries);
   const to = podFilter("--to", opts.to, entries);
-  const matrix = reachabilityMatrix(index, ports, { ...(from ? { from } : {}), ...(to ? { to } : {}) });
+  const matrix = reachabilityMatrix(index, ports, {
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+    hostNetwork: true,
+  });
   switch (format) {
     case "dot":
     case "mermaid": {
