@@ -49,3 +49,59 @@ describe("--kubeconfig reads policies' peers as the API server sends them", () =
     expect(cell("x/c")).toBe(false);
   });
 });
+
+describe("--kubeconfig reads the workloads that own the cluster's pods", () => {
+  let api: ApiServer;
+  let dir: string;
+  const owner = (kind: string, name: string) => [
+    { apiVersion: "apps/v1", kind, name, uid: `u-${name}`, controller: true },
+  ];
+  beforeAll(async () => {
+    api = await startApiServer({ bookmarkIntervalMs: 0 });
+    const template = {
+      metadata: { labels: { app: "web" } },
+      spec: { containers: [{ name: "c", image: "i" }] },
+    };
+    for (const o of [
+      namespace("x"),
+      {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { namespace: "x", name: "web" },
+        spec: { template },
+      },
+      {
+        apiVersion: "apps/v1",
+        kind: "ReplicaSet",
+        metadata: { namespace: "x", name: "web-5d8f7c9b6", ownerReferences: owner("Deployment", "web") },
+        spec: { template },
+      },
+      {
+        ...pod("x", "web-5d8f7c9b6-abcde", { labels: { app: "web" }, ips: ["10.0.0.10"] }),
+      },
+      pod("x", "db", { labels: { app: "db" }, ips: ["10.0.0.11"], ports: [{ containerPort: 5432 }] }),
+    ])
+      api.create(o as never);
+    const webPod = api.get("Pod", "x", "web-5d8f7c9b6-abcde");
+    if (!webPod) throw new Error("the web pod was not stored");
+    api.update({
+      ...webPod,
+      metadata: { ...webPod.metadata, ownerReferences: owner("ReplicaSet", "web-5d8f7c9b6") },
+    });
+    dir = mkdtempSync(join(tmpdir(), "netguard-list-path-"));
+  });
+  afterAll(async () => {
+    await api.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("simulate names the Deployment at the top of a live pod's owner chain", async () => {
+    const io = { ...memoryIo({}), fs: nodeInputFs };
+    const kubeconfig = api.writeKubeconfig(dir);
+    expect(await runCli(io, ["simulate", "-f", "json", "--kubeconfig", kubeconfig, "-p", "5432"])).toBe(0);
+    const out = JSON.parse(io.stdout()) as { owners: Record<string, string>; pods: string[] };
+    expect(out.owners).toMatchObject({ "x/web-5d8f7c9b6-abcde": "x/Deployment/web" });
+    // The pods stand for their Deployment and ReplicaSet: neither appears as a template entry too.
+    expect(out.pods).toEqual(["x/db", "x/web-5d8f7c9b6-abcde"]);
+  });
+});

@@ -1,6 +1,6 @@
 /**
- * Reads the current state of a cluster (read-only: list calls only) — Namespaces, Nodes, Pods and
- * NetworkPolicies — as raw objects, so files can be laid over it to answer "what would this change
+ * Reads the current state of a cluster (read-only: list calls only) — Namespaces, Nodes, Pods,
+ * NetworkPolicies and the workloads that own pods — as raw objects, so files can be laid over it to answer "what would this change
  * do to my cluster". Lists are read as the plain JSON the API server sends (src/kube/raw-api.ts),
  * never through the client library's typed models, so they decode exactly like files do.
  */
@@ -13,9 +13,17 @@ const KINDS = [
   ["Node", "v1", "/api/v1/nodes"],
   ["Pod", "v1", "/api/v1/pods"],
   ["NetworkPolicy", "networking.k8s.io/v1", "/apis/networking.k8s.io/v1/networkpolicies"],
+  // Workloads: a live pod's owner chain (ReplicaSet -> Deployment) and the templates a file replaces.
+  ["Deployment", "apps/v1", "/apis/apps/v1/deployments"],
+  ["ReplicaSet", "apps/v1", "/apis/apps/v1/replicasets"],
+  ["StatefulSet", "apps/v1", "/apis/apps/v1/statefulsets"],
+  ["DaemonSet", "apps/v1", "/apis/apps/v1/daemonsets"],
+  ["Job", "batch/v1", "/apis/batch/v1/jobs"],
+  ["CronJob", "batch/v1", "/apis/batch/v1/cronjobs"],
+  ["ReplicationController", "v1", "/api/v1/replicationcontrollers"],
 ] as const;
 
-/** Lists the four kinds; each object is tagged with its kind and `cluster` as its source. */
+/** Lists every kind above; each object is tagged with its kind and `cluster` as its source. */
 export async function readLiveCluster(
   kc: KubeConfig,
   reader: KubeReader = kubeReader(kc),

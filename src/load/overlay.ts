@@ -11,7 +11,8 @@ export function overlayObjects(base: readonly RawObject[], top: readonly RawObje
   const key = (o: RawObject): string | undefined => {
     const v = o.value as { kind?: unknown; metadata?: { namespace?: unknown; name?: unknown } } | null;
     if (!v || typeof v.kind !== "string" || typeof v.metadata?.name !== "string") return undefined;
-    const namespaced = v.kind === "Pod" || v.kind === "NetworkPolicy";
+    // Namespaces and Nodes are cluster-scoped; every other kind netguard reads is namespaced.
+    const namespaced = v.kind !== "Namespace" && v.kind !== "Node";
     return `${v.kind}/${namespaced ? (typeof v.metadata.namespace === "string" && v.metadata.namespace) || "default" : ""}/${v.metadata.name}`;
   };
   const replaced = new Set(top.map(key).filter((k): k is string => k !== undefined));

@@ -32,7 +32,18 @@ export interface StoredObject extends KubeObject {
 }
 
 /** The kinds the server stores (plus `Event`, which is only accepted by POST and kept in a list). */
-export type Kind = "Pod" | "Namespace" | "Node" | "NetworkPolicy";
+export type Kind =
+  | "Pod"
+  | "Namespace"
+  | "Node"
+  | "NetworkPolicy"
+  | "Deployment"
+  | "ReplicaSet"
+  | "StatefulSet"
+  | "DaemonSet"
+  | "Job"
+  | "CronJob"
+  | "ReplicationController";
 
 /** Watch event types of `metav1.WatchEvent.type`. */
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
@@ -50,7 +61,7 @@ export interface ResourceDef {
   readonly deleteReturnsObject: boolean;
 }
 
-/** The four resources the node agent watches. */
+/** The four resources the node agent watches, then the workloads the dry-run reads. */
 export const RESOURCES: readonly ResourceDef[] = [
   {
     kind: "Pod",
@@ -88,7 +99,29 @@ export const RESOURCES: readonly ResourceDef[] = [
     namespaced: true,
     deleteReturnsObject: false,
   },
+  ...workload("Deployment", "apps/v1", "deployments"),
+  ...workload("ReplicaSet", "apps/v1", "replicasets"),
+  ...workload("StatefulSet", "apps/v1", "statefulsets"),
+  ...workload("DaemonSet", "apps/v1", "daemonsets"),
+  ...workload("Job", "batch/v1", "jobs"),
+  ...workload("CronJob", "batch/v1", "cronjobs"),
+  ...workload("ReplicationController", "v1", "replicationcontrollers"),
 ];
+
+function workload(kind: Kind, apiVersion: string, plural: string): ResourceDef[] {
+  const prefix = apiVersion === "v1" ? "/api/v1" : `/apis/${apiVersion}`;
+  return [
+    {
+      kind,
+      listKind: `${kind}List`,
+      apiVersion,
+      prefix,
+      plural,
+      namespaced: true,
+      deleteReturnsObject: true,
+    },
+  ];
+}
 
 /** The resource definition of a kind. */
 export function resourceOf(kind: Kind): ResourceDef {
