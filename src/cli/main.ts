@@ -49,6 +49,10 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     .option("--from <ns|ns/pod|ns/Kind/name>", "only these sources (repeatable)", collect, [])
     .option("--to <ns|ns/pod|ns/Kind/name>", "only these destinations (repeatable)", collect, [])
     .option("--kubeconfig <file>", "read the live cluster (read-only) and lay the inputs over it")
+    .option(
+      "-g, --group-by <what>",
+      "workload (one row per top-level owner or workload) or none (default: workload for the table when the input holds workloads)",
+    )
     .option("-q, --quiet", "no progress on stderr (shown only on a terminal, for long runs)")
     .action(async (inputs: string[], opts: SimulateOptions) => done(await runSimulate(io, inputs, opts)));
   program

@@ -1,14 +1,16 @@
 /**
- * What simulate prints besides the cells: the JSON contract's `owners`, `notes` and `errors` keys,
- * and the table's footer (policies with errors, notes), so no result reads as clean when the
- * input had errors.
+ * What simulate prints besides the cells — the JSON contract's `owners`, `notes` and `errors` keys
+ * and the table's footer naming the policies with errors, so no result reads as clean when the
+ * input had errors — and the streaming of large outputs to stdout with backpressure.
  */
-import type { Matrix } from "../policy/matrix.js";
+import { refOf } from "../k8s/model.js";
+import { matrixResult } from "../policy/matrix.js";
+import type { MatrixEngine } from "../policy/matrix-engine.js";
 import type { DryRunInput } from "./dry-run-input.js";
 import { errorEntries, errorFooter } from "./input-errors.js";
-import { formatMatrixTable } from "./matrix-table.js";
+import type { CliIo } from "./io.js";
 
-/** The keys every simulate JSON output ends with. */
+/** The keys every simulate JSON output ends with: `owners`, `notes`, `errors`. */
 export function jsonExtras(input: DryRunInput): Record<string, unknown> {
   return {
     owners: Object.fromEntries(input.owners),
@@ -17,32 +19,52 @@ export function jsonExtras(input: DryRunInput): Record<string, unknown> {
   };
 }
 
-/** The whole JSON document: `ports`, `pods`, `results`, then `owners`, `notes`, `errors`. */
-export function matrixJson(matrix: Matrix, input: DryRunInput): string {
-  return `${JSON.stringify({ ...matrix, ...jsonExtras(input) })}\n`;
+/**
+ * The ungrouped JSON document in chunks (one per source and port): `ports`, `pods`, `results` (port,
+ * then source, then destination), then the `tail` keys.
+ */
+export function* matrixJsonChunks(
+  engine: MatrixEngine,
+  tail: Readonly<Record<string, unknown>>,
+): Generator<string> {
+  const ports = engine.ports.map(({ port, protocol }) => ({ port, protocol }));
+  yield `{"ports":${JSON.stringify(ports)},"pods":${JSON.stringify(engine.entries)},"results":[`;
+  const toRefs = engine.destinations.map(refOf);
+  let first = true;
+  for (const [k, port] of engine.ports.entries()) {
+    for (const from of engine.sources) {
+      const fromRef = refOf(from);
+      const cells = engine.row(from, k);
+      if (cells.length === 0) continue;
+      const chunk = cells.map((c, j) => JSON.stringify(matrixResult(fromRef, toRefs[j] as string, port, c)));
+      yield `${first ? "" : ","}${chunk.join(",")}`;
+      first = false;
+    }
+  }
+  yield "]";
+  for (const [key, value] of Object.entries(tail)) yield `,${JSON.stringify(key)}:${JSON.stringify(value)}`;
+  yield "}\n";
 }
 
-/** Footer lines under a table or graph: errors first, then notes. */
+/** Bytes written between waits for stdout to drain. */
+const FLUSH_EVERY = 1 << 20;
+
+/** Writes chunks to stdout, waiting for it to drain every ~1 MB (a 2 GB result never sits in memory). */
+export async function writeChunks(io: CliIo, chunks: Iterable<string>): Promise<void> {
+  let pending = "";
+  for (const c of chunks) {
+    pending += c;
+    if (pending.length < FLUSH_EVERY) continue;
+    io.out(pending);
+    pending = "";
+    await io.flush?.();
+  }
+  if (pending) io.out(pending);
+}
+
+/** Footer lines under a table: the policies with errors (the notes went to stderr). */
 export function footerLines(input: DryRunInput): string[] {
-  return [...errorFooter(input.issues), ...input.notes];
-}
-
-/** The legend of `-`: the notes of the cells that were not evaluated, most frequent first. */
-function legend(matrix: Matrix): string[] {
-  const notes = new Map<string, number>();
-  for (const r of matrix.results)
-    if (r.allowed === null) notes.set(r.note ?? "", (notes.get(r.note ?? "") ?? 0) + 1);
-  if (notes.size === 0) return [];
-  const ranked = [...notes.entries()].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
-  const listed = ranked.map(([note, n]) => `${note} (${n} cell${n === 1 ? "" : "s"})`).join("; ");
-  return [`-  not evaluated (never read this as denied): ${listed}`];
-}
-
-/** The truth tables (`.` allowed, `X` denied, `-` not evaluated), the footer and the legend under them. */
-export function tableWithFooter(matrix: Matrix, input: DryRunInput): string {
-  const footer = [...footerLines(input), ...legend(matrix)];
-  const table = formatMatrixTable(matrix, (r) => (r?.allowed === null ? "-" : r?.allowed ? "." : "X"));
-  return table + (footer.length > 0 ? `\n${footer.join("\n")}\n` : "");
+  return errorFooter(input.issues);
 }
 
 /** The footer as comment lines of a DOT (`//`) or Mermaid (`%%`) graph. */

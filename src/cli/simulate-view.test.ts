@@ -93,4 +93,46 @@ describe("simulate on a cluster dump", () => {
       "shop/Deployment/web stands for its 2 pods; explaining the first, shop/web-5d8f-aaaaa",
     );
   });
+
+  it("groups the table by top-level owner by default, and not with --group-by none", async () => {
+    const io = memoryIo({ "d.yaml": dump }, { tty: true });
+    expect(await runCli(io, ["simulate", "-p", "80", "d.yaml"])).toBe(0);
+    expect(io.stdout()).toBe(
+      [
+        "TCP/80",
+        "-                    shop/Deployment/web  shop/client",
+        "shop/Deployment/web  .                    .",
+        "shop/client          .                    .",
+        "",
+      ].join("\n"),
+    );
+    expect(io.stderr()).toContain("netguard: 1 pod in phase Succeeded/Failed left out\n");
+    const plain = memoryIo({ "d.yaml": dump }, { tty: true });
+    expect(await runCli(plain, ["simulate", "-p", "80", "--group-by", "none", "d.yaml"])).toBe(0);
+    expect(plain.stdout().split("\n")[1]).toBe(
+      "-                    shop/client          shop/web-5d8f-aaaaa  shop/web-5d8f-bbbbb",
+    );
+  });
+
+  it("keeps the json ungrouped by default (the contract) and groups it on request", async () => {
+    const plain = memoryIo({ "d.yaml": dump });
+    expect(await runCli(plain, ["simulate", "-f", "json", "-p", "80", "d.yaml"])).toBe(0);
+    const doc = JSON.parse(plain.stdout());
+    expect(doc.groupBy).toBeUndefined();
+    expect(doc.results).toHaveLength(9);
+    const grouped = memoryIo({ "d.yaml": dump });
+    expect(await runCli(grouped, ["simulate", "-f", "json", "-p", "80", "-g", "workload", "d.yaml"])).toBe(0);
+    const g = JSON.parse(grouped.stdout());
+    expect(g.groupBy).toBe("workload");
+    expect(g.results.map((r: { from: string; to: string }) => `${r.from}>${r.to}`)).toContain(
+      "shop/client>shop/Deployment/web",
+    );
+    expect(g.owners).toEqual(doc.owners);
+  });
+
+  it("exits 2 for an unknown --group-by", async () => {
+    const io = memoryIo({ "d.yaml": dump });
+    expect(await runCli(io, ["simulate", "-f", "json", "--group-by", "owner", "d.yaml"])).toBe(2);
+    expect(io.stderr()).toContain("--group-by must be workload or none, got owner");
+  });
 });

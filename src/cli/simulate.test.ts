@@ -99,7 +99,7 @@ describe("netguard simulate", () => {
     const io = memoryIo({ "c.yaml": cluster, "d.yaml": "kind: Pod\nmetadata: {name: [\n" });
     expect(await runCli(io, ["simulate", "-f", "json", "c.yaml", "d.yaml"])).toBe(1);
     expect(io.stderr()).toMatch(
-      /^d\.yaml:3: error: Flow .* \(in the document starting at line 1\) \[malformed-document\]$/m,
+      /^d\.yaml:2: error: Flow .* \(in the document starting at line 1\) \[malformed-document\]$/m,
     );
     expect(JSON.parse(io.stdout()).pods).toEqual(["x/a", "x/b"]);
   });
@@ -109,7 +109,7 @@ describe("netguard simulate", () => {
     const io = memoryIo({ "c.yaml": cluster, "p.yaml": bad });
     expect(await runCli(io, ["simulate", "-f", "json", "c.yaml", "p.yaml"])).toBe(1);
     expect(io.stderr()).toContain(
-      "p.yaml:2: error: NetworkPolicy x/only-from-b-on-http: spec.ingress[0].ports[0].endPort: must be greater than or equal to `port`",
+      "p.yaml:9: error: NetworkPolicy x/only-from-b-on-http: spec.ingress[0].ports[0].endPort: must be greater than or equal to `port`",
     );
   });
 

@@ -1,17 +1,22 @@
 /**
- * `netguard simulate [--port <n>/<PROTO>]... [--format table|json|dot|mermaid] <file|dir|->...`: the
- * dry-run of a whole input — the reference evaluator's verdict for every ordered pair of entries
- * (pods, and workloads standing for their replicas) on every probe port.
+ * `netguard simulate [--port <n>/<PROTO>]... [--format table|json|dot|mermaid] [--group-by
+ * workload|none] <file|dir|->...`: the dry-run of a whole input — the verdict for every ordered pair
+ * of entries (pods, workloads standing for their replicas, host-network entries) on every probe port.
  */
 import { indexSnapshot } from "../policy/cluster-index.js";
-import { reachabilityMatrix } from "../policy/matrix.js";
+import { type EngineFilter, type MatrixEngine, matrixEngine } from "../policy/matrix-engine.js";
+import { ownerGroupOf, workloadGroupOf } from "../policy/workload.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
 import { clusterBase } from "./cluster-base.js";
 import { type DryRunInput, emptyInputProblem, loadDryRun, reportNotes } from "./dry-run-input.js";
-import { formatDot, formatMermaid, workloadEdges } from "./graph.js";
+import { formatDot, formatMermaid, groupedEdges } from "./graph.js";
+import { groupMatrix } from "./group-by.js";
+import { groupedJsonChunks } from "./group-json.js";
+import { groupedTableLines } from "./group-table.js";
+import { engineTableLines } from "./matrix-table.js";
 import { podFilter } from "./pod-filter.js";
 import { declaredPorts, parseProbePort, type ProbePort, sortPorts } from "./probe-port.js";
-import { graphFooter, matrixJson, tableWithFooter } from "./simulate-output.js";
+import { footerLines, graphFooter, jsonExtras, matrixJsonChunks, writeChunks } from "./simulate-output.js";
 
 /** Options of `simulate` as parsed from the command line. */
 export interface SimulateOptions {
@@ -22,6 +27,8 @@ export interface SimulateOptions {
   readonly to?: readonly string[];
   /** Read the live cluster (read-only) and lay the inputs over it. */
   readonly kubeconfig?: string;
+  /** `workload` or `none`; default: workload for the table when the input holds workloads. */
+  readonly groupBy?: string;
   /** No progress on stderr. */
   readonly quiet?: boolean;
 }
@@ -41,13 +48,15 @@ export async function runSimulate(
   const format = opts.format ?? (io.stdoutIsTTY ? "table" : "json");
   if (!FORMATS.includes(format))
     throw new UsageError(`--format must be table, json, dot or mermaid, got ${format}`);
+  if (opts.groupBy !== undefined && opts.groupBy !== "workload" && opts.groupBy !== "none")
+    throw new UsageError(`--group-by must be workload or none, got ${opts.groupBy}`);
   if (inputs.length === 0 && !opts.kubeconfig)
     throw new UsageError("simulate needs at least one file, directory or - for stdin");
   const requested = opts.port.map(parseProbePort);
   const input = await loadDryRun(io, inputs, await clusterBase(opts.kubeconfig));
+  reportNotes(io, input);
   const empty = emptyInputProblem(input);
   if (empty) {
-    reportNotes(io, input);
     io.err(`netguard: ${empty}\n`);
     return 1;
   }
@@ -56,39 +65,48 @@ export async function runSimulate(
     throw new UsageError(
       "no pod or workload in the input declares a containerPort; give the ports to probe with --port",
     );
-  if (format !== "table") reportNotes(io, input);
-  printMatrix(io, input, ports, format, opts);
+  const engine = buildEngine(input, ports, opts);
+  const groupBy = opts.groupBy ?? (format === "table" && input.hasWorkloads ? "workload" : "none");
+  await printMatrix(io, input, engine, format, groupBy === "workload");
   return input.failed ? 1 : 0;
 }
 
-function printMatrix(
-  io: CliIo,
-  input: DryRunInput,
-  ports: readonly ProbePort[],
-  format: string,
-  opts: SimulateOptions,
-): void {
-  const index = indexSnapshot(input.snapshot);
+function buildEngine(input: DryRunInput, ports: readonly ProbePort[], opts: SimulateOptions): MatrixEngine {
   const entries = input.snapshot.pods;
   const from = podFilter("--from", opts.from, entries);
   const to = podFilter("--to", opts.to, entries);
-  const matrix = reachabilityMatrix(index, ports, {
-    ...(from ? { from } : {}),
-    ...(to ? { to } : {}),
-    hostNetwork: true,
-  });
+  const filter: EngineFilter = { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+  return matrixEngine(indexSnapshot(input.snapshot), ports, filter);
+}
+
+async function printMatrix(
+  io: CliIo,
+  input: DryRunInput,
+  engine: MatrixEngine,
+  format: string,
+  grouped: boolean,
+): Promise<void> {
   switch (format) {
     case "dot":
     case "mermaid": {
-      const edges = workloadEdges(matrix, index.podsByRef);
+      const edges = groupedEdges(groupMatrix(engine, workloadGroupOf));
       const graph = format === "dot" ? formatDot(edges) : formatMermaid(edges);
       io.out(graph + graphFooter(format === "dot" ? "//" : "%%", input));
       return;
     }
-    case "json":
-      io.out(matrixJson(matrix, input));
+    case "json": {
+      const tail = jsonExtras(input);
+      const chunks = grouped
+        ? groupedJsonChunks(groupMatrix(engine, ownerGroupOf), tail)
+        : matrixJsonChunks(engine, tail);
+      await writeChunks(io, chunks);
       return;
-    default:
-      io.out(tableWithFooter(matrix, input));
+    }
+    default: {
+      const lines = grouped ? groupedTableLines(groupMatrix(engine, ownerGroupOf)) : engineTableLines(engine);
+      const footer = footerLines(input);
+      await writeChunks(io, lines);
+      if (footer.length > 0) io.out(`\n${footer.join("\n")}\n`);
+    }
   }
 }
