@@ -35,6 +35,11 @@ const RULE_FIELDS: Readonly<Record<Direction, ReadonlySet<string>>> = {
   ingress: new Set(["from", "ports"]),
   egress: new Set(["to", "ports"]),
 };
+/** The other direction's peer field, written in a rule by mistake, is this direction's. */
+const RULE_MEANT: Readonly<Record<Direction, Readonly<Record<string, string>>>> = {
+  ingress: { to: "from" },
+  egress: { from: "to" },
+};
 
 /**
  * Decodes the spec of a NetworkPolicy whose metadata has already been read. An unknown field in the
@@ -154,7 +159,7 @@ function decodeRule(v: unknown, dir: Direction, index: number, issues: Issues): 
   const path = `spec.${dir}[${index}]`;
   if (!isObject(v)) return issues.fail(path, `must be an object, got ${describe(v)}`, "wrong-type");
   const local = issues.child();
-  knownFieldsOnly(v, RULE_FIELDS[dir], path, local);
+  knownFieldsOnly(v, RULE_FIELDS[dir], path, local, RULE_MEANT[dir]);
   const peerKey = dir === "ingress" ? "from" : "to";
   const rawPeers = optArray(v, peerKey, path, local);
   const rawPorts = optArray(v, "ports", path, local);

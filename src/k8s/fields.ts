@@ -153,18 +153,21 @@ export function optStringMap(
  *   `podSelector: {matchLabel: ...}` selects every pod of the namespace there), so the dry-run
  *   evaluates exactly that. The error is still reported (the commands exit 1) but not counted as
  *   making the part malformed.
+ * `meant` adds did-you-means that spelling does not find (see `unknownFieldMessage`).
  */
 export function knownFieldsOnly(
   o: JsonObject,
   known: ReadonlySet<string>,
   path: string,
   issues: Issues,
+  meant: Readonly<Record<string, string>> = {},
 ): boolean {
   const drop = issues.unknownFields === "drop";
   let ok = true;
   for (const key of Object.keys(o)) {
     if (known.has(key)) continue;
-    const issue = error("unknown-field", join(path, clipName(key)), unknownFieldMessage(key, known, drop));
+    const message = unknownFieldMessage(key, known, drop, meant);
+    const issue = error("unknown-field", join(path, clipName(key)), message);
     if (drop) issues.tolerate(issue);
     else {
       ok = false;
@@ -177,10 +180,16 @@ export function knownFieldsOnly(
 /**
  * The message for an unknown field `key` at a level whose fields are `known`: `unknown field (did
  * you mean \`matchLabels\`?)`, then what happens to it — dropped by the API server (field
- * validation Warn) and evaluated without (`drop`), or netguard failing closed.
+ * validation Warn) and evaluated without (`drop`), or netguard failing closed. `meant` names the
+ * field meant by a known mistake that spelling does not reveal (`to` in an ingress rule: `from`).
  */
-export function unknownFieldMessage(key: string, known: Iterable<string>, drop: boolean): string {
-  const hint = suggestField(key, known);
+export function unknownFieldMessage(
+  key: string,
+  known: Iterable<string>,
+  drop: boolean,
+  meant: Readonly<Record<string, string>> = {},
+): string {
+  const hint = Object.hasOwn(meant, key) ? meant[key] : suggestField(key, known);
   const head = `unknown field${hint ? ` (did you mean \`${hint}\`?)` : ""}`;
   return drop
     ? `${head}; the API server drops it (field validation Warn) and the object is evaluated without it`

@@ -80,6 +80,8 @@ describe("the decoder's unknown-field message names the field meant", () => {
       "namespaceSelector",
     ],
     ["port at rule level", { egress: [{ port: [{ port: 80 }] }] }, "spec.egress[0].port", "ports"],
+    ["to in an ingress rule", { ingress: [{ to: [] }] }, "spec.ingress[0].to", "from"],
+    ["from in an egress rule", { egress: [{ from: [] }] }, "spec.egress[0].from", "to"],
     [
       "exept in an ipBlock",
       { egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/8", exept: [] } }] }] },
