@@ -11,8 +11,9 @@
  * everything). The closest wins; ties go to the first in byte order, so the answer is deterministic.
  */
 export function suggestField(key: string, known: Iterable<string>): string | undefined {
+  if (key.length > 100) return undefined;
   const k = normalise(key);
-  if (k.length === 0 || key.length > 100) return undefined;
+  if (k.length === 0) return undefined;
   const limit = k.length < 6 ? 1 : 2;
   let best: { name: string; score: number } | undefined;
   for (const name of known) {
