@@ -135,4 +135,11 @@ describe("simulate on a cluster dump", () => {
     expect(await runCli(io, ["simulate", "-f", "json", "--group-by", "owner", "d.yaml"])).toBe(2);
     expect(io.stderr()).toContain("--group-by must be workload or none, got owner");
   });
+
+  it("accepts --quiet: no progress line even when stderr is a terminal", async () => {
+    const io = { ...memoryIo({ "d.yaml": dump }, { tty: true }), stderrIsTTY: true };
+    expect(await runCli(io, ["simulate", "--quiet", "d.yaml"])).toBe(0);
+    expect(io.stderr()).not.toContain("\r");
+    expect(io.stdout()).toContain("shop/Deployment/web");
+  });
 });

@@ -16,7 +16,9 @@ import { groupedTableLines } from "./group-table.js";
 import { engineTableLines } from "./matrix-table.js";
 import { podFilter } from "./pod-filter.js";
 import { declaredPorts, parseProbePort, type ProbePort, sortPorts } from "./probe-port.js";
-import { footerLines, graphFooter, jsonExtras, matrixJsonChunks, writeChunks } from "./simulate-output.js";
+import { writeMatrixJson } from "./matrix-json.js";
+import { createProgress, type Progress } from "./progress.js";
+import { footerLines, graphFooter, jsonExtras, jsonTail, writeChunks } from "./simulate-output.js";
 
 /** Options of `simulate` as parsed from the command line. */
 export interface SimulateOptions {
@@ -67,7 +69,10 @@ export async function runSimulate(
     );
   const engine = buildEngine(input, ports, opts);
   const groupBy = opts.groupBy ?? (format === "table" && input.hasWorkloads ? "workload" : "none");
-  await printMatrix(io, input, engine, format, groupBy === "workload");
+  await printMatrix(io, input, engine, format, {
+    grouped: groupBy === "workload",
+    quiet: opts.quiet ?? false,
+  });
   return input.failed ? 1 : 0;
 }
 
@@ -84,8 +89,11 @@ async function printMatrix(
   input: DryRunInput,
   engine: MatrixEngine,
   format: string,
-  grouped: boolean,
+  how: { readonly grouped: boolean; readonly quiet: boolean },
 ): Promise<void> {
+  const progress = (total: number): Progress =>
+    createProgress(io, { total, label: "simulate", quiet: how.quiet });
+  const rows = (n: number) => engine.ports.length * n;
   switch (format) {
     case "dot":
     case "mermaid": {
@@ -95,17 +103,16 @@ async function printMatrix(
       return;
     }
     case "json": {
-      const tail = jsonExtras(input);
-      const chunks = grouped
-        ? groupedJsonChunks(groupMatrix(engine, ownerGroupOf), tail)
-        : matrixJsonChunks(engine, tail);
-      await writeChunks(io, chunks);
-      return;
+      if (!how.grouped)
+        return writeMatrixJson(io, engine, jsonExtras(input), progress(rows(engine.sources.length)));
+      const g = groupMatrix(engine, ownerGroupOf);
+      return writeChunks(io, groupedJsonChunks(g, jsonTail(input)), progress(rows(g.rows.length)));
     }
     default: {
-      const lines = grouped ? groupedTableLines(groupMatrix(engine, ownerGroupOf)) : engineTableLines(engine);
+      const g = how.grouped ? groupMatrix(engine, ownerGroupOf) : undefined;
+      const lines = g ? groupedTableLines(g) : engineTableLines(engine);
+      await writeChunks(io, lines, progress(rows((g ? g.groups.length : engine.entries.length) + 2)));
       const footer = footerLines(input);
-      await writeChunks(io, lines);
       if (footer.length > 0) io.out(`\n${footer.join("\n")}\n`);
     }
   }
