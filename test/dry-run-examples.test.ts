@@ -219,3 +219,46 @@ describe("examples/dump: pods, owners and finished pods", () => {
     expect(split).toContain("shop/web-6b7f9c8d4-h5jzt");
   });
 });
+
+interface Explained {
+  readonly allowed: boolean;
+}
+
+describe("explain agrees with the hand-worked cells", () => {
+  it("examples/chart: every evaluated cell, workload to workload (self cells replica to replica)", async () => {
+    const want = expectedOf(CHART);
+    const disagree: string[] = [];
+    for (const [key, mark] of want.cells) {
+      if (mark === "-") continue;
+      const [port, from, to] = key.split(" ") as [string, string, string];
+      const [protocol, number] = port.split("/") as [string, string];
+      const probe = `${number}/${protocol}`;
+      const r = await netguard(["explain", "--from", from, "--to", to, "-p", probe, "-f", "json", CHART]);
+      const got = r.code === 0 ? ((JSON.parse(r.out) as Explained).allowed ? "." : "X") : `exit ${r.code}`;
+      if (got !== mark) disagree.push(`${key}: expected ${mark}, explain says ${got}`);
+    }
+    expect(disagree).toEqual([]);
+  });
+
+  it.each<[string, string, string, boolean, RegExp?]>([
+    // the rollout: only the new revision may reach the api
+    ["shop/web-7c9d5f6b8-qp4rn", "shop/api-5f6d7c8b9-8mlwr", "8080/TCP", true],
+    ["shop/web-6b7f9c8d4-h5jzt", "shop/api-5f6d7c8b9-8mlwr", "8080/TCP", false],
+    // the backup's ipBlock holds db-0's address; db-1 has none, so no ipBlock matches it
+    ["jobs/backup-28901294-z8m2c", "shop/db-0", "5432/TCP", true],
+    ["jobs/backup-28901294-z8m2c", "shop/db-1", "5432/TCP", false, /no address/],
+    // host network is node traffic: a pod and its own node may always talk
+    ["kube-system/kube-proxy-7xk2p", "shop/db-0", "5432/TCP", true, /own node/],
+    ["kube-system/kube-proxy-7xk2p", "shop/db-1", "5432/TCP", false],
+    ["jobs/backup-28901294-q7w4n", "kube-system/kube-proxy-7xk2p", "8080/TCP", true, /own node/],
+    ["jobs/backup-28901294-q7w4n", "kube-system/kube-proxy-9fz4m", "8080/TCP", false],
+    // replication between the db replicas, and nothing reaches the debug pod
+    ["shop/db-1", "shop/db-0", "5432/TCP", true],
+    ["shop/api-5f6d7c8b9-2xkqz", "shop/debug", "8080/TCP", false],
+  ])("examples/dump: %s -> %s on %s", async (from, to, port, allowed, says) => {
+    const text = await netguard(["explain", "--from", from, "--to", to, "-p", port, DUMP]);
+    expect(text.code, text.err).toBe(0);
+    expect(text.out).toMatch(allowed ? /: ALLOWED/ : /: DENIED/);
+    if (says) expect(text.out).toMatch(says);
+  });
+});
