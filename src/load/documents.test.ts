@@ -278,8 +278,10 @@ describe("parseDocuments: malformed YAML", () => {
     const parsed = parseDocuments("dup.yaml", input);
     expect(parsed.issues).toHaveLength(1);
     expect(parsed.issues[0]).toMatchObject({
-      code: "malformed-document",
+      code: "duplicate-key",
       severity: "error",
+      path: "metadata.name",
+      object: { kind: "Pod", name: "b" },
       source: { file: "dup.yaml", line: 4 },
     });
     expect(kindsAndLines(input)).toEqual([["Node", 6]]);
@@ -289,7 +291,7 @@ describe("parseDocuments: malformed YAML", () => {
     const parsed = parseDocuments("dup.yaml", text("kind: Pod", "kind: Node"));
     expect(parsed.objects).toEqual([]);
     expect(parsed.issues).toEqual([
-      expect.objectContaining({ code: "malformed-document", severity: "error" }),
+      expect.objectContaining({ code: "duplicate-key", severity: "error", path: "kind" }),
     ]);
   });
 });

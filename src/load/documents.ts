@@ -3,14 +3,17 @@
  * Multi-document YAML, JSON, and `List`/`*List` wrappers (their items are unwrapped) are accepted.
  * A malformed document is reported with its line and skipped; the others still load.
  */
-import { isMap, isNode, isSeq, parseAllDocuments } from "yaml";
+import { type Document, isMap, isNode, isSeq, parseAllDocuments } from "yaml";
 import { appendAll } from "../diag/append-all.js";
-import { error, type Issue, type SourcePos } from "../diag/issue.js";
+import { error, type Issue, type ObjectRef, type SourcePos } from "../diag/issue.js";
 import { isObject } from "../k8s/fields.js";
 import { firstDuplicateKey, listItemOffsets } from "./json-scan.js";
+import { lineIndex } from "./line-index.js";
 import { MAX_NESTING, nestingBound } from "./nesting.js";
 import { scanBlockStream, type StreamSegment } from "./yaml-block.js";
+import { problemOffset } from "./yaml-errors.js";
 import { collectionKeyProblems } from "./yaml-keys.js";
+import { yamlPathAt } from "./yaml-path.js";
 
 /** One Kubernetes object as read from an input, before decoding. */
 export interface RawObject {
@@ -164,10 +167,18 @@ export function parseYamlFully(file: string, text: string, offset = 0, parse = p
     // A document the parser reported errors in, or with a key JSON cannot hold, is not used.
     const problems =
       doc.errors.length > 0
-        ? doc.errors.map((e) => ({ at: e.pos[0], message: firstLine(e.message) }))
-        : collectionKeyProblems(doc);
+        ? doc.errors.map((e) => ({
+            code: e.code,
+            at: problemOffset(text, { code: e.code, message: e.message, at: e.pos[0] }),
+            message: firstLine(e.message),
+          }))
+        : collectionKeyProblems(doc).map((p) => ({ ...p, code: "" }));
     for (const p of problems) {
       const at = lineAt(p.at) + offset;
+      if (p.code === "DUPLICATE_KEY") {
+        issues.push({ ...duplicateKey(doc, p.at), source: { file, line: at } });
+        continue;
+      }
       const where = at === line ? "" : ` (in the document starting at line ${line})`;
       issues.push({ ...error("malformed-document", "", `${p.message}${where}`), source: { file, line: at } });
     }
@@ -222,19 +233,42 @@ function listItems(value: unknown): unknown[] | undefined {
   );
 }
 
-/** The 1-based line of an offset into `text` (binary search over the offsets where lines start). */
-function lineIndex(text: string): (offset: number) => number {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
+/**
+ * A duplicate mapping key (`kubectl apply` and the API server's strict decoding reject the object):
+ * at its field path, inside the `List` item that holds it when the document is a `List`.
+ */
+function duplicateKey(doc: Document.Parsed, at: number): Issue {
+  const found = yamlPathAt(doc, at);
+  let path = found.path;
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    value = undefined;
+  }
+  const item = /^items\[(\d+)\]\.?/.exec(path);
+  const items = listItems(value);
+  if (item && items) {
+    value = items[Number(item[1])];
+    path = path.slice(item[0].length);
+  }
+  const issue = error(
+    "duplicate-key",
+    path,
+    `duplicate key${found.key === undefined ? "" : ` ${JSON.stringify(found.key)}`}: a mapping may hold each key once (kubectl and the API server reject the object)`,
+  );
+  const object = objectRef(value);
+  return object ? { ...issue, object } : issue;
+}
+
+/** Kind, namespace and name of an object, when it has a kind. */
+function objectRef(value: unknown): ObjectRef | undefined {
+  if (!isObject(value) || typeof value.kind !== "string") return undefined;
+  const meta = isObject(value.metadata) ? value.metadata : {};
+  return {
+    kind: value.kind,
+    ...(typeof meta.namespace === "string" ? { namespace: meta.namespace } : {}),
+    ...(typeof meta.name === "string" ? { name: meta.name } : {}),
   };
 }
 

@@ -10,10 +10,7 @@ import { type TextPositions, textPositions } from "./positions.js";
  * line of its field in `texts` (file label → text read). Issues without a path, or in text not
  * given, keep their line; so does an issue whose field the text does not show.
  */
-export function issuesAtFieldLines(
-  issues: readonly Issue[],
-  texts: ReadonlyMap<string, string>,
-): Issue[] {
+export function issuesAtFieldLines(issues: readonly Issue[], texts: ReadonlyMap<string, string>): Issue[] {
   const positions = new Map<string, TextPositions>();
   return issues.map((i) => {
     if (i.path === "" || !i.source) return i;

@@ -116,7 +116,11 @@ class JsonScan {
 
   private ws(i: number): number {
     let j = i;
-    for (let c = this.s.charCodeAt(j); c === 32 || c === 9 || c === 10 || c === 13; c = this.s.charCodeAt(++j));
+    for (
+      let c = this.s.charCodeAt(j);
+      c === 32 || c === 9 || c === 10 || c === 13;
+      c = this.s.charCodeAt(++j)
+    );
     return j;
   }
 }

@@ -164,8 +164,9 @@ describe("scanBlockStream reads block-style documents", () => {
       [{ kind: "B" }, 5],
       [{ kind: "C" }, 7],
     ]);
+    // at the line of the opening quote (issue 12), not where the parser gave up looking for its end
     expect(parseDocuments("in.yaml", t).issues.map((i) => [i.code, i.source?.line])).toEqual([
-      ["malformed-document", 4],
+      ["malformed-document", 3],
     ]);
     expect(parseYamlFully("in.yaml", t).objects.map((o) => o.value)).toEqual([{ kind: "A" }]);
   });

@@ -118,12 +118,7 @@ interface Recording {
   itemLines: WeakMap<unknown[], number[]>;
 }
 
-function readDocument(
-  raw: readonly string[],
-  from: number,
-  to: number,
-  record?: Recording,
-) {
+function readDocument(raw: readonly string[], from: number, to: number, record?: Recording) {
   const lines: Line[] = [];
   for (let i = from; i < to; i++) {
     // CRLF line ends (files written on Windows) are line ends like LF to YAML.
