@@ -4,12 +4,13 @@
  * NetworkPolicy spec (expected.txt; the reasoning per cell is in each README), and the JSON must
  * name every pod's top-level owner and say how many finished pods were left out (issue 12).
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CliIo, ExitCode } from "../src/cli/io.js";
 import { runCli } from "../src/cli/main.js";
 import { nodeInputFs } from "../src/load/node-fs.js";
+import { memoryIo } from "./support/memory-io.js";
 
 const examples = join(import.meta.dirname, "..", "examples");
 const CHART = join(examples, "chart");
@@ -260,5 +261,69 @@ describe("explain agrees with the hand-worked cells", () => {
     expect(text.code, text.err).toBe(0);
     expect(text.out).toMatch(allowed ? /: ALLOWED/ : /: DENIED/);
     if (says) expect(text.out).toMatch(says);
+  });
+});
+
+interface DiffChange {
+  readonly from: { readonly namespace: string; readonly workload: string };
+  readonly to: { readonly namespace: string; readonly workload: string };
+  readonly port: number;
+  readonly protocol: string;
+  readonly change: string;
+}
+
+/** `diff --before b --after a` on in-memory copies of an example, the after side edited. */
+async function diffOf(
+  dir: string,
+  file: string,
+  edit: (text: string) => string,
+  extra: readonly string[] = [],
+): Promise<{ code: ExitCode; changes: string[] }> {
+  const files: Record<string, string> = {};
+  for (const f of readdirSync(dir).filter((n) => n.endsWith(".yaml"))) {
+    const text = readFileSync(join(dir, f), "utf8");
+    const after = f === file ? edit(text) : text;
+    if (f === file) expect(after, "the edit changes the file").not.toBe(text);
+    files[`b/${f}`] = text;
+    files[`a/${f}`] = after;
+  }
+  const io = memoryIo(files);
+  const code = await runCli(io, ["diff", "--before", "b", "--after", "a", "-f", "json", ...extra]);
+  const doc = JSON.parse(io.stdout()) as { changes: DiffChange[] };
+  const name = (e: DiffChange["from"]) => `${e.namespace}/${e.workload}`;
+  const changes = doc.changes.map(
+    (c) => `${c.change} ${name(c.from)} -> ${name(c.to)} ${c.protocol}/${c.port}`,
+  );
+  return { code, changes: changes.sort() };
+}
+
+describe("diff of the examples, worked out by hand", () => {
+  it("examples/dump: allowing every web revision opens web -> api for the old revision only", async () => {
+    const r = await diffOf(DUMP, "cluster.yaml", (t) =>
+      t.replace("            app: web\n            version: v2\n", "            app: web\n"),
+    );
+    expect(r.changes).toEqual(["newly-allowed shop/Deployment/web -> shop/Deployment/api TCP/8080"]);
+    expect(r.code).toBe(0);
+  });
+
+  it("examples/chart: a changed template label is a connection change, and --fail-on denied fails", async () => {
+    // the api's pods no longer carry component=api: the api policy, the frontend's egress and
+    // postgres' peer select them no more; default-deny still does
+    const r = await diffOf(
+      CHART,
+      "rendered.yaml",
+      (t) =>
+        t.replace(
+          "      labels:\n        app.kubernetes.io/name: store\n        app.kubernetes.io/instance: store\n        app.kubernetes.io/component: api\n",
+          "      labels:\n        app.kubernetes.io/name: store\n        app.kubernetes.io/instance: store\n        app.kubernetes.io/component: backend\n",
+        ),
+      ["--fail-on", "denied"],
+    );
+    expect(r.changes).toEqual([
+      "newly-denied monitoring/Deployment/prometheus -> store/Deployment/api TCP/9090",
+      "newly-denied store/Deployment/api -> data/StatefulSet/postgres TCP/5432",
+      "newly-denied store/Deployment/frontend -> store/Deployment/api TCP/3000",
+    ]);
+    expect(r.code).toBe(1);
   });
 });
