@@ -56,6 +56,11 @@ export interface MatrixEngine {
    * (interned) objects: equal cells are the same object.
    */
   row(from: Pod, portIndex: number): readonly Cell[];
+  /**
+   * The cell of an entry of class `from` to a different entry of class `to` (ids from classOf),
+   * without looking entries up: what `--group-by` reads once per class pair.
+   */
+  classCell(from: number, to: number, portIndex: number): Cell;
 }
 
 /** The note of a pair whose ends have no IP family in common. */
@@ -170,6 +175,7 @@ export function matrixEngine(
     classOf,
     cell,
     row,
+    classCell: (a, b, pi) => pairCell(classes[a] as EntryClass, classes[b] as EntryClass, pi),
   };
 }
 
