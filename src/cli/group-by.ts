@@ -115,54 +115,53 @@ function isSelfCellGroup(g: GroupData): boolean {
   return only !== undefined && only.owner === undefined && only.workload === undefined;
 }
 
-/** The pair that stands for all pairs of class `r` (of G's sources) and `c` (of H's destinations). */
-function pairOf(G: GroupData, H: GroupData, r: ClassMembers, c: ClassMembers): [Pod, Pod] | undefined {
-  const g0 = r.members[0] as Pod;
-  if (G !== H || r.cls !== c.cls) return [g0, c.members[0] as Pod];
+/** The note of a group's diagonal when the input holds one pod of it (no pair to evaluate). */
+export const ONE_POD = "one pod of the workload in the input: no pair of two different pods";
+
+/**
+ * The cell that all pairs of class `r` (of G's sources) and class `c` (of H's destinations) share,
+ * undefined when there is no such pair (G = H, one member, not its own self cell).
+ */
+function classPairCell(
+  engine: MatrixEngine,
+  G: GroupData,
+  H: GroupData,
+  r: ClassMembers,
+  c: ClassMembers,
+  k: number,
+): Cell | undefined {
+  if (G !== H || r.cls !== c.cls) return engine.classCell(r.cls, c.cls, k);
   // Same group, same class: two different members, else the one member's self cell when that is
   // replica-to-replica (a workload entry) or the group is that one plain pod.
-  for (const g of r.members.slice(0, 2)) {
-    const h = c.members.find((x) => x !== g);
-    if (h) return [g, h];
-  }
-  const h0 = c.members[0] as Pod;
-  return g0 === h0 && (g0.workload !== undefined || isSelfCellGroup(G)) ? [g0, g0] : undefined;
+  const only = r.members[0] as Pod;
+  if (r.members.length > 1 || c.members.length > 1 || c.members[0] !== only)
+    return engine.classCell(r.cls, c.cls, k);
+  return only.workload !== undefined || isSelfCellGroup(G) ? engine.cell(only, only, k) : undefined;
 }
 
 function groupCell(engine: MatrixEngine, G: GroupData, H: GroupData, k: number): GroupCell {
-  if (G.rows.length === 0)
-    return { kind: "not-evaluated", note: `filtered out: ${G.name} is not among the sources (--from)` };
-  if (H.cols.length === 0)
-    return { kind: "not-evaluated", note: `filtered out: ${H.name} is not among the destinations (--to)` };
+  if (G.rows.length === 0) return { kind: "not-evaluated", note: "filtered out by --from" };
+  if (H.cols.length === 0) return { kind: "not-evaluated", note: "filtered out by --to" };
   let first: Cell | undefined;
-  let key = "";
+  let key: string | undefined;
   for (const r of G.rows) {
     for (const c of H.cols) {
-      const pair = pairOf(G, H, r, c);
-      if (!pair) continue;
-      const cell = engine.cell(pair[0], pair[1], k);
-      if (!first) {
-        first = cell;
-        key = verdictKey(cell);
-      } else if (verdictKey(cell) !== key) {
+      const cell = classPairCell(engine, G, H, r, c, k);
+      if (cell === undefined || cell === first) continue;
+      if (first === undefined) first = cell;
+      else if (verdictKey(cell) !== (key ??= verdictKey(first)))
         return { kind: "mixed", split: split(engine, G, H, k) };
-      }
     }
   }
-  return (
-    first ?? {
-      kind: "not-evaluated",
-      note: `one pod of ${G.name} in the input: no pair of two different pods to evaluate`,
-    }
-  );
+  return first ?? { kind: "not-evaluated", note: ONE_POD };
 }
 
 function split(engine: MatrixEngine, G: GroupData, H: GroupData, k: number): SplitPart[] {
   const cells: Array<{ r: number; c: number; cell: Cell }> = [];
   G.rows.forEach((r, ri) =>
     H.cols.forEach((c, ci) => {
-      const pair = pairOf(G, H, r, c);
-      if (pair) cells.push({ r: ri, c: ci, cell: engine.cell(pair[0], pair[1], k) });
+      const cell = classPairCell(engine, G, H, r, c, k);
+      if (cell) cells.push({ r: ri, c: ci, cell });
     }),
   );
   return splitOf({ name: G.name, classes: G.rows }, { name: H.name, classes: H.cols }, cells);
