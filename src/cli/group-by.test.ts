@@ -3,6 +3,7 @@ import type { Pod, Snapshot } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
 import { type Json, namespace, pod, policy, snapshotOf } from "../../test/support/objects.js";
 import { indexSnapshot } from "../policy/cluster-index.js";
+import { dryRunView } from "../policy/dry-run-view.js";
 import { type MatrixEngine, matrixEngine } from "../policy/matrix-engine.js";
 import { ownerGroupOf } from "../policy/workload.js";
 import { type GroupCell, groupMatrix, ONE_POD } from "./group-by.js";
@@ -275,5 +276,61 @@ describe("grouped output", () => {
       ["x/StatefulSet/db", "x/StatefulSet/db", null],
     ]);
     expect(doc.results[1]?.note).toBe(ONE_POD);
+  });
+});
+
+describe("groupMatrix on a kubectl dump through the dry-run view", () => {
+  const owned = (o: Json, kind: string, name: string): Json => ({
+    ...o,
+    metadata: {
+      ...(o.metadata as Json),
+      ownerReferences: [{ apiVersion: "apps/v1", kind, name, uid: `uid-${name}`, controller: true }],
+    },
+  });
+  const tmpl = (labels: Record<string, string>) => ({
+    metadata: { labels },
+    spec: { containers: [{ name: "c", image: "registry.invalid/web", ports: [{ containerPort: 80 }] }] },
+  });
+  const rs = (hash: string, version: string): Json =>
+    owned(
+      {
+        apiVersion: "apps/v1",
+        kind: "ReplicaSet",
+        metadata: { name: `web-${hash}`, namespace: "x" },
+        spec: {
+          selector: { matchLabels: { app: "web", "pod-template-hash": hash } },
+          template: tmpl({ app: "web", version, "pod-template-hash": hash }),
+        },
+      },
+      "Deployment",
+      "web",
+    );
+
+  it("merges a Deployment's pods across its ReplicaSets and splits the cell by revision", () => {
+    const objs: Json[] = [
+      namespace("x"),
+      {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "web", namespace: "x" },
+        spec: { selector: { matchLabels: { app: "web" } }, template: tmpl({ app: "web", version: "v2" }) },
+      },
+      rs("aaa", "v1"),
+      rs("bbb", "v2"),
+      owned(web("web-aaa-1", "10.0.0.1", "aaa", "v1"), "ReplicaSet", "web-aaa"),
+      owned(web("web-bbb-1", "10.0.0.3", "bbb", "v2"), "ReplicaSet", "web-bbb"),
+      ...rollout.slice(4),
+    ];
+    const v = dryRunView(snapshotOf(objs));
+    const g = groupMatrix(engineOf(v.snapshot), ownerGroupOf);
+    expect(g.groups.map((x) => [x.name, x.members])).toEqual([
+      ["x/Deployment/web", ["x/web-aaa-1", "x/web-bbb-1"]],
+      ["x/db-0", ["x/db-0"]],
+    ]);
+    const c = cellAt(g, "x/Deployment/web", "x/db-0");
+    expect(c.kind === "mixed" && c.split.map((p) => p.from.name)).toEqual([
+      "x/Deployment/web[pod-template-hash=aaa]",
+      "x/Deployment/web[pod-template-hash=bbb]",
+    ]);
   });
 });
