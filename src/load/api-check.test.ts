@@ -79,6 +79,13 @@ describe("apiCheckObjects: every command checks NetworkPolicies as `validate` do
     expect(apiCheckObjects([withStatus], v(25))).toEqual([]);
   });
 
+  it("an unknown field in rules that policyTypes leaves unread (so the decoder never sees it) comes from the API check", () => {
+    const unread = policy({ podSelector: {}, policyTypes: ["Ingress"], egress: [{ too: [] }] });
+    const issues = apiCheckObjects([raw(unread)], v(37));
+    expect(brief(issues)).toEqual(["error unknown-field spec.egress[0].too"]);
+    expect(issues[0]?.message).toContain("did you mean `to`?");
+  });
+
   it("endPort before 1.21: unknown to that API server, and the message says netguard evaluates the range", () => {
     const ranged = policy({ podSelector: {}, ingress: [{ ports: [{ port: 80, endPort: 90 }] }] });
     const issues = apiCheckObjects([raw(ranged)], v(20));
