@@ -4,13 +4,14 @@
  */
 import { compile } from "../compile/compile.js";
 import { formatNodeRules } from "../compile/format-ir.js";
-import { loadSnapshot } from "../load/sources.js";
+import { loadChecked } from "../load/api-check.js";
 import type { Snapshot } from "../k8s/model.js";
 import { compareRefs } from "../load/snapshot.js";
 import { Transaction } from "../nft/transaction.js";
 import { renderNode } from "../render/ruleset.js";
 import { namesByCloseness } from "./closest.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
+import { kubeVersionFlag } from "./kube-version.js";
 import { reportIssues } from "./report-issues.js";
 import { clipName } from "../diag/quote.js";
 
@@ -18,6 +19,8 @@ import { clipName } from "../diag/quote.js";
 export interface CompileOptions {
   readonly node?: string;
   readonly format?: string;
+  /** The Kubernetes release whose API server validation to mirror (`1.N`). */
+  readonly kubeVersion?: string;
 }
 
 /** The nodes an input knows: Node objects and every pod's `spec.nodeName`, sorted. */
@@ -53,7 +56,8 @@ export async function runCompile(
   if (format !== "nft" && format !== "ir") throw new UsageError(`--format must be nft or ir, got ${format}`);
   if (!opts.node) throw new UsageError("compile needs --node <name>");
   if (inputs.length === 0) throw new UsageError("compile needs at least one file, directory or - for stdin");
-  const { snapshot, issues } = await loadSnapshot(io.fs, inputs, [], { unknownFields: "drop" });
+  const kubeVersion = kubeVersionFlag(io, opts.kubeVersion);
+  const { snapshot, issues } = await loadChecked(io.fs, inputs, [], { kubeVersion });
   const failed = reportIssues(io, issues);
   const known = nodesOf(snapshot);
   if (!known.includes(opts.node)) throw unknownNode(opts.node, known);

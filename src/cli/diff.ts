@@ -8,6 +8,7 @@ import { clusterBase } from "./cluster-base.js";
 import { type DryRunInput, emptyInputProblem, loadDryRun, reportNotes } from "./dry-run-input.js";
 import { errorEntries, errorFooter } from "./input-errors.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
+import { kubeVersionFlag } from "./kube-version.js";
 import { declaredPorts, parseProbePort, sortPorts } from "./probe-port.js";
 
 /** Options of `diff`. */
@@ -19,6 +20,8 @@ export interface DiffOptions {
   readonly failOn?: string;
   /** The live cluster (read-only) is the base of both sides; --before becomes optional. */
   readonly kubeconfig?: string;
+  /** The Kubernetes release whose API server validation to mirror (`1.N`). */
+  readonly kubeVersion?: string;
 }
 
 /**
@@ -38,9 +41,10 @@ export async function runDiff(io: CliIo, opts: DiffOptions): Promise<ExitCode> {
     );
   }
   const requested = opts.port.map(parseProbePort);
+  const kubeVersion = kubeVersionFlag(io, opts.kubeVersion);
   const base = await clusterBase(opts.kubeconfig);
-  const before = await loadDryRun(io, opts.before ?? [], base);
-  const after = await loadDryRun(io, opts.after, base);
+  const before = await loadDryRun(io, opts.before ?? [], base, kubeVersion);
+  const after = await loadDryRun(io, opts.after, base, kubeVersion);
   if (!bothSidesHold(io, before, after)) return 1;
   const ports =
     requested.length > 0

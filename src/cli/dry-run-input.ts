@@ -1,16 +1,19 @@
 /**
  * The input of the dry-run commands (simulate, explain, diff): read and decoded as the API server
- * stores objects it accepts with a warning (unknown fields dropped), every issue reported on
- * stderr, then turned into the dry-run view (workloads and pods without status evaluated).
+ * stores objects it accepts with a warning (unknown fields dropped), checked as its validation
+ * would (`--kube-version`), every issue reported on stderr, then turned into the dry-run view
+ * (workloads and pods without status evaluated).
  */
 import type { Issue } from "../diag/issue.js";
 import { refOf, type Snapshot } from "../k8s/model.js";
 import type { RawObject } from "../load/documents.js";
-import { type InputFs, loadSnapshot } from "../load/sources.js";
+import { loadChecked } from "../load/api-check.js";
+import type { InputFs } from "../load/sources.js";
 import { type DryRunView, dryRunView } from "../policy/dry-run-view.js";
 import type { CliIo } from "./io.js";
 import { type InputSummary, nothingToEvaluate, summarizeInput } from "./input-summary.js";
 import { reportIssues } from "./report-issues.js";
+import type { KubeVersion } from "../validate/api/versions.js";
 
 /** A loaded, reported input ready to evaluate. */
 export interface DryRunInput {
@@ -49,18 +52,22 @@ function countingFs(fs: InputFs): { fs: InputFs; files: () => number } {
 }
 
 /**
- * Loads the inputs over `base` (the live cluster's objects, or none) and reports every issue on
- * stderr. `side` (`before`, `after`) prefixes the notes of one side of a diff.
+ * Loads the inputs over `base` (the live cluster's objects, or none) as loadChecked does — unknown
+ * fields reported and dropped, NetworkPolicies checked as the API server of `kubeVersion` would —
+ * and reports every issue on stderr.
  */
 export async function loadDryRun(
   io: CliIo,
   inputs: readonly string[],
   base: readonly RawObject[],
+  kubeVersion?: KubeVersion,
 ): Promise<DryRunInput> {
   const counting = countingFs(io.fs);
-  const { snapshot, issues } = await loadSnapshot(counting.fs, inputs, base, { unknownFields: "drop" });
+  const { snapshot, issues, objects } = await loadChecked(counting.fs, inputs, base, {
+    ...(kubeVersion ? { kubeVersion } : {}),
+  });
   const failed = reportIssues(io, issues);
-  const summary = summarizeInput(counting.files(), snapshot, issues);
+  const summary = summarizeInput(counting.files(), objects, base.length);
   const view = dryRunView(snapshot, base.length > 0 ? { overlaid: overlaidWorkloads(snapshot) } : {});
   return {
     snapshot: view.snapshot,

@@ -14,6 +14,7 @@ import { emptyInputProblem, loadDryRun, reportNotes } from "./dry-run-input.js";
 import { explainEndpoint } from "./explain-endpoint.js";
 import { errorEntries, errorFooter } from "./input-errors.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
+import { kubeVersionFlag } from "./kube-version.js";
 import { parseProbePort } from "./probe-port.js";
 
 /** Options of `explain`. */
@@ -23,6 +24,8 @@ export interface ExplainOptions {
   readonly port?: string;
   readonly format?: string;
   readonly kubeconfig?: string;
+  /** The Kubernetes release whose API server validation to mirror (`1.N`). */
+  readonly kubeVersion?: string;
 }
 
 /**
@@ -42,7 +45,8 @@ export async function runExplain(
   if (format !== "text" && format !== "json")
     throw new UsageError(`--format must be text or json, got ${format}`);
   const probe = parseProbePort(opts.port);
-  const input = await loadDryRun(io, inputs, await clusterBase(opts.kubeconfig));
+  const kubeVersion = kubeVersionFlag(io, opts.kubeVersion);
+  const input = await loadDryRun(io, inputs, await clusterBase(opts.kubeconfig), kubeVersion);
   reportNotes(io, input);
   const empty = emptyInputProblem(input);
   if (empty) {

@@ -1,10 +1,10 @@
 /**
  * What an input held, for the message of a command that found nothing to evaluate: how many files
- * were read and how many objects of each kind, so "empty directory", "empty file" and "policies
+ * were read and how many objects of each kind (as written, before decoding), so "empty directory", "empty file" and "policies
  * only" each read as what they are instead of an empty, clean-looking result.
  */
-import type { Issue } from "../diag/issue.js";
-import { type Snapshot, WORKLOAD_KINDS } from "../k8s/model.js";
+import { WORKLOAD_KINDS } from "../k8s/model.js";
+import type { RawObject } from "../load/documents.js";
 import { compareRefs } from "../load/snapshot.js";
 
 /** Files read and objects by kind (`metadata`-less and unreadable objects are not counted). */
@@ -12,25 +12,25 @@ export interface InputSummary {
   readonly files: number;
   /** Kind -> number of objects, in byte order of the kind. */
   readonly kinds: ReadonlyMap<string, number>;
+  /** Objects read from the live cluster (`--kubeconfig`). */
+  readonly fromCluster: number;
 }
 
 /**
- * Counts the objects of a decoded snapshot (before the dry-run view) and the kinds netguard
- * skipped (their `skipped-kind` warnings). A workload entry counts as its kind, a pod as `Pod`.
+ * Counts the objects read (as parsed, before decoding) by their `kind`; `fromCluster` is how many
+ * objects the live cluster (`--kubeconfig`) added under them.
  */
-export function summarizeInput(files: number, snapshot: Snapshot, issues: readonly Issue[]): InputSummary {
+export function summarizeInput(files: number, objects: readonly RawObject[], fromCluster = 0): InputSummary {
   const counts = new Map<string, number>();
-  const add = (kind: string, n = 1) => {
-    if (n > 0) counts.set(kind, (counts.get(kind) ?? 0) + n);
-  };
-  for (const pod of snapshot.pods) add(pod.workload ?? "Pod");
-  add("NetworkPolicy", snapshot.policies.length);
-  add("Namespace", [...snapshot.namespaces.values()].filter((n) => n.declared).length);
-  add("Node", snapshot.nodes.size);
-  for (const i of issues) if (i.code === "skipped-kind" && i.object) add(i.object.kind);
+  for (const o of objects) {
+    const kind = (o.value as { kind?: unknown } | null)?.kind;
+    const k = typeof kind === "string" && kind !== "" ? kind : "object without kind";
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
   return {
     files,
     kinds: new Map([...counts.entries()].sort(([a], [b]) => compareRefs(a, b))),
+    fromCluster,
   };
 }
 
@@ -38,11 +38,12 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** `2 files with 3 objects (2 NetworkPolicy, 1 Service)`, `1 file with no objects`, `no files`. */
 export function describeInput(s: InputSummary): string {
-  if (s.files === 0) return "no files (no .yaml, .yml or .json file in the inputs)";
+  const cluster = s.fromCluster > 0 ? ` over ${plural(s.fromCluster, "object")} of the live cluster` : "";
+  if (s.files === 0) return `no files (no .yaml, .yml or .json file in the inputs)${cluster}`;
   const total = [...s.kinds.values()].reduce((a, b) => a + b, 0);
-  if (total === 0) return `${plural(s.files, "file")} with no objects`;
+  if (total === 0) return `${plural(s.files, "file")} with no objects${cluster}`;
   const byKind = [...s.kinds.entries()].map(([k, n]) => `${n} ${k}`).join(", ");
-  return `${plural(s.files, "file")} with ${plural(total, "object")} (${byKind})`;
+  return `${plural(s.files, "file")} with ${plural(total, "object")} (${byKind})${cluster}`;
 }
 
 /**

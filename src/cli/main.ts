@@ -13,9 +13,10 @@ import {
   runCniInstall,
   runCniUninstall,
 } from "./cni-install.js";
-import { runCompile } from "./compile.js";
+import { type CompileOptions, runCompile } from "./compile.js";
 import { type DiffOptions, runDiff } from "./diff.js";
 import { type ExplainOptions, runExplain } from "./explain.js";
+import { KUBE_VERSION_HELP } from "./kube-version.js";
 import { type LabOptions, runLabApply, runLabDown, runLabProbe, runLabRun, runLabUp } from "./lab.js";
 import { runSimulate, type SimulateOptions } from "./simulate.js";
 import { runValidate, type ValidateCliOptions } from "./validate.js";
@@ -54,6 +55,7 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
       "workload (one row per top-level owner or workload) or none (default: workload for the table when the input holds workloads)",
     )
     .option("-q, --quiet", "no progress on stderr (shown only on a terminal, for long runs)")
+    .option("--kube-version <1.N>", KUBE_VERSION_HELP)
     .action(async (inputs: string[], opts: SimulateOptions) => done(await runSimulate(io, inputs, opts)));
   program
     .command("validate")
@@ -83,6 +85,7 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     .requiredOption("-p, --port <port/proto>", "destination port, e.g. 80/TCP")
     .option("-f, --format <format>", "text or json", "text")
     .option("--kubeconfig <file>", "read the live cluster (read-only) and lay the inputs over it")
+    .option("--kube-version <1.N>", KUBE_VERSION_HELP)
     .action(async (inputs: string[], opts: ExplainOptions) => done(await runExplain(io, inputs, opts)));
   program
     .command("diff")
@@ -98,6 +101,7 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     )
     .option("-f, --format <format>", "text, json or markdown (for a pull-request comment)", "text")
     .option("--fail-on <what>", "exit 1 when connections are newly denied (denied) or change at all (any)")
+    .option("--kube-version <1.N>", KUBE_VERSION_HELP)
     .action(async (opts: DiffOptions) => done(await runDiff(io, opts)));
   program
     .command("compile")
@@ -105,9 +109,8 @@ export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command
     .argument("<inputs...>", "YAML/JSON files, directories (recursive) or - for stdin")
     .requiredOption("-n, --node <name>", "the node to compile for (its pods' spec.nodeName)")
     .option("-f, --format <format>", "nft (the exact script) or ir (the compiler's readable rules)", "nft")
-    .action(async (inputs: string[], opts: { node: string; format: string }) =>
-      done(await runCompile(io, inputs, opts)),
-    );
+    .option("--kube-version <1.N>", KUBE_VERSION_HELP)
+    .action(async (inputs: string[], opts: CompileOptions) => done(await runCompile(io, inputs, opts)));
   const agentCmd = program
     .command("agent")
     .description("run the node agent: watch the Kubernetes API and enforce NetworkPolicies on this node")

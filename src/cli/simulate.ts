@@ -13,6 +13,7 @@ import { formatDot, formatMermaid, groupedEdges } from "./graph.js";
 import { groupMatrix } from "./group-by.js";
 import { groupedJsonChunks } from "./group-json.js";
 import { groupedTableLines } from "./group-table.js";
+import { kubeVersionFlag } from "./kube-version.js";
 import { engineTableLines } from "./matrix-table.js";
 import { podFilter } from "./pod-filter.js";
 import { declaredPorts, parseProbePort, type ProbePort, sortPorts } from "./probe-port.js";
@@ -33,6 +34,8 @@ export interface SimulateOptions {
   readonly groupBy?: string;
   /** No progress on stderr. */
   readonly quiet?: boolean;
+  /** The Kubernetes release whose API server validation to mirror (`1.N`). */
+  readonly kubeVersion?: string;
 }
 
 const FORMATS = ["table", "json", "dot", "mermaid"];
@@ -55,7 +58,8 @@ export async function runSimulate(
   if (inputs.length === 0 && !opts.kubeconfig)
     throw new UsageError("simulate needs at least one file, directory or - for stdin");
   const requested = opts.port.map(parseProbePort);
-  const input = await loadDryRun(io, inputs, await clusterBase(opts.kubeconfig));
+  const kubeVersion = kubeVersionFlag(io, opts.kubeVersion);
+  const input = await loadDryRun(io, inputs, await clusterBase(opts.kubeconfig), kubeVersion);
   reportNotes(io, input);
   const empty = emptyInputProblem(input);
   if (empty) {
