@@ -104,12 +104,20 @@ export function apiCheckObjects(objects: readonly RawObject[], kubeVersion: Kube
     if (api.length === 0) continue;
     const decoded = decodeObject(o.value, o.source, { unknownFields: "drop" }).issues;
     const fresh = api
-      .filter((i) => !reportedByDecoder(i, decoded))
+      .filter((i) => !reportedByDecoder(i, decoded) && !storedObjectField(i))
       .map((i) => decoderWording(i, type, kubeVersion));
     const named = decoded.find((i) => i.object?.name !== undefined)?.object;
     appendAll(out, locate(fresh, o.source, named ?? refOf(o.value)));
   }
   return out;
+}
+
+/**
+ * `metadata.resourceVersion` is forbidden only on create: a `kubectl get -o yaml` dump carries the
+ * one the server stored, and the dry-run evaluates objects as stored.
+ */
+function storedObjectField(i: Issue): boolean {
+  return i.path === "metadata.resourceVersion" && i.code === "forbidden";
 }
 
 function reportedByDecoder(api: Issue, decoded: readonly Issue[]): boolean {
