@@ -19,14 +19,25 @@ export function* groupedJsonChunks(
   const groups = g.groups.map(({ name, members }) => ({ name, members }));
   yield `{"groupBy":"workload","ports":${JSON.stringify(ports)},"pods":${JSON.stringify(g.entries)},`;
   yield `"groups":${JSON.stringify(groups)},"results":[`;
+  const names = g.groups.map((x) => JSON.stringify(x.name));
+  const cellJson = new Map<GroupCell, string>();
+  const fields = (c: GroupCell): string => {
+    // Engine cells are interned, so most results reuse one serialisation.
+    let json = cellJson.get(c);
+    if (json === undefined) {
+      json = JSON.stringify(verdictFields(c)).slice(1);
+      if (c.kind !== "mixed") cellJson.set(c, json);
+    }
+    return json;
+  };
   let first = true;
   for (const [k, { port, protocol }] of g.ports.entries()) {
+    const at = `,"port":${port},"protocol":${JSON.stringify(protocol)},`;
     for (const row of g.rows) {
-      const from = (g.groups[row] as GroupedMatrix["groups"][number]).name;
-      const chunk = g.columns.map((col) => {
-        const to = (g.groups[col] as GroupedMatrix["groups"][number]).name;
-        return JSON.stringify({ from, to, port, protocol, ...verdictFields(g.cell(row, col, k)) });
-      });
+      const from = `{"from":${names[row] as string},"to":`;
+      const chunk = g.columns.map(
+        (col) => `${from}${names[col] as string}${at}${fields(g.cell(row, col, k))}`,
+      );
       if (chunk.length === 0) continue;
       yield `${first ? "" : ","}${chunk.join(",")}`;
       first = false;
