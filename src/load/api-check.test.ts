@@ -94,6 +94,23 @@ describe("apiCheckObjects: every command checks NetworkPolicies as `validate` do
     expect(apiCheckObjects([raw(ranged)], v(25))).toEqual([]);
   });
 
+  it("a NetworkPolicy as `kubectl get -o yaml` prints it (stored metadata) has no API issue", () => {
+    const stored = policy(
+      { podSelector: {}, policyTypes: ["Ingress"] },
+      {
+        name: "p",
+        namespace: "ns",
+        uid: "6f1c9a8e-0d7b-4c41-9d0e-1f2a3b4c5d6e",
+        resourceVersion: "12345",
+        generation: 1,
+        creationTimestamp: "2026-01-02T03:04:05Z",
+        annotations: { "kubectl.kubernetes.io/last-applied-configuration": "{}" },
+        managedFields: [{ manager: "kubectl", operation: "Apply", apiVersion: "networking.k8s.io/v1" }],
+      },
+    );
+    expect(apiCheckObjects([raw(stored)], v(37))).toEqual([]);
+  });
+
   it("only NetworkPolicies are checked", () => {
     const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "a", bogus: 1 }, spec: {} };
     expect(apiCheckObjects([raw(pod), raw("text"), raw(null)], v(37))).toEqual([]);
