@@ -338,7 +338,11 @@ type Case = [ObjectOp[], TextOp, boolean];
 /** The issue's own cases, always run first: a `matchLabel` typo in a peer, a duplicate key in `ports`. */
 function issueCases(s: Seed): Case[] {
   if (s.name !== "small") return [];
-  const at = (want: Path) => pathsOf(s.docs).findIndex((p) => p.join(".") === want.join("."));
+  const at = (want: Path) => {
+    const i = pathsOf(s.docs).findIndex((p) => p.join(".") === want.join("."));
+    if (i < 0) throw new Error(`the seed has no ${want.join(".")}`);
+    return i;
+  };
   const peerLabels = [5, "spec", "ingress", 0, "from", 0, "podSelector", "matchLabels"];
   const lines = render(s.docs, false, { op: "none" }).split("\n");
   return [
