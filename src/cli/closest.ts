@@ -3,6 +3,7 @@
  * simulate, the endpoints of explain and `compile --node`, so a typo is an error naming the real
  * names instead of an empty (all-denied) result.
  */
+import { clipName } from "../diag/quote.js";
 import { compareRefs } from "../load/snapshot.js";
 
 /** Levenshtein distance (insertions, deletions, substitutions), O(|a|·|b|) time, O(|b|) space. */
@@ -69,6 +70,6 @@ export function closestNames(wanted: string, candidates: Iterable<string>, limit
 
 /** `; closest: a, b` or `` when there is nothing to suggest. */
 export function closestSuffix(wanted: string, candidates: Iterable<string>): string {
-  const names = closestNames(wanted, candidates);
+  const names = closestNames(wanted, candidates).map((n) => clipName(n));
   return names.length > 0 ? `; closest: ${names.join(", ")}` : "";
 }

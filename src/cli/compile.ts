@@ -36,7 +36,7 @@ function unknownNode(node: string, known: readonly string[]): UsageError {
     return new UsageError(
       `node ${clipName(node)} is not in the input: it has no Node object and no pod with spec.nodeName`,
     );
-  const closest = namesByCloseness(node, known);
+  const closest = namesByCloseness(node, known).map((n) => clipName(n));
   const listed = closest.length > 20 ? [...closest.slice(0, 20), `… (${closest.length} nodes)`] : closest;
   return new UsageError(
     `node ${clipName(node)} is not in the input; its nodes (closest first): ${listed.join(", ")}`,
@@ -53,7 +53,8 @@ export async function runCompile(
   opts: CompileOptions,
 ): Promise<ExitCode> {
   const format = opts.format ?? "nft";
-  if (format !== "nft" && format !== "ir") throw new UsageError(`--format must be nft or ir, got ${format}`);
+  if (format !== "nft" && format !== "ir")
+    throw new UsageError(`--format must be nft or ir, got ${clipName(format)}`);
   if (!opts.node) throw new UsageError("compile needs --node <name>");
   if (inputs.length === 0) throw new UsageError("compile needs at least one file, directory or - for stdin");
   const kubeVersion = kubeVersionFlag(io, opts.kubeVersion);

@@ -2,6 +2,7 @@
  * `netguard diff --before <inputs...> --after <inputs...> [--port p]... [--format text|json|markdown]
  * [--fail-on denied|any]`: the connections a change opens or closes, grouped by workload.
  */
+import { clipName } from "../diag/quote.js";
 import type { Issue } from "../diag/issue.js";
 import { type DiffGroup, diffSnapshots } from "../policy/diff.js";
 import { clusterBase } from "./cluster-base.js";
@@ -32,7 +33,7 @@ export interface DiffOptions {
 export async function runDiff(io: CliIo, opts: DiffOptions): Promise<ExitCode> {
   const format = opts.format ?? "text";
   if (!["text", "json", "markdown"].includes(format))
-    throw new UsageError(`--format must be text, json or markdown, got ${format}`);
+    throw new UsageError(`--format must be text, json or markdown, got ${clipName(format)}`);
   if (opts.failOn && opts.failOn !== "denied" && opts.failOn !== "any")
     throw new UsageError("--fail-on must be denied or any");
   if (!opts.after?.length || (!opts.before?.length && !opts.kubeconfig)) {

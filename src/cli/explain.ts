@@ -3,6 +3,7 @@
  * connection's verdict with the reasons, side by side for the source's egress and the
  * destination's ingress, with special cases said plainly.
  */
+import { clipName } from "../diag/quote.js";
 import { appendAll } from "../diag/append-all.js";
 import type { Pod } from "../k8s/model.js";
 import { type ClusterIndex, indexSnapshot } from "../policy/cluster-index.js";
@@ -43,7 +44,7 @@ export async function runExplain(
     throw new UsageError("explain needs input files or --kubeconfig");
   const format = opts.format ?? "text";
   if (format !== "text" && format !== "json")
-    throw new UsageError(`--format must be text or json, got ${format}`);
+    throw new UsageError(`--format must be text or json, got ${clipName(format)}`);
   const probe = parseProbePort(opts.port);
   const kubeVersion = kubeVersionFlag(io, opts.kubeVersion);
   const input = await loadDryRun(io, inputs, await clusterBase(opts.kubeconfig), kubeVersion);

@@ -1,6 +1,7 @@
 /**
  * `--port <number>/<PROTO>` values of simulate, explain, diff and lab.
  */
+import { clipName } from "../diag/quote.js";
 import type { Protocol } from "../k8s/model.js";
 import { PROTOCOLS } from "../k8s/model.js";
 import { UsageError } from "./io.js";
@@ -15,8 +16,8 @@ export function parseProbePort(text: string): ProbePort {
   const port = m ? Number(m[1]) : Number.NaN;
   const protocol = (m?.[2] ?? "TCP").toUpperCase();
   if (!m || port < 1 || port > 65535)
-    throw new UsageError(`--port ${text}: expected <1-65535>[/TCP|UDP|SCTP]`);
+    throw new UsageError(`--port ${clipName(text)}: expected <1-65535>[/TCP|UDP|SCTP]`);
   if (!PROTOCOLS.includes(protocol as Protocol))
-    throw new UsageError(`--port ${text}: protocol must be TCP, UDP or SCTP`);
+    throw new UsageError(`--port ${clipName(text)}: protocol must be TCP, UDP or SCTP`);
   return { port, protocol: protocol as Protocol };
 }

@@ -83,6 +83,21 @@ describe("simulate never gives a silent wrong answer", () => {
     for (const line of io.stderr().split("\n")) expect(line.length).toBeLessThan(250);
   });
 
+  it("clips long --port, --format and --node values in usage errors", async () => {
+    const long = "9".repeat(3000);
+    for (const args of [
+      ["simulate", "-f", "json", "--port", long, "c.yaml"],
+      ["simulate", "--format", long, "c.yaml"],
+      ["compile", "--node", long, "c.yaml"],
+      ["explain", "--from", long, "--to", "frontend/web", "-p", "80", "c.yaml"],
+    ]) {
+      const io = memoryIo({ "c.yaml": pods });
+      expect(await runCli(io, args)).toBe(2);
+      expect(io.stderr()).toContain("… (3000 characters)");
+      expect(io.stderr()).not.toContain("9".repeat(100));
+    }
+  });
+
   it.each([
     ["an empty directory", {}, "empty", "read no files (no .yaml, .yml or .json file in the inputs)"],
     ["an empty file", { "e.yaml": "" }, "e.yaml", "read 1 file with no objects"],

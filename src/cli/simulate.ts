@@ -3,6 +3,7 @@
  * workload|none] <file|dir|->...`: the dry-run of a whole input — the verdict for every ordered pair
  * of entries (pods, workloads standing for their replicas, host-network entries) on every probe port.
  */
+import { clipName } from "../diag/quote.js";
 import { indexSnapshot } from "../policy/cluster-index.js";
 import { type EngineFilter, type MatrixEngine, matrixEngine } from "../policy/matrix-engine.js";
 import { ownerGroupOf, workloadGroupOf } from "../policy/workload.js";
@@ -52,9 +53,9 @@ export async function runSimulate(
 ): Promise<ExitCode> {
   const format = opts.format ?? (io.stdoutIsTTY ? "table" : "json");
   if (!FORMATS.includes(format))
-    throw new UsageError(`--format must be table, json, dot or mermaid, got ${format}`);
+    throw new UsageError(`--format must be table, json, dot or mermaid, got ${clipName(format)}`);
   if (opts.groupBy !== undefined && opts.groupBy !== "workload" && opts.groupBy !== "none")
-    throw new UsageError(`--group-by must be workload or none, got ${opts.groupBy}`);
+    throw new UsageError(`--group-by must be workload or none, got ${clipName(opts.groupBy)}`);
   if (inputs.length === 0 && !opts.kubeconfig)
     throw new UsageError("simulate needs at least one file, directory or - for stdin");
   const requested = opts.port.map(parseProbePort);
