@@ -109,3 +109,16 @@ describe("Pod decoding: the controller ownerReference", () => {
     });
   });
 });
+
+describe("a pod's invalid IP address in messages", () => {
+  it("echoes at most 80 characters of it, with its length", () => {
+    const ip = "9".repeat(2_000_000);
+    const { issues } = decodeObject(
+      { apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, status: { podIP: ip } },
+      { file: "f", line: 1 },
+    );
+    const message = issues.find((i) => i.path === "status.podIP")?.message ?? "";
+    expect(message).toContain("2000000 characters");
+    expect(message.length).toBeLessThan(200);
+  });
+});

@@ -2,6 +2,7 @@
  * Decodes a Pod down to what NetworkPolicy needs: labels, node, IPs, container ports and whether the
  * pod is a policy target at all (pods with no IP, finished pods and host-network pods are not).
  */
+import { quoteValue } from "../diag/quote.js";
 import { type Addr, parseAddr } from "../net/address.js";
 import type { ObjectMeta } from "./decode-meta.js";
 import { decodeProtocol } from "./decode-port.js";
@@ -73,7 +74,7 @@ function decodePodIPs(status: JsonObject, issues: Issues): Addr[] {
   const out: Addr[] = [];
   for (const [path, text] of texts) {
     const addr = parseAddr(text);
-    if (!addr) issues.fail(path, `"${text}" is not a valid IP address`);
+    if (!addr) issues.fail(path, `${quoteValue(text)} is not a valid IP address`);
     else if (!out.some((a) => a.family === addr.family)) out.push(addr);
   }
   return out;
