@@ -6,9 +6,6 @@
  * with neither the name heuristic of `workloadOf` (app labels, else the name without generated
  * suffixes), as before issue 12.
  */
-import type { Pod } from "../k8s/model.js";
-import type { Matrix } from "../policy/matrix.js";
-import { workloadOf } from "../policy/workload.js";
 import type { GroupedMatrix } from "./group-by.js";
 
 /** An edge: the ports on which some member pair may connect; `some` when not every pair may. */
@@ -40,39 +37,6 @@ export function groupedEdges(g: GroupedMatrix): Edge[] {
     }
   }
   return edges;
-}
-
-/**
- * @deprecated Until simulate builds the grouped matrix (`groupedEdges(groupMatrix(engine,
- * workloadGroupOf))`): edges from a materialised matrix by the name heuristic alone.
- */
-export function workloadEdges(m: Matrix, podsByRef: ReadonlyMap<string, Pod>): Edge[] {
-  const group = (ref: string) => {
-    const pod = podsByRef.get(ref);
-    return pod ? `${pod.namespace}/${workloadOf(pod)}` : ref;
-  };
-  const edges = new Map<string, { from: string; to: string; ports: Map<string, [number, number]> }>();
-  for (const r of m.results) {
-    if (r.from === r.to) continue;
-    const from = group(r.from);
-    const to = group(r.to);
-    const key = `${from} -> ${to}`;
-    let e = edges.get(key);
-    if (!e) edges.set(key, (e = { from, to, ports: new Map() }));
-    const port = `${r.protocol}/${r.port}`;
-    const c = e.ports.get(port) ?? [0, 0];
-    e.ports.set(port, [c[0] + (r.allowed ? 1 : 0), c[1] + 1]);
-  }
-  return [...edges.values()]
-    .map((e) => ({
-      from: e.from,
-      to: e.to,
-      ports: [...e.ports.entries()]
-        .filter(([, c]) => c[0] > 0)
-        .map(([port, c]) => ({ port, some: c[0] < c[1] })),
-    }))
-    .filter((e) => e.ports.length > 0)
-    .sort((a, b) => (`${a.from} ${a.to}` < `${b.from} ${b.to}` ? -1 : 1));
 }
 
 function label(e: Edge): string {
