@@ -8,7 +8,9 @@ import { decodeNamespace, decodeNode } from "./decode-namespace.js";
 import { decodePod } from "./decode-pod.js";
 import { decodePolicy } from "./decode-policy.js";
 import { decodeWorkload, isWorkloadKind, WORKLOAD_API_VERSIONS } from "./decode-workload.js";
+import { quoteValue } from "../diag/quote.js";
 import { type DecodeOptions, describe, Issues, isObject } from "./fields.js";
+import { suggestField } from "./suggest.js";
 import type { Namespace, NetworkPolicy, Node, Pod, WorkloadKind } from "./model.js";
 
 /**
@@ -43,6 +45,19 @@ function isReadKind(kind: string | undefined): kind is ReadKind {
   );
 }
 
+/**
+ * The read kind a `kind` that is not one most probably meant (`NetworkPolicies`, `networkpolicy`,
+ * `Deploymnet`): skipping such an object silently would drop a policy from every answer.
+ */
+function misspeltKind(kind: string): ReadKind | undefined {
+  const guess = suggestField(kind.replace(/ies$/, "y"), Object.keys(API_VERSIONS));
+  if (guess === undefined || !isReadKind(guess)) return undefined;
+  // A short custom kind one letter from Pod, Node or Job (`Pool`, `Mode`) may well be a CRD's.
+  const k = kind.toLowerCase();
+  const g = guess.toLowerCase();
+  return kind.length >= 6 || k === g || k === `${g}s` ? guess : undefined;
+}
+
 /** Decodes an object; `decoded` is absent when the object was skipped (other kind, or unidentifiable). */
 export function decodeObject(
   value: unknown,
@@ -56,6 +71,15 @@ export function decodeObject(
   }
   const kind = typeof value.kind === "string" ? value.kind : undefined;
   if (!isReadKind(kind)) {
+    const typo = kind === undefined ? undefined : misspeltKind(kind);
+    if (typo !== undefined) {
+      issues.fail(
+        "kind",
+        `${quoteValue(kind ?? "")} is not a kind the API server knows (did you mean \`${typo}\`?); skipped, so nothing it says is evaluated`,
+        "unknown-kind",
+      );
+      return { issues: locate(issues.list, source, { kind: typo }) };
+    }
     const what = kind ?? "object without kind";
     return {
       issues: locate([warning("skipped-kind", "", `${what} is not read by netguard; skipped`)], source, {

@@ -302,3 +302,40 @@ describe("workload decoding: errors", () => {
     expect(paths(issues)).toEqual([["metadata.name", "required"]]);
   });
 });
+
+describe("a misspelt kind", () => {
+  it.each([
+    ["NetworkPolicies", "NetworkPolicy"],
+    ["networkpolicy", "NetworkPolicy"],
+    ["Deploymnet", "Deployment"],
+    ["Pods", "Pod"],
+    ["statefulset", "StatefulSet"],
+  ])("%s is an unknown-kind error suggesting %s, not a skipped-kind warning", (kind, meant) => {
+    const { decoded, issues } = decodeObject(
+      { apiVersion: "v1", kind, metadata: { name: "x", namespace: "n" } },
+      { file: "f", line: 1 },
+    );
+    expect(decoded).toBeUndefined();
+    expect(issues).toMatchObject([{ code: "unknown-kind", severity: "error", path: "kind" }]);
+    expect(issues[0]?.message).toContain(`did you mean \`${meant}\``);
+  });
+
+  it.each([
+    "Service",
+    "ConfigMap",
+    "ServiceAccount",
+    "Secret",
+    "Role",
+    "Ingress",
+    "Endpoints",
+    "Lease",
+    "Pool",
+    "Mode",
+  ])("%s, a kind netguard does not read, is still only skipped with a warning", (kind) => {
+    const { issues } = decodeObject(
+      { apiVersion: "v1", kind, metadata: { name: "x" } },
+      { file: "f", line: 1 },
+    );
+    expect(issues.map((i) => i.code)).toEqual(["skipped-kind"]);
+  });
+});
