@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { cluster, numRuns, PROBES } from "../../test/gen/cluster.js";
 import type { Pod, Snapshot } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
 import { type Json, namespace, pod, policy, snapshotOf } from "../../test/support/objects.js";
@@ -7,6 +9,7 @@ import { dryRunView } from "../policy/dry-run-view.js";
 import { type MatrixEngine, matrixEngine } from "../policy/matrix-engine.js";
 import { ownerGroupOf } from "../policy/workload.js";
 import { type GroupCell, groupMatrix, ONE_POD } from "./group-by.js";
+import { verdictKey } from "./group-split.js";
 import { groupedJsonChunks } from "./group-json.js";
 import { groupedTableLines } from "./group-table.js";
 
@@ -332,5 +335,57 @@ describe("groupMatrix on a kubectl dump through the dry-run view", () => {
       "x/Deployment/web[pod-template-hash=aaa]",
       "x/Deployment/web[pod-template-hash=bbb]",
     ]);
+  });
+});
+
+describe("groupMatrix against every member pair", () => {
+  it("is one verdict exactly when all member pairs agree, and mixed with exactly their verdicts otherwise", () => {
+    fc.assert(
+      fc.property(
+        cluster,
+        fc.array(fc.integer({ min: -1, max: 2 }), { minLength: 8, maxLength: 8 }),
+        fc.uniqueArray(fc.integer({ min: 0, max: 7 }), { maxLength: 2 }),
+        (objs, ownerOf, asWorkload) => {
+          const s = dryRunView(snapshotOf(objs)).snapshot;
+          const pods: Pod[] = s.pods.map((p, i) => {
+            const o = ownerOf[i] ?? -1;
+            if (asWorkload.includes(i) && !p.nonTarget)
+              return { ...p, name: `Deployment/${p.name}`, ips: [], workload: "Deployment" };
+            return o >= 0 ? { ...p, owner: `${p.namespace}/Deployment/w${o}` } : p;
+          });
+          const engine = engineOf({ ...s, pods }, PROBES.slice(0, 2));
+          const g = groupMatrix(engine, ownerGroupOf);
+          const byRef = new Map([...engine.sources, ...engine.destinations].map((p) => [refOf(p), p]));
+          for (const i of g.rows) {
+            for (const j of g.columns) {
+              const G = g.groups[i] as (typeof g.groups)[number];
+              const H = g.groups[j] as (typeof g.groups)[number];
+              const src = G.members.flatMap((m) => engine.sources.filter((p) => refOf(p) === m));
+              const dst = H.members.flatMap((m) => engine.destinations.filter((p) => refOf(p) === m));
+              for (let k = 0; k < engine.ports.length; k++) {
+                const keys = new Set<string>();
+                for (const a of src)
+                  for (const b of dst) {
+                    const self = a === b && (a.workload !== undefined || (G.selfCell && i === j));
+                    if (a !== b || self) keys.add(verdictKey(engine.cell(a, b, k)));
+                  }
+                const c = g.cell(i, j, k);
+                if (keys.size === 0) expect(c.kind).toBe("not-evaluated");
+                else if (keys.size === 1) expect(c.kind !== "mixed" && verdictKey(c)).toBe([...keys][0]);
+                else {
+                  expect(c.kind).toBe("mixed");
+                  if (c.kind === "mixed") {
+                    expect(new Set(c.split.map((p) => verdictKey(p.cell)))).toEqual(keys);
+                    for (const p of c.split)
+                      expect([...p.from.members, ...p.to.members].every((m) => byRef.has(m))).toBe(true);
+                  }
+                }
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: numRuns(100) },
+    );
   });
 });
