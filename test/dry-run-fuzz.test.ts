@@ -4,6 +4,8 @@
  * through simulate (json and table), explain, diff, compile and validate in process. No command
  * crashes (no exception, exit status 0, 1 or 2 only), and when the decoder or validate found an
  * error, no command exits 0: simulate says what the error was, and names every policy that had one.
+ * The seeds are manifests as written for `kubectl apply` (no server-set metadata such as a dump's
+ * resourceVersion, which only validate's create-time check reports), so validate is an oracle here.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
