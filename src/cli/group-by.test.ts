@@ -7,6 +7,7 @@ import { type Json, namespace, pod, policy, snapshotOf } from "../../test/suppor
 import { indexSnapshot } from "../policy/cluster-index.js";
 import { dryRunView } from "../policy/dry-run-view.js";
 import { type MatrixEngine, matrixEngine } from "../policy/matrix-engine.js";
+import type { ProbePort } from "../policy/probe-ports.js";
 import { ownerGroupOf } from "../policy/workload.js";
 import { type GroupCell, groupMatrix, ONE_POD } from "./group-by.js";
 import { verdictKey } from "./group-split.js";
@@ -39,7 +40,7 @@ function workload(
   };
 }
 
-function engineOf(s: Snapshot, ports = [TCP(80)], filter = {}): MatrixEngine {
+function engineOf(s: Snapshot, ports: readonly ProbePort[] = [TCP(80)], filter = {}): MatrixEngine {
   return matrixEngine(indexSnapshot(s), ports, filter);
 }
 
