@@ -345,3 +345,40 @@ describe("diff of the examples, worked out by hand", () => {
     expect(r.code).toBe(1);
   });
 });
+
+/** The graph edges expected.txt implies: ports with `.`, or `~` as "(some)"; no pod-to-itself edge. */
+function expectedEdges(t: GroupedTables): string[] {
+  const edges: string[] = [];
+  for (const from of t.groups) {
+    for (const to of t.groups) {
+      if (from === to && from.split("/").length === 2) continue;
+      const ports = t.ports.flatMap((p) => {
+        const mark = t.cells.get(`${p} ${from} ${to}`);
+        return mark === "." ? [p] : mark === "~" ? [`${p} (some)`] : [];
+      });
+      if (ports.length > 0) edges.push(`${from} -> ${to}: ${ports.join(", ")}`);
+    }
+  }
+  return edges.sort();
+}
+
+describe("dot and mermaid of the examples draw the hand-worked matrix", () => {
+  it("examples/chart as dot", async () => {
+    const r = await netguard(["simulate", "--format", "dot", CHART]);
+    const edges = [...r.out.matchAll(/^\s*"([^"]+)" -> "([^"]+)" \[label="([^"]*)"\];$/gm)].map(
+      ([, from, to, label]) => `${from} -> ${to}: ${label}`,
+    );
+    expect(edges.sort()).toEqual(expectedEdges(expectedOf(CHART)));
+  });
+
+  it("examples/dump as mermaid", async () => {
+    const r = await netguard(["simulate", "--format", "mermaid", DUMP]);
+    const names = new Map(
+      [...r.out.matchAll(/^\s*(n\d+)\["([^"]+)"\]$/gm)].map(([, id, name]) => [id, name]),
+    );
+    const edges = [...r.out.matchAll(/^\s*(n\d+) -->\|"([^"]*)"\| (n\d+)$/gm)].map(
+      ([, from, label, to]) => `${names.get(from as string)} -> ${names.get(to as string)}: ${label}`,
+    );
+    expect(edges.sort()).toEqual(expectedEdges(expectedOf(DUMP)));
+  });
+});
