@@ -12,7 +12,14 @@ import type { Pod } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
 import type { Cell, MatrixEngine } from "../policy/matrix-engine.js";
 import type { ProbePort } from "../policy/probe-ports.js";
-import { type ClassMembers, splitOf, type SplitPart, verdictKey } from "./group-split.js";
+import {
+  type ClassMembers,
+  type SplitPart,
+  type SplitSide,
+  splitOf,
+  splitSide,
+  verdictKey,
+} from "./group-split.js";
 
 export type { SplitPart, SubGroup } from "./group-split.js";
 
@@ -48,6 +55,9 @@ interface GroupData {
   readonly rows: ClassMembers[];
   /** Members among the destinations, by class. */
   readonly cols: ClassMembers[];
+  /** The sub-groups of each role, named when a split first needs them. */
+  rowSide?: SplitSide;
+  colSide?: SplitSide;
 }
 
 /**
@@ -149,11 +159,21 @@ function groupCell(engine: MatrixEngine, G: GroupData, H: GroupData, k: number):
       const cell = classPairCell(engine, G, H, r, c, k);
       if (cell === undefined || cell === first) continue;
       if (first === undefined) first = cell;
-      else if (verdictKey(cell) !== (key ??= verdictKey(first)))
-        return { kind: "mixed", split: split(engine, G, H, k) };
+      else if (verdictKey(cell) !== (key ??= verdictKey(first))) return mixed(() => split(engine, G, H, k));
     }
   }
   return first ?? { kind: "not-evaluated", note: ONE_POD };
+}
+
+/** A mixed cell whose split is worked out when first read (a table shows only the first few). */
+function mixed(compute: () => SplitPart[]): GroupCell {
+  let parts: SplitPart[] | undefined;
+  return {
+    kind: "mixed",
+    get split() {
+      return (parts ??= compute());
+    },
+  };
 }
 
 function split(engine: MatrixEngine, G: GroupData, H: GroupData, k: number): SplitPart[] {
@@ -164,5 +184,7 @@ function split(engine: MatrixEngine, G: GroupData, H: GroupData, k: number): Spl
       if (cell) cells.push({ r: ri, c: ci, cell });
     }),
   );
-  return splitOf({ name: G.name, classes: G.rows }, { name: H.name, classes: H.cols }, cells);
+  G.rowSide ??= splitSide(G.name, G.rows);
+  H.colSide ??= splitSide(H.name, H.cols);
+  return splitOf(G.rowSide, H.colSide, cells);
 }

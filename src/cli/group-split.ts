@@ -29,10 +29,16 @@ export interface SplitPart {
   readonly cell: Cell;
 }
 
-/** One side of the split: the group's name and its classes in that role. */
+/** One side of a split: the whole group in that role, and its sub-group per class. */
 export interface SplitSide {
-  readonly name: string;
-  readonly classes: readonly ClassMembers[];
+  readonly whole: SubGroup;
+  readonly parts: readonly SubGroup[];
+}
+
+/** The side of group `name` whose members (in one role) fall into `classes`. */
+export function splitSide(name: string, classes: readonly ClassMembers[]): SplitSide {
+  const whole = { name, members: classes.flatMap((c) => c.members.map(refOf)).sort() };
+  return { whole, parts: classes.length === 1 ? [whole] : subGroups(name, classes) };
 }
 
 /** Labels whose values, in this order, name a revision of a pod template. */
@@ -48,21 +54,19 @@ export function splitOf(
   H: SplitSide,
   cells: ReadonlyArray<{ readonly r: number; readonly c: number; readonly cell: Cell }>,
 ): SplitPart[] {
-  const gNames = subGroups(G);
-  const hNames = subGroups(H);
-  const g = (x: { r: number }) => gNames[x.r] as SubGroup;
-  const h = (x: { c: number }) => hNames[x.c] as SubGroup;
+  const g = (x: { r: number }) => G.parts[x.r] as SubGroup;
+  const h = (x: { c: number }) => H.parts[x.c] as SubGroup;
   const exact = (x: { r: number; c: number }): [SubGroup, SubGroup] => [g(x), h(x)];
   const byRow = collapse(
     cells,
     (x) => x.r,
-    (x) => [g(x), whole(H)],
+    (x) => [g(x), H.whole],
     exact,
   );
   const byCol = collapse(
     cells,
     (x) => x.c,
-    (x) => [whole(G), h(x)],
+    (x) => [G.whole, h(x)],
     exact,
   );
   const best = byCol.length < byRow.length ? byCol : byRow;
@@ -103,20 +107,15 @@ function collapse<T extends { readonly cell: Cell }>(
   return out;
 }
 
-function whole(s: SplitSide): SubGroup {
-  return { name: s.name, members: s.classes.flatMap((c) => c.members.map(refOf)).sort() };
-}
-
-/** The sub-groups of a side, one per class; a side of one class is the whole group. */
-export function subGroups(s: SplitSide): SubGroup[] {
-  if (s.classes.length === 1) return [whole(s)];
-  const labelSets = s.classes.map((c) => commonLabels(c.members));
+/** The sub-groups of a group of several classes, one per class, named by a label if one tells them apart. */
+function subGroups(name: string, classes: readonly ClassMembers[]): SubGroup[] {
+  const labelSets = classes.map((c) => commonLabels(c.members));
   const candidates = [...REVISION_LABELS, ...new Set(labelSets.flatMap((l) => Object.keys(l)).sort())];
   const key = candidates.find((k) => {
     const values = labelSets.map((l) => l[k]);
     return values.every((v) => v !== undefined) && new Set(values).size === values.length;
   });
-  return s.classes.map((c, i) => {
+  return classes.map((c, i) => {
     const members = c.members.map(refOf);
     const tag =
       key !== undefined
@@ -124,7 +123,7 @@ export function subGroups(s: SplitSide): SubGroup[] {
         : members.length === 1
           ? members[0]
           : `${members[0]} +${members.length - 1}`;
-    return { name: `${s.name}[${tag}]`, members };
+    return { name: `${name}[${tag}]`, members };
   });
 }
 
