@@ -199,3 +199,25 @@ describe("a matchLabel typo in a peer's podSelector", () => {
     expect(io.stdout()).toContain("10.0.0.13");
   });
 });
+
+describe("a cell that was not evaluated", () => {
+  const v6 = pods.replace("status: {podIP: 10.0.0.12}", "status: {podIP: fd00::12}");
+
+  it("prints - with a legend in the table, never X", async () => {
+    const io = memoryIo({ "c.yaml": v6 }, { tty: true });
+    expect(await runCli(io, ["simulate", "-p", "80", "c.yaml"])).toBe(0);
+    expect(io.stdout()).toContain("backend/api   .             -\n");
+    expect(io.stdout()).toMatch(
+      /^- +not evaluated \(never read this as denied\): no IP family in common \(2 cells\)$/m,
+    );
+  });
+
+  it("is allowed: null with a note in json", async () => {
+    const io = memoryIo({ "c.yaml": v6 });
+    expect(await runCli(io, ["simulate", "-f", "json", "-p", "80", "c.yaml"])).toBe(0);
+    const cell = JSON.parse(io.stdout()).results.find(
+      (r: { from: string; to: string }) => r.from === "backend/api" && r.to === "frontend/web",
+    );
+    expect(cell).toMatchObject({ allowed: null, note: "no IP family in common" });
+  });
+});
