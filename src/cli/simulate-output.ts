@@ -33,12 +33,14 @@ export async function writeChunks(io: CliIo, chunks: Iterable<string>, progress?
     pending += c;
     progress?.tick();
     if (pending.length < FLUSH_EVERY) continue;
+    // On one terminal the progress line would run into the output: clear it first (it redraws).
+    if (io.stdoutIsTTY) progress?.done();
     io.out(pending);
     pending = "";
     await io.flush?.();
   }
-  if (pending) io.out(pending);
   progress?.done();
+  if (pending) io.out(pending);
 }
 
 /** Footer lines under a table: the policies with errors (the notes went to stderr). */
