@@ -149,16 +149,88 @@ describe("netguard validate", () => {
           if (format === "json") expect(() => JSON.parse(io.stdout())).not.toThrow();
           if (format === "sarif") expect(sarifSchemaErrors(JSON.parse(io.stdout()))).toEqual([]);
         }
-        for (const cmd of [
-          ["simulate", "-f", "json"],
-          ["compile", "--node", "n1"],
-          ["explain", "--from", "a/b", "--to", "c/d", "--port", "80"],
-        ]) {
+        // exit 2 (issue 12) when the node or the endpoints named are not in the input, as here
+        for (const [cmd, codes] of [
+          [
+            ["simulate", "-f", "json"],
+            [0, 1],
+          ],
+          [
+            ["compile", "--node", "n1"],
+            [0, 1, 2],
+          ],
+          [
+            ["explain", "--from", "a/b", "--to", "c/d", "--port", "80"],
+            [0, 1, 2],
+          ],
+        ] as const) {
           const io = memoryIo({ "in.yaml": text });
-          expect([0, 1]).toContain(await runCli(io, [...cmd, "in.yaml"]));
+          expect(codes).toContain(await runCli(io, [...cmd, "in.yaml"]));
         }
       }),
       { numRuns: numRuns(150) },
     );
+  });
+});
+
+describe("netguard validate: positions and long values (issue 12)", () => {
+  const flat = (io: ReturnType<typeof memoryIo>) =>
+    (JSON.parse(io.stdout()) as { issues: Array<Record<string, unknown>> }).issues;
+
+  it("reports an error at the line of the offending key, not the document's start", async () => {
+    const t = [
+      "# policies", // 1
+      "---", // 2
+      "apiVersion: networking.k8s.io/v1", // 3
+      "kind: NetworkPolicy", // 4
+      "metadata:", // 5
+      "  name: api", // 6
+      "  namespace: shop", // 7
+      "spec:", // 8
+      "  podSelector: {}", // 9
+      "  ingress:", // 10
+      "  - ports:", // 11
+      "    - port: 70000", // 12
+      "",
+    ].join("\n");
+    const io = memoryIo({ "np.yaml": t });
+    expect(await runCli(io, ["validate", "--format", "json", "np.yaml"])).toBe(1);
+    expect(flat(io)).toContainEqual(
+      expect.objectContaining({ line: 12, path: "spec.ingress[0].ports[0].port", severity: "error" }),
+    );
+  });
+
+  it("reports a duplicate port inside ports at its full field path and line", async () => {
+    const t = `${good}    - port: 80\n      port: 81\n`.replace("ports: [{port: 8080}]", "ports:");
+    const io = memoryIo({ "np.yaml": t });
+    expect(await runCli(io, ["validate", "np.yaml"])).toBe(1);
+    expect(io.stdout()).toMatch(
+      /^np\.yaml:10: error: NetworkPolicy shop\/api: spec\.ingress\[0\]\.ports\[0\]\.port: duplicate key "port".*\[duplicate-key\]$/m,
+    );
+  });
+
+  it("reports an unclosed quote at the end of the file at its line", async () => {
+    const io = memoryIo({ "np.yaml": `${good}  podSelector: "x\n` });
+    expect(await runCli(io, ["validate", "np.yaml"])).toBe(1);
+    expect(io.stdout()).toMatch(/^np\.yaml:9: error: Missing closing "quote.*\[malformed-document\]$/m);
+  });
+
+  it("echoes at most ~80 characters of a 2 MB label value, then its length", async () => {
+    const huge = "a".repeat(2 * 1024 * 1024);
+    const t = good.replace(
+      "metadata: {name: api, namespace: shop}",
+      `metadata: {name: api, namespace: shop, labels: {app: ${huge}}}`,
+    );
+    for (const format of ["text", "json"]) {
+      const io = memoryIo({ "np.yaml": t });
+      expect(await runCli(io, ["validate", "--format", format, "np.yaml"])).toBe(1);
+      expect(io.stdout().length).toBeLessThan(1000);
+    }
+    const io = memoryIo({ "np.yaml": t });
+    await runCli(io, ["validate", "--format", "json", "np.yaml"]);
+    const messages = flat(io).map((i) => String(i.message));
+    expect(messages.length).toBeGreaterThan(0);
+    for (const m of messages) expect(m.length).toBeLessThan(300);
+    expect(messages.some((m) => m.includes("2097152"))).toBe(true);
   });
 });

@@ -6,6 +6,7 @@
 import { type Document, isMap, isNode, isSeq, parseAllDocuments } from "yaml";
 import { appendAll } from "../diag/append-all.js";
 import { error, type Issue, type ObjectRef, type SourcePos } from "../diag/issue.js";
+import { clipName } from "../diag/quote.js";
 import { isObject } from "../k8s/fields.js";
 import { firstDuplicateKey, listItemOffsets } from "./json-scan.js";
 import { lineIndex } from "./line-index.js";
@@ -272,6 +273,7 @@ function objectRef(value: unknown): ObjectRef | undefined {
   };
 }
 
+/** A parser message's first line; long ones (quoting a tag or token of the input) are cut short. */
 function firstLine(message: string): string {
-  return message.split("\n")[0] ?? message;
+  return clipName(message.split("\n")[0] ?? message, 160);
 }

@@ -1,12 +1,14 @@
 /**
  * Steps along a field path as issues write it (`spec.ingress[0].ports[0].port`, joined by
- * `k8s/fields.ts` `join`). Map keys may themselves hold dots, slashes and brackets (label keys
+ * `k8s/fields.ts` `join`; a map key may also be in brackets, `matchLabels[app]`). Map keys may themselves hold dots, slashes and brackets (label keys
  * such as `app.kubernetes.io/name`), so a path cannot be split up front: each step is matched
  * against the keys the mapping actually has, the longest key that fits winning.
  */
 
 /** What is left of `rest` after the key `key`, or undefined when the path does not go through it. */
 export function afterKey(rest: string, key: string): string | undefined {
+  // `matchLabels[app]`: a map key in brackets, as apimachinery's field.Path writes one
+  if (rest.startsWith(`[${key}]`)) return rest.slice(key.length + 2).replace(/^\./, "");
   if (!rest.startsWith(key)) return undefined;
   const next = rest[key.length];
   if (next === undefined) return "";

@@ -4,11 +4,16 @@
  * (`Invalid value: "x": must be ...`) and whose path is the field path.
  */
 import { error, type Issue } from "../../diag/issue.js";
+import { clipName, quoteValue } from "../../diag/quote.js";
 
-/** A bad value as the API server prints it: strings quoted, numbers bare, the rest as JSON. */
+/**
+ * A bad value as the API server prints it: strings quoted, numbers bare, the rest as JSON; of a long
+ * value only the first 80 characters, then its length (issue 12: a 2 MB label value is not echoed).
+ */
 export function formatValue(v: unknown): string {
   if (typeof v === "number" || typeof v === "boolean") return String(v);
-  return JSON.stringify(v) ?? "null";
+  if (typeof v === "string") return quoteValue(v);
+  return clipName(JSON.stringify(v) ?? "null");
 }
 
 /** `field.Invalid`; the code is `too-long` for length messages, else `invalid-value` unless given. */

@@ -3,6 +3,7 @@
  * IsValidCIDRForLegacyField and GetWarningsForCIDR). Whether ambiguous CIDRs are accepted, warned
  * about or rejected depends on the Kubernetes version: see the `cidr-strict` rule in versions.ts.
  */
+import { quoteValue } from "../../diag/quote.js";
 import { type Issue, warning } from "../../diag/issue.js";
 import { invalid, required } from "./field-errors.js";
 import { type GoCidr, goContains, goIpString, goNetString, is4In6, parseCidrSloppy } from "./go-cidr.js";
@@ -45,7 +46,7 @@ function checkCidr(text: string, path: string, version: KubeVersion, out: Issue[
         warning(
           "cidr-noncanonical",
           path,
-          `IPv6 CIDR value ${JSON.stringify(text)} should be in RFC 5952 canonical format (${JSON.stringify(canonical)})`,
+          `IPv6 CIDR value ${quoteValue(text)} should be in RFC 5952 canonical format (${JSON.stringify(canonical)})`,
         ),
       );
     }
@@ -75,7 +76,7 @@ function cidrWarnings(c: GoCidr, text: string, path: string): Issue[] {
       warning(
         "cidr-host-bits",
         path,
-        `CIDR value ${JSON.stringify(text)} is ambiguous in this context (should be ${JSON.stringify(goNetString(c))} or ${JSON.stringify(single)}?)`,
+        `CIDR value ${quoteValue(text)} is ambiguous in this context (should be ${JSON.stringify(goNetString(c))} or ${JSON.stringify(single)}?)`,
       ),
     );
   }
@@ -84,7 +85,7 @@ function cidrWarnings(c: GoCidr, text: string, path: string): Issue[] {
       warning(
         c.sloppyDigits ? "cidr-leading-zeros" : "cidr-ipv4-mapped",
         path,
-        `non-standard CIDR value ${JSON.stringify(text)} will be considered invalid in a future Kubernetes release: use ${JSON.stringify(goNetString(c))}`,
+        `non-standard CIDR value ${quoteValue(text)} will be considered invalid in a future Kubernetes release: use ${JSON.stringify(goNetString(c))}`,
       ),
     );
   }

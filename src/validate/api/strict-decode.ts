@@ -5,6 +5,7 @@
  * unmarshal string into Go struct field ... of type int32`). Also normalises `null` as Go does
  * (absent field, or the zero value inside lists and maps), so validators see what Go would.
  */
+import { clipName, quoteValue } from "../../diag/quote.js";
 import { error, type Issue } from "../../diag/issue.js";
 import type { TypeNode } from "./schema.js";
 
@@ -93,7 +94,7 @@ function walk(node: TypeNode, v: unknown, path: string, goPath: string, goField:
       if (!isRfc3339(v)) {
         ctx.typeErrors = true;
         ctx.issues.push(
-          error("wrong-type", path, `Invalid value: ${JSON.stringify(v)}: cannot parse as RFC 3339 time`),
+          error("wrong-type", path, `Invalid value: ${quoteValue(v)}: cannot parse as RFC 3339 time`),
         );
       }
       return v;
@@ -132,7 +133,9 @@ function decodeMap(
   const out: Record<string, unknown> = {};
   for (const [k, item] of Object.entries(v)) {
     out[k] =
-      item === null ? zero(node.values) : walk(node.values, item, `${path}.${k}`, goPath, goField, ctx);
+      item === null
+        ? zero(node.values)
+        : walk(node.values, item, `${path}.${clipName(k)}`, goPath, goField, ctx);
   }
   return out;
 }
@@ -149,7 +152,7 @@ function decodeStruct(
   const out: Record<string, unknown> = {};
   const structName = node.go.replace(/^v1\./, "");
   for (const [k, item] of Object.entries(v)) {
-    const childPath = path ? `${path}.${k}` : k;
+    const childPath = path ? `${path}.${clipName(k)}` : clipName(k);
     const child = Object.hasOwn(node.fields, k) ? node.fields[k] : undefined;
     if (!child) {
       ctx.issues.push(error("unknown-field", childPath, `unknown field ${JSON.stringify(childPath)}`));

@@ -12,6 +12,7 @@
  *   one's (e.g. `app: web` and `{}` overlap; `app: web` and `app: db` do not). With a cluster, every
  *   policy-target pod this policy selects must be selected by a policy allowing DNS.
  */
+import { clipName } from "../../diag/quote.js";
 import type { Issue } from "../../diag/issue.js";
 import { type NetworkPolicy, type Pod, type Protocol, refOf, type Rule } from "../../k8s/model.js";
 import { selectorMatches } from "../../policy/selector.js";
@@ -66,7 +67,10 @@ function lacksDns(policy: NetworkPolicy, ctx: LintContext, protocol: Protocol): 
 function which(missing: Pod[] | boolean): string | undefined {
   if (missing === false || (Array.isArray(missing) && missing.length === 0)) return undefined;
   if (missing === true) return "the selected pods";
-  const names = missing.slice(0, 3).map(refOf).join(", ");
+  const names = missing
+    .slice(0, 3)
+    .map((p) => clipName(refOf(p)))
+    .join(", ");
   return `pods ${names}${missing.length > 3 ? ` and ${missing.length - 3} more` : ""}`;
 }
 

@@ -2,6 +2,7 @@
  * Lints on `ipBlock` peers: blocks that also match pods (ipBlock matches any address in `cidr`
  * outside every `except`, "pod addresses included"), and `except` entries that repeat each other.
  */
+import { clipName } from "../../diag/quote.js";
 import type { Issue } from "../../diag/issue.js";
 import { type NetworkPolicy, type Peer, refOf } from "../../k8s/model.js";
 import { type Cidr, parseCidr } from "../../net/cidr.js";
@@ -42,7 +43,10 @@ export function lintBlockCoversPods(policy: NetworkPolicy, cluster: ClusterIndex
       );
       if (pods.length === 0) continue;
       const names =
-        pods.slice(0, 3).map(refOf).join(", ") + (pods.length > 3 ? ` and ${pods.length - 3} more` : "");
+        pods
+          .slice(0, 3)
+          .map((p) => clipName(refOf(p)))
+          .join(", ") + (pods.length > 3 ? ` and ${pods.length - 3} more` : "");
       out.push(
         lint(
           "ipblock-covers-pods",
