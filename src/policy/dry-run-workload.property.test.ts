@@ -69,6 +69,11 @@ const workloadShape = (hostNetwork: fc.Arbitrary<boolean>): fc.Arbitrary<Workloa
     hostNetwork,
   });
 
+function apiVersionOf(kind: WorkloadKind): string {
+  if (kind === "Job" || kind === "CronJob") return "batch/v1";
+  return kind === "ReplicationController" ? "v1" : "apps/v1";
+}
+
 /** The workload object as a user writes it (selectors match the template, as the API requires). */
 function workloadJson(w: WorkloadShape, name: string): Json {
   const labels = { app: name, ...w.labels };
@@ -79,12 +84,7 @@ function workloadJson(w: WorkloadShape, name: string): Json {
   };
   const template = { metadata: { labels }, spec: podSpec };
   const selector = { matchLabels: { app: name } };
-  const apiVersion =
-    w.kind === "Job" || w.kind === "CronJob"
-      ? "batch/v1"
-      : w.kind === "ReplicationController"
-        ? "v1"
-        : "apps/v1";
+  const apiVersion = apiVersionOf(w.kind);
   const spec: Json =
     w.kind === "CronJob"
       ? { schedule: "*/5 * * * *", jobTemplate: { spec: { template } } }
@@ -96,21 +96,45 @@ function workloadJson(w: WorkloadShape, name: string): Json {
   return { apiVersion, kind: w.kind, metadata: { name, namespace: w.ns }, spec };
 }
 
-/** A pod written with the template of `entry` (its decoded labels and ports), without status. */
-function replicaJson(w: WorkloadShape, entry: Pod, name: string): Json {
+/**
+ * A pod written with the template of `entry` (its decoded labels and ports), without status;
+ * `owner` adds the controller ownerReference a real replica has.
+ */
+function replicaJson(w: WorkloadShape, entry: Pod, name: string, owner?: string): Json {
+  const ownerReferences = owner
+    ? [{ apiVersion: apiVersionOf(w.kind), kind: w.kind, name: owner, uid: `uid-${owner}`, controller: true }]
+    : undefined;
   return {
     apiVersion: "v1",
     kind: "Pod",
-    metadata: { name, namespace: entry.namespace, labels: { ...entry.labels } },
+    metadata: {
+      name,
+      namespace: entry.namespace,
+      labels: { ...entry.labels },
+      ...(owner ? { ownerReferences } : {}),
+    },
     spec: { containers: [{ name: "main", image: "registry.invalid/app", ports: w.ports }] },
   };
 }
 
-function engineOf(objects: Json[]): { engine: MatrixEngine; byRef: Map<string, Pod> } {
+function engineOf(objects: Json[]): {
+  engine: MatrixEngine;
+  byRef: Map<string, Pod>;
+  owners: ReadonlyMap<string, string>;
+} {
   const view = dryRunView(snapshotOf(objects));
   const engine = matrixEngine(indexSnapshot(view.snapshot), PORTS);
   const byRef = new Map([...engine.sources, ...engine.destinations].map((p) => [refOf(p), p]));
-  return { engine, byRef };
+  return { engine, byRef, owners: view.owners };
+}
+
+/** Every cell of the engine, by `port from to`. */
+function allCells(m: ReturnType<typeof engineOf>): Map<string, Cell> {
+  const out = new Map<string, Cell>();
+  for (const pi of PORTS.keys())
+    for (const from of m.engine.entries)
+      for (const to of m.engine.entries) out.set(`${pi} ${from} ${to}`, cellOf(m, from, to, pi));
+  return out;
 }
 
 function cellOf(m: ReturnType<typeof engineOf>, from: string, to: string, pi: number): Cell {
@@ -186,6 +210,26 @@ describe("the dry-run of workloads", () => {
         },
       ),
       { numRuns: numRuns(60) },
+    );
+  });
+  it("a workload whose pods are in the input adds no entry and changes no cell: its pods stand for it", () => {
+    fc.assert(
+      fc.property(
+        cluster,
+        workloadShape(fc.constant(false)),
+        fc.integer({ min: 1, max: 3 }),
+        (objs, w, k) => {
+          const template = engineOf([...objs, workloadJson(w, "w")]).byRef.get(`${w.ns}/${w.kind}/w`) as Pod;
+          const pods = Array.from({ length: k }, (_, i) => replicaJson(w, template, `w-${i}`, "w"));
+          const podsOnly = engineOf([...objs, ...pods]);
+          const both = engineOf([...objs, workloadJson(w, "w"), ...pods]);
+          expect(both.engine.entries).toEqual(podsOnly.engine.entries);
+          expect([...both.owners]).toEqual([...podsOnly.owners]);
+          expect(both.owners.get(`${w.ns}/w-0`)).toBe(`${w.ns}/${w.kind}/w`);
+          expect(Object.fromEntries(allCells(both))).toEqual(Object.fromEntries(allCells(podsOnly)));
+        },
+      ),
+      { numRuns: numRuns(40) },
     );
   });
 });
