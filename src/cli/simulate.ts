@@ -39,7 +39,18 @@ export interface SimulateOptions {
   readonly kubeVersion?: string;
 }
 
-const FORMATS = ["table", "json", "dot", "mermaid"];
+/** The output formats of simulate. */
+type Format = "table" | "json" | "dot" | "mermaid";
+
+const FORMATS: readonly string[] = ["table", "json", "dot", "mermaid"] satisfies Format[];
+
+/** `--format`, defaulting to a table on a terminal and json otherwise. */
+function formatOf(io: CliIo, text: string | undefined): Format {
+  const format = text ?? (io.stdoutIsTTY ? "table" : "json");
+  if (!FORMATS.includes(format))
+    throw new UsageError(`--format must be table, json, dot or mermaid, got ${clipName(format)}`);
+  return format as Format;
+}
 
 /**
  * Runs `simulate`. Exit 1 when the input had errors (results are still printed for what loaded,
@@ -51,9 +62,7 @@ export async function runSimulate(
   inputs: readonly string[],
   opts: SimulateOptions,
 ): Promise<ExitCode> {
-  const format = opts.format ?? (io.stdoutIsTTY ? "table" : "json");
-  if (!FORMATS.includes(format))
-    throw new UsageError(`--format must be table, json, dot or mermaid, got ${clipName(format)}`);
+  const format = formatOf(io, opts.format);
   if (opts.groupBy !== undefined && opts.groupBy !== "workload" && opts.groupBy !== "none")
     throw new UsageError(`--group-by must be workload or none, got ${clipName(opts.groupBy)}`);
   if (inputs.length === 0 && !opts.kubeconfig)
@@ -93,7 +102,7 @@ async function printMatrix(
   io: CliIo,
   input: DryRunInput,
   engine: MatrixEngine,
-  format: string,
+  format: Format,
   how: { readonly grouped: boolean; readonly quiet: boolean },
 ): Promise<void> {
   const progress = (total: number): Progress =>
@@ -113,7 +122,7 @@ async function printMatrix(
       const g = groupMatrix(engine, ownerGroupOf);
       return writeChunks(io, groupedJsonChunks(g, jsonTail(input)), progress(rows(g.rows.length)));
     }
-    default: {
+    case "table": {
       const g = how.grouped ? groupMatrix(engine, ownerGroupOf) : undefined;
       const lines = g ? groupedTableLines(g) : engineTableLines(engine);
       await writeChunks(io, lines, progress(rows((g ? g.groups.length : engine.entries.length) + 2)));
