@@ -382,3 +382,15 @@ describe("dot and mermaid of the examples draw the hand-worked matrix", () => {
     expect(edges.sort()).toEqual(expectedEdges(expectedOf(DUMP)));
   });
 });
+
+describe("validate --cluster understands workloads", () => {
+  it("examples/chart: every policy selects a workload; only the DNS peer (kube-system is not in the chart) selects nothing", async () => {
+    const r = await netguard(["validate", "--cluster", CHART, CHART]);
+    expect(r.code).toBe(0);
+    const lints = r.out
+      .split("\n")
+      .filter((l) => /\[(selects-no-pod|peer-selects-nothing)\]$/.test(l))
+      .map((l) => l.replace(/^.*?warning: NetworkPolicy (\S+): (\S+):.*\[(\S+)\]$/, "$1 $2 $3"));
+    expect(lints).toEqual(["store/allow-dns spec.egress[0].to[0] peer-selects-nothing"]);
+  });
+});
