@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { cluster, numRuns, PROBES } from "../../test/gen/cluster.js";
 import type { Pod, Snapshot } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
-import { type Json, namespace, pod, policy, snapshotOf } from "../../test/support/objects.js";
+import { type Json, namespace, node, pod, policy, snapshotOf } from "../../test/support/objects.js";
 import { indexSnapshot } from "../policy/cluster-index.js";
 import { dryRunView } from "../policy/dry-run-view.js";
 import { type MatrixEngine, matrixEngine } from "../policy/matrix-engine.js";
@@ -388,5 +388,47 @@ describe("groupMatrix against every member pair", () => {
       ),
       { numRuns: numRuns(100) },
     );
+  });
+});
+
+describe("sub-group names", () => {
+  it("names the members of a DaemonSet and a Deployment by node when only the node tells them apart", () => {
+    const objs: Json[] = [
+      namespace("x"),
+      node("n1", "192.168.0.1", ["10.1.0.0/24"]),
+      node("n2", "192.168.0.2", ["10.2.0.0/24"]),
+      pod("x", "proxy-a", { labels: { app: "proxy" }, node: "n1", hostNetwork: true, ips: ["192.168.0.1"] }),
+      pod("x", "proxy-b", { labels: { app: "proxy" }, node: "n2", hostNetwork: true, ips: ["192.168.0.2"] }),
+      pod("x", "api-a", {
+        labels: { app: "api" },
+        node: "n1",
+        ips: ["10.1.0.5"],
+        ports: [{ containerPort: 80 }],
+      }),
+      pod("x", "api-b", {
+        labels: { app: "api" },
+        node: "n2",
+        ips: ["10.2.0.5"],
+        ports: [{ containerPort: 80 }],
+      }),
+      policy("x", "deny", { podSelector: {}, policyTypes: ["Ingress"] }),
+    ];
+    const owners = {
+      "x/proxy-a": "x/DaemonSet/proxy",
+      "x/proxy-b": "x/DaemonSet/proxy",
+      "x/api-a": "x/Deployment/api",
+      "x/api-b": "x/Deployment/api",
+    };
+    const g = groupMatrix(engineOf(view(objs, owners)), ownerGroupOf);
+    const c = cellAt(g, "x/DaemonSet/proxy", "x/Deployment/api");
+    // A pod's own node may always reach it (kubelet probes); the other node may not.
+    expect(
+      c.kind === "mixed" && c.split.map((p) => `${p.from.name} -> ${p.to.name} ${verdictKey(p.cell)}`),
+    ).toEqual([
+      "x/DaemonSet/proxy[node=n1] -> x/Deployment/api[node=n1] a",
+      "x/DaemonSet/proxy[node=n1] -> x/Deployment/api[node=n2] d",
+      "x/DaemonSet/proxy[node=n2] -> x/Deployment/api[node=n1] d",
+      "x/DaemonSet/proxy[node=n2] -> x/Deployment/api[node=n2] a",
+    ]);
   });
 });

@@ -107,24 +107,36 @@ function collapse<T extends { readonly cell: Cell }>(
   return out;
 }
 
-/** The sub-groups of a group of several classes, one per class, named by a label if one tells them apart. */
+/**
+ * The sub-groups of a group of several classes, one per class, named by the first label that tells
+ * them apart (revision labels first), else by their node (pods of a DaemonSet, or pods that differ
+ * only in the own-node exemption of a host-network entry), else by their members.
+ */
 function subGroups(name: string, classes: readonly ClassMembers[]): SubGroup[] {
-  const labelSets = classes.map((c) => commonLabels(c.members));
-  const candidates = [...REVISION_LABELS, ...new Set(labelSets.flatMap((l) => Object.keys(l)).sort())];
-  const key = candidates.find((k) => {
-    const values = labelSets.map((l) => l[k]);
+  const tags = classes.map((c) => ({ ...commonLabels(c.members), ...nodeTag(c.members) }));
+  const labelKeys = [...new Set(tags.flatMap((l) => Object.keys(l)).filter((k) => k !== NODE))].sort();
+  const key = [...REVISION_LABELS, ...labelKeys, NODE].find((k) => {
+    const values = tags.map((l) => l[k]);
     return values.every((v) => v !== undefined) && new Set(values).size === values.length;
   });
   return classes.map((c, i) => {
     const members = c.members.map(refOf);
     const tag =
       key !== undefined
-        ? `${key}=${(labelSets[i] as Record<string, string>)[key]}`
+        ? `${key}=${(tags[i] as Record<string, string>)[key]}`
         : members.length === 1
           ? members[0]
           : `${members[0]} +${members.length - 1}`;
     return { name: `${name}[${tag}]`, members };
   });
+}
+
+/** The pseudo-label of a sub-group whose members all run on one node (not a valid label key). */
+const NODE = "node";
+
+function nodeTag(pods: readonly Pod[]): Record<string, string> {
+  const node = pods[0]?.nodeName;
+  return node !== undefined && pods.every((p) => p.nodeName === node) ? { [NODE]: node } : {};
 }
 
 function commonLabels(pods: readonly Pod[]): Record<string, string> {
