@@ -29,6 +29,8 @@ export interface DryRunInput {
   readonly notes: readonly string[];
   /** Pods in phase Succeeded/Failed left out. */
   readonly terminated: number;
+  /** Refs of those pods, so a filter or endpoint naming one says why it matches nothing. */
+  readonly finished: ReadonlySet<string>;
   readonly hasWorkloads: boolean;
 }
 
@@ -77,6 +79,7 @@ export async function loadDryRun(
     owners: view.owners,
     notes: viewNotes(view),
     terminated: view.terminated,
+    finished: new Set(snapshot.pods.filter((p) => p.nonTarget === "terminated").map((p) => refOf(p))),
     hasWorkloads: view.hasWorkloads,
   };
 }

@@ -9,7 +9,7 @@ import type { ClusterIndex } from "../policy/cluster-index.js";
 import type { EndpointRef } from "../policy/endpoint.js";
 import { closestSuffix } from "./closest.js";
 import { UsageError } from "./io.js";
-import { podNames } from "./pod-filter.js";
+import { finishedPod, podNames } from "./pod-filter.js";
 import { clipName } from "../diag/quote.js";
 
 /** A resolved endpoint reference, with a note when an owner's pod stands for the owner. */
@@ -18,8 +18,16 @@ export interface ExplainEndpoint {
   readonly note?: string;
 }
 
-/** Resolves `--from`/`--to` (`flag`) of explain; throws a UsageError (exit 2) when nothing matches. */
-export function explainEndpoint(index: ClusterIndex, flag: string, text: string): ExplainEndpoint {
+/**
+ * Resolves `--from`/`--to` (`flag`) of explain; throws a UsageError (exit 2) when nothing matches
+ * (`finished`: refs of pods left out because they finished).
+ */
+export function explainEndpoint(
+  index: ClusterIndex,
+  flag: string,
+  text: string,
+  finished: ReadonlySet<string> = new Set(),
+): ExplainEndpoint {
   if (parseAddr(text)) return { ref: { ip: text } };
   if (index.podsByRef.has(text)) return { ref: { pod: text } };
   const owned = index.snapshot.pods.filter((p) => p.owner === text);
@@ -32,6 +40,7 @@ export function explainEndpoint(index: ClusterIndex, flag: string, text: string)
         : `${text} stands for its ${n} pods; explaining the first, ${refOf(first)}`;
     return { ref: { pod: refOf(first) }, note };
   }
+  if (finished.has(text)) throw finishedPod(flag, text);
   const names = [...podNames(index.snapshot.pods)].filter((n) => n.includes("/"));
   throw new UsageError(`no pod or workload matches ${flag} ${clipName(text)}${closestSuffix(text, names)}`);
 }

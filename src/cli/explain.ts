@@ -55,8 +55,8 @@ export async function runExplain(
     return 1;
   }
   const index = indexSnapshot(input.snapshot);
-  const from = explainEndpoint(index, "--from", opts.from);
-  const to = explainEndpoint(index, "--to", opts.to);
+  const from = explainEndpoint(index, "--from", opts.from, input.finished);
+  const to = explainEndpoint(index, "--to", opts.to, input.finished);
   const v = evaluate(index, { from: from.ref, to: to.ref, port: probe.port, protocol: probe.protocol });
   if (typeof v === "string") {
     io.err(`netguard: ${v}\n`);

@@ -25,18 +25,27 @@ export function podNames(pods: readonly Pod[]): Set<string> {
   return names;
 }
 
+/** The usage error for a pod that was read but left out because it finished. */
+export function finishedPod(flag: string, ref: string): UsageError {
+  return new UsageError(
+    `${flag} ${clipName(ref)}: the pod is in phase Succeeded/Failed and left out (a finished pod takes no traffic)`,
+  );
+}
+
 /**
  * The filter for the patterns given to `flag`, undefined when none are given. Throws a UsageError
- * (exit 2) for the first pattern that matches none of `pods`.
+ * (exit 2) for the first pattern that matches none of `pods` (`finished`: refs of pods left out).
  */
 export function podFilter(
   flag: string,
   patterns: readonly string[] | undefined,
   pods: readonly Pod[],
+  finished: ReadonlySet<string> = new Set(),
 ): ((pod: Pod) => boolean) | undefined {
   if (!patterns || patterns.length === 0) return undefined;
   for (const p of patterns) {
     if (pods.some((pod) => patternMatches(p, pod))) continue;
+    if (finished.has(p)) throw finishedPod(flag, p);
     throw new UsageError(
       `no pod or workload matches ${flag} ${clipName(p)}${closestSuffix(p, podNames(pods))}`,
     );

@@ -142,4 +142,16 @@ describe("simulate on a cluster dump", () => {
     expect(io.stderr()).not.toContain("\r");
     expect(io.stdout()).toContain("shop/Deployment/web");
   });
+
+  it("says a finished pod named by --from or explain is left out, instead of suggesting names", async () => {
+    const io = memoryIo({ "d.yaml": dump });
+    expect(await runCli(io, ["simulate", "-f", "json", "--from", "shop/migrate-xyz", "d.yaml"])).toBe(2);
+    expect(io.stderr()).toContain(
+      "netguard: --from shop/migrate-xyz: the pod is in phase Succeeded/Failed and left out",
+    );
+    const ex = memoryIo({ "d.yaml": dump });
+    const args = ["explain", "--from", "shop/client", "--to", "shop/migrate-xyz", "-p", "80", "d.yaml"];
+    expect(await runCli(ex, args)).toBe(2);
+    expect(ex.stderr()).toContain("--to shop/migrate-xyz: the pod is in phase Succeeded/Failed and left out");
+  });
 });

@@ -92,8 +92,8 @@ export async function runSimulate(
 
 function buildEngine(input: DryRunInput, ports: readonly ProbePort[], opts: SimulateOptions): MatrixEngine {
   const entries = input.snapshot.pods;
-  const from = podFilter("--from", opts.from, entries);
-  const to = podFilter("--to", opts.to, entries);
+  const from = podFilter("--from", opts.from, entries, input.finished);
+  const to = podFilter("--to", opts.to, entries, input.finished);
   const filter: EngineFilter = { ...(from ? { from } : {}), ...(to ? { to } : {}) };
   return matrixEngine(indexSnapshot(input.snapshot), ports, filter);
 }
