@@ -21,6 +21,7 @@ import { datapathCost } from "./datapath-cost.js";
 import { agentAtScale, eventLatency } from "./agent.js";
 import { cniBinaryBench } from "./cni.js";
 import { diffBench, validateBench, validateCliBench } from "./validate.js";
+import { type SimulateCase, simulateBench, simulateTable } from "./simulate.js";
 import { syntheticCluster } from "./synthetic.js";
 
 interface Result {
@@ -216,6 +217,24 @@ async function validateTable(): Promise<string[]> {
   ];
 }
 
+/**
+ * `simulate --format json` at 1,000 and 5,000 pods (6 declared ports; issue #12 targets: < 2 s and
+ * < 400 MB, < 30 s and < 1 GB). BENCH_SIMULATE_SIZES="1000x200,5000x1000" picks sizes,
+ * BENCH_SIMULATE_ARGS adds arguments (e.g. "--port 8080/TCP"), BENCH_SIMULATE_RUNS the run count.
+ */
+function simulateTableRows(): string[] {
+  const extra = (process.env.BENCH_SIMULATE_ARGS ?? "").split(" ").filter(Boolean);
+  const cases: SimulateCase[] = (process.env.BENCH_SIMULATE_SIZES ?? "1000x200,5000x1000")
+    .split(",")
+    .map((s) => s.split("x").map(Number))
+    .map(([pods, policies]) => ({
+      pods: pods as number,
+      policies: policies as number,
+      args: ["--format", "json", ...extra],
+    }));
+  return simulateTable(simulateBench(cases, Number(process.env.BENCH_SIMULATE_RUNS ?? 3)));
+}
+
 const r = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 async function main(): Promise<void> {
@@ -224,6 +243,11 @@ async function main(): Promise<void> {
     process.stdout.write(
       JSON.stringify(child(Number(args[1]), Number(args[2]), String(args[3]), String(args[4]))),
     );
+    return;
+  }
+  // BENCH_ONLY=simulate: just the simulate table (no root, no lab).
+  if (process.env.BENCH_ONLY === "simulate") {
+    process.stdout.write(`${simulateTableRows().join("\n")}\n`);
     return;
   }
   // BENCH_SIZES="10000x2000,20000x2000" picks sizes; the default is the issue's size and its doublings.
@@ -261,7 +285,7 @@ async function main(): Promise<void> {
     ),
   ];
   process.stdout.write(
-    `${rows.join("\n")}\n\n${(await datapathTable()).join("\n")}\n\n${(await costTable()).join("\n")}\n\n${(await agentTable()).join("\n")}\n\n${(await cniTable()).join("\n")}\n\n${(await validateTable()).join("\n")}\n`,
+    `${rows.join("\n")}\n\n${(await datapathTable()).join("\n")}\n\n${(await costTable()).join("\n")}\n\n${(await agentTable()).join("\n")}\n\n${(await cniTable()).join("\n")}\n\n${(await validateTable()).join("\n")}\n\n${simulateTableRows().join("\n")}\n`,
   );
 }
 

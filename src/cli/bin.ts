@@ -9,6 +9,7 @@ runCli(
   {
     fs: nodeInputFs,
     out: (s) => process.stdout.write(s),
+    outBytes: (b) => process.stdout.write(b),
     err: (s) => process.stderr.write(s),
     stdoutIsTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,

@@ -8,6 +8,11 @@ export interface CliIo {
   readonly fs: InputFs;
   /** Writes to stdout (results only). */
   out(text: string): void;
+  /**
+   * Writes UTF-8 bytes to stdout (results only): streamed json at hundreds of MB/s, with no string
+   * to build and re-encode. The io owns `bytes` afterwards. Absent in tests: writers fall back to `out`.
+   */
+  outBytes?(bytes: Uint8Array): void;
   /** Writes to stderr (issues, warnings, progress). */
   err(text: string): void;
   /** True when stdout is a terminal (chooses the default output format and colours). */

@@ -1,4 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { cluster, numRuns, PROBES } from "../../test/gen/cluster.js";
+import type { Pod } from "../k8s/model.js";
 import { memoryIo } from "../../test/support/memory-io.js";
 import { namespace, node, pod, policy, snapshotOf } from "../../test/support/objects.js";
 import { indexSnapshot } from "../policy/cluster-index.js";
@@ -57,9 +60,24 @@ describe("writeMatrixJson", () => {
     })}\n`;
     expect(io.stdout()).toBe(want);
     expect(writes).toBeGreaterThan(5);
-    expect(flushes.length).toBe(writes);
+    expect(flushes.length).toBeGreaterThan(5);
+    expect(flushes.at(-1)).toBe(writes);
     const parsed = JSON.parse(io.stdout()) as { results: { allowed: unknown; note?: string }[] };
     expect(parsed.results.some((r) => r.allowed === null && r.note?.startsWith("host network"))).toBe(true);
+  });
+
+  it("writes the same bytes through outBytes when the io takes bytes", async () => {
+    const index = indexSnapshot(snapshotOf(objs));
+    const engine = matrixEngine(index, ports);
+    const none = { owners: new Map<string, string>(), notes: [], errors: [] };
+    const text = memoryIo({});
+    await writeMatrixJson(text, engine, none);
+    const chunks: Uint8Array[] = [];
+    const bytes = { ...memoryIo({}), outBytes: (b: Uint8Array) => void chunks.push(b) };
+    await writeMatrixJson(bytes, engine, none, undefined, 100);
+    expect(chunks.length).toBeGreaterThan(5);
+    expect(Buffer.concat(chunks).toString("utf8")).toBe(text.stdout());
+    expect(bytes.stdout()).toBe("");
   });
 
   it("keeps the key order of the old output for an input without extras", async () => {
@@ -71,6 +89,38 @@ describe("writeMatrixJson", () => {
       /"results":\[\{"from":"x\/a","to":"x\/a","port":80,"protocol":"TCP","allowed":true,"family":"IPv4","families":\{"IPv4":true,"IPv6":true\}\}/,
     );
     expect(io.stdout().endsWith(`],"owners":{},"notes":[],"errors":[]}\n`)).toBe(true);
+  });
+});
+
+describe("writeMatrixJson on random clusters", () => {
+  it("equals JSON.stringify of reachabilityMatrix, whatever the classes and the --from/--to filters", async () => {
+    const many = [
+      namespace("x"),
+      node("n1", "192.168.0.1", ["10.1.0.0/16"]),
+      ...Array.from({ length: 7 }, (_, i) =>
+        pod("x", `p${i}`, { ips: [`10.1.0.${10 + i}`], labels: { app: i % 2 ? "a" : "b" } }),
+      ),
+      // Members of a class deny each other: a self cell (exempt) differs from the class-pair cell.
+      policy("x", "deny", { podSelector: {}, policyTypes: ["Ingress"] }),
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(cluster, fc.constant(many)),
+        fc.func(fc.boolean()),
+        fc.func(fc.boolean()),
+        fc.boolean(),
+        async (cl, f, t, filtered) => {
+          const index = indexSnapshot(snapshotOf(cl));
+          const filter = filtered ? { from: (p: Pod) => f(p.name), to: (p: Pod) => t(p.name) } : {};
+          const io = memoryIo({});
+          const none = { owners: new Map<string, string>(), notes: [], errors: [] };
+          await writeMatrixJson(io, matrixEngine(index, PROBES, filter), none, undefined, 256);
+          const m = reachabilityMatrix(index, PROBES, { ...filter, hostNetwork: true });
+          expect(io.stdout()).toBe(`${JSON.stringify({ ...m, owners: {}, notes: [], errors: [] })}\n`);
+        },
+      ),
+      { numRuns: numRuns(100) },
+    );
   });
 });
 

@@ -10,7 +10,7 @@
  * - `notes`: sentences about the input (pods left out, ...);
  * - `errors`: the decoder's errors, so nobody reads the result as clean.
  */
-import { refOf } from "../k8s/model.js";
+import { type Pod, refOf } from "../k8s/model.js";
 import type { Cell, MatrixEngine } from "../policy/matrix-engine.js";
 import type { CliIo } from "./io.js";
 import type { Progress } from "./progress.js";
@@ -58,7 +58,125 @@ function cellTail(cell: Cell): string {
   return JSON.stringify(o).slice(1);
 }
 
-/** Writes the matrix json to stdout; `chunkBytes` is the size of each write (tests use small ones). */
+/**
+ * A byte buffer that goes to stdout when full: bytes when the io takes them (`outBytes`, no
+ * string to build and re-encode), else as text. Each chunk is a fresh buffer (a pipe may still
+ * hold the previous one).
+ */
+class Chunks {
+  private buf: Buffer;
+  private at = 0;
+  /** How many chunks went out. */
+  emitted = 0;
+  constructor(
+    private readonly io: CliIo,
+    private readonly size: number,
+  ) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  get length(): number {
+    return this.at;
+  }
+  put(bytes: Uint8Array): void {
+    if (this.at + bytes.length > this.buf.length) {
+      this.emit();
+      if (bytes.length > this.buf.length) this.buf = Buffer.allocUnsafe(bytes.length);
+    }
+    this.buf.set(bytes, this.at);
+    this.at += bytes.length;
+  }
+  /** `head` before each of `parts[start..end)`. */
+  putRow(head: Uint8Array, parts: readonly Uint8Array[], start: number, end: number): void {
+    let buf = this.buf;
+    let at = this.at;
+    for (let j = start; j < end; j++) {
+      const part = parts[j] as Uint8Array;
+      if (at + head.length + part.length > buf.length) {
+        this.at = at;
+        this.put(head);
+        this.put(part);
+        buf = this.buf;
+        at = this.at;
+        continue;
+      }
+      buf.set(head, at);
+      at += head.length;
+      buf.set(part, at);
+      at += part.length;
+    }
+    this.at = at;
+  }
+  emit(): void {
+    if (this.at === 0) return;
+    const full = this.buf.subarray(0, this.at);
+    if (this.io.outBytes) this.io.outBytes(full);
+    else this.io.out(full.toString("utf8"));
+    this.buf = Buffer.allocUnsafe(this.size);
+    this.at = 0;
+    this.emitted++;
+  }
+}
+
+const utf8 = (s: string): Buffer => Buffer.from(s, "utf8");
+
+/** The bytes after a result's `"to":` for destination `j` on a port with `cell`. */
+type PartOf = (j: number, portIndex: number, cell: Cell) => Buffer;
+
+/** Builds each (destination, port, cell) part once. */
+function cellParts(engine: MatrixEngine): PartOf {
+  const cellIds = new Map<Cell, number>();
+  const tails: string[] = [];
+  const toRefs = engine.destinations.map((p) => JSON.stringify(refOf(p)));
+  const portParts = engine.ports.map((p) => `,"port":${p.port},"protocol":${JSON.stringify(p.protocol)},`);
+  let cache: (Buffer | undefined)[][] = [];
+  let cachePort = -1;
+  return (j, pi, cell) => {
+    let id = cellIds.get(cell);
+    if (id === undefined) {
+      cellIds.set(cell, (id = tails.length));
+      tails.push(cellTail(cell));
+    }
+    if (pi !== cachePort) {
+      cache = toRefs.map(() => []);
+      cachePort = pi;
+    }
+    const byCell = cache[j] as (Buffer | undefined)[];
+    return (byCell[id] ??= utf8((toRefs[j] as string) + (portParts[pi] as string) + (tails[id] as string)));
+  };
+}
+
+/**
+ * The parts of each source's row on one port. Sources of one class share their row but for two
+ * cells: their own self cell, and the cell to the member whose self cell was there before.
+ */
+function classRows(engine: MatrixEngine, pi: number, partOf: PartOf): (from: Pod) => Buffer[] {
+  const destIndex = new Map(engine.destinations.map((p, j) => [p, j]));
+  const byClass = new Map<number, { parts: Buffer[]; selfAt: number }>();
+  return (from) => {
+    const a = engine.classOf(from);
+    const at = destIndex.get(from) ?? -1;
+    const known = byClass.get(a);
+    if (!known) {
+      const parts = engine.row(from, pi).map((cell, j) => partOf(j, pi, cell));
+      byClass.set(a, { parts, selfAt: at });
+      return parts;
+    }
+    if (known.selfAt !== at) {
+      const prev = known.selfAt;
+      if (prev >= 0)
+        known.parts[prev] = partOf(prev, pi, engine.cell(from, engine.destinations[prev] as Pod, pi));
+      if (at >= 0) known.parts[at] = partOf(at, pi, engine.cell(from, from, pi));
+      known.selfAt = at;
+    }
+    return known.parts;
+  };
+}
+
+/**
+ * Writes the matrix json to stdout, waiting for stdout to drain after every ~`chunkBytes` (tests
+ * use small chunks). Per cell it copies two prebuilt fragments: the source's head, and the
+ * destination-and-port part joined with the cell's tail (built once per destination and cell).
+ */
 export async function writeMatrixJson(
   io: CliIo,
   engine: MatrixEngine,
@@ -67,37 +185,38 @@ export async function writeMatrixJson(
   chunkBytes = 1 << 20,
 ): Promise<void> {
   const ports = engine.ports.map(({ port, protocol }) => ({ port, protocol }));
-  let chunk = `{"ports":${JSON.stringify(ports)},"pods":${JSON.stringify(engine.entries)},"results":[`;
-  const tails = new Map<Cell, string>();
-  const tailOf = (c: Cell): string => {
-    let t = tails.get(c);
-    if (t === undefined) tails.set(c, (t = cellTail(c)));
-    return t;
-  };
-  const fromHeads = engine.sources.map((p) => `{"from":${JSON.stringify(refOf(p))},"to":`);
-  const toRefs = engine.destinations.map((p) => JSON.stringify(refOf(p)));
-  let sep = "";
-  for (const [pi, port] of ports.entries()) {
-    const portPart = `,"port":${port.port},"protocol":${JSON.stringify(port.protocol)},`;
-    const toParts = toRefs.map((r) => r + portPart);
+  const out = new Chunks(io, chunkBytes);
+  out.put(utf8(`{"ports":${JSON.stringify(ports)},"pods":${JSON.stringify(engine.entries)},"results":[`));
+  const partOf = cellParts(engine);
+  const heads = engine.sources.map((p) => `{"from":${JSON.stringify(refOf(p))},"to":`);
+  const firstHeads = heads.map(utf8);
+  const nextHeads = heads.map((h) => utf8(`,${h}`));
+  let first = true;
+  let flushed = 0;
+  for (const pi of ports.keys()) {
+    const rowOf = classRows(engine, pi, partOf);
     for (const [i, from] of engine.sources.entries()) {
-      const head = fromHeads[i] as string;
-      const row = engine.row(from, pi);
-      for (let j = 0; j < row.length; j++) {
-        chunk += sep + head + (toParts[j] as string) + tailOf(row[j] as Cell);
-        sep = ",";
-      }
+      const parts = rowOf(from);
+      if (first && parts.length > 0) {
+        out.putRow(firstHeads[i] as Buffer, parts, 0, 1);
+        first = false;
+        out.putRow(nextHeads[i] as Buffer, parts, 1, parts.length);
+      } else out.putRow(nextHeads[i] as Buffer, parts, 0, parts.length);
       progress?.tick();
-      if (chunk.length >= chunkBytes) {
-        io.out(chunk);
-        chunk = "";
+      if (out.length >= chunkBytes) out.emit();
+      if (out.emitted !== flushed) {
+        flushed = out.emitted;
         await io.flush?.();
       }
     }
   }
   const owners = `{${[...extras.owners].map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(",")}}`;
-  chunk += `],"owners":${owners},"notes":${JSON.stringify(extras.notes)},"errors":[${extras.errors.map(errorJson).join(",")}]}\n`;
-  io.out(chunk);
+  out.put(
+    utf8(
+      `],"owners":${owners},"notes":${JSON.stringify(extras.notes)},"errors":[${extras.errors.map(errorJson).join(",")}]}\n`,
+    ),
+  );
+  out.emit();
   await io.flush?.();
   progress?.done();
 }

@@ -1,0 +1,136 @@
+/**
+ * `netguard simulate` at scale (issue #12): the real CLI (`dist/cli/bin.js`) in a fresh process per
+ * run, reading a synthetic cluster from a JSON file and writing to /dev/null, with its peak RSS
+ * (taken at exit by a preloaded hook). Runs of all cases are interleaved and medians reported, so a
+ * noisy neighbour hits every case alike.
+ * BENCH_SIMULATE_BIN measures another build (e.g. an older commit's dist/cli/bin.js).
+ */
+import { spawnSync } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { syntheticCluster } from "./synthetic.js";
+
+/** One measured command. */
+export interface SimulateCase {
+  readonly pods: number;
+  readonly policies: number;
+  /** Extra arguments after `simulate` (the default is `--format json`). */
+  readonly args?: readonly string[];
+  /** Give up on a run after this long (the old code took minutes, then failed). */
+  readonly timeoutMs?: number;
+}
+
+/** Medians over the runs of one case. */
+export interface SimulateResult {
+  readonly pods: number;
+  readonly policies: number;
+  readonly args: readonly string[];
+  readonly inputMB: number;
+  readonly ms: number;
+  readonly peakRssMB: number;
+  /** Exit status or failure of the last run, e.g. "exit 0", "timeout", "RangeError: Invalid string length". */
+  readonly outcome: string;
+  readonly runs: number;
+}
+
+const RSS_HOOK = `process.on("exit", () => { require("fs").writeSync(2, "\\nBENCH_RSS_KB " + process.resourceUsage().maxRSS + "\\n"); });\n`;
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+/** Runs every case `runs` times, interleaved; returns one result per case. */
+export function simulateBench(cases: readonly SimulateCase[], runs = 3): SimulateResult[] {
+  const root = resolve(fileURLToPath(import.meta.url), "../../..");
+  const bin = process.env.BENCH_SIMULATE_BIN ?? join(root, "dist/cli/bin.js");
+  const dir = mkdtempSync(join(tmpdir(), "netguard-bench-simulate-"));
+  try {
+    const hook = join(dir, "rss.cjs");
+    writeFileSync(hook, RSS_HOOK);
+    const inputs = cases.map((c, i) => {
+      const file = join(dir, `cluster-${i}.json`);
+      const text = JSON.stringify({
+        apiVersion: "v1",
+        kind: "List",
+        items: syntheticCluster({ pods: c.pods, policies: c.policies }),
+      });
+      writeFileSync(file, text);
+      return { file, mb: text.length / 1e6 };
+    });
+    const samples = cases.map(() => ({ ms: [] as number[], rss: [] as number[], outcome: "" }));
+    for (let r = 0; r < runs; r++) {
+      cases.forEach((c, i) => {
+        const args = c.args ?? ["--format", "json"];
+        process.stderr.write(`bench: simulate ${args.join(" ")}, ${c.pods} pods (run ${r + 1}/${runs})...\n`);
+        const s = runOnce(bin, hook, [...args, (inputs[i] as { file: string }).file], c.timeoutMs);
+        const acc = samples[i] as { ms: number[]; rss: number[]; outcome: string };
+        acc.ms.push(s.ms);
+        acc.rss.push(s.rssKB / 1024);
+        acc.outcome = s.outcome;
+      });
+    }
+    return cases.map((c, i) => {
+      const acc = samples[i] as { ms: number[]; rss: number[]; outcome: string };
+      return {
+        pods: c.pods,
+        policies: c.policies,
+        args: c.args ?? ["--format", "json"],
+        inputMB: Math.round((inputs[i] as { mb: number }).mb * 10) / 10,
+        ms: median(acc.ms),
+        peakRssMB: Math.round(median(acc.rss)),
+        outcome: acc.outcome,
+        runs,
+      };
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runOnce(
+  bin: string,
+  hook: string,
+  args: readonly string[],
+  timeoutMs = 600_000,
+): { ms: number; rssKB: number; outcome: string } {
+  const devNull = openSync("/dev/null", "w");
+  try {
+    const t0 = process.hrtime.bigint();
+    const p = spawnSync(process.execPath, ["--require", hook, bin, "simulate", ...args], {
+      stdio: ["ignore", devNull, "pipe"],
+      encoding: "utf8",
+      maxBuffer: 1 << 26,
+      timeout: timeoutMs,
+    });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    const err = p.stderr ?? "";
+    const rss = /BENCH_RSS_KB (\d+)/.exec(err);
+    const thrown = /^(\w*Error: .*)$/m.exec(err);
+    const outcome = p.error
+      ? p.signal === "SIGTERM"
+        ? "timeout"
+        : String(p.error.message)
+      : thrown
+        ? (thrown[1] as string)
+        : `exit ${p.status ?? p.signal}`;
+    return { ms, rssKB: rss ? Number(rss[1]) : 0, outcome };
+  } finally {
+    closeSync(devNull);
+  }
+}
+
+/** The Markdown table of docs/benchmarks.md. */
+export function simulateTable(results: readonly SimulateResult[]): string[] {
+  const r = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+  return [
+    "| pods | policies | command | input (JSON MB) | time (median) | peak RSS (median) | outcome | runs |",
+    "|---:|---:|---|---:|---:|---:|---|---:|",
+    ...results.map(
+      (x) =>
+        `| ${x.pods} | ${x.policies} | \`simulate ${x.args.join(" ")}\` | ${x.inputMB} | ${r(x.ms / 1000)} s | ${x.peakRssMB} MB | ${x.outcome} | ${x.runs} |`,
+    ),
+  ];
+}
