@@ -166,6 +166,19 @@ describe("a matchLabel typo in a peer's podSelector", () => {
     );
   });
 
+  it("dot and mermaid name the policy in a comment", async () => {
+    for (const [format, comment] of [
+      ["dot", "//"],
+      ["mermaid", "%%"],
+    ]) {
+      const io = memoryIo(files);
+      expect(await runCli(io, ["simulate", "-f", format as string, "c.yaml", "p.yaml"])).toBe(1);
+      expect(io.stdout()).toContain(
+        `${comment} policies with errors (their verdicts may not match the cluster): backend/api-from-web\n`,
+      );
+    }
+  });
+
   it("explain reports it, allows the widened peer and names the policy (text and json)", async () => {
     const args = [
       "explain",
