@@ -7,6 +7,7 @@
 
 /** What is left of `rest` after the key `key`, or undefined when the path does not go through it. */
 export function afterKey(rest: string, key: string): string | undefined {
+  if (key === "") return undefined; // every step must consume part of the path
   // `matchLabels[app]`: a map key in brackets, as apimachinery's field.Path writes one
   if (rest.startsWith(`[${key}]`)) return rest.slice(key.length + 2).replace(/^\./, "");
   if (!rest.startsWith(key)) return undefined;

@@ -164,3 +164,37 @@ describe("textPositions: the fast paths agree with the yaml syntax tree", () => 
     );
   });
 });
+
+describe("textPositions: any text", () => {
+  it("never throws, and answers a line of the text or nothing", () => {
+    const piece = fc.constantFrom(
+      "a: 1",
+      "- b",
+      "  c:",
+      '{"a": [1, {"b": 2}]}',
+      "---",
+      "'x",
+      "[",
+      "&a {x: *a}",
+      "",
+    );
+    const textArb = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc.array(piece, { maxLength: 8 }).map((l) => l.join("\n")),
+    );
+    const pathArb = fc.oneof(
+      fc.constantFrom("a", "a[0]", "a[0].b", "[0]", "a..b", "x[y]"),
+      fc.string({ maxLength: 8 }),
+    );
+    fc.assert(
+      fc.property(textArb, fc.integer({ min: -1, max: 10 }), pathArb, (t, line, path) => {
+        for (const fast of [true, false]) {
+          const got = textPositions(t, { fast }).lineOf(line, path);
+          if (got !== undefined) expect(got).toBeGreaterThanOrEqual(1);
+          if (got !== undefined) expect(got).toBeLessThanOrEqual(t.split("\n").length);
+        }
+      }),
+      { numRuns: numRuns(500) },
+    );
+  });
+});
