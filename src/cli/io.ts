@@ -10,7 +10,8 @@ export interface CliIo {
   out(text: string): void;
   /**
    * Writes UTF-8 bytes to stdout (results only): streamed json at hundreds of MB/s, with no string
-   * to build and re-encode. The io owns `bytes` afterwards. Absent in tests: writers fall back to `out`.
+   * to build and re-encode. The io may hold on to `bytes` until the next `flush()` resolves (the
+   * caller may then fill it again). Absent in tests: writers fall back to `out`.
    */
   outBytes?(bytes: Uint8Array): void;
   /** Writes to stderr (issues, warnings, progress). */

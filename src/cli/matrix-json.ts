@@ -60,14 +60,17 @@ function cellTail(cell: Cell): string {
 
 /**
  * A byte buffer that goes to stdout when full: bytes when the io takes them (`outBytes`, no
- * string to build and re-encode), else as text. Each chunk is a fresh buffer (a pipe may still
- * hold the previous one).
+ * string to build and re-encode), else as text. A buffer given to `outBytes` is filled again only
+ * after `flush` resolved (the io is done with it then), so 2.5 GB of output churns no memory.
  */
 class Chunks {
   private buf: Buffer;
   private at = 0;
   /** How many chunks went out. */
   emitted = 0;
+  /** Buffers given to `outBytes` since the last flush, and buffers free to reuse. */
+  private inFlight: Buffer[] = [];
+  private readonly free: Buffer[] = [];
   constructor(
     private readonly io: CliIo,
     private readonly size: number,
@@ -109,11 +112,18 @@ class Chunks {
   emit(): void {
     if (this.at === 0) return;
     const full = this.buf.subarray(0, this.at);
-    if (this.io.outBytes) this.io.outBytes(full);
-    else this.io.out(full.toString("utf8"));
-    this.buf = Buffer.allocUnsafe(this.size);
+    if (this.io.outBytes) {
+      this.io.outBytes(full);
+      this.inFlight.push(this.buf);
+    } else this.io.out(full.toString("utf8"));
+    this.buf = this.free.pop() ?? Buffer.allocUnsafe(this.size);
     this.at = 0;
     this.emitted++;
+  }
+  /** stdout has taken every chunk (`flush` resolved): their buffers can be filled again. */
+  released(): void {
+    for (const b of this.inFlight) if (b.length === this.size) this.free.push(b);
+    this.inFlight = [];
   }
 }
 
@@ -206,7 +216,10 @@ export async function writeMatrixJson(
       if (out.length >= chunkBytes) out.emit();
       if (out.emitted !== flushed) {
         flushed = out.emitted;
-        await io.flush?.();
+        if (io.flush) {
+          await io.flush();
+          out.released();
+        }
       }
     }
   }
