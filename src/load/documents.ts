@@ -12,7 +12,7 @@ import { firstDuplicateKey, listItemOffsets } from "./json-scan.js";
 import { lineIndex } from "./line-index.js";
 import { MAX_NESTING, nestingBound } from "./nesting.js";
 import { scanBlockStream, type StreamSegment } from "./yaml-block.js";
-import { problemOffset } from "./yaml-errors.js";
+import { problemOffset, type SyntaxProblem } from "./yaml-errors.js";
 import { collectionKeyProblems } from "./yaml-keys.js";
 import { yamlPathAt } from "./yaml-path.js";
 
@@ -170,7 +170,7 @@ export function parseYamlFully(file: string, text: string, offset = 0, parse = p
       doc.errors.length > 0
         ? doc.errors.map((e) => ({
             code: e.code,
-            at: problemOffset(text, { code: e.code, message: e.message, at: e.pos[0] }),
+            at: realOffset(text, doc, { code: e.code, message: e.message, at: e.pos[0] }),
             message: firstLine(e.message),
           }))
         : collectionKeyProblems(doc).map((p) => ({ ...p, code: "" }));
@@ -232,6 +232,12 @@ function listItems(value: unknown): unknown[] | undefined {
   return value.items.map((item) =>
     itemKind && isObject(item) && item.kind === undefined ? { ...item, kind: itemKind } : item,
   );
+}
+
+/** Where a syntax error really is, looked for in the text of its own document only. */
+function realOffset(text: string, doc: Document.Parsed, p: SyntaxProblem): number {
+  const [start, , end] = doc.range;
+  return start + problemOffset(text.slice(start, end), { ...p, at: p.at - start });
 }
 
 /**

@@ -47,6 +47,11 @@ describe("YAML syntax errors at their real position", () => {
     expect(parseYamlFully("in.yaml", t).issues.map((i) => i.source?.line)).toEqual([2, 2]);
   });
 
+  it("in a stream read whole (with `...` lines), each error in its own document", () => {
+    const t = text("a: [1, 2", "...", "---", "b: 1", "...", "---", "c: {x: [", "d: 1", "...");
+    expect(lines(t).map(([, line]) => line)).toEqual([1, 7, 7]);
+  });
+
   it("other errors stay where the parser found them", () => {
     expect(lines(text("a: 1", "b: [1, 2]", "  c: 3"))).toEqual([["malformed-document", 3]]);
   });
