@@ -103,6 +103,10 @@ describe("matrix engine", () => {
             if (a === b || engine.classOf(a) !== engine.classOf(b)) continue;
             for (const other of all) {
               if (other === a || other === b) continue;
+              for (const pi of PROBES.keys())
+                expect(engine.classCell(engine.classOf(a), engine.classOf(other), pi)).toBe(
+                  engine.cell(a, other, pi),
+                );
               for (const pi of PROBES.keys()) {
                 expect(engine.cell(a, other, pi)).toBe(engine.cell(b, other, pi));
                 expect(engine.cell(other, a, pi)).toBe(engine.cell(other, b, pi));

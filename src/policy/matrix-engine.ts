@@ -86,12 +86,12 @@ function candidates(index: ClusterIndex): Pod[] {
 
 /** Interned cells: evaluated ones by (family list, allowed bits), notes by text. */
 function cellTable() {
-  const evaluated = new Map<number, Cell>();
+  const evaluated = new Array<Cell | undefined>(FAMILY_LISTS.length * 4).fill(undefined);
   const notes = new Map<string, Cell>();
   return {
     evaluated(list: number, bits: number): Cell {
       const code = list * 4 + bits;
-      let c = evaluated.get(code);
+      let c = evaluated[code];
       if (!c) {
         const fams = FAMILY_LISTS[list] ?? [];
         const first = fams[0];
@@ -103,7 +103,7 @@ function cellTable() {
             ? { families: Object.fromEntries(fams.map((f, i) => [f, ((bits >> i) & 1) === 1])) }
             : {}),
         };
-        evaluated.set(code, c);
+        evaluated[code] = c;
       }
       return c;
     },

@@ -52,6 +52,7 @@ export function sideSets(
     if (list) list.push(c);
     else byNamespace.set(c.rep.namespace, [c]);
   }
+  const named = namedPorts(classes);
   const policyId = new Map<NetworkPolicy, number>(index.snapshot.policies.map((p, i) => [p, i]));
   const ruleIds = new Map<Rule, number>();
   const ruleId = (r: Rule) => {
@@ -124,10 +125,10 @@ export function sideSets(
     } else {
       const set = empty();
       let any = false;
-      for (const c of classes) {
-        if (c.kind !== "pod" && c.kind !== "workload") continue;
-        if (items.some((p) => portMatches(p, { receiver: c.rep, ...probe }))) {
-          add(set, c.id);
+      for (const p of items) {
+        if (p.kind !== "named" || p.protocol !== probe.protocol) continue;
+        for (const id of named.get(`${p.name}/${p.protocol}/${probe.port}`) ?? []) {
+          add(set, id);
           any = true;
         }
       }
@@ -137,7 +138,10 @@ export function sideSets(
     return result;
   };
 
-  const selected: (NetworkPolicy[] | undefined)[][] = [[], []];
+  // Dense arrays (filled, never holey), so lookups stay fast at 25 M cells.
+  const selected: (NetworkPolicy[] | undefined)[][] = [0, 1].map(() =>
+    new Array<NetworkPolicy[] | undefined>(classes.length).fill(undefined),
+  );
   const selectedOf = (c: EntryClass, dir: 0 | 1): NetworkPolicy[] => {
     const memo = selected[dir] as (NetworkPolicy[] | undefined)[];
     return (memo[c.id] ??= policiesSelecting(index, c.rep, dir === 0 ? "egress" : "ingress"));
@@ -145,8 +149,8 @@ export function sideSets(
 
   const setCache = new Map<string, ClassSet>();
   const slots = ports.length * 3;
-  const egMemo: (ClassSet | undefined)[] = [];
-  const inMemo: (ClassSet | undefined)[] = [];
+  const egMemo = new Array<ClassSet | undefined>(classes.length * slots).fill(undefined);
+  const inMemo = new Array<ClassSet | undefined>(classes.length * slots).fill(undefined);
 
   const egress = (c: EntryClass, pi: number, slot: FamilySlot): ClassSet => {
     const at = c.id * slots + pi * 3 + slot;
@@ -205,6 +209,22 @@ export function sideSets(
     return result;
   };
   return { egress, ingress };
+}
+
+/** Pod and workload classes by each `name/protocol/port` of their containerPorts (for named ports). */
+function namedPorts(classes: readonly EntryClass[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const c of classes) {
+    if (c.kind !== "pod" && c.kind !== "workload") continue;
+    for (const p of c.rep.ports) {
+      if (p.name === undefined) continue;
+      const key = `${p.name}/${p.protocol}/${p.port}`;
+      const list = out.get(key);
+      if (!list) out.set(key, [c.id]);
+      else if (list[list.length - 1] !== c.id) list.push(c.id);
+    }
+  }
+  return out;
 }
 
 function orInto(acc: Uint32Array, set: Uint32Array): void {
