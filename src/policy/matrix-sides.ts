@@ -1,24 +1,20 @@
 /**
  * The verdict-only fast path of the matrix: for a class, a port and a packet family, the set of
- * classes its egress allows as destinations, and the set its ingress allows as sources — bit sets
- * over class ids, built from each rule's peers and ports (the same spec as rule-match.ts, applied to
- * every class at once). Sets are memoised by what they depend on (the selected policies, or the
- * rules whose ports match), so classes selected by the same policies share them.
+ * classes its egress allows as destinations, and the set its ingress allows as sources — the union
+ * of its selecting policies' rules (matrix-peer-sets.ts). Sets are memoised by what they depend on
+ * (the selected policies, or the rules whose ports match), so classes selected by the same
+ * policies share them.
  */
-import type { NetworkPolicy, Peer, Rule } from "../k8s/model.js";
+import type { NetworkPolicy, Rule } from "../k8s/model.js";
 import type { Family } from "../net/address.js";
 import type { ClusterIndex } from "./cluster-index.js";
 import { policiesSelecting } from "./evaluate.js";
 import type { EntryClass } from "./matrix-classes.js";
+import { type ClassSet, type FamilySlot, orMasked, PeerSets } from "./matrix-peer-sets.js";
 import type { ProbePort } from "./probe-ports.js";
-import { inBlock, portMatches } from "./rule-match.js";
-import { selectorMatches } from "./selector.js";
+import { portMatches } from "./rule-match.js";
 
-/** A set of class ids; `null` stands for every class (the side is not isolated, or not a pod). */
-export type ClassSet = Uint32Array | null;
-
-/** The packet family as an index: IPv4, IPv6, or unknown (both ends without an address). */
-export type FamilySlot = 0 | 1 | 2;
+export type { ClassSet, FamilySlot } from "./matrix-peer-sets.js";
 
 /** The slot of a family (undefined: no family). */
 export const slotOf = (f: Family | undefined): FamilySlot => (f === "IPv4" ? 0 : f === "IPv6" ? 1 : 2);
@@ -35,207 +31,95 @@ export interface SideSets {
   ingress(c: EntryClass, portIndex: number, slot: FamilySlot): ClassSet;
 }
 
-const SLOT_FAMILY: readonly (Family | undefined)[] = ["IPv4", "IPv6", undefined];
-
 /** Builds the (lazy, memoised) allowed sets over `classes`. */
 export function sideSets(
   index: ClusterIndex,
   classes: readonly EntryClass[],
   ports: readonly ProbePort[],
 ): SideSets {
-  const words = Math.max(1, Math.ceil(classes.length / 32));
-  const empty = () => new Uint32Array(words);
-  const byNamespace = new Map<string, EntryClass[]>();
-  for (const c of classes) {
-    if (c.kind !== "pod" && c.kind !== "workload") continue;
-    const list = byNamespace.get(c.rep.namespace);
-    if (list) list.push(c);
-    else byNamespace.set(c.rep.namespace, [c]);
-  }
-  const named = namedPorts(classes);
-  const policyId = new Map<NetworkPolicy, number>(index.snapshot.policies.map((p, i) => [p, i]));
-  const ruleIds = new Map<Rule, number>();
-  const ruleId = (r: Rule) => {
-    let id = ruleIds.get(r);
-    if (id === undefined) ruleIds.set(r, (id = ruleIds.size));
-    return id;
-  };
-  const add = (set: Uint32Array, id: number) => {
-    set[id >>> 5] = (set[id >>> 5] as number) | (1 << (id & 31));
-  };
+  return new AllowedSets(index, classes, ports);
+}
 
-  const peerCache = new Map<Peer, ClassSet[]>();
-  const peerSet = (policy: NetworkPolicy, peer: Peer, slot: FamilySlot): Uint32Array => {
-    let sets = peerCache.get(peer);
-    if (!sets) {
-      sets = peer.kind === "pods" ? podsPeerSets(policy, peer) : blockSets(peer);
-      peerCache.set(peer, sets);
-    }
-    return sets[slot] as Uint32Array;
-  };
-  const podsPeerSets = (policy: NetworkPolicy, peer: Extract<Peer, { kind: "pods" }>): ClassSet[] => {
-    const set = empty();
-    const nsSel = peer.namespaces;
-    const nsNames =
-      nsSel.kind === "own"
-        ? [policy.namespace]
-        : [...byNamespace.keys()].filter((n) => {
-            const ns = index.namespace(n);
-            return ns !== undefined && selectorMatches(nsSel.selector, ns.labels);
-          });
-    for (const n of nsNames) {
-      for (const c of byNamespace.get(n) ?? []) if (selectorMatches(peer.pods, c.rep.labels)) add(set, c.id);
-    }
-    return [set, set, set];
-  };
-  const blockSets = (peer: Extract<Peer, { kind: "ipBlock" }>): ClassSet[] =>
-    SLOT_FAMILY.map((f) => {
-      const set = empty();
-      if (f === undefined) return set;
-      for (const c of classes) {
-        const a = c.byFamily[f];
-        if (a && inBlock(peer, a)) add(set, c.id);
-      }
-      return set;
-    });
+const NONE: readonly NetworkPolicy[] = [];
 
-  /** Classes a rule's peers match (null: any endpoint). */
-  const ruleCache = new Map<string, ClassSet>();
-  const rulePeers = (policy: NetworkPolicy, rule: Rule, slot: FamilySlot): ClassSet => {
-    if (rule.peers.kind === "any") return null;
-    const key = `${ruleId(rule)}|${slot}`;
-    if (ruleCache.has(key)) return ruleCache.get(key) as ClassSet;
-    const set = empty();
-    for (const peer of rule.peers.items) orInto(set, peerSet(policy, peer, slot));
-    ruleCache.set(key, set);
-    return set;
-  };
-
-  /** Receivers whose ports an egress rule's ports match (null: every receiver; undefined: none). */
-  const portCache = new Map<string, ClassSet | undefined>();
-  const egressPorts = (rule: Rule, pi: number): ClassSet | undefined => {
-    if (rule.ports.kind === "any") return null;
-    const key = `${ruleId(rule)}|${pi}`;
-    if (portCache.has(key)) return portCache.get(key);
-    const probe = ports[pi] as ProbePort;
-    const items = rule.ports.items;
-    let result: ClassSet | undefined;
-    if (items.some((p) => p.kind !== "named" && portMatches(p, { receiver: undefined, ...probe }))) {
-      result = null;
-    } else {
-      const set = empty();
-      let any = false;
-      for (const p of items) {
-        if (p.kind !== "named" || p.protocol !== probe.protocol) continue;
-        for (const id of named.get(`${p.name}/${p.protocol}/${probe.port}`) ?? []) {
-          add(set, id);
-          any = true;
-        }
-      }
-      result = any ? set : undefined;
-    }
-    portCache.set(key, result);
-    return result;
-  };
-
+class AllowedSets implements SideSets {
+  private readonly peers: PeerSets;
+  private readonly policyId: Map<NetworkPolicy, number>;
+  private readonly slots: number;
   // Dense arrays (filled, never holey), so lookups stay fast at 25 M cells.
-  const selected: (NetworkPolicy[] | undefined)[][] = [0, 1].map(() =>
-    new Array<NetworkPolicy[] | undefined>(classes.length).fill(undefined),
-  );
-  const selectedOf = (c: EntryClass, dir: 0 | 1): NetworkPolicy[] => {
-    const memo = selected[dir] as (NetworkPolicy[] | undefined)[];
-    return (memo[c.id] ??= policiesSelecting(index, c.rep, dir === 0 ? "egress" : "ingress"));
-  };
+  private readonly selected: (readonly NetworkPolicy[] | undefined)[][];
+  private readonly memo: (ClassSet | undefined)[][];
+  private readonly shared = new Map<string, ClassSet>();
 
-  const setCache = new Map<string, ClassSet>();
-  const slots = ports.length * 3;
-  const egMemo = new Array<ClassSet | undefined>(classes.length * slots).fill(undefined);
-  const inMemo = new Array<ClassSet | undefined>(classes.length * slots).fill(undefined);
-
-  const egress = (c: EntryClass, pi: number, slot: FamilySlot): ClassSet => {
-    const at = c.id * slots + pi * 3 + slot;
-    const hit = egMemo[at];
-    if (hit !== undefined) return hit;
-    let result: ClassSet = null;
-    const sel = c.kind === "pod" || c.kind === "workload" ? selectedOf(c, 0) : [];
-    if (sel.length > 0) {
-      const key = `e${sel.map((p) => policyId.get(p)).join(",")}|${pi}|${slot}`;
-      const cached = setCache.get(key);
-      if (cached !== undefined) result = cached;
-      else {
-        const set = empty();
-        for (const policy of sel) {
-          for (const rule of policy.egress) {
-            const ps = egressPorts(rule, pi);
-            if (ps === undefined) continue;
-            orMasked(set, rulePeers(policy, rule, slot), ps);
-          }
-        }
-        setCache.set(key, (result = set));
-      }
-    }
-    egMemo[at] = result;
-    return result;
-  };
-
-  const ingress = (c: EntryClass, pi: number, slot: FamilySlot): ClassSet => {
-    const at = c.id * slots + pi * 3 + slot;
-    const hit = inMemo[at];
-    if (hit !== undefined) return hit;
-    let result: ClassSet = null;
-    const sel = c.kind === "pod" || c.kind === "workload" ? selectedOf(c, 1) : [];
-    if (sel.length > 0) {
-      const probe = ports[pi] as ProbePort;
-      const rules: [NetworkPolicy, Rule][] = [];
-      for (const policy of sel) {
-        for (const rule of policy.ingress) {
-          if (
-            rule.ports.kind === "any" ||
-            rule.ports.items.some((p) => portMatches(p, { receiver: c.rep, ...probe }))
-          )
-            rules.push([policy, rule]);
-        }
-      }
-      const key = `i${rules.map(([, r]) => ruleId(r)).join(",")}|${slot}`;
-      const cached = setCache.get(key);
-      if (cached !== undefined) result = cached;
-      else {
-        const set = empty();
-        for (const [policy, rule] of rules) orMasked(set, rulePeers(policy, rule, slot), null);
-        setCache.set(key, (result = set));
-      }
-    }
-    inMemo[at] = result;
-    return result;
-  };
-  return { egress, ingress };
-}
-
-/** Pod and workload classes by each `name/protocol/port` of their containerPorts (for named ports). */
-function namedPorts(classes: readonly EntryClass[]): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  for (const c of classes) {
-    if (c.kind !== "pod" && c.kind !== "workload") continue;
-    for (const p of c.rep.ports) {
-      if (p.name === undefined) continue;
-      const key = `${p.name}/${p.protocol}/${p.port}`;
-      const list = out.get(key);
-      if (!list) out.set(key, [c.id]);
-      else if (list[list.length - 1] !== c.id) list.push(c.id);
-    }
+  constructor(
+    private readonly index: ClusterIndex,
+    classes: readonly EntryClass[],
+    private readonly ports: readonly ProbePort[],
+  ) {
+    this.peers = new PeerSets(index, classes, ports);
+    this.policyId = new Map(index.snapshot.policies.map((p, i) => [p, i]));
+    this.slots = ports.length * 3;
+    const n = classes.length;
+    this.selected = [0, 1].map(() => new Array<readonly NetworkPolicy[] | undefined>(n).fill(undefined));
+    this.memo = [0, 1].map(() => new Array<ClassSet | undefined>(n * this.slots).fill(undefined));
   }
-  return out;
-}
 
-function orInto(acc: Uint32Array, set: Uint32Array): void {
-  for (let i = 0; i < acc.length; i++) acc[i] = (acc[i] as number) | (set[i] as number);
-}
+  egress(c: EntryClass, pi: number, slot: FamilySlot): ClassSet {
+    const memo = this.memo[0] as (ClassSet | undefined)[];
+    const at = c.id * this.slots + pi * 3 + slot;
+    const hit = memo[at]; // null (every class) is a result too
+    return hit !== undefined ? hit : (memo[at] = this.computeEgress(c, pi, slot));
+  }
 
-/** acc |= a & b, where null stands for every class. */
-function orMasked(acc: Uint32Array, a: ClassSet, b: ClassSet): void {
-  for (let i = 0; i < acc.length; i++) {
-    const x = a === null ? 0xffffffff : (a[i] as number);
-    const y = b === null ? 0xffffffff : (b[i] as number);
-    acc[i] = (acc[i] as number) | (x & y);
+  ingress(c: EntryClass, pi: number, slot: FamilySlot): ClassSet {
+    const memo = this.memo[1] as (ClassSet | undefined)[];
+    const at = c.id * this.slots + pi * 3 + slot;
+    const hit = memo[at]; // null (every class) is a result too
+    return hit !== undefined ? hit : (memo[at] = this.computeIngress(c, pi, slot));
+  }
+
+  /** Policies selecting the class for egress (0) or ingress (1); none for host-network entries. */
+  private selectedOf(c: EntryClass, dir: 0 | 1): readonly NetworkPolicy[] {
+    if (c.kind !== "pod" && c.kind !== "workload") return NONE;
+    const memo = this.selected[dir] as (readonly NetworkPolicy[] | undefined)[];
+    return (memo[c.id] ??= policiesSelecting(this.index, c.rep, dir === 0 ? "egress" : "ingress"));
+  }
+
+  private computeEgress(c: EntryClass, pi: number, slot: FamilySlot): ClassSet {
+    const sel = this.selectedOf(c, 0);
+    if (sel.length === 0) return null;
+    const key = `e${sel.map((p) => this.policyId.get(p)).join(",")}|${pi}|${slot}`;
+    const hit = this.shared.get(key);
+    if (hit !== undefined) return hit;
+    const set = this.peers.empty();
+    for (const policy of sel) {
+      for (const rule of policy.egress) {
+        const receivers = this.peers.receivers(rule, pi);
+        if (receivers !== undefined) orMasked(set, this.peers.rulePeers(policy, rule, slot), receivers);
+      }
+    }
+    this.shared.set(key, set);
+    return set;
+  }
+
+  private computeIngress(c: EntryClass, pi: number, slot: FamilySlot): ClassSet {
+    const sel = this.selectedOf(c, 1);
+    if (sel.length === 0) return null;
+    const probe = this.ports[pi] as ProbePort;
+    const rules: [NetworkPolicy, Rule][] = [];
+    for (const policy of sel) {
+      for (const rule of policy.ingress) {
+        const ports = rule.ports;
+        if (ports.kind === "any" || ports.items.some((p) => portMatches(p, { receiver: c.rep, ...probe })))
+          rules.push([policy, rule]);
+      }
+    }
+    const key = `i${rules.map(([, r]) => this.peers.ruleId(r)).join(",")}|${slot}`;
+    const hit = this.shared.get(key);
+    if (hit !== undefined) return hit;
+    const set = this.peers.empty();
+    for (const [policy, rule] of rules) orMasked(set, this.peers.rulePeers(policy, rule, slot), null);
+    this.shared.set(key, set);
+    return set;
   }
 }
