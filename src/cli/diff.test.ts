@@ -70,6 +70,7 @@ describe("netguard diff never passes a gate it did not check", () => {
     expect(md.stdout()).toContain(`> **Warning:** ${footer}`);
     const json = memoryIo(files);
     expect(await runCli(json, ["diff", "--before", "b", "--after", "a", "-f", "json"])).toBe(1);
+    expect(JSON.parse(json.stdout()).notes).toEqual([]);
     expect(JSON.parse(json.stdout()).errors).toContainEqual(
       expect.objectContaining({ file: "a/p.yaml", name: "api-ingress", code: "unknown-field" }),
     );
@@ -81,5 +82,20 @@ describe("netguard diff never passes a gate it did not check", () => {
     await runCli(io, ["diff", "--before", "b", "--after", "a"]);
     expect(io.stdout()).toContain("+ allowed  shop/worker -> shop/api  TCP/80");
     expect(io.stdout()).not.toContain("- denied");
+  });
+
+  it("lists each side's notes in json (a finished pod left out on one side)", async () => {
+    const finished = `${pods}---
+apiVersion: v1
+kind: Pod
+metadata: {name: job-x, namespace: shop, labels: {app: job}}
+spec: {nodeName: n1, containers: [{name: c}]}
+status: {phase: Succeeded, podIP: 10.0.0.20}
+`;
+    const files = { "b/c.yaml": pods, "b/p.yaml": apiFromWeb, "a/c.yaml": finished, "a/p.yaml": apiFromWeb };
+    const io = memoryIo(files);
+    expect(await runCli(io, ["diff", "--before", "b", "--after", "a", "-f", "json"])).toBe(0);
+    expect(JSON.parse(io.stdout()).notes).toEqual(["--after: 1 pod in phase Succeeded/Failed left out"]);
+    expect(io.stderr()).toContain("netguard: --after: 1 pod in phase Succeeded/Failed left out\n");
   });
 });

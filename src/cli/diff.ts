@@ -59,7 +59,7 @@ export async function runDiff(io: CliIo, opts: DiffOptions): Promise<ExitCode> {
   const issues = [...before.issues, ...after.issues];
   io.out(
     format === "json"
-      ? `${JSON.stringify({ changes: groups, summary: totals(groups), errors: errorEntries(issues) }, null, 2)}\n`
+      ? `${JSON.stringify({ changes: groups, summary: totals(groups), notes: sideNotes(before, after), errors: errorEntries(issues) }, null, 2)}\n`
       : format === "markdown"
         ? markdown(groups) + markdownErrors(issues)
         : text(groups) +
@@ -83,6 +83,11 @@ function bothSidesHold(io: CliIo, before: DryRunInput, after: DryRunInput): bool
   if (problems.every((p) => p === undefined)) return true;
   io.err("netguard: nothing was compared, so no connection change can be reported (--fail-on cannot pass)\n");
   return false;
+}
+
+/** Each side's notes (pods left out, host network), prefixed with the side, for the json output. */
+function sideNotes(before: DryRunInput, after: DryRunInput): string[] {
+  return [...before.notes.map((n) => `--before: ${n}`), ...after.notes.map((n) => `--after: ${n}`)];
 }
 
 /** A warning under the markdown table naming the policies with errors. */
