@@ -108,7 +108,7 @@ function runOnce(
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     const err = p.stderr ?? "";
     const rss = /BENCH_RSS_KB (\d+)/.exec(err);
-    const thrown = /^(\w*Error: .*)$/m.exec(err);
+    const thrown = /(\w+Error: [^\n]*)/.exec(err);
     const outcome = p.error
       ? p.signal === "SIGTERM"
         ? "timeout"
