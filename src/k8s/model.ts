@@ -53,13 +53,7 @@ export type NonTargetReason = "no-ip" | "terminated" | "host-network" | "templat
 
 /** The controllers whose pod template the dry-run reads (apps/v1, batch/v1, v1). */
 export type WorkloadKind =
-  | "Deployment"
-  | "ReplicaSet"
-  | "StatefulSet"
-  | "DaemonSet"
-  | "Job"
-  | "CronJob"
-  | "ReplicationController";
+  "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" | "ReplicationController";
 
 /** Every WorkloadKind, in a fixed order. */
 export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
