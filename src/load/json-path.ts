@@ -28,6 +28,11 @@ export function jsonPathOffset(text: string, start: number, path: string): numbe
   return at;
 }
 
+/** True for a character a JSON value starts with. */
+function isValueStart(c: string | undefined): boolean {
+  return c !== undefined && '"{[-0123456789tfn'.includes(c);
+}
+
 /** Raised inside the scan when the text is not JSON there. */
 const NOT_JSON = Symbol("not JSON");
 
@@ -48,6 +53,7 @@ class JsonScan {
         let k = this.ws(end);
         if (this.s[k] !== ":") throw NOT_JSON;
         k = this.ws(k + 1);
+        if (!isValueStart(this.s[k])) throw NOT_JSON;
         keys.push({ key, at: { key: j, value: k } });
         j = this.ws(this.valueEnd(k));
         if (this.s[j] === "}") break;
@@ -70,6 +76,7 @@ class JsonScan {
       let j = this.ws(i + 1);
       if (this.s[j] === "]") return undefined;
       for (let n = 0; ; n++) {
+        if (!isValueStart(this.s[j])) throw NOT_JSON;
         if (n === step.index) return { at: j, value: j, rest: step.rest };
         j = this.ws(this.valueEnd(j));
         if (this.s[j] === "]") return undefined;

@@ -132,7 +132,24 @@ function paths(v: unknown, at = ""): string[] {
   });
 }
 
-const KEYS = ["a", "b", "a.b", "app.kubernetes.io/name", "app", "port", "c d", "1", "x-y"];
+const KEYS = [
+  "a",
+  "b",
+  "a.b",
+  "app.kubernetes.io/name",
+  "app",
+  "port",
+  "c d",
+  "1",
+  "x-y",
+  "true",
+  "-x",
+  "a: b",
+  "#k",
+  "it's",
+  'q"',
+  "~",
+];
 const { value } = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
@@ -142,18 +159,33 @@ const { value } = fc.letrec((tie) => ({
   ),
 }));
 const object = fc.dictionary(fc.constantFrom(...KEYS), value, { minKeys: 1, maxKeys: 5 });
+const form = fc.record({
+  form: fc.constantFrom("yaml", "yaml-unindented", "json", "yaml-list", "json-list"),
+  noise: fc.boolean(),
+});
+
+/** `t` with comment lines and blank lines put after some of its lines (chosen by `seed`). */
+function withNoise(t: string, seed: number): string {
+  return t
+    .split("\n")
+    .map((l, i) => ((seed >> (i % 24)) & 1 ? `${l}\n${i % 2 ? "  # note" : ""}` : l))
+    .join("\n");
+}
 
 describe("textPositions: the fast paths agree with the yaml syntax tree", () => {
   it("for every field of random objects, in block YAML, JSON and List items", () => {
     fc.assert(
-      fc.property(object, object, fc.constantFrom("yaml", "json", "yaml-list", "json-list"), (x, y, form) => {
+      fc.property(object, object, form, fc.nat(), (x, y, f, seed) => {
         const list = { kind: "List", items: [x, y] };
-        const t = {
+        let t = {
           yaml: () => `# lead\n---\n${stringify(x)}---\n${stringify(y)}`,
+          "yaml-unindented": () =>
+            `${stringify(x, { indentSeq: false })}---\n${stringify(y, { indentSeq: false })}`,
           json: () => `\n${JSON.stringify(x, null, 2)}\n`,
           "yaml-list": () => stringify(list),
           "json-list": () => JSON.stringify(list, null, 1),
-        }[form]();
+        }[f.form]();
+        if (f.noise) t = withNoise(t, seed); // comment and blank lines between lines
         const fast = textPositions(t);
         const reference = textPositions(t, { fast: false });
         for (const o of parseDocuments("in", t).objects)

@@ -3,10 +3,11 @@
  * points at the line of that key (or list item) instead of the start of its object. Computed after
  * loading, and only for objects that have issues: reading objects keeps only their start line.
  *
- * An object starting with `{` is looked up by scanning its JSON text. Otherwise the document that
- * holds it is read again: by the fast block reader, recording where keys and items are, or, for
- * what that reader leaves alone (and JSON the scan does not follow), by the `yaml` package's syntax
- * tree. Each document is read at most once, and only the documents with issues.
+ * An object starting with `{` is looked up by scanning its JSON text. Otherwise the lines along
+ * the path are read (yaml-lines.ts), and where they are not plain block style the document that
+ * holds the object is read again: by the fast block reader, recording where keys and items are,
+ * or, for what that reader leaves alone (and JSON the scan does not follow), by the `yaml`
+ * package's syntax tree. Each document is read at most once, and only the documents with issues.
  */
 import { type Document, isMap, isSeq, type Node, parseAllDocuments } from "yaml";
 import { isObject } from "../k8s/fields.js";
@@ -15,6 +16,7 @@ import { jsonPathOffset } from "./json-path.js";
 import { LineCursor, lineBreaks } from "./line-cursor.js";
 import { lineIndex } from "./line-index.js";
 import { type BlockPositions, readBlockPositions } from "./yaml-block.js";
+import { blockLine, type Lines } from "./yaml-lines.js";
 import { yamlPathOffset } from "./yaml-path.js";
 
 /** Field lines of one input's text. */
@@ -36,6 +38,10 @@ export interface PositionOptions {
 export function textPositions(text: string, opts: PositionOptions = {}): TextPositions {
   const fast = opts.fast ?? true;
   const cursor = new LineCursor(text);
+  const lineAt: Lines = {
+    text: (n) => cursor.lineText(n)?.replace(/\r$/, ""),
+    indent: (n) => indentAt(text, cursor.offsetOf(n)),
+  };
   let last: DocumentText | undefined;
   const documentAt = (line: number): DocumentText => {
     if (last && last.holds(line)) return last;
@@ -56,6 +62,10 @@ export function textPositions(text: string, opts: PositionOptions = {}): TextPos
       if (fast && text[first] === "{") {
         const at = jsonPathOffset(text, first, path);
         if (at !== undefined) return objectLine + lineBreaks(text, start, at);
+      }
+      if (fast) {
+        const line = blockLine(lineAt, objectLine, path);
+        if (line !== undefined) return line;
       }
       const doc = documentAt(objectLine);
       return (fast ? doc.blockLine(objectLine, path) : undefined) ?? doc.yamlLine(objectLine, path);
@@ -142,6 +152,21 @@ function blockPathLine(p: BlockPositions, line: number, path: string): number | 
 /** A document marker line (`---` or `...` alone or followed by white space): a document ends there. */
 function isMarker(line: string): boolean {
   return /^(?:---|\.\.\.)(?:[ \t\r]|$)/.test(line);
+}
+
+/** The indentation of the line starting at `start`, read in place (see `Lines.indent`). */
+function indentAt(text: string, start: number | undefined): number | "blank" | "end" | "tab" {
+  if (start === undefined) return "end";
+  let i = start;
+  while (text.charCodeAt(i) === 32) i++;
+  const c = text.charCodeAt(i);
+  if (c === 9) return "tab";
+  if (Number.isNaN(c) || c === 10 || c === 13 || c === 35 /* # */) return "blank";
+  if (i === start && (text.startsWith("---", i) || text.startsWith("...", i))) {
+    const next = text.charCodeAt(i + 3);
+    if (Number.isNaN(next) || next === 32 || next === 9 || next === 10 || next === 13) return "end";
+  }
+  return i - start;
 }
 
 /** The first character at or after `i` that is not a space or a sequence-entry dash. */
