@@ -8,7 +8,7 @@ import { decodeNamespace, decodeNode } from "./decode-namespace.js";
 import { decodePod } from "./decode-pod.js";
 import { decodePolicy } from "./decode-policy.js";
 import { decodeWorkload, isWorkloadKind, WORKLOAD_API_VERSIONS } from "./decode-workload.js";
-import { quoteValue } from "../diag/quote.js";
+import { clipName, quoteValue } from "../diag/quote.js";
 import { type DecodeOptions, describe, Issues, isObject } from "./fields.js";
 import { suggestField } from "./suggest.js";
 import type { Namespace, NetworkPolicy, Node, Pod, WorkloadKind } from "./model.js";
@@ -80,7 +80,7 @@ export function decodeObject(
       );
       return { issues: locate(issues.list, source, { kind: typo }) };
     }
-    const what = kind ?? "object without kind";
+    const what = kind === undefined ? "object without kind" : clipName(kind);
     return {
       issues: locate([warning("skipped-kind", "", `${what} is not read by netguard; skipped`)], source, {
         kind: what,

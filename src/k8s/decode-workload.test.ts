@@ -339,3 +339,16 @@ describe("a misspelt kind", () => {
     expect(issues.map((i) => i.code)).toEqual(["skipped-kind"]);
   });
 });
+
+describe("a huge kind netguard does not read", () => {
+  it("is named in at most about 80 characters and its length", () => {
+    const { issues } = decodeObject(
+      { kind: "v".repeat(40_000), metadata: { name: "x" } },
+      { file: "f", line: 1 },
+    );
+    expect(issues.map((i) => i.code)).toEqual(["skipped-kind"]);
+    expect(issues[0]?.message.length).toBeLessThan(200);
+    expect(issues[0]?.object?.kind.length).toBeLessThan(120);
+    expect(issues[0]?.message).toContain("40000");
+  });
+});
