@@ -220,7 +220,8 @@ async function validateTable(): Promise<string[]> {
 /**
  * `simulate --format json` (issue #12 targets: 1,000 pods with their 6 declared ports < 2 s and
  * < 400 MB; 5,000 pods, 25 M cells, < 30 s and < 1 GB), plus 5,000 pods on all 6 ports (150 M
- * cells, 17 GB of json). BENCH_SIMULATE_SIZES="1000x200,..." with BENCH_SIMULATE_ARGS replaces the
+ * cells, 17 GB of json), and the `--group-by workload` table of 10,000 pods / 2,000 policies
+ * owned by ~1,000 workloads (target < 5 s). BENCH_SIMULATE_SIZES="1000x200,..." with BENCH_SIMULATE_ARGS replaces the
  * cases; BENCH_SIMULATE_RUNS sets the run count (default 3).
  */
 function simulateTableRows(): string[] {
@@ -238,6 +239,12 @@ function simulateTableRows(): string[] {
         { pods: 1000, policies: 200, args: json },
         { pods: 5000, policies: 1000, args: [...json, "--port", "8080/TCP"] },
         { pods: 5000, policies: 1000, args: json },
+        {
+          pods: 10000,
+          policies: 2000,
+          workloads: true,
+          args: ["--group-by", "workload", "--format", "table"],
+        },
       ];
   return simulateTable(simulateBench(cases, Number(process.env.BENCH_SIMULATE_RUNS ?? 3)));
 }
