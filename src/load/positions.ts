@@ -39,7 +39,10 @@ export function textPositions(text: string, opts: PositionOptions = {}): TextPos
   const fast = opts.fast ?? true;
   const cursor = new LineCursor(text);
   const lineAt: Lines = {
-    text: (n) => cursor.lineText(n)?.replace(/\r$/, ""),
+    text: (n) => {
+      const line = cursor.lineText(n);
+      return line?.endsWith("\r") ? line.slice(0, -1) : line;
+    },
     indent: (n) => indentAt(text, cursor.offsetOf(n)),
   };
   let last: DocumentText | undefined;

@@ -6,7 +6,7 @@
  * are not plain names or simple quoted ones), and the fast block reader or the full parser then
  * answer. A property test checks it against the `yaml` package's syntax tree.
  */
-import { bestKey, nextIndex } from "./field-path.js";
+import { afterKey, bestKey, nextIndex } from "./field-path.js";
 
 /** The lines of a text (1-based), read lazily. */
 export interface Lines {
@@ -57,7 +57,7 @@ function walk(lineAt: LineAt, start: BlockNode, at0: number, path: string): numb
     if (node.kind === "map") {
       const best: { at: { line: number; value: string }; rest: string } | undefined = bestKey(
         rest,
-        entries(lineAt, node),
+        entries(lineAt, node, rest),
       );
       if (!best) break;
       at = best.at.line;
@@ -75,10 +75,14 @@ function walk(lineAt: LineAt, start: BlockNode, at0: number, path: string): numb
   return at;
 }
 
-/** The lines of a mapping's entries at its column, with each key and what follows its colon. */
+/**
+ * The lines of a mapping's entries at its column, with each key and what follows its colon (up to
+ * a key that is all of `rest`).
+ */
 function entries(
   lineAt: LineAt,
   node: BlockNode,
+  rest: string,
 ): Array<{ key: string; at: { line: number; value: string } }> {
   const out: Array<{ key: string; at: { line: number; value: string } }> = [];
   for (let n = node.line; ; n++) {
@@ -92,6 +96,7 @@ function entries(
     const entry = keyEntry(s.slice(indent));
     if (!entry) throw UNSURE;
     out.push({ key: entry.key, at: { line: n, value: entry.value } });
+    if (afterKey(rest, entry.key) === "") break; // the whole rest: no longer key can fit
   }
   return out;
 }
