@@ -12,6 +12,7 @@ import type { RawObject } from "../load/documents.js";
 import { issuesAtFieldLines } from "../load/issue-lines.js";
 import { type InputFs, loadSnapshot, readInputs } from "../load/sources.js";
 import { type ClusterIndex, indexSnapshot } from "../policy/cluster-index.js";
+import { dryRunView } from "../policy/dry-run-view.js";
 import { lintMemo } from "./lint/context.js";
 import { lintPolicy } from "./lint/lint-policy.js";
 import type { ValidationReport } from "./report.js";
@@ -45,7 +46,8 @@ export async function validateManifests(
       issues,
       loaded.issues.filter((i) => i.severity === "error"),
     );
-    cluster = indexSnapshot(loaded.snapshot);
+    // Lints see the cluster as the dry-run does: workloads' templates and pods without status count.
+    cluster = indexSnapshot(dryRunView(loaded.snapshot).snapshot);
   }
   const policies: Array<{ policy: NetworkPolicy; raw: Record<string, unknown> }> = [];
   const found: Issue[] = []; // about the manifests' objects, at their objects' lines until the end

@@ -18,14 +18,14 @@ function selectedPods(policy: NetworkPolicy, cluster: ClusterIndex): Pod[] {
   );
 }
 
-/** `selects-no-pod`: spec.podSelector matches no policy-target pod of the namespace. */
+/** `selects-no-pod`: spec.podSelector matches no policy-target pod (or workload template) of the namespace. */
 export function lintSelectsNoPod(policy: NetworkPolicy, cluster: ClusterIndex): Issue[] {
   if (selectedPods(policy, cluster).length > 0) return [];
   return [
     lint(
       "selects-no-pod",
       "spec.podSelector",
-      `No pod with a pod-network IP in namespace ${policy.namespace} matches this podSelector in the cluster snapshot, so the policy currently has no effect`,
+      `No pod and no workload in namespace ${policy.namespace} matches this podSelector in the cluster snapshot, so the policy currently has no effect`,
     ),
   ];
 }
