@@ -138,3 +138,24 @@ describe("netguard lab up/apply/probe/down (root)", () => {
     expect(spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout).not.toContain(id);
   });
 });
+
+describe("netguard writing into a pipe whose reader has gone (simulate | head)", () => {
+  it("stops quietly with no internal error", () => {
+    // 600 pods × 600 = 360,000 cells: far more than a pipe holds, so writes fail with EPIPE.
+    const pods = Array.from(
+      { length: 600 },
+      (_, i) =>
+        `---\napiVersion: v1\nkind: Pod\nmetadata: {name: p${i}, namespace: x, labels: {app: a${i % 7}}}\n` +
+        "spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}\n",
+    ).join("");
+    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${bin}" simulate -f json - | head -c 10`], {
+      cwd: root,
+      encoding: "utf8",
+      input: pods,
+      timeout: 60_000,
+    });
+    expect(r.stdout).toBe('{"ports":[');
+    expect(r.stderr).not.toMatch(/internal error|EPIPE|Unhandled/);
+    expect(r.status).toBe(0);
+  });
+});

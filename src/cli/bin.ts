@@ -5,6 +5,12 @@
 import { nodeInputFs } from "../load/node-fs.js";
 import { runCli } from "./main.js";
 
+// `netguard simulate | head`: once the reader has gone, stop quietly as other Unix tools do.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code !== "EPIPE") throw e;
+  process.exit(process.exitCode ?? 0);
+});
+
 runCli(
   {
     fs: nodeInputFs,
