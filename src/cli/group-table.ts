@@ -5,17 +5,34 @@
  */
 import type { Cell } from "../policy/matrix-engine.js";
 import type { GroupedMatrix, SplitPart, SubGroup } from "./group-by.js";
-import { cellMark, MARKS, noteTally, notEvaluatedLegend, tableLines } from "./matrix-table.js";
+import type { CliIo } from "./io.js";
+import { cellMark, MARKS, type MarkRows, noteTally, notEvaluatedLegend, tableLines } from "./matrix-table.js";
+import type { Progress } from "./progress.js";
+import { writeTableBytes } from "./table-bytes.js";
 
 /** How many mixed cells the table explains; the JSON output has every split. */
 const MIXED_SHOWN = 50;
 
 /** The grouped tables, then the legend and the mixed cells' splits; line by line. */
 export function* groupedTableLines(g: GroupedMatrix, mixedShown = MIXED_SHOWN): Generator<string> {
+  const { table, tail } = groupedTable(g, mixedShown);
+  yield* tableLines(table);
+  const text = tail();
+  if (text) yield text;
+}
+
+/** The same bytes as `groupedTableLines`, written to stdout as bytes (table-bytes.ts). */
+export function writeGroupedTable(io: CliIo, g: GroupedMatrix, progress?: Progress): Promise<void> {
+  const { table, tail } = groupedTable(g, MIXED_SHOWN);
+  return writeTableBytes(io, table, tail, progress);
+}
+
+/** The grouped marks, and what goes under the tables once every mark was read. */
+function groupedTable(g: GroupedMatrix, mixedShown: number): { table: MarkRows; tail: () => string } {
   const tally = noteTally();
   const mixed: string[] = [];
   let mixedCount = 0;
-  yield* tableLines({
+  const table: MarkRows = {
     ports: g.ports,
     names: g.groups.map((x) => x.name),
     marks: (k, row) =>
@@ -31,16 +48,20 @@ export function* groupedTableLines(g: GroupedMatrix, mixedShown = MIXED_SHOWN): 
         }
         return MARKS.mixed;
       }),
-  });
-  const legend = [
-    ...notEvaluatedLegend(tally),
-    ...(mixedCount > 0 ? [`${MARKS.mixed}  mixed: the members' verdicts differ, as follows`] : []),
-  ];
-  if (legend.length === 0) return;
-  yield `\n${legend.join("\n")}\n`;
-  for (const line of mixed) yield `${line}\n`;
-  if (mixedCount > mixed.length)
-    yield `  … and ${mixedCount - mixed.length} more mixed cells (--format json lists every split)\n`;
+  };
+  const tail = (): string => {
+    const legend = [
+      ...notEvaluatedLegend(tally),
+      ...(mixedCount > 0 ? [`${MARKS.mixed}  mixed: the members' verdicts differ, as follows`] : []),
+    ];
+    if (legend.length === 0) return "";
+    const more =
+      mixedCount > mixed.length
+        ? `  … and ${mixedCount - mixed.length} more mixed cells (--format json lists every split)\n`
+        : "";
+    return `\n${legend.join("\n")}\n${mixed.map((line) => `${line}\n`).join("")}${more}`;
+  };
+  return { table, tail };
 }
 
 function partText(p: SplitPart): string {

@@ -8,6 +8,9 @@
 import type { Protocol } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
 import type { Cell, MatrixEngine } from "../policy/matrix-engine.js";
+import type { CliIo } from "./io.js";
+import type { Progress } from "./progress.js";
+import { writeTableBytes } from "./table-bytes.js";
 
 /** The table's symbols. */
 export const MARKS = { allowed: ".", denied: "X", notEvaluated: "-", mixed: "~" } as const;
@@ -136,11 +139,25 @@ export function formatMatrixTable<R extends Result>(
  * `-` (filtered out), as does every cell the engine did not evaluate.
  */
 export function* engineTableLines(engine: MatrixEngine): Generator<string> {
+  const { table, tail } = engineTable(engine);
+  yield* tableLines(table);
+  const text = tail();
+  if (text) yield text;
+}
+
+/** The same bytes as `engineTableLines`, written to stdout as bytes (table-bytes.ts). */
+export function writeEngineTable(io: CliIo, engine: MatrixEngine, progress?: Progress): Promise<void> {
+  const { table, tail } = engineTable(engine);
+  return writeTableBytes(io, table, tail, progress);
+}
+
+/** The engine's marks, and the legend once every mark was read. */
+function engineTable(engine: MatrixEngine): { table: MarkRows; tail: () => string } {
   const tally = noteTally();
   const sources = new Map(engine.sources.map((p) => [refOf(p), p]));
   const destIndex = new Map(engine.destinations.map((p, j) => [refOf(p), j]));
   const columns = engine.entries.map((ref) => destIndex.get(ref) ?? -1);
-  yield* tableLines({
+  const table: MarkRows = {
     ports: engine.ports,
     names: engine.entries,
     marks: (k, row) => {
@@ -156,7 +173,10 @@ export function* engineTableLines(engine: MatrixEngine): Generator<string> {
         return MARKS.notEvaluated;
       });
     },
-  });
-  const legend = notEvaluatedLegend(tally);
-  if (legend.length > 0) yield `\n${legend.join("\n")}\n`;
+  };
+  const tail = (): string => {
+    const legend = notEvaluatedLegend(tally);
+    return legend.length > 0 ? `\n${legend.join("\n")}\n` : "";
+  };
+  return { table, tail };
 }

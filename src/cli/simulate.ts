@@ -13,9 +13,9 @@ import { type DryRunInput, emptyInputProblem, loadDryRun, reportNotes } from "./
 import { formatDot, formatMermaid, groupedEdges } from "./graph.js";
 import { groupMatrix } from "./group-by.js";
 import { groupedJsonChunks } from "./group-json.js";
-import { groupedTableLines } from "./group-table.js";
+import { writeGroupedTable } from "./group-table.js";
 import { kubeVersionFlag } from "./kube-version.js";
-import { engineTableLines } from "./matrix-table.js";
+import { writeEngineTable } from "./matrix-table.js";
 import { podFilter } from "./pod-filter.js";
 import { declaredPorts, parseProbePort, type ProbePort, sortPorts } from "./probe-port.js";
 import { writeMatrixJson } from "./matrix-json.js";
@@ -124,8 +124,8 @@ async function printMatrix(
     }
     case "table": {
       const g = how.grouped ? groupMatrix(engine, ownerGroupOf) : undefined;
-      const lines = g ? groupedTableLines(g) : engineTableLines(engine);
-      await writeChunks(io, lines, progress(rows((g ? g.groups.length : engine.entries.length) + 2)));
+      const p = progress(rows((g ? g.groups.length : engine.entries.length) + 2));
+      await (g ? writeGroupedTable(io, g, p) : writeEngineTable(io, engine, p));
       const footer = footerLines(input);
       if (footer.length > 0) io.out(`\n${footer.join("\n")}\n`);
     }
