@@ -47,13 +47,15 @@ export interface SimulateResult {
   readonly workloads: boolean;
   readonly inputMB: number;
   readonly ms: number;
+  /** User + system CPU time of the process (all its threads). */
+  readonly cpuMs: number;
   readonly peakRssMB: number;
   /** Exit status or failure of the last run, e.g. "exit 0", "timeout", "RangeError: Invalid string length". */
   readonly outcome: string;
   readonly runs: number;
 }
 
-const RSS_HOOK = `process.on("exit", () => { require("fs").writeSync(2, "\\nBENCH_RSS_KB " + process.resourceUsage().maxRSS + "\\n"); });\n`;
+const RSS_HOOK = `process.on("exit", () => { const u = process.resourceUsage(); require("fs").writeSync(2, "\\nBENCH_RSS_KB " + u.maxRSS + " BENCH_CPU_US " + (u.userCPUTime + u.systemCPUTime) + "\\n"); });\n`;
 
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -74,20 +76,26 @@ export function simulateBench(cases: readonly SimulateCase[], runs = 3): Simulat
       writeFileSync(file, text);
       return { file, mb: text.length / 1e6 };
     });
-    const samples = cases.map(() => ({ ms: [] as number[], rss: [] as number[], outcome: "" }));
+    const samples = cases.map(() => ({
+      ms: [] as number[],
+      cpu: [] as number[],
+      rss: [] as number[],
+      outcome: "",
+    }));
     for (let r = 0; r < runs; r++) {
       cases.forEach((c, i) => {
         const args = c.args ?? ["--format", "json"];
         process.stderr.write(`bench: simulate ${args.join(" ")}, ${c.pods} pods (run ${r + 1}/${runs})...\n`);
         const s = runOnce(bin, hook, [...args, (inputs[i] as { file: string }).file], c.timeoutMs);
-        const acc = samples[i] as { ms: number[]; rss: number[]; outcome: string };
+        const acc = samples[i] as { ms: number[]; cpu: number[]; rss: number[]; outcome: string };
         acc.ms.push(s.ms);
+        acc.cpu.push(s.cpuMs);
         acc.rss.push(s.rssKB / 1024);
         acc.outcome = s.outcome;
       });
     }
     return cases.map((c, i) => {
-      const acc = samples[i] as { ms: number[]; rss: number[]; outcome: string };
+      const acc = samples[i] as { ms: number[]; cpu: number[]; rss: number[]; outcome: string };
       return {
         pods: c.pods,
         policies: c.policies,
@@ -95,6 +103,7 @@ export function simulateBench(cases: readonly SimulateCase[], runs = 3): Simulat
         workloads: c.workloads === true,
         inputMB: Math.round((inputs[i] as { mb: number }).mb * 10) / 10,
         ms: median(acc.ms),
+        cpuMs: median(acc.cpu),
         peakRssMB: Math.round(median(acc.rss)),
         outcome: acc.outcome,
         runs,
@@ -110,7 +119,7 @@ function runOnce(
   hook: string,
   args: readonly string[],
   timeoutMs = 600_000,
-): { ms: number; rssKB: number; outcome: string } {
+): { ms: number; cpuMs: number; rssKB: number; outcome: string } {
   const devNull = openSync("/dev/null", "w");
   try {
     const t0 = process.hrtime.bigint();
@@ -122,7 +131,7 @@ function runOnce(
     });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     const err = p.stderr ?? "";
-    const rss = /BENCH_RSS_KB (\d+)/.exec(err);
+    const rss = /BENCH_RSS_KB (\d+) BENCH_CPU_US (\d+)/.exec(err);
     const thrown = /(\w+Error: [^\n]*)/.exec(err);
     const outcome = p.error
       ? p.signal === "SIGTERM"
@@ -131,7 +140,7 @@ function runOnce(
       : thrown
         ? (thrown[1] as string)
         : `exit ${p.status ?? p.signal}`;
-    return { ms, rssKB: rss ? Number(rss[1]) : 0, outcome };
+    return { ms, cpuMs: rss ? Number(rss[2]) / 1000 : 0, rssKB: rss ? Number(rss[1]) : 0, outcome };
   } finally {
     closeSync(devNull);
   }
@@ -141,11 +150,11 @@ function runOnce(
 export function simulateTable(results: readonly SimulateResult[]): string[] {
   const r = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
   return [
-    "| pods | policies | owned by ~pods/10 workloads | command | input (JSON MB) | time (median) | peak RSS (median) | outcome | runs |",
-    "|---:|---:|---|---|---:|---:|---:|---|---:|",
+    "| pods | policies | owned by ~pods/10 workloads | command | input (JSON MB) | time (median) | CPU (median) | peak RSS (median) | outcome | runs |",
+    "|---:|---:|---|---|---:|---:|---:|---:|---|---:|",
     ...results.map(
       (x) =>
-        `| ${x.pods} | ${x.policies} | ${x.workloads ? "yes" : "no"} | \`simulate ${x.args.join(" ")}\` | ${x.inputMB} | ${r(x.ms / 1000)} s | ${x.peakRssMB} MB | ${x.outcome} | ${x.runs} |`,
+        `| ${x.pods} | ${x.policies} | ${x.workloads ? "yes" : "no"} | \`simulate ${x.args.join(" ")}\` | ${x.inputMB} | ${r(x.ms / 1000)} s | ${r(x.cpuMs / 1000)} s | ${x.peakRssMB} MB | ${x.outcome} | ${x.runs} |`,
     ),
   ];
 }
