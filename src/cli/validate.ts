@@ -6,11 +6,11 @@
  */
 import { readFileSync } from "node:fs";
 import { validateNetworkPolicy } from "../validate/api/validate-network-policy.js";
-import { NEWEST_KUBE_VERSION, formatKubeVersion, parseKubeVersion } from "../validate/api/versions.js";
 import { formatGithub, formatJson, formatSarif, formatText, summary } from "../validate/report.js";
 import { validateManifests } from "../validate/run.js";
 import { clusterBase } from "./cluster-base.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
+import { kubeVersionFlag } from "./kube-version.js";
 
 /** Options of `validate`. */
 export interface ValidateCliOptions {
@@ -31,13 +31,7 @@ export async function runValidate(
   if (!["text", "json", "sarif", "github"].includes(format))
     throw new UsageError(`--format must be text, json, sarif or github, got ${format}`);
   if (inputs.length === 0) throw new UsageError("validate needs at least one file, directory or - for stdin");
-  const kubeVersion = opts.kubeVersion ? parseKubeVersion(opts.kubeVersion) : NEWEST_KUBE_VERSION;
-  if (typeof kubeVersion === "string") throw new UsageError(`--kube-version: ${kubeVersion}`);
-  if (kubeVersion.minor > NEWEST_KUBE_VERSION.minor)
-    io.err(
-      `note: --kube-version ${formatKubeVersion(kubeVersion)} is newer than the newest release netguard tracks ` +
-        `(${formatKubeVersion(NEWEST_KUBE_VERSION)}); its validation rules are assumed unchanged\n`,
-    );
+  const kubeVersion = kubeVersionFlag(io, opts.kubeVersion);
   const { report, ioProblem } = await validateManifests(
     io.fs,
     { manifests: inputs, cluster: opts.cluster, clusterBase: await clusterBase(opts.kubeconfig) },
