@@ -14,7 +14,7 @@ import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { runCli } from "../src/cli/main.js";
 import { hasErrors, type Issue } from "../src/diag/issue.js";
-import { loadSnapshot } from "../src/load/sources.js";
+import { loadChecked } from "../src/load/api-check.js";
 import {
   type Json,
   mutate,
@@ -153,7 +153,8 @@ const ERROR_LINE = /(^|: )error: /m;
 /** Checks every command on one mutated input. */
 async function check(s: Seed, text: string): Promise<void> {
   const files = { "orig/o.yaml": render(s.docs, false, { op: "none" }), "in/m.yaml": text };
-  const loaded = await loadSnapshot(memoryIo(files).fs, ["in"], [], { unknownFields: "drop" });
+  // The loader every dry-run command uses (unknown fields dropped, duplicate keys reported in JSON too).
+  const loaded = await loadChecked(memoryIo(files).fs, ["in"]);
   const errors = loaded.issues.filter((i) => i.severity === "error");
   const runs = [
     await run(files, ["simulate", "--format", "json", "in"]),

@@ -4,6 +4,8 @@
  * the file and line when the object came from a file. `throw` is reserved for programming errors.
  */
 
+import { clipName } from "./quote.js";
+
 /** How bad an issue is: `error` means the input (or part of it) was not used as written. */
 export type Severity = "error" | "warning";
 
@@ -54,12 +56,20 @@ export function hasErrors(issues: readonly Issue[]): boolean {
 /** Renders an issue as one human-readable line: `file:line: error: Kind ns/name: path: message [code]`. */
 export function formatIssue(i: Issue): string {
   const where = i.source ? `${i.source.file}:${i.source.line}: ` : "";
-  const obj = i.object ? `${i.object.kind}${objectName(i.object)}: ` : "";
+  const obj = i.object ? `${clipName(i.object.kind)}${objectName(i.object)}: ` : "";
   const path = i.path ? `${i.path}: ` : "";
   return `${where}${i.severity}: ${obj}${path}${i.message} [${i.code}]`;
 }
 
 function objectName(o: ObjectRef): string {
   if (o.name === undefined) return "";
-  return o.namespace ? ` ${o.namespace}/${o.name}` : ` ${o.name}`;
+  return o.namespace ? ` ${clipName(o.namespace)}/${clipName(o.name)}` : ` ${clipName(o.name)}`;
+}
+
+/**
+ * `Kind ns/name: ` for an issue's object, or "" without a name; each part at most ~80 characters
+ * (a name is a user value: a 2 MB one must not be echoed on every line).
+ */
+export function objectPrefix(i: Issue): string {
+  return i.object?.name ? `${clipName(i.object.kind)}${objectName(i.object)}: ` : "";
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { clipName, QUOTE_MAX, quoteValue } from "./quote.js";
+import { formatIssue } from "./issue.js";
 
 describe("quoteValue: a user value in a message", () => {
   it("quotes a short value whole, as JSON", () => {
@@ -28,5 +29,20 @@ describe("quoteValue: a user value in a message", () => {
   it("clipName leaves a short name as is and clips a long one the same way, unquoted", () => {
     expect(clipName("matchLabel")).toBe("matchLabel");
     expect(clipName("k".repeat(1000))).toBe(`${"k".repeat(80)}… (1000 characters)`);
+  });
+});
+
+describe("formatIssue with a huge object name", () => {
+  it("names the object in at most about 80 characters per part, with its length", () => {
+    const line = formatIssue({
+      code: "x",
+      severity: "error",
+      message: "m",
+      path: "spec",
+      object: { kind: "NetworkPolicy", namespace: "n".repeat(5000), name: "p".repeat(40_000) },
+    });
+    expect(line.length).toBeLessThan(300);
+    expect(line).toContain("(40000 characters)");
+    expect(line).toContain("(5000 characters)");
   });
 });

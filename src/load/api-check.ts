@@ -56,7 +56,8 @@ export async function loadChecked(
   base: readonly RawObject[] = [],
   opts: CheckOptions = {},
 ): Promise<CheckedLoad> {
-  const read = await readInputs(fs, paths);
+  // Duplicate keys are reported in JSON too (JSON.parse keeps the last one silently), as `validate` does.
+  const read = await readInputs(fs, paths, { strictJson: true });
   const objects = base.length > 0 ? overlayObjects(base, read.objects) : read.objects;
   const built = buildSnapshot(objects, { unknownFields: "drop" });
   const api = apiCheckObjects(read.objects, opts.kubeVersion ?? NEWEST_KUBE_VERSION);

@@ -5,6 +5,7 @@
  */
 import { appendAll } from "../diag/append-all.js";
 import { type Issue, warning } from "../diag/issue.js";
+import { clipName } from "../diag/quote.js";
 import { namespaceLabels } from "../k8s/decode-namespace.js";
 import { decodeObject } from "../k8s/decode-object.js";
 import type { DecodeOptions } from "../k8s/fields.js";
@@ -44,7 +45,7 @@ export function buildSnapshot(objects: readonly RawObject[], opts: DecodeOptions
         ...warning(
           "duplicate-object",
           "",
-          `${kind} ${key} appears more than once${where}; the last one is used`,
+          `${kind} ${clipName(key)} appears more than once${where}; the last one is used`,
         ),
         source: o.source,
       });
@@ -122,7 +123,7 @@ function assumeNamespaces(
       ...warning(
         "namespace-assumed",
         "metadata.namespace",
-        `Namespace ${m.namespace} is not in the input; assuming it exists with only the kubernetes.io/metadata.name label`,
+        `Namespace ${clipName(m.namespace)} is not in the input; assuming it exists with only the kubernetes.io/metadata.name label`,
       ),
       ...(m.source ? { source: m.source } : {}),
       object: { kind: "Namespace", name: m.namespace },

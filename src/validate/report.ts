@@ -4,7 +4,7 @@
  */
 import { posix } from "node:path";
 import type { Location, Log } from "sarif";
-import type { Issue } from "../diag/issue.js";
+import { type Issue, objectPrefix } from "../diag/issue.js";
 
 /** What a validation run found. */
 export interface ValidationReport {
@@ -61,9 +61,7 @@ export function formatText(r: ValidationReport, color: boolean): string {
   const lines = r.issues.map((i) => {
     const where = i.source ? `${i.source.file}:${i.source.line}: ` : "";
     const sev = i.severity === "error" ? paint("31", "error") : paint("33", "warning");
-    const obj = i.object?.name
-      ? `${i.object.kind} ${i.object.namespace ? `${i.object.namespace}/` : ""}${i.object.name}: `
-      : "";
+    const obj = objectPrefix(i);
     return `${where}${sev}: ${obj}${i.path ? `${i.path}: ` : ""}${i.message} [${i.code}]`;
   });
   const s = summary(r);
@@ -82,9 +80,7 @@ export function formatGithub(r: ValidationReport): string {
       ...(i.source ? [`file=${prop(i.source.file)}`, `line=${i.source.line}`] : []),
       `title=${prop(`netguard ${i.code}`)}`,
     ].join(",");
-    const obj = i.object?.name
-      ? `${i.object.kind} ${i.object.namespace ? `${i.object.namespace}/` : ""}${i.object.name}: `
-      : "";
+    const obj = objectPrefix(i);
     return `::${i.severity === "error" ? "error" : "warning"} ${props}::${esc(`${obj}${i.path ? `${i.path}: ` : ""}${i.message}`)}`;
   });
   return lines.length ? `${lines.join("\n")}\n` : "";

@@ -6,6 +6,7 @@
  */
 import { appendAll } from "../../diag/append-all.js";
 import { error, type Issue } from "../../diag/issue.js";
+import { quoteValue } from "../../diag/quote.js";
 import { validateMeta } from "./meta.js";
 import type { Policy } from "./model.js";
 import { networkPolicyType } from "./schema.js";
@@ -47,7 +48,7 @@ function validateTypeMeta(p: Policy): Issue[] {
       error(
         "unsupported-value",
         "apiVersion",
-        `no matches for kind "${p.kind ?? ""}" in version "${p.apiVersion}" (NetworkPolicy is served as ${API_VERSION})`,
+        `no matches for kind ${quoteValue(String(p.kind ?? ""))} in version ${quoteValue(String(p.apiVersion))} (NetworkPolicy is served as ${API_VERSION})`,
       ),
     );
   }
