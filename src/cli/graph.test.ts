@@ -80,3 +80,22 @@ describe("simulate --format dot|mermaid", () => {
     expect(formatMermaid(edges)).toContain('n0 -->|"TCP/80 (some)"| n1');
   });
 });
+
+describe("a group with no allowed edge in dot and mermaid", () => {
+  it("is still drawn, so an isolated workload never vanishes from the graph", () => {
+    const s = snapshotOf([
+      namespace("x"),
+      pod("x", "a", { labels: { app: "a" }, ips: ["10.0.0.1"] }),
+      pod("x", "b", { labels: { app: "b" }, ips: ["10.0.0.2"] }),
+      pod("x", "lonely", { labels: { app: "lonely" }, ips: ["10.0.0.3"] }),
+      policy("x", "deny-lonely", {
+        podSelector: { matchLabels: { app: "lonely" } },
+        policyTypes: ["Ingress", "Egress"],
+      }),
+    ]);
+    const g = groupMatrix(matrixEngine(indexSnapshot(s), TCP80), workloadGroupOf);
+    const names = g.groups.map((x) => x.name);
+    expect(formatDot(groupedEdges(g), names)).toContain('"x/lonely";');
+    expect(formatMermaid(groupedEdges(g), names)).toContain('["x/lonely"]');
+  });
+});

@@ -43,11 +43,16 @@ function label(e: Edge): string {
   return e.ports.map((p) => (p.some ? `${p.port} (some)` : p.port)).join(", ");
 }
 
-/** Graphviz DOT, nodes clustered by namespace. */
-export function formatDot(edges: readonly Edge[]): string {
-  const nodes = [...new Set(edges.flatMap((e) => [e.from, e.to]))].sort();
+/** Every node: the edges' ends and the `others` (groups without an allowed edge never vanish). */
+function graphNodes(edges: readonly Edge[], others: readonly string[]): string[] {
+  return [...new Set([...others, ...edges.flatMap((e) => [e.from, e.to])])].sort();
+}
+
+/** Graphviz DOT, nodes clustered by namespace; `nodes` adds groups that have no edge. */
+export function formatDot(edges: readonly Edge[], nodes: readonly string[] = []): string {
+  const all = graphNodes(edges, nodes);
   const byNs = new Map<string, string[]>();
-  for (const n of nodes) {
+  for (const n of all) {
     const ns = n.split("/")[0] as string;
     byNs.set(ns, [...(byNs.get(ns) ?? []), n]);
   }
@@ -66,15 +71,15 @@ export function formatDot(edges: readonly Edge[]): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** A Mermaid flowchart (renders in GitHub Markdown). */
-export function formatMermaid(edges: readonly Edge[]): string {
-  const nodes = [...new Set(edges.flatMap((e) => [e.from, e.to]))].sort();
-  const ids = new Map(nodes.map((n, i) => [n, `n${i}`]));
+/** A Mermaid flowchart (renders in GitHub Markdown); `nodes` adds groups that have no edge. */
+export function formatMermaid(edges: readonly Edge[], nodes: readonly string[] = []): string {
+  const all = graphNodes(edges, nodes);
+  const ids = new Map(all.map((n, i) => [n, `n${i}`]));
   const id = (n: string) => ids.get(n) as string;
   const text = (s: string) => s.replace(/"/g, "#quot;");
   const lines = [
     "flowchart LR",
-    ...nodes.map((n) => `  ${id(n)}["${text(n)}"]`),
+    ...all.map((n) => `  ${id(n)}["${text(n)}"]`),
     ...edges.map((e) => `  ${id(e.from)} -->|"${text(label(e))}"| ${id(e.to)}`),
   ];
   return `${lines.join("\n")}\n`;

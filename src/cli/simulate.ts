@@ -111,8 +111,10 @@ async function printMatrix(
   switch (format) {
     case "dot":
     case "mermaid": {
-      const edges = groupedEdges(groupMatrix(engine, workloadGroupOf));
-      const graph = format === "dot" ? formatDot(edges) : formatMermaid(edges);
+      const g = groupMatrix(engine, workloadGroupOf);
+      const edges = groupedEdges(g);
+      const names = g.groups.map((x) => x.name);
+      const graph = format === "dot" ? formatDot(edges, names) : formatMermaid(edges, names);
       io.out(graph + graphFooter(format === "dot" ? "//" : "%%", input));
       return;
     }
