@@ -5,11 +5,9 @@
 import { clipName } from "../diag/quote.js";
 import type { Issue } from "../diag/issue.js";
 import { type DiffGroup, diffSnapshots } from "../policy/diff.js";
-import { clusterBase } from "./cluster-base.js";
-import { type DryRunInput, emptyInputProblem, loadDryRun, reportNotes } from "./dry-run-input.js";
+import { type DryRunInput, dryRunBase, emptyInputProblem, loadDryRun, reportNotes } from "./dry-run-input.js";
 import { errorEntries, errorFooter } from "./input-errors.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
-import { kubeVersionFlag } from "./kube-version.js";
 import { declaredPorts, parseProbePort, sortPorts } from "./probe-port.js";
 
 /** Options of `diff`. */
@@ -42,8 +40,7 @@ export async function runDiff(io: CliIo, opts: DiffOptions): Promise<ExitCode> {
     );
   }
   const requested = opts.port.map(parseProbePort);
-  const kubeVersion = kubeVersionFlag(io, opts.kubeVersion);
-  const base = await clusterBase(opts.kubeconfig);
+  const { base, kubeVersion } = await dryRunBase(io, opts);
   const before = await loadDryRun(io, opts.before ?? [], base, kubeVersion);
   const after = await loadDryRun(io, opts.after, base, kubeVersion);
   if (!bothSidesHold(io, before, after)) return 1;

@@ -10,8 +10,10 @@ import type { RawObject } from "../load/documents.js";
 import { loadChecked } from "../load/api-check.js";
 import type { InputFs } from "../load/sources.js";
 import { type DryRunView, dryRunView } from "../policy/dry-run-view.js";
+import { clusterBase } from "./cluster-base.js";
 import type { CliIo } from "./io.js";
 import { type InputSummary, nothingToEvaluate, summarizeInput } from "./input-summary.js";
+import { kubeVersionFlag } from "./kube-version.js";
 import { reportIssues } from "./report-issues.js";
 import type { KubeVersion } from "../validate/api/versions.js";
 
@@ -130,4 +132,45 @@ export function emptyInputProblem(input: DryRunInput, side = ""): string | undef
   return input.snapshot.pods.length === 0
     ? nothingToEvaluate(input.summary, input.terminated, side)
     : undefined;
+}
+
+/** The flags of a dry-run command that say what its inputs are read against. */
+export interface DryRunFlags {
+  /** Read the live cluster (read-only) and lay the inputs over it. */
+  readonly kubeconfig?: string;
+  /** `--kube-version`: the Kubernetes release whose API server validation to mirror (`1.N`). */
+  readonly kubeVersion?: string;
+}
+
+/**
+ * `--kube-version` (a note on stderr or a usage error, see kubeVersionFlag), then the live
+ * cluster's objects under `--kubeconfig` (none without it): what every side of a command is loaded
+ * against.
+ */
+export async function dryRunBase(
+  io: CliIo,
+  flags: DryRunFlags,
+): Promise<{ readonly base: readonly RawObject[]; readonly kubeVersion: KubeVersion }> {
+  const kubeVersion = kubeVersionFlag(io, flags.kubeVersion);
+  return { base: await clusterBase(flags.kubeconfig), kubeVersion };
+}
+
+/**
+ * The input of a one-sided dry-run command (simulate, explain): loaded over the flags' base, its
+ * issues and notes said on stderr; exit code 1 (after saying why) when it holds nothing to evaluate.
+ */
+export async function loadForCommand(
+  io: CliIo,
+  inputs: readonly string[],
+  flags: DryRunFlags,
+): Promise<DryRunInput | 1> {
+  const { base, kubeVersion } = await dryRunBase(io, flags);
+  const input = await loadDryRun(io, inputs, base, kubeVersion);
+  reportNotes(io, input);
+  const empty = emptyInputProblem(input);
+  if (empty) {
+    io.err(`netguard: ${empty}\n`);
+    return 1;
+  }
+  return input;
 }

@@ -10,12 +10,10 @@ import { type ClusterIndex, indexSnapshot } from "../policy/cluster-index.js";
 import { evaluate, policiesSelecting } from "../policy/evaluate.js";
 import { missingNamedPorts } from "../policy/named-port-notes.js";
 import type { SideVerdict, Verdict } from "../policy/verdict.js";
-import { clusterBase } from "./cluster-base.js";
-import { emptyInputProblem, loadDryRun, reportNotes } from "./dry-run-input.js";
+import { loadForCommand } from "./dry-run-input.js";
 import { explainEndpoint } from "./explain-endpoint.js";
 import { errorEntries, errorFooter } from "./input-errors.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
-import { kubeVersionFlag } from "./kube-version.js";
 import { parseProbePort } from "./probe-port.js";
 
 /** Options of `explain`. */
@@ -46,14 +44,8 @@ export async function runExplain(
   if (format !== "text" && format !== "json")
     throw new UsageError(`--format must be text or json, got ${clipName(format)}`);
   const probe = parseProbePort(opts.port);
-  const kubeVersion = kubeVersionFlag(io, opts.kubeVersion);
-  const input = await loadDryRun(io, inputs, await clusterBase(opts.kubeconfig), kubeVersion);
-  reportNotes(io, input);
-  const empty = emptyInputProblem(input);
-  if (empty) {
-    io.err(`netguard: ${empty}\n`);
-    return 1;
-  }
+  const input = await loadForCommand(io, inputs, opts);
+  if (input === 1) return 1;
   const index = indexSnapshot(input.snapshot);
   const from = explainEndpoint(index, "--from", opts.from, input.finished);
   const to = explainEndpoint(index, "--to", opts.to, input.finished);

@@ -12,6 +12,7 @@
  */
 import { type Pod, refOf } from "../k8s/model.js";
 import type { Cell, MatrixEngine } from "../policy/matrix-engine.js";
+import { ByteChunks } from "./byte-chunks.js";
 import type { CliIo } from "./io.js";
 import type { Progress } from "./progress.js";
 
@@ -56,75 +57,6 @@ function cellTail(cell: Cell): string {
           ...(cell.families ? { families: cell.families } : {}),
         };
   return JSON.stringify(o).slice(1);
-}
-
-/**
- * A byte buffer that goes to stdout when full: bytes when the io takes them (`outBytes`, no
- * string to build and re-encode), else as text. A buffer given to `outBytes` is filled again only
- * after `flush` resolved (the io is done with it then), so 2.5 GB of output churns no memory.
- */
-class Chunks {
-  private buf: Buffer;
-  private at = 0;
-  /** How many chunks went out. */
-  emitted = 0;
-  /** Buffers given to `outBytes` since the last flush, and buffers free to reuse. */
-  private inFlight: Buffer[] = [];
-  private readonly free: Buffer[] = [];
-  constructor(
-    private readonly io: CliIo,
-    private readonly size: number,
-  ) {
-    this.buf = Buffer.allocUnsafe(size);
-  }
-  get length(): number {
-    return this.at;
-  }
-  put(bytes: Uint8Array): void {
-    if (this.at + bytes.length > this.buf.length) {
-      this.emit();
-      if (bytes.length > this.buf.length) this.buf = Buffer.allocUnsafe(bytes.length);
-    }
-    this.buf.set(bytes, this.at);
-    this.at += bytes.length;
-  }
-  /** `head` before each of `parts[start..end)`. */
-  putRow(head: Uint8Array, parts: readonly Uint8Array[], start: number, end: number): void {
-    let buf = this.buf;
-    let at = this.at;
-    for (let j = start; j < end; j++) {
-      const part = parts[j] as Uint8Array;
-      if (at + head.length + part.length > buf.length) {
-        this.at = at;
-        this.put(head);
-        this.put(part);
-        buf = this.buf;
-        at = this.at;
-        continue;
-      }
-      buf.set(head, at);
-      at += head.length;
-      buf.set(part, at);
-      at += part.length;
-    }
-    this.at = at;
-  }
-  emit(): void {
-    if (this.at === 0) return;
-    const full = this.buf.subarray(0, this.at);
-    if (this.io.outBytes) {
-      this.io.outBytes(full);
-      this.inFlight.push(this.buf);
-    } else this.io.out(full.toString("utf8"));
-    this.buf = this.free.pop() ?? Buffer.allocUnsafe(this.size);
-    this.at = 0;
-    this.emitted++;
-  }
-  /** stdout has taken every chunk (`flush` resolved): their buffers can be filled again. */
-  released(): void {
-    for (const b of this.inFlight) if (b.length === this.size) this.free.push(b);
-    this.inFlight = [];
-  }
 }
 
 const utf8 = (s: string): Buffer => Buffer.from(s, "utf8");
@@ -195,7 +127,7 @@ export async function writeMatrixJson(
   chunkBytes = 1 << 20,
 ): Promise<void> {
   const ports = engine.ports.map(({ port, protocol }) => ({ port, protocol }));
-  const out = new Chunks(io, chunkBytes);
+  const out = new ByteChunks(io, chunkBytes);
   out.put(utf8(`{"ports":${JSON.stringify(ports)},"pods":${JSON.stringify(engine.entries)},"results":[`));
   const partOf = cellParts(engine);
   const heads = engine.sources.map((p) => `{"from":${JSON.stringify(refOf(p))},"to":`);
@@ -216,10 +148,7 @@ export async function writeMatrixJson(
       if (out.length >= chunkBytes) out.emit();
       if (out.emitted !== flushed) {
         flushed = out.emitted;
-        if (io.flush) {
-          await io.flush();
-          out.released();
-        }
+        await out.settle();
       }
     }
   }
@@ -230,6 +159,6 @@ export async function writeMatrixJson(
     ),
   );
   out.emit();
-  await io.flush?.();
+  await out.settle();
   progress?.done();
 }

@@ -8,13 +8,11 @@ import { indexSnapshot } from "../policy/cluster-index.js";
 import { type EngineFilter, type MatrixEngine, matrixEngine } from "../policy/matrix-engine.js";
 import { ownerGroupOf, workloadGroupOf } from "../policy/workload.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
-import { clusterBase } from "./cluster-base.js";
-import { type DryRunInput, emptyInputProblem, loadDryRun, reportNotes } from "./dry-run-input.js";
+import { type DryRunInput, loadForCommand } from "./dry-run-input.js";
 import { formatDot, formatMermaid, groupedEdges } from "./graph.js";
 import { groupMatrix } from "./group-by.js";
 import { groupedJsonChunks } from "./group-json.js";
 import { writeGroupedTable } from "./group-table.js";
-import { kubeVersionFlag } from "./kube-version.js";
 import { writeEngineTable } from "./matrix-table.js";
 import { podFilter } from "./pod-filter.js";
 import { declaredPorts, parseProbePort, type ProbePort, sortPorts } from "./probe-port.js";
@@ -68,14 +66,8 @@ export async function runSimulate(
   if (inputs.length === 0 && !opts.kubeconfig)
     throw new UsageError("simulate needs at least one file, directory or - for stdin");
   const requested = opts.port.map(parseProbePort);
-  const kubeVersion = kubeVersionFlag(io, opts.kubeVersion);
-  const input = await loadDryRun(io, inputs, await clusterBase(opts.kubeconfig), kubeVersion);
-  reportNotes(io, input);
-  const empty = emptyInputProblem(input);
-  if (empty) {
-    io.err(`netguard: ${empty}\n`);
-    return 1;
-  }
+  const input = await loadForCommand(io, inputs, opts);
+  if (input === 1) return 1;
   const ports = requested.length > 0 ? sortPorts(requested) : declaredPorts(input.snapshot);
   if (ports.length === 0)
     throw new UsageError(

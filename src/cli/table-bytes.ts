@@ -6,6 +6,7 @@
  * the fast layout cannot hold (a non-ASCII or blank name, a mark other than one visible ASCII
  * character) is built as text by the same rules.
  */
+import { ByteChunks } from "./byte-chunks.js";
 import type { CliIo } from "./io.js";
 import type { MarkRows } from "./matrix-table.js";
 import type { Progress } from "./progress.js";
@@ -15,70 +16,6 @@ const NEWLINE = 0x0a;
 
 /** Names the byte layout holds: visible ASCII, so one byte per character and nothing to trim. */
 const PLAIN = /^[\x21-\x7e]*$/;
-
-/**
- * A byte buffer that goes to stdout when full (as bytes when the io takes them, else as text). A
- * buffer given to `outBytes` is filled again only after `flush` resolved (see CliIo.outBytes).
- */
-class ByteOut {
-  private buf: Buffer;
-  private at = 0;
-  private inFlight: Buffer[] = [];
-  private readonly free: Buffer[] = [];
-  /** Whether a buffer went out since the last `settle`. */
-  private sent = false;
-  constructor(
-    private readonly io: CliIo,
-    private readonly size: number,
-    private readonly beforeEmit: () => void,
-  ) {
-    this.buf = Buffer.allocUnsafe(size);
-  }
-  /** A buffer with room for `n` more bytes at `offset`; write them, then `advance(n)`. */
-  room(n: number): Buffer {
-    if (this.at + n > this.buf.length) {
-      this.emit();
-      if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
-    }
-    return this.buf;
-  }
-  get offset(): number {
-    return this.at;
-  }
-  advance(n: number): void {
-    this.at += n;
-  }
-  text(s: string): void {
-    const n = Buffer.byteLength(s, "utf8");
-    const buf = this.room(n);
-    buf.write(s, this.at, "utf8");
-    this.at += n;
-  }
-  emit(): void {
-    if (this.at === 0) return;
-    this.beforeEmit();
-    const full = this.buf.subarray(0, this.at);
-    if (this.io.outBytes) {
-      this.io.outBytes(full);
-      this.inFlight.push(this.buf);
-    } else this.io.out(full.toString("utf8"));
-    this.buf = this.free.pop() ?? Buffer.allocUnsafe(this.size);
-    this.at = 0;
-    this.sent = true;
-  }
-  /** Waits for stdout to take what went out; its buffers can then be filled again. */
-  async settle(): Promise<void> {
-    if (!this.sent) return;
-    this.sent = false;
-    if (!this.io.flush) {
-      this.inFlight = [];
-      return;
-    }
-    await this.io.flush();
-    for (const b of this.inFlight) if (b.length === this.size) this.free.push(b);
-    this.inFlight = [];
-  }
-}
 
 /**
  * Writes the tables of `src` (as `tableLines` would), then `tail()` (the legend: called once the
@@ -94,7 +31,7 @@ export async function writeTableBytes(
 ): Promise<void> {
   const names = src.names;
   const width = Math.max(1, ...names.map((p) => p.length));
-  const out = new ByteOut(io, chunkBytes, () => {
+  const out = new ByteChunks(io, chunkBytes, () => {
     // On one terminal the progress line would run into the output: clear it first (it redraws).
     if (io.stdoutIsTTY) progress?.done();
   });
@@ -126,11 +63,11 @@ function textRow(name: string, marks: readonly string[], width: number): string 
  * Lays out a row of a plain name: false (nothing written) when a mark is not one visible ASCII
  * character. The row ends at its last mark (marks are not blank), or at the name when no columns.
  */
-function putRow(out: ByteOut, name: string, marks: readonly string[], width: number): boolean {
+function putRow(out: ByteChunks, name: string, marks: readonly string[], width: number): boolean {
   const n = marks.length;
   const len = n === 0 ? name.length : width + n * (width + 2) - (width - 1);
   const buf = out.room(len + 1);
-  const start = out.offset;
+  const start = out.length;
   buf.fill(SPACE, start, start + len);
   buf.write(name, start, "latin1");
   let last = "";
