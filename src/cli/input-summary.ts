@@ -3,6 +3,7 @@
  * were read and how many objects of each kind (as written, before decoding), so "empty directory", "empty file" and "policies
  * only" each read as what they are instead of an empty, clean-looking result.
  */
+import { clipName } from "../diag/quote.js";
 import { WORKLOAD_KINDS } from "../k8s/model.js";
 import type { RawObject } from "../load/documents.js";
 import { compareRefs } from "../load/snapshot.js";
@@ -42,7 +43,7 @@ export function describeInput(s: InputSummary): string {
   if (s.files === 0) return `no files (no .yaml, .yml or .json file in the inputs)${cluster}`;
   const total = [...s.kinds.values()].reduce((a, b) => a + b, 0);
   if (total === 0) return `${plural(s.files, "file")} with no objects${cluster}`;
-  const byKind = [...s.kinds.entries()].map(([k, n]) => `${n} ${k}`).join(", ");
+  const byKind = [...s.kinds.entries()].map(([k, n]) => `${n} ${clipName(k)}`).join(", ");
   return `${plural(s.files, "file")} with ${plural(total, "object")} (${byKind})${cluster}`;
 }
 

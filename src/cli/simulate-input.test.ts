@@ -58,6 +58,18 @@ function withEmptyDir(io: CapturedIo): CapturedIo {
 }
 
 describe("simulate never gives a silent wrong answer", () => {
+  it("names a huge kind in the nothing-to-evaluate message in at most about 80 characters (fuzz regression)", async () => {
+    const io = memoryIo({ "c.yaml": `apiVersion: v1\nkind: ${"v".repeat(2000)}\nmetadata: {name: x}\n` });
+    expect(await runCli(io, ["simulate", "-f", "json", "c.yaml"])).toBe(1);
+    const line =
+      io
+        .stderr()
+        .split("\n")
+        .find((l) => l.includes("nothing to evaluate")) ?? "";
+    expect(line).toContain("(2000 characters)");
+    expect(line.length).toBeLessThan(400);
+  });
+
   it("exits 2 naming the closest names when --from matches nothing (table format too)", async () => {
     const io = memoryIo({ "c.yaml": pods + "---" + policy });
     expect(await runCli(io, ["simulate", "--format", "table", "--from", "frontend/webb", "c.yaml"])).toBe(2);
