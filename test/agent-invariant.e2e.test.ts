@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Agent } from "../src/agent/agent.js";
 import { runCompile } from "../src/cli/compile.js";
 import { callAgent } from "../src/cni/agent-client.js";
@@ -23,8 +23,8 @@ import { memoryIo } from "./support/memory-io.js";
 import { normalizedTables } from "./support/nft-listing.js";
 import { nsRun, withNetns } from "./support/netns.js";
 import { type Json, namespace, node, pod, policy } from "./support/objects.js";
+import { describeAsRoot } from "./support/root.js";
 
-const isRoot = process.getuid?.() === 0;
 const RUNS = Number(process.env.NETGUARD_INVARIANT_RUNS ?? 4);
 const web = [{ name: "http", containerPort: 80 }];
 const LONG = `p-${"x".repeat(240)}`;
@@ -193,7 +193,7 @@ async function apply(s: Step, api: ApiServer, env: Env): Promise<void> {
   }
 }
 
-describe.skipIf(!isRoot)("invariant: the kernel's ruleset equals netguard compile of the API state", () => {
+describeAsRoot("invariant: the kernel's ruleset equals netguard compile of the API state", () => {
   let api: ApiServer;
   beforeAll(async () => {
     api = await startApiServer({ bookmarkIntervalMs: 300 });

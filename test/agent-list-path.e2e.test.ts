@@ -4,14 +4,14 @@
  * enforced on that path exactly as on the watch path; they once vanished ("allow from everyone")
  * because the client library's typed list models name the field `_from`.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { testAgent } from "./support/agent.js";
 import { cellOf, convergedMatrix } from "./support/agent-lab.js";
 import { type ApiServer, startApiServer } from "./support/apiserver/server.js";
 import { type Ports, withLab } from "./support/lab.js";
 import { type Json, namespace, node, pod, policy, snapshotOf } from "./support/objects.js";
+import { describeAsRoot } from "./support/root.js";
 
-const isRoot = process.getuid?.() === 0;
 const PORTS: Ports = [{ port: 80, protocol: "TCP" }];
 const web = [{ name: "http", containerPort: 80 }];
 const OBJECTS: Json[] = [
@@ -32,7 +32,7 @@ const OBJECTS: Json[] = [
   }),
 ];
 
-describe.skipIf(!isRoot)("policies present before the agent starts (LIST path)", () => {
+describeAsRoot("policies present before the agent starts (LIST path)", () => {
   let api: ApiServer;
   beforeAll(async () => {
     api = await startApiServer({ bookmarkIntervalMs: 300 });

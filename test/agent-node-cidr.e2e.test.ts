@@ -4,14 +4,14 @@
  * from Flannel's subnet.env, and without either it says so in /readyz. A mistyped --node is not
  * ready either, with a reason, instead of silently enforcing nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { testAgent } from "./support/agent.js";
 import { waitFor } from "./support/apiserver/client.js";
 import { type ApiServer, startApiServer } from "./support/apiserver/server.js";
 import { type LabFixture, type Ports, withLab } from "./support/lab.js";
 import { type Json, namespace, node, pod, snapshotOf } from "./support/objects.js";
+import { describeAsRoot } from "./support/root.js";
 
-const isRoot = process.getuid?.() === 0;
 const PORTS: Ports = [{ port: 80, protocol: "TCP" }];
 const web = [{ name: "http", containerPort: 80 }];
 const PODS: Json[] = [
@@ -26,7 +26,7 @@ const SUBNET_ENV =
 const toA = (lab: LabFixture, from: string) =>
   lab.prober.probe({ from, dst: "10.1.0.10", port: 80, protocol: "TCP", timeoutMs: 300 });
 
-describe.skipIf(!isRoot)("this node's pod CIDR and Node object", () => {
+describeAsRoot("this node's pod CIDR and Node object", () => {
   let api: ApiServer;
   beforeAll(async () => {
     api = await startApiServer();

@@ -4,15 +4,16 @@
  * rules in place.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, onTestFinished } from "vitest";
 import { systemExec } from "../src/sys/exec.js";
 import { type ApiServer, startApiServer } from "./support/apiserver/server.js";
 import { monitorsIn, until } from "./support/nft-monitor.js";
 import { type Ports, withLab } from "./support/lab.js";
 import { type Json, namespace, node, pod, policy, snapshotOf } from "./support/objects.js";
+import { describeAsRoot } from "./support/root.js";
 
 const bin = join(import.meta.dirname, "..", "dist", "cli", "bin.js");
 const PORTS: Ports = [{ port: 80, protocol: "TCP" }];
@@ -69,7 +70,7 @@ async function ready(port: number, timeoutMs = 15_000): Promise<void> {
 const exited = (c: ChildProcess) =>
   new Promise<void>((r) => (c.exitCode !== null ? r() : c.once("exit", () => r())));
 
-describe("agent restart", () => {
+describeAsRoot("agent restart", () => {
   let api: ApiServer;
   beforeAll(async () => {
     api = await startApiServer();
@@ -83,7 +84,9 @@ describe("agent restart", () => {
     "never lets a denied connection through while the agent is killed and restarted",
     { timeout: 90_000 },
     async () => {
-      const kubeconfig = api.writeKubeconfig(mkdtempSync(join(tmpdir(), "netguard-kc-")));
+      const kcDir = mkdtempSync(join(tmpdir(), "netguard-kc-"));
+      onTestFinished(() => rmSync(kcDir, { recursive: true, force: true }));
+      const kubeconfig = api.writeKubeconfig(kcDir);
       const port = 20_000 + Math.floor(Math.random() * 20_000);
       await withLab(snapshotOf(OBJECTS), PORTS, async (lab) => {
         const netns = lab.lab.nodes[0]?.netns as string;
@@ -116,16 +119,21 @@ describe("agent restart", () => {
               if (!a.ok) leaks.push(`allowed pair failed at probe ${probes}: ${a.detail}`);
             }
           })();
-          await new Promise((r) => setTimeout(r, 500));
+          // Each phase (agent up, agent dead, agent restarted) lasts until a few probe rounds ran in it.
+          const moreProbes = async (what: string) => {
+            const from = probes;
+            await until(`3 probe rounds ${what}`, async () => probes >= from + 3, 15_000);
+          };
+          await moreProbes("with the agent running");
           await until("the agent's nft monitor runs", async () => (await monitorsIn(netns)).length === 1);
           agent.kill("SIGKILL");
           await exited(agent);
           // The kernel kills the monitor with its parent (pdeathsig): nothing keeps running.
           await until("no nft monitor left", async () => (await monitorsIn(netns)).length === 0);
-          await new Promise((r) => setTimeout(r, 800));
+          await moreProbes("with no agent");
           agent = startAgent(kubeconfig, netns, port);
           await ready(port);
-          await new Promise((r) => setTimeout(r, 800));
+          await moreProbes("after the restart");
           running = false;
           await loop;
           expect(leaks).toEqual([]);

@@ -4,7 +4,7 @@
  * its periodic existence check (backstop) and restores the tables within a second; a denied
  * connection is denied again. Stopping the agent leaves no monitor process behind.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Agent } from "../src/agent/agent.js";
 import { nftMonitorSpawner } from "../src/agent/table-watch.js";
 import { systemExec } from "../src/sys/exec.js";
@@ -14,8 +14,8 @@ import { type ApiServer, startApiServer } from "./support/apiserver/server.js";
 import { monitorsIn, until } from "./support/nft-monitor.js";
 import { type LabFixture, type Ports, withLab } from "./support/lab.js";
 import { type Json, namespace, node, pod, policy, snapshotOf } from "./support/objects.js";
+import { describeAsRoot } from "./support/root.js";
 
-const isRoot = process.getuid?.() === 0;
 const PORTS: Ports = [{ port: 80, protocol: "TCP" }];
 const web = [{ name: "http", containerPort: 80 }];
 const OBJECTS: Json[] = [
@@ -50,7 +50,7 @@ async function removeAndTimeRestore(netns: string, how: string[]): Promise<numbe
   return ms;
 }
 
-describe.skipIf(!isRoot)("tables removed from the kernel behind the agent's back", () => {
+describeAsRoot("tables removed from the kernel behind the agent's back", () => {
   let api: ApiServer;
   beforeAll(async () => {
     api = await startApiServer();

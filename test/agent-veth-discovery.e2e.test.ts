@@ -3,15 +3,15 @@
  * reached it) get anti-spoofing from veths learned from the kernel. A pod sending with another
  * pod's source address is dropped on the bridge (the `spoofed` counter of `bridge netguard`).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { systemExec } from "../src/sys/exec.js";
 import { testAgent } from "./support/agent.js";
 import { waitFor } from "./support/apiserver/client.js";
 import { type ApiServer, startApiServer } from "./support/apiserver/server.js";
 import { type Ports, withLab } from "./support/lab.js";
 import { type Json, namespace, node, pod, snapshotOf } from "./support/objects.js";
+import { describeAsRoot } from "./support/root.js";
 
-const isRoot = process.getuid?.() === 0;
 const PORTS: Ports = [{ port: 80, protocol: "TCP" }];
 const web = [{ name: "http", containerPort: 80 }];
 const OBJECTS: Json[] = [
@@ -29,7 +29,7 @@ const spoofedPackets = async (netns: string) =>
     /packets (\d+)/.exec(await nft(netns, "list", "counter", "bridge", "netguard", "spoofed"))?.[1] ?? NaN,
   );
 
-describe.skipIf(!isRoot)("veths learned from the kernel at start", () => {
+describeAsRoot("veths learned from the kernel at start", () => {
   let api: ApiServer;
   beforeAll(async () => {
     api = await startApiServer();

@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { LabMatrix } from "../src/lab/session.js";
 import { probeMatrix } from "../src/lab/session.js";
 import { testAgent } from "./support/agent.js";
@@ -14,6 +14,7 @@ import { waitFor } from "./support/apiserver/client.js";
 import { type ApiServer, startApiServer } from "./support/apiserver/server.js";
 import { withLab, type LabFixture, mismatches, type Ports } from "./support/lab.js";
 import { type Json, namespace, node, pod, policy, snapshotOf } from "./support/objects.js";
+import { describeAsRoot } from "./support/root.js";
 
 const PORTS: Ports = [{ port: 80, protocol: "TCP" }];
 const web = [{ name: "http", containerPort: 80 }];
@@ -79,7 +80,7 @@ const chainOf = (dir: string): string[] =>
 const cell = (m: LabMatrix, from: string, to: string) =>
   m.results.find((r) => r.from === from && r.to === to)?.allowed;
 
-describe("agent on the API server, enforcing in a lab node", () => {
+describeAsRoot("agent on the API server, enforcing in a lab node", () => {
   let api: ApiServer;
   beforeAll(async () => {
     api = await startApiServer({ bookmarkIntervalMs: 500 });
@@ -129,9 +130,15 @@ describe("agent on the API server, enforcing in a lab node", () => {
           await converged(lab, api);
 
           // Outage: the rules in force stay; a change made meanwhile is applied after reconnecting.
+          const refusedBefore = api.refused;
           api.setOutage("error500");
           api.update(fromTeam("green") as never);
-          await new Promise((r) => setTimeout(r, 1500));
+          // The agent has tried (and failed) to reach the server again, more than once.
+          await waitFor(
+            "the agent's requests refused during the outage",
+            () => api.refused >= refusedBefore + 2,
+            15_000,
+          );
           m = await matrixNow(lab, api);
           expect(cell(m, "y/a", "x/a")).toBe(false); // old rules still enforced
           expect(cell(m, "x/b", "x/a")).toBe(false);

@@ -2,11 +2,12 @@
  * The `netguard` executable as users run it: a real process, real files, real exit codes.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { nsRun, withNetns } from "./support/netns.js";
+import { describeAsRoot } from "./support/root.js";
 
 const root = join(import.meta.dirname, "..");
 const bin = join(root, "dist", "cli", "bin.js");
@@ -58,7 +59,7 @@ describe("netguard executable", () => {
   });
 });
 
-describe("netguard lab run (root)", () => {
+describeAsRoot("netguard lab run", () => {
   it("proves an example with real packets: JSON with expected per result and zero mismatches", () => {
     const r = netguard(["lab", "run", "--format", "json", "examples/scenarios/01-default-deny-ingress"]);
     expect(r.stderr).toBe("");
@@ -90,7 +91,7 @@ describe("netguard lab run (root)", () => {
   });
 });
 
-describe("netguard cleanup (root)", () => {
+describeAsRoot("netguard cleanup", () => {
   it("removes netguard's tables and leaves every other table alone", async () => {
     await withNetns(async (ns) => {
       await nsRun(ns, "nft", ["add", "table", "inet", "kube-proxy"]);
@@ -102,7 +103,7 @@ describe("netguard cleanup (root)", () => {
   });
 });
 
-describe("netguard lab up/apply/probe/down (root)", () => {
+describeAsRoot("netguard lab up/apply/probe/down", () => {
   it("keeps a lab running across commands and follows a policy change", () => {
     const dir = mkdtempSync(join(tmpdir(), "netguard-lab-state-"));
     const env = { ...process.env, NETGUARD_LAB_DIR: dir };
@@ -111,31 +112,37 @@ describe("netguard lab up/apply/probe/down (root)", () => {
       return { code: r.status, stdout: r.stdout, stderr: r.stderr };
     };
     const scenario = "examples/scenarios/01-default-deny-ingress";
-    const up = run(["lab", "up", scenario]);
-    expect(up.code, up.stderr).toBe(0);
-    const id = up.stdout.trim();
-    expect(id).toMatch(/^ngl[0-9a-f]{6}$/);
+    let opened = "";
     try {
-      const first = JSON.parse(run(["lab", "probe", "--lab", id, "-f", "json", "--port", "80"]).stdout);
-      expect(first.mismatches).toBe(0);
-      expect(
-        first.results.find((r: { from: string; to: string }) => r.from === "y/a" && r.to === "x/a").allowed,
-      ).toBe(false);
+      const up = run(["lab", "up", scenario]);
+      expect(up.code, up.stderr).toBe(0);
+      const id = up.stdout.trim();
+      expect(id).toMatch(/^ngl[0-9a-f]{6}$/);
+      try {
+        const first = JSON.parse(run(["lab", "probe", "--lab", id, "-f", "json", "--port", "80"]).stdout);
+        expect(first.mismatches).toBe(0);
+        expect(
+          first.results.find((r: { from: string; to: string }) => r.from === "y/a" && r.to === "x/a").allowed,
+        ).toBe(false);
 
-      const opened = mkdtempSync(join(tmpdir(), "netguard-lab-input-"));
-      const yaml = readFileSync(join(root, scenario, "scenario.yaml"), "utf8").replace(
-        /kind: NetworkPolicy[\s\S]*$/,
-        "kind: NetworkPolicy\nmetadata: {name: allow-all, namespace: x}\nspec: {podSelector: {}, ingress: [{}]}\n",
-      );
-      writeFileSync(join(opened, "cluster.yaml"), yaml);
-      expect(run(["lab", "apply", "--lab", id, opened]).code).toBe(0);
-      const second = JSON.parse(run(["lab", "probe", "--lab", id, "-f", "json", "--port", "80"]).stdout);
-      expect(second.mismatches).toBe(0);
-      expect(second.results.every((r: { allowed: boolean }) => r.allowed)).toBe(true);
+        opened = mkdtempSync(join(tmpdir(), "netguard-lab-input-"));
+        const yaml = readFileSync(join(root, scenario, "scenario.yaml"), "utf8").replace(
+          /kind: NetworkPolicy[\s\S]*$/,
+          "kind: NetworkPolicy\nmetadata: {name: allow-all, namespace: x}\nspec: {podSelector: {}, ingress: [{}]}\n",
+        );
+        writeFileSync(join(opened, "cluster.yaml"), yaml);
+        expect(run(["lab", "apply", "--lab", id, opened]).code).toBe(0);
+        const second = JSON.parse(run(["lab", "probe", "--lab", id, "-f", "json", "--port", "80"]).stdout);
+        expect(second.mismatches).toBe(0);
+        expect(second.results.every((r: { allowed: boolean }) => r.allowed)).toBe(true);
+      } finally {
+        expect(run(["lab", "down", "--lab", id]).code).toBe(0);
+      }
+      expect(spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout).not.toContain(id);
     } finally {
-      expect(run(["lab", "down", "--lab", id]).code).toBe(0);
+      rmSync(dir, { recursive: true, force: true });
+      if (opened) rmSync(opened, { recursive: true, force: true });
     }
-    expect(spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout).not.toContain(id);
   });
 });
 

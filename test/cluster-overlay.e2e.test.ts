@@ -2,7 +2,7 @@
  * `--kubeconfig` on simulate, explain and diff: the live cluster (here the in-repo API server,
  * through the real client library) with the given files laid over it.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +16,7 @@ describe("--kubeconfig overlays files on the live cluster", () => {
   let api: ApiServer;
   let kubeconfig: string;
   let denyFile: string;
+  let dir = "";
   beforeAll(async () => {
     api = await startApiServer({ bookmarkIntervalMs: 0 });
     for (const o of [
@@ -25,7 +26,7 @@ describe("--kubeconfig overlays files on the live cluster", () => {
     ]) {
       api.create(o as never);
     }
-    const dir = mkdtempSync(join(tmpdir(), "netguard-overlay-"));
+    dir = mkdtempSync(join(tmpdir(), "netguard-overlay-"));
     kubeconfig = api.writeKubeconfig(dir);
     denyFile = join(dir, "deny.yaml");
     writeFileSync(
@@ -35,6 +36,7 @@ describe("--kubeconfig overlays files on the live cluster", () => {
   });
   afterAll(async () => {
     await api.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const io = () => ({ ...memoryIo({}), fs: nodeInputFs });
@@ -105,7 +107,7 @@ describe("--kubeconfig overlays files on the live cluster", () => {
 
   it("validate reads the live cluster for cluster-aware lints", async () => {
     const v = io();
-    const nobody = join(mkdtempSync(join(tmpdir(), "netguard-overlay-")), "np.yaml");
+    const nobody = join(dir, "np.yaml");
     writeFileSync(
       nobody,
       JSON.stringify(policy("x", "ghost", { podSelector: { matchLabels: { app: "ghost" } } })),

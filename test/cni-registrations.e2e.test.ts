@@ -8,22 +8,15 @@ import { describe, expect, it } from "vitest";
 import { callAgent } from "../src/cni/agent-client.js";
 import { ipOf, pendingPod, withCni } from "./support/cni-lab.js";
 import { pod, policy } from "./support/objects.js";
+import { until } from "./support/nft-monitor.js";
+import { isRoot } from "./support/root.js";
 
-const isRoot = process.getuid?.() === 0;
 const hasPlugins = existsSync("/usr/lib/cni/bridge");
 const DENY_X = policy("x", "deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
 const resultOf = (r: unknown) => (r as { result: Record<string, unknown> }).result;
 /** netguard's CHECK of a sandbox whose veth is gone (the runtime's CHECK stops at the bridge plugin). */
 const agentCheck = (socket: string, containerId: string) =>
   callAgent(socket, "POST", "/v1/check", { containerId }, 2000);
-/** Polls `cond` until it holds (the restarted agent's first sync is asynchronous). */
-async function eventually(what: string, cond: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe.skipIf(!isRoot || !hasPlugins)("stale CNI registrations (root, containernetworking-plugins)", () => {
   it(
@@ -84,7 +77,7 @@ describe.skipIf(!isRoot || !hasPlugins)("stale CNI registrations (root, containe
         agent = await env.startAgent();
         try {
           // The stale sandbox is still known once the restarted agent has applied its rules.
-          await eventually(
+          await until(
             "the restarted agent programs the stale sandbox",
             async () => (await agentCheck(env.socket, b.containerId)).ok,
           );

@@ -4,15 +4,16 @@
  * runtime; the agent behind the plugin's socket watches the in-repo API server (support/cni-lab.ts).
  */
 import { existsSync, writeFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { systemExec } from "../src/sys/exec.js";
 import { waitFor } from "./support/apiserver/client.js";
 import { ipOf, pendingPod, withCni } from "./support/cni-lab.js";
 import { namespace, policy } from "./support/objects.js";
+import { describeAsRoot } from "./support/root.js";
 
 const DENY_X = policy("x", "deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
 
-describe("netguard chained after the real bridge, host-local and portmap plugins", () => {
+describeAsRoot("netguard chained after the real bridge, host-local and portmap plugins", () => {
   let skip = false;
   beforeAll(() => {
     skip = !existsSync("/usr/lib/cni/bridge");

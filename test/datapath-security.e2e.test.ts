@@ -5,7 +5,7 @@
  * netguard's tables, so it can fail.
  */
 import { createHash } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { compile, compileContext } from "../src/compile/compile.js";
 import { Datapath } from "../src/datapath/datapath.js";
 import type { LabPod } from "../src/lab/lab.js";
@@ -14,6 +14,7 @@ import { renderNode } from "../src/render/ruleset.js";
 import { systemExec } from "../src/sys/exec.js";
 import { mismatches, type Ports, withLab } from "./support/lab.js";
 import { type Json, namespace, node, pod, policy, snapshotOf } from "./support/objects.js";
+import { describeAsRoot } from "./support/root.js";
 
 const PORTS: Ports = [
   { port: 80, protocol: "TCP" },
@@ -23,7 +24,6 @@ const web = [
   { name: "http", containerPort: 80 },
   { name: "dns", containerPort: 53, protocol: "UDP" },
 ];
-const root = process.getuid?.() === 0;
 
 function cluster(dual: boolean): Json[] {
   const v6 = (ip: string) => (dual ? [ip] : []);
@@ -82,7 +82,7 @@ function podOf(pods: readonly LabPod[], key: string): LabPod {
   return p;
 }
 
-describe.skipIf(!root)("datapath security (needs root for network namespaces)", () => {
+describeAsRoot("datapath security", () => {
   it("drops TCP and UDP between pods over IPv6 link-local on an IPv4-only cluster, in both directions, but not from the node", async () => {
     const objs = cluster(false);
     await withLab(snapshotOf(objs), PORTS, async (lab) => {

@@ -1,13 +1,14 @@
 /**
  * Datapath behaviour on real packets in a lab: updates, node-to-pod traffic, anti-spoofing, IPv6.
  */
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { evaluate } from "../src/policy/evaluate.js";
 import { indexSnapshot } from "../src/policy/cluster-index.js";
 import type { LabMatrix } from "../src/lab/session.js";
 import { systemExec } from "../src/sys/exec.js";
 import { mismatches, type Ports, withLab } from "./support/lab.js";
 import { type Json, namespace, node, pod, policy, snapshotOf } from "./support/objects.js";
+import { describeAsRoot } from "./support/root.js";
 
 const PORTS: Ports = [
   { port: 80, protocol: "TCP" },
@@ -66,7 +67,7 @@ function cell(m: LabMatrix, from: string, to: string, port = 80): boolean | unde
   return m.results.find((r) => r.from === from && r.to === to && r.port === port)?.allowed;
 }
 
-describe("lab behaviour", () => {
+describeAsRoot("lab behaviour", () => {
   it("follows policy updates (added, changed, deleted; a pod label changed) with incremental syncs", async () => {
     await withLab(snapshotOf(cluster()), PORTS, async (lab) => {
       let m = await lab.enforceAndProbe(snapshotOf(cluster()));

@@ -4,10 +4,11 @@
  * evaluator's. A fixed number of runs in CI; FC_NUM_RUNS for more.
  */
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { NAMESPACES, NODES, numRuns, randomPolicy } from "./gen/cluster.js";
 import { mismatches, type Ports, withLab } from "./support/lab.js";
 import { type Json, namespace, node, pod, snapshotOf } from "./support/objects.js";
+import { describeAsRoot } from "./support/root.js";
 
 const PORTS: Ports = [
   { port: 80, protocol: "TCP" },
@@ -52,7 +53,7 @@ function model(): Json[] {
   return objs;
 }
 
-describe("lab differential property", () => {
+describeAsRoot("lab differential property", () => {
   const runs = numRuns(6);
   it(
     `the real probe matrix equals the evaluator's for random policies (${runs} runs)`,

@@ -4,10 +4,10 @@
  * same issues on the same lines.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { runCli } from "../src/cli/main.js";
 import { nodeInputFs } from "../src/load/node-fs.js";
 import { parseDocuments } from "../src/load/documents.js";
@@ -57,7 +57,9 @@ describe("parallel parsing of large inputs", () => {
 
   it("gives the same issues, on the same lines, as parsing on one thread", async () => {
     const docs = bigStream().split("---\n");
-    const file = join(mkdtempSync(join(tmpdir(), "netguard-parallel-")), "big.yaml");
+    const dir = mkdtempSync(join(tmpdir(), "netguard-parallel-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, "big.yaml");
     writeFileSync(file, docs.join("---\n"));
     const full = (scanBlockStream(docs.join("---\n")) ?? []).filter((x) => x.kind === "full");
     expect(full.reduce((n, x) => n + (x.kind === "full" ? x.text.length : 0), 0)).toBeGreaterThan(

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { discoverVeths } from "../src/agent/veth-discovery.js";
 import { refOf } from "../src/k8s/model.js";
 import type { Snapshot } from "../src/k8s/model.js";
@@ -14,8 +14,8 @@ import { formatAddr } from "../src/net/address.js";
 import { inNetns, systemExec } from "../src/sys/exec.js";
 import { type LabFixture, type Ports, withLab } from "./support/lab.js";
 import { namespace, node, pod, snapshotOf } from "./support/objects.js";
+import { describeAsRoot } from "./support/root.js";
 
-const isRoot = process.getuid?.() === 0;
 const PORTS: Ports = [{ port: 80, protocol: "TCP" }];
 const SNAPSHOT = snapshotOf([
   namespace("x"),
@@ -86,7 +86,7 @@ async function unnamedSandbox(n: LabNode, veth: string, ip: string): Promise<Chi
   return proc;
 }
 
-describe.skipIf(!isRoot)("veth discovery in a lab node (needs root for network namespaces)", () => {
+describeAsRoot("veth discovery in a lab node", () => {
   it("finds every pod's host veth from the kernel, as the lab built them", async () => {
     await withLab(SNAPSHOT, PORTS, async (f) => {
       const api = podIps(f.bind(SNAPSHOT));

@@ -82,6 +82,8 @@ export interface ApiServer {
   setOutage(mode: Outage): void;
   /** A snapshot of request counts. */
   readonly stats: RequestStats;
+  /** Requests answered 500 because of an `error500` outage. */
+  readonly refused: number;
   /** Watch streams currently open. */
   readonly openWatches: number;
   /** Ends watches, resets connections and stops listening. */
@@ -127,6 +129,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   const sockets = new Set<Socket>();
   const watches = new Set<WatchHandle>();
   let outage: Outage = "none";
+  let refused = 0;
   let closing: Promise<void> | undefined;
 
   const count = (m: Map<string, number>, key: string): void => void m.set(key, (m.get(key) ?? 0) + 1);
@@ -135,6 +138,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const method = req.method ?? "GET";
     if (outage === "error500") {
+      refused++;
       req.resume();
       return send(res, {
         code: 500,
@@ -235,6 +239,9 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     },
     get stats() {
       return { list: Object.fromEntries(stats.list), watch: Object.fromEntries(stats.watch) };
+    },
+    get refused() {
+      return refused;
     },
     get openWatches() {
       return watches.size;

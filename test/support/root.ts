@@ -1,0 +1,24 @@
+/**
+ * Tests that need root (network namespaces, nft, veths) skip with a reason when not root,
+ * instead of failing on the first `ip netns add`.
+ */
+import { describe } from "vitest";
+
+/** Whether this process may create network namespaces and load nft rules. */
+export const isRoot = process.getuid?.() === 0;
+
+/** Why a root-only suite was skipped (shown in the skipped suite's name). */
+export const NEEDS_ROOT = "skipped: needs root (network namespaces and nft)";
+
+/**
+ * `describe` for a root-only suite: not root, it is skipped, its name says why, and a note on
+ * stderr says so (the default reporter does not list skipped suites by name).
+ */
+export function describeAsRoot(name: string, fn: () => void): void {
+  if (isRoot) {
+    describe(name, fn);
+    return;
+  }
+  console.warn(`"${name}" ${NEEDS_ROOT}`);
+  describe.skip(`${name} (${NEEDS_ROOT})`, fn);
+}
