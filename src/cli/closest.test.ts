@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { closestNames, editDistance, namesByCloseness } from "./closest.js";
+import { editDistance } from "../k8s/suggest.js";
+import { closestNames, namesByCloseness } from "./closest.js";
 
 describe("closest names", () => {
   it("counts insertions, deletions and substitutions", () => {

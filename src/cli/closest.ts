@@ -4,21 +4,8 @@
  * names instead of an empty (all-denied) result.
  */
 import { clipName } from "../diag/quote.js";
+import { editDistance } from "../k8s/suggest.js";
 import { compareRefs } from "../load/snapshot.js";
-
-/** Levenshtein distance (insertions, deletions, substitutions), O(|a|·|b|) time, O(|b|) space. */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const sub = (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      cur.push(Math.min(sub, (prev[j] as number) + 1, (cur[j - 1] as number) + 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length] as number;
-}
 
 /**
  * The forms a name can be typed in: itself and, for a workload ref `ns/Kind/name`, `ns/name` (the

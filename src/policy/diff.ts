@@ -13,6 +13,7 @@ import { refOf } from "../k8s/model.js";
 import { type ClusterIndex, indexSnapshot } from "./cluster-index.js";
 import { evaluate } from "./evaluate.js";
 import { focusedChanges, onlyPoliciesChanged } from "./diff-focused.js";
+import { inBlock } from "./rule-match.js";
 import { workloadGroupOf } from "./workload.js";
 
 /**
@@ -149,15 +150,9 @@ type IpBlockPeer = Extract<Peer, { kind: "ipBlock" }>;
 
 /** What policies can see of a pod: namespace, node, labels, ports, families, and each ipBlock's view. */
 function classKey(pod: Pod, blocks: readonly IpBlockPeer[]): string {
-  // Membership as an ipBlock peer sees it, per address: inside the CIDR, outside every except.
-  const inside = (ip: Pod["ips"][number], c: { family: string; range: { lo: bigint; hi: bigint } }) =>
-    ip.family === c.family && ip.value >= c.range.lo && ip.value <= c.range.hi;
+  // Membership as an ipBlock peer sees it, per address (the evaluator's own test).
   const inBlocks = blocks
-    .map((blk) =>
-      pod.ips
-        .map((ip) => (inside(ip, blk.cidr) && !blk.except.some((e) => inside(ip, e)) ? "1" : "0"))
-        .join(""),
-    )
+    .map((blk) => pod.ips.map((ip) => (inBlock(blk, ip) ? "1" : "0")).join(""))
     .join(".");
   return JSON.stringify([
     pod.namespace,
