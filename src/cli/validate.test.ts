@@ -234,3 +234,25 @@ describe("netguard validate: positions and long values (issue 12)", () => {
     expect(messages.some((m) => m.includes("2097152"))).toBe(true);
   });
 });
+
+describe("netguard validate never passes input it did not understand", () => {
+  it("a policy under a misspelt kind is an error with a did-you-mean, not 0 policies and exit 0", async () => {
+    const io = memoryIo({ "p.yaml": good.replace("kind: NetworkPolicy", "kind: NetworkPolicies") });
+    expect(await runCli(io, ["validate", "p.yaml"])).toBe(1);
+    expect(io.stdout()).toMatch(/^p\.yaml:2: error: .*did you mean `NetworkPolicy`.*\[unknown-kind\]$/m);
+  });
+
+  it("an empty file is an error: nothing was validated", async () => {
+    const io = memoryIo({ "empty.yaml": "" });
+    expect(await runCli(io, ["validate", "empty.yaml"])).toBe(1);
+    expect(io.stdout()).toContain("nothing was validated [empty-input]");
+  });
+
+  it("manifests without a NetworkPolicy warn (and fail with --strict)", async () => {
+    const pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: x}\n";
+    const io = memoryIo({ "pod.yaml": pod });
+    expect(await runCli(io, ["validate", "pod.yaml"])).toBe(0);
+    expect(io.stdout()).toContain("[no-network-policy]");
+    expect(await runCli(memoryIo({ "pod.yaml": pod }), ["validate", "--strict", "pod.yaml"])).toBe(1);
+  });
+});

@@ -49,7 +49,7 @@ function isReadKind(kind: string | undefined): kind is ReadKind {
  * The read kind a `kind` that is not one most probably meant (`NetworkPolicies`, `networkpolicy`,
  * `Deploymnet`): skipping such an object silently would drop a policy from every answer.
  */
-function misspeltKind(kind: string): ReadKind | undefined {
+export function misspeltKind(kind: string): ReadKind | undefined {
   const guess = suggestField(kind.replace(/ies$/, "y"), Object.keys(API_VERSIONS));
   if (guess === undefined || !isReadKind(guess)) return undefined;
   // A short custom kind one letter from Pod, Node or Job (`Pool`, `Mode`) may well be a CRD's.

@@ -4,8 +4,8 @@
  * decoded policies, against a cluster snapshot when one is given. Pure apart from the InputFs.
  */
 import { appendAll } from "../diag/append-all.js";
-import { locate, type Issue } from "../diag/issue.js";
-import { decodeObject } from "../k8s/decode-object.js";
+import { error, locate, type Issue, warning } from "../diag/issue.js";
+import { decodeObject, misspeltKind } from "../k8s/decode-object.js";
 import { isObject } from "../k8s/fields.js";
 import type { NetworkPolicy } from "../k8s/model.js";
 import type { RawObject } from "../load/documents.js";
@@ -53,7 +53,16 @@ export async function validateManifests(
   const found: Issue[] = []; // about the manifests' objects, at their objects' lines until the end
   let seen = 0;
   for (const o of read.objects) {
-    if (!isObject(o.value) || o.value.kind !== "NetworkPolicy") continue;
+    if (!isObject(o.value) || o.value.kind !== "NetworkPolicy") {
+      // A policy under a misspelt kind (`NetworkPolicies`) would otherwise pass unchecked.
+      if (
+        isObject(o.value) &&
+        typeof o.value.kind === "string" &&
+        misspeltKind(o.value.kind) === "NetworkPolicy"
+      )
+        appendAll(found, decodeObject(o.value, o.source).issues);
+      continue;
+    }
     seen++;
     const meta = isObject(o.value.metadata) ? o.value.metadata : {};
     const ref = {
@@ -93,7 +102,32 @@ export async function validateManifests(
     );
   }
   appendAll(issues, issuesAtFieldLines(found, read.texts));
+  if (!ioProblem) appendAll(issues, nothingToValidate(read.objects.length, seen));
   return { report: { issues: sortIssues(issues), files: files.size, policies: seen }, ioProblem };
+}
+
+/**
+ * An input with no objects at all is an error (an empty file or directory is never a clean pass);
+ * objects but no NetworkPolicy is a warning (the summary says 0; `--strict` fails on it).
+ */
+function nothingToValidate(objects: number, policies: number): Issue[] {
+  if (objects === 0)
+    return [
+      error(
+        "empty-input",
+        "",
+        "no objects in the input (empty files or no .yaml, .yml or .json file): nothing was validated",
+      ),
+    ];
+  if (policies === 0)
+    return [
+      warning(
+        "no-network-policy",
+        "",
+        `none of the ${objects} object(s) read is a NetworkPolicy: nothing was validated`,
+      ),
+    ];
+  return [];
 }
 
 function sortIssues(issues: Issue[]): Issue[] {
