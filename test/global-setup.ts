@@ -1,31 +1,101 @@
 /**
  * Builds dist/ once before the tests, so end-to-end tests run the real `netguard` executable.
- * The teardown fails the run if a test left a `netguard-*` entry in the temporary directory.
+ * The teardown fails the run if a test left something behind: a `netguard-*` entry in the
+ * temporary directory, or a network namespace (tests create them with `ip netns add` and must
+ * delete them in `finally`, also when the test fails).
  */
 import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** The temporary directory's `netguard-*` entries (test directories, sockets, state files). */
-function leftovers(): Set<string> {
-  return new Set(readdirSync(tmpdir()).filter((name) => name.startsWith("netguard-")));
+/** One kind of thing a test can leave behind, and how to list what exists now. */
+export interface LeftoverProbe {
+  /** Named in the failure message, e.g. "network namespaces". */
+  readonly what: string;
+  /** What exists now; `undefined` when it cannot be listed here (the probe is then ignored). */
+  list(): ReadonlySet<string> | undefined;
+  /** How a reader names one leftover in the message, e.g. its path. */
+  show(name: string): string;
 }
 
-export default function setup(): () => void {
+/** The temporary directory's `netguard-*` entries (test directories, sockets, state files). */
+export const tmpProbe: LeftoverProbe = {
+  what: `entries in ${tmpdir()}`,
+  list: () => new Set(readdirSync(tmpdir()).filter((name) => name.startsWith("netguard-"))),
+  show: (name) => join(tmpdir(), name),
+};
+
+/** The names in `ip netns list` output (`name` or `name (id: 3)` per line). */
+export function netnsNames(listing: string): Set<string> {
+  return new Set(listing.split("\n").flatMap((line) => /^(\S+)/.exec(line)?.[1] ?? []));
+}
+
+/** Network namespaces (`ip netns list`); not listable without `ip`, which then skips this probe. */
+export const netnsProbe: LeftoverProbe = {
+  what: "network namespaces",
+  list: () => {
+    try {
+      return netnsNames(execFileSync("ip", ["netns", "list"], { encoding: "utf8", stdio: "pipe" }));
+    } catch {
+      return undefined;
+    }
+  },
+  show: (name) => `${name} (remove: ip netns del ${name})`,
+};
+
+/** Waits between looks while leftovers may still be going away (see `finish`). */
+export type Pause = (ms: number) => Promise<void>;
+
+const pause: Pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Remembers what exists now; `finish()` returns a report of what was created since and still
+ * exists, or `undefined` when nothing was left. Only what appeared during the run counts: older
+ * entries, and other runs' entries that are gone by the end, are not ours, and nothing is removed.
+ * Something that is still being removed (or belongs to a concurrent run and goes soon) is given
+ * until `graceMs` to disappear before it counts.
+ */
+export function leftoverCheck(
+  probes: readonly LeftoverProbe[],
+  opts: { graceMs: number; pause?: Pause } = { graceMs: 3000 },
+): { finish(): Promise<string | undefined> } {
+  const before = probes.map((p) => p.list());
+  const left = () =>
+    probes.map((p, i) => {
+      const had = before[i];
+      const now = had === undefined ? undefined : p.list();
+      return now === undefined || had === undefined ? [] : [...now].filter((n) => !had.has(n)).sort();
+    });
+  return {
+    async finish() {
+      const deadline = Date.now() + opts.graceMs;
+      let found = left();
+      while (found.some((names) => names.length > 0) && Date.now() < deadline) {
+        await (opts.pause ?? pause)(100);
+        found = left();
+      }
+      const parts = probes.flatMap((p, i) => {
+        const names = found[i] ?? [];
+        if (names.length === 0) return [];
+        return [`${p.what} (${names.length}):\n` + names.map((n) => `  ${p.show(n)}`).join("\n")];
+      });
+      if (parts.length === 0) return undefined;
+      return `the tests left behind (remove what a test creates, also when it fails):\n${parts.join("\n")}`;
+    },
+  };
+}
+
+export default function setup(): () => Promise<void> {
   const root = join(import.meta.dirname, "..");
   execFileSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "inherit" });
-  // Only entries created during this run count: older ones (or another run's) are not ours.
-  const before = leftovers();
-  return () => {
-    const left = [...leftovers()].filter((name) => !before.has(name)).sort();
-    if (left.length > 0) {
+  const check = leftoverCheck([tmpProbe, netnsProbe]);
+  return async () => {
+    const report = await check.finish();
+    if (report !== undefined) {
       // Vitest reports a teardown error but keeps the exit code: set it, so the run fails.
       process.exitCode = 1;
-      throw new Error(
-        `the tests left ${left.length} entries in ${tmpdir()} (remove what a test creates, also when it fails):\n` +
-          left.map((name) => `  ${join(tmpdir(), name)}`).join("\n"),
-      );
+      throw new Error(report);
     }
   };
 }

@@ -1,12 +1,11 @@
 // Real namespaces, veths, bridges and VXLAN, and real TCP/UDP packets. Needs root (CI runs as root).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeAsRoot } from "../../test/support/root.js";
 import { type Exec, systemExec } from "../sys/exec.js";
 import { systemSpawnInNetns } from "./agent-process.js";
 import { type ProbeRequest, type Prober, startAgents } from "./prober.js";
 import type { LabSpec } from "./spec.js";
 import { type Lab, buildLab, destroyLab, labNamespaces, newLabId } from "./topology.js";
-
-const isRoot = process.getuid?.() === 0;
 
 /** 2 nodes × 2 pods, dual-stack; pods serve TCP 80 and UDP 53. */
 const spec: LabSpec = {
@@ -41,7 +40,7 @@ async function hostLinks(): Promise<string[]> {
     .sort();
 }
 
-describe.skipIf(!isRoot)("a two-node dual-stack lab", () => {
+describeAsRoot("a two-node dual-stack lab", () => {
   const id = newLabId();
   let before: string[] = [];
   let lab: Lab;
@@ -153,7 +152,7 @@ describe.skipIf(!isRoot)("a two-node dual-stack lab", () => {
   });
 });
 
-describe.skipIf(!isRoot)("a lab that cannot be built", () => {
+describeAsRoot("a lab that cannot be built", () => {
   it("rejects an invalid spec before creating anything", async () => {
     const id = newLabId();
     const bad: LabSpec = {

@@ -8,13 +8,13 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { isRoot, itWhen } from "../../test/support/root.js";
 import type { CliIo } from "../cli/io.js";
 import { runCli } from "../cli/main.js";
 import type { Issue } from "../diag/issue.js";
 import { nodeInputFs } from "./node-fs.js";
 import { type InputFs, readInputs } from "./sources.js";
 
-const isRoot = process.getuid?.() === 0;
 const NAMESPACE = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ok\n";
 /** A hang fails the test quickly instead of at the suite's 60 s timeout. */
 const QUICK = 10_000;
@@ -133,7 +133,9 @@ describe("inputs that cannot be read", () => {
     QUICK,
   );
 
-  it.skipIf(isRoot)(
+  itWhen(
+    !isRoot,
+    "root reads any directory; the next test checks this as uid 65534",
     "a directory without read permission is reported at its path (in-process, as a non-root user)",
     async () => {
       mkdirSync(at("tree", "locked"), { recursive: true });
@@ -148,7 +150,9 @@ describe("inputs that cannot be read", () => {
     QUICK,
   );
 
-  it.runIf(isRoot)(
+  itWhen(
+    isRoot,
+    "needs root to run the executable as uid 65534; the previous test checks this in-process",
     "a directory without read permission is reported at its path (the netguard executable run as nobody)",
     () => {
       // Root reads any directory, so the real check needs an unprivileged process: the built
@@ -177,10 +181,10 @@ describe("inputs that cannot be read", () => {
       code: "EACCES",
     });
     const fs: InputFs = {
-      readFile: async () => NAMESPACE,
-      kind: async (p) => (p.endsWith(".yaml") ? "file" : "dir"),
-      list: async (p) => (p === "tree" ? ["locked", "ns.yaml"] : Promise.reject(denied)),
-      readStdin: async () => "",
+      readFile: () => Promise.resolve(NAMESPACE),
+      kind: (p) => Promise.resolve(p.endsWith(".yaml") ? "file" : "dir"),
+      list: (p) => (p === "tree" ? Promise.resolve(["locked", "ns.yaml"]) : Promise.reject(denied)),
+      readStdin: () => Promise.resolve(""),
     };
     const read = await readInputs(fs, ["tree"]);
     expect(read.objects.length).toBe(1);

@@ -1,13 +1,14 @@
 /**
- * Throwaway network namespaces for tests. Every name carries the prefix `ngt` plus a random tag, and
- * every namespace is deleted in `finally`, also when the test fails.
+ * Throwaway network namespaces for tests. Every name carries the prefix `ngt-` plus a random tag, and
+ * every namespace is deleted in `finally`, also when the test fails (the suite's global teardown
+ * fails the run if one remains).
  */
 import { randomBytes } from "node:crypto";
 import { systemExec } from "../../src/sys/exec.js";
 
-/** A fresh, unique namespace name. */
+/** A fresh, unique namespace name: `ngt-<random>-<label>`. */
 export function testNetnsName(label = "x"): string {
-  return `ngt${randomBytes(3).toString("hex")}-${label}`;
+  return `ngt-${randomBytes(4).toString("hex")}-${label}`;
 }
 
 /** Creates a namespace, runs `fn` with its name, and always deletes it. */

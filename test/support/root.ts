@@ -1,8 +1,9 @@
 /**
  * Tests that need root (network namespaces, nft, veths) skip with a reason when not root,
- * instead of failing on the first `ip netns add`.
+ * instead of failing on the first `ip netns add`; tests that only mean something as a normal
+ * user skip with a reason as root.
  */
-import { describe } from "vitest";
+import { describe, it } from "vitest";
 
 /** Whether this process may create network namespaces and load nft rules. */
 export const isRoot = process.getuid?.() === 0;
@@ -21,4 +22,19 @@ export function describeAsRoot(name: string, fn: () => void): void {
   }
   console.warn(`"${name}" ${NEEDS_ROOT}`);
   describe.skip(`${name} (${NEEDS_ROOT})`, fn);
+}
+
+/**
+ * `it` for a test that runs only when `runs` holds: otherwise it is skipped and its name ends in
+ * `(skipped: <why>)`, so a skipped test says why in every reporter.
+ */
+export function itWhen(
+  runs: boolean,
+  why: string,
+  name: string,
+  fn: () => Promise<void> | void,
+  timeoutMs?: number,
+): void {
+  if (runs) it(name, fn, timeoutMs);
+  else it.skip(`${name} (skipped: ${why})`, fn, timeoutMs);
 }

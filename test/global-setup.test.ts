@@ -1,0 +1,75 @@
+/**
+ * The suite's leftover check (the global teardown): what a run created and did not remove fails
+ * the run; what existed before, or went away in time, does not.
+ */
+import { describe, expect, it } from "vitest";
+import { leftoverCheck, type LeftoverProbe, netnsNames, netnsProbe } from "./global-setup.js";
+import { withNetns } from "./support/netns.js";
+import { describeAsRoot } from "./support/root.js";
+import { systemExec } from "../src/sys/exec.js";
+
+/** A probe over a set the test changes. */
+function fakeProbe(names: Set<string>): LeftoverProbe {
+  return { what: "things", list: () => new Set(names), show: (n) => `thing ${n}` };
+}
+
+const noPause = () => Promise.resolve();
+
+describe("the leftover check", () => {
+  it("reports what was created during the run and still exists, sorted, and nothing older", async () => {
+    const names = new Set(["old"]);
+    const check = leftoverCheck([fakeProbe(names)], { graceMs: 0, pause: noPause });
+    names.add("b-new").add("a-new");
+    expect(await check.finish()).toBe(
+      "the tests left behind (remove what a test creates, also when it fails):\n" +
+        "things (2):\n  thing a-new\n  thing b-new",
+    );
+  });
+
+  it("is silent when everything created was removed, or an older entry went away", async () => {
+    const names = new Set(["old"]);
+    const check = leftoverCheck([fakeProbe(names)], { graceMs: 0, pause: noPause });
+    names.add("new");
+    names.delete("new");
+    names.delete("old");
+    expect(await check.finish()).toBeUndefined();
+  });
+
+  it("waits for a leftover that is still going away, up to the grace time", async () => {
+    const names = new Set<string>();
+    const check = leftoverCheck([fakeProbe(names)], {
+      graceMs: 60_000,
+      pause: () => {
+        names.delete("closing"); // removed while the check waits
+        return Promise.resolve();
+      },
+    });
+    names.add("closing");
+    expect(await check.finish()).toBeUndefined();
+  });
+
+  it("ignores a probe that cannot list (no `ip` here)", async () => {
+    const blind: LeftoverProbe = { what: "x", list: () => undefined, show: (n) => n };
+    expect(await leftoverCheck([blind], { graceMs: 0 }).finish()).toBeUndefined();
+  });
+
+  it("reads namespace names from `ip netns list`, with or without an id", () => {
+    expect([...netnsNames("ngt-1a-x (id: 3)\nngl42-p0\n\n")]).toEqual(["ngt-1a-x", "ngl42-p0"]);
+  });
+});
+
+describeAsRoot("the leftover check on real network namespaces", () => {
+  it("reports a namespace a test created and did not delete, and not one it deleted", async () => {
+    const check = leftoverCheck([netnsProbe], { graceMs: 0 });
+    const kept = await withNetns(async (ns) => {
+      await withNetns(() => Promise.resolve(), "gone");
+      const report = await check.finish();
+      return { ns, report };
+    }, "kept");
+    // Other runs on this machine may create namespaces meanwhile: look for ours by name.
+    expect(kept.report).toContain(`\n  ${kept.ns} (remove: ip netns del ${kept.ns})`);
+    expect(kept.report).not.toContain("-gone");
+    expect(kept.ns).toMatch(/^ngt-[0-9a-f]{8}-kept$/);
+    expect((await systemExec("ip", ["netns", "list"])).stdout).not.toContain(kept.ns);
+  });
+});
