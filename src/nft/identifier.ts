@@ -10,7 +10,7 @@
  * of SHA-256: no name, valid or not, encodes to a shortened identifier, and two long names share
  * one only by a SHA-256 second preimage.
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../base/hash.js";
 
 const IDENTIFIER = /^[a-zA-Z_.][a-zA-Z0-9/_.-]*$/;
 const MAX = 255;
@@ -39,7 +39,7 @@ export function identifierOf(parts: readonly string[], limit = 200): string {
   if (limit > MAX || limit < SHORTENED.length + HASH_HEX + 1) throw new Error(`identifier limit ${limit}`);
   const encoded = parts.map((p, i) => escapePart(p, i === 0)).join("/");
   if (encoded.length <= limit) return encoded;
-  const hash = createHash("sha256").update(encoded).digest("hex").slice(0, HASH_HEX);
+  const hash = sha256Hex(encoded, HASH_HEX);
   return `${encoded.slice(0, limit - SHORTENED.length - HASH_HEX)}${SHORTENED}${hash}`;
 }
 
