@@ -13,8 +13,10 @@
  * `bridge netguard` (bridge.ts) holds anti-spoofing per veth and link-scope filtering between ports.
  * Every name in a table is unique (checked: a duplicate would merge two pods' rules).
  */
+import { byFirst, byName } from "../base/compare.js";
 import { assertNever } from "../diag/assert-never.js";
 import type { IrRule, LocalPod, NodeRules, PodChain } from "../compile/ir.js";
+import type { Direction } from "../k8s/model.js";
 import type { Family } from "../net/address.js";
 import { formatAddr } from "../net/address.js";
 import { identifierOf } from "../nft/identifier.js";
@@ -52,9 +54,6 @@ export interface CounterOwner {
 export interface RenderOptions {
   readonly interfaces?: ReadonlyMap<string, string>;
 }
-
-/** A pod's policy direction. */
-export type Direction = "ingress" | "egress";
 
 /** The chain name of a pod's direction, e.g. `in/shop/web-1`. */
 export function podChainName(ref: string, direction: Direction): string {
@@ -124,7 +123,7 @@ function renderInet(r: NodeRules, owners: Map<string, CounterOwner>): TableSpec 
     name,
     keyType: name.endsWith("4") ? "ipv4_addr" : "ipv6_addr",
     interval: false,
-    elements: new Map([...maps[name]].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    elements: new Map([...maps[name]].sort(byFirst)),
   }));
   return { family: "inet", name: "netguard", sets, maps: mapSpecs, counters: counters.sort(), chains };
 }
@@ -200,8 +199,4 @@ function forwardChain(): ChainSpec {
       "ip6 daddr vmap @ingress6",
     ],
   };
-}
-
-function byName(a: { name: string }, b: { name: string }): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
