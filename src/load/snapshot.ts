@@ -3,6 +3,7 @@
  * of a stream would), and assumes Namespaces that pods or policies live in but the input lacks.
  * Workloads (Deployments, Jobs, ...) are in `pods` as template entries named `Kind/name`.
  */
+import { byFirst, compareStrings } from "../base/compare.js";
 import { appendAll } from "../diag/append-all.js";
 import { type Issue, warning } from "../diag/issue.js";
 import { clipName } from "../diag/quote.js";
@@ -132,7 +133,7 @@ function assumeNamespaces(
 }
 
 function sortedMap<T>(m: Map<string, T>): Map<string, T> {
-  return isSorted([...m.keys()]) ? m : new Map([...m.entries()].sort(([a], [b]) => compareRefs(a, b)));
+  return isSorted([...m.keys()]) ? m : new Map([...m.entries()].sort(byFirst));
 }
 
 /**
@@ -144,17 +145,18 @@ function sortedByRef<T extends { namespace: string; name: string }>(xs: T[]): T[
   if (isSorted(keys)) return xs;
   return keys
     .map((_, i) => i)
-    .sort((a, b) => compareRefs(keys[a] as string, keys[b] as string))
+    .sort((a, b) => compareStrings(keys[a] as string, keys[b] as string))
     .map((i) => xs[i] as T);
 }
 
 function isSorted(keys: readonly string[]): boolean {
   for (let i = 1; i < keys.length; i++)
-    if (compareRefs(keys[i - 1] as string, keys[i] as string) > 0) return false;
+    if (compareStrings(keys[i - 1] as string, keys[i] as string) > 0) return false;
   return true;
 }
 
-/** Byte-wise string order, independent of locale, for deterministic output. */
-export function compareRefs(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+/**
+ * Code-unit string order, independent of locale, for deterministic output: `compareStrings` of
+ * `base/compare.ts` under its old name, kept until its importers (input-walk, cli) import that.
+ */
+export const compareRefs: (a: string, b: string) => number = compareStrings;
