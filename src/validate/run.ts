@@ -3,6 +3,7 @@
  * check every NetworkPolicy as the API server would (via the injected `checkApi`), then lint the
  * decoded policies, against a cluster snapshot when one is given. Pure apart from the InputFs.
  */
+import { pushTo } from "../base/multimap.js";
 import { appendAll } from "../diag/append-all.js";
 import { error, locate, type Issue, warning } from "../diag/issue.js";
 import { decodeObject, misspeltKind } from "../k8s/decode-object.js";
@@ -80,11 +81,7 @@ export async function validateManifests(
   const all = policies.map((p) => p.policy);
   const memo = lintMemo();
   const policiesByNamespace = new Map<string, NetworkPolicy[]>();
-  for (const p of all) {
-    const list = policiesByNamespace.get(p.namespace);
-    if (list) list.push(p);
-    else policiesByNamespace.set(p.namespace, [p]);
-  }
+  for (const p of all) pushTo(policiesByNamespace, p.namespace, p);
   for (const { policy, raw } of policies) {
     const ref = { kind: "NetworkPolicy", namespace: policy.namespace, name: policy.name };
     appendAll(
