@@ -22,9 +22,7 @@ import {
   optArray,
   optObject,
 } from "./fields.js";
-import type { LabelSelector, NetworkPolicy, Peer, PortSpec, Rule } from "./model.js";
-
-type Direction = "ingress" | "egress";
+import type { Direction, LabelSelector, NetworkPolicy, Peer, PortSpec, Rule } from "./model.js";
 
 /** The object's top-level fields (NetworkPolicy has no status since 1.28; older servers send none). */
 const OBJECT_FIELDS = new Set(["apiVersion", "kind", "metadata", "spec", "status"]);

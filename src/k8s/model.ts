@@ -134,6 +134,12 @@ export type PortSpec =
     }
   | { readonly kind: "named"; readonly protocol: Protocol; readonly name: string; readonly index: number };
 
+/**
+ * The direction of traffic a rule, a policyType (`Ingress`/`Egress`) or a per-pod chain governs:
+ * `spec.ingress` (traffic into the selected pod) or `spec.egress` (traffic out of it).
+ */
+export type Direction = "ingress" | "egress";
+
 /** One ingress or egress rule; `any` stands for an absent or empty `from`/`to`/`ports` list. */
 export interface Rule {
   /** Index in `spec.ingress` / `spec.egress` as written, for field paths. */
