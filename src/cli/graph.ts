@@ -6,6 +6,7 @@
  * with neither the name heuristic of `workloadOf` (app labels, else the name without generated
  * suffixes), as before issue 12.
  */
+import { pushTo } from "../base/multimap.js";
 import type { GroupedMatrix } from "./group-by.js";
 
 /** An edge: the ports on which some member pair may connect; `some` when not every pair may. */
@@ -52,10 +53,7 @@ function graphNodes(edges: readonly Edge[], others: readonly string[]): string[]
 export function formatDot(edges: readonly Edge[], nodes: readonly string[] = []): string {
   const all = graphNodes(edges, nodes);
   const byNs = new Map<string, string[]>();
-  for (const n of all) {
-    const ns = n.split("/")[0] as string;
-    byNs.set(ns, [...(byNs.get(ns) ?? []), n]);
-  }
+  for (const n of all) pushTo(byNs, n.split("/")[0] as string, n);
   const q = (s: string) => JSON.stringify(s);
   const lines = ["digraph netguard {", "  rankdir=LR;", "  node [shape=box];"];
   for (const [ns, members] of byNs) {

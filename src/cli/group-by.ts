@@ -8,6 +8,7 @@
  * Work is per class, never per member pair: the engine gives every member of a class the same cell
  * against every other entry, so a cell looks at the distinct classes of G times those of H.
  */
+import { byKey, byName } from "../base/compare.js";
 import type { Pod } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
 import type { Cell, MatrixEngine } from "../policy/matrix-engine.js";
@@ -65,11 +66,11 @@ interface GroupData {
  * Building is O(entries); each cell costs (classes of G) × (classes of H) engine cells.
  */
 export function groupMatrix(engine: MatrixEngine, groupOf: (pod: Pod) => string): GroupedMatrix {
-  const byName = new Map<string, GroupData>();
+  const groupsByName = new Map<string, GroupData>();
   const data = (pod: Pod): GroupData => {
     const name = groupOf(pod);
-    let g = byName.get(name);
-    if (!g) byName.set(name, (g = { name, members: [], rows: [], cols: [] }));
+    let g = groupsByName.get(name);
+    if (!g) groupsByName.set(name, (g = { name, members: [], rows: [], cols: [] }));
     return g;
   };
   const seen = new Set<Pod>();
@@ -98,8 +99,8 @@ export function groupMatrix(engine: MatrixEngine, groupOf: (pod: Pod) => string)
     const g = data(pod);
     add(pod, g.cols, g);
   }
-  const all = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const g of all) g.members.sort((a, b) => cmp(refOf(a), refOf(b)));
+  const all = [...groupsByName.values()].sort(byName);
+  for (const g of all) g.members.sort(byKey(refOf));
   const groups = all.map((g) => ({
     name: g.name,
     members: g.members.map(refOf),
@@ -113,10 +114,6 @@ export function groupMatrix(engine: MatrixEngine, groupOf: (pod: Pod) => string)
     columns: all.flatMap((g, i) => (g.cols.length > 0 ? [i] : [])),
     cell: (from, to, k) => groupCell(engine, all[from] as GroupData, all[to] as GroupData, k),
   };
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A group of one pod that no workload owns: its diagonal is the pod's own self cell. */

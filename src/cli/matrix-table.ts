@@ -5,6 +5,7 @@
  * chooses (e.g. for the lab). Tables are produced line by line, so a caller can stream a matrix of
  * thousands of entries without holding it.
  */
+import { compareStrings } from "../base/compare.js";
 import type { Protocol } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
 import type { Cell, MatrixEngine } from "../policy/matrix-engine.js";
@@ -58,7 +59,7 @@ export function noteTally(): NoteTally {
 /** The legend line for `-` (when any cell was not evaluated): the reasons, most frequent first. */
 export function notEvaluatedLegend(tally: NoteTally, shown = 5): string[] {
   if (tally.notes.size === 0) return [];
-  const ranked = [...tally.notes.entries()].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
+  const ranked = [...tally.notes.entries()].sort(([a, x], [b, y]) => y - x || compareStrings(a, b));
   const listed = ranked
     .slice(0, shown)
     .map(([note, n]) => `${note} (${n} cell${n === 1 ? "" : "s"})`)

@@ -4,6 +4,7 @@
  * is replaced atomically (written under a temporary name in the same directory, then renamed), so
  * the runtime never reads half a file. The file system is injected.
  */
+import { compareStrings } from "../base/compare.js";
 import { hasNetguard, installNetguard, type NetguardEntry, uninstallNetguard } from "./conflist.js";
 import { DEFAULT_CNI_SOCKET } from "./protocol.js";
 
@@ -174,7 +175,7 @@ export async function uninstallCni(
 async function configFiles(fs: InstallFs, dir: string): Promise<string[]> {
   return (await fs.readdir(dir))
     .filter((name) => CONF_EXTENSIONS.some((ext) => name.endsWith(ext)))
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(compareStrings)
     .map((name) => join(dir, name));
 }
 

@@ -4,11 +4,10 @@
  * `allowsInCluster` (interpret.ts) runs the result so property tests can compare the two.
  */
 import { assertNever } from "../diag/assert-never.js";
-import type { Pod, Rule } from "../k8s/model.js";
+import type { Direction, Pod, Rule } from "../k8s/model.js";
 import { refOf, type Snapshot } from "../k8s/model.js";
 import { type ClusterIndex, indexSnapshot, nodeOwnAddresses } from "../policy/cluster-index.js";
 import { policiesSelecting } from "../policy/evaluate.js";
-import type { Direction } from "../policy/rule-match.js";
 import type { AddrMatch, IrRule, LocalPod, NodeRules, Origin, PodChain } from "./ir.js";
 import { PeerResolver } from "./peer-addresses.js";
 import { normalizePorts, portEntries } from "./ports.js";

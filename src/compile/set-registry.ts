@@ -2,6 +2,7 @@
  * Collects the shared sets one node's rules use, and merges sets of different definitions that hold
  * the same elements under the smallest of their names, so the node loads each content once.
  */
+import { byName } from "../base/compare.js";
 import type { AddressSet, EndpointPortSet, PortSet } from "./ir.js";
 import type { SharedSet } from "./shared-sets.js";
 
@@ -52,8 +53,4 @@ function mergeByContent<T extends { name: string }>(sets: SharedSet<T>[], rename
     else keep.set(s.content, s.value);
   }
   return [...keep.values()].sort(byName);
-}
-
-function byName(a: { name: string }, b: { name: string }): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }

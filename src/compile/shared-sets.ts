@@ -5,14 +5,14 @@
  * named after their content. Each set also carries a hash of its content, used to merge sets of
  * different definitions that hold the same elements.
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../base/hash.js";
 import type { Family } from "../net/address.js";
 import type { Interval } from "../net/interval.js";
 import type { AddressSet, EndpointPortEntry, EndpointPortSet, PortEntry, PortSet } from "./ir.js";
 
 /** A short, stable hash of a definition or content key. */
 export function shortHash(key: string): string {
-  return createHash("sha256").update(key).digest("hex").slice(0, 12);
+  return sha256Hex(key, 12);
 }
 
 /** A set with its content hash. */

@@ -2,7 +2,7 @@
  * Names in a lab: namespace names derived from the lab id and spec order, interface names derived
  * from stable identities (pod key, node index) so the same spec gives the same lab.
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../base/hash.js";
 
 /**
  * A lab id is the prefix of every namespace of the lab (`<id>-wire`, `<id>-n0`, `<id>-p0`). No `-`
@@ -48,7 +48,7 @@ export function wirePortName(i: number): string {
  * keeps labs reproducible and lets rules name a pod's port before the pod exists.
  */
 export function hostVethName(podKey: string): string {
-  return `veth${createHash("sha256").update(podKey).digest("hex").slice(0, 8)}`;
+  return `veth${sha256Hex(podKey, 8)}`;
 }
 
 /**

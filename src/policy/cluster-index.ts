@@ -3,6 +3,7 @@
  * IP, policies by namespace, and which addresses belong to which node. Built once per snapshot.
  */
 
+import { pushTo } from "../base/multimap.js";
 import type { Namespace, NetworkPolicy, Node, Pod, Snapshot } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
 import { type Addr, addrKey } from "../net/address.js";
@@ -69,10 +70,4 @@ export function indexSnapshot(snapshot: Snapshot): ClusterIndex {
     nodeByAddr,
     namespace: (name) => snapshot.namespaces.get(name),
   };
-}
-
-function pushTo<T>(m: Map<string, T[]>, key: string, v: T): void {
-  const list = m.get(key);
-  if (list) list.push(v);
-  else m.set(key, [v]);
 }

@@ -3,6 +3,7 @@
  * match per packet family, and the receivers its ports match on a probe port. The spec is
  * rule-match.ts's, applied to every class at once; each set is built once.
  */
+import { pushTo } from "../base/multimap.js";
 import type { NetworkPolicy, Peer, Rule } from "../k8s/model.js";
 import type { Family } from "../net/address.js";
 import type { ClusterIndex } from "./cluster-index.js";
@@ -154,10 +155,4 @@ export class PeerSets {
       return set;
     });
   }
-}
-
-function pushTo<K, V>(m: Map<K, V[]>, key: K, v: V): void {
-  const list = m.get(key);
-  if (!list) m.set(key, [v]);
-  else if (list[list.length - 1] !== v) list.push(v);
 }
