@@ -46,6 +46,9 @@ interface NetguardConfig {
   readonly validAttachments?: unknown;
 }
 
+/** Records an outcome in the plugin's log file (`what` says why) and returns it unchanged. */
+type Logged = (o: PluginOutput, what: string) => PluginOutput;
+
 /** Runs one CNI command. */
 export async function runPlugin(io: PluginIo): Promise<PluginOutput> {
   const command = io.env.CNI_COMMAND ?? "";
@@ -60,7 +63,30 @@ export async function runPlugin(io: PluginIo): Promise<PluginOutput> {
       `netguard supports CNI ${SUPPORTED_VERSIONS.join(", ")}, not ${conf.cniVersion}`,
     );
   }
-  const logged = (o: PluginOutput, what: string): PluginOutput => {
+  const logged = logTo(io, conf, command);
+  switch (command) {
+    case "ADD":
+      return add(io, conf, logged);
+    case "DEL":
+      return del(io, conf, logged);
+    case "CHECK":
+      return check(io, conf, logged);
+    case "STATUS":
+      return status(io, conf, logged);
+    case "GC":
+      return gc(io, conf, logged);
+    default:
+      return fail(
+        conf.cniVersion,
+        CNI_CODES.invalidEnvironment,
+        `unknown CNI_COMMAND ${JSON.stringify(command)}`,
+      );
+  }
+}
+
+/** One JSON line per logged outcome: time, command, container, exit status and why. */
+function logTo(io: PluginIo, conf: NetguardConfig, command: string): Logged {
+  return (o, what) => {
     io.log(
       conf.logFile,
       JSON.stringify({
@@ -73,58 +99,43 @@ export async function runPlugin(io: PluginIo): Promise<PluginOutput> {
     );
     return o;
   };
-  switch (command) {
-    case "ADD":
-      return add(io, conf, logged);
-    case "DEL": {
-      const id = io.env.CNI_CONTAINERID;
-      if (id)
-        await io.call(
-          conf.agentSocket,
-          "POST",
-          "/v1/del",
-          { containerId: id },
-          Math.min(conf.timeoutMs, 2000),
-        );
-      return logged({ stdout: "", code: 0 }, "deleted");
-    }
-    case "CHECK": {
-      const id = io.env.CNI_CONTAINERID;
-      if (!id)
-        return logged(
-          fail(conf.cniVersion, CNI_CODES.invalidEnvironment, "CNI_CONTAINERID is not set"),
-          "no container id",
-        );
-      const r = await io.call(conf.agentSocket, "POST", "/v1/check", { containerId: id }, conf.timeoutMs);
-      return r.ok
-        ? { stdout: "", code: 0 }
-        : logged(fail(conf.cniVersion, 100, "pod is not programmed by netguard", r.error), r.error);
-    }
-    case "STATUS": {
-      const r = await io.call(conf.agentSocket, "GET", "/v1/status", undefined, conf.timeoutMs);
-      return r.ok
-        ? { stdout: "", code: 0 }
-        : logged(
-            fail(conf.cniVersion, CNI_CODES.pluginNotAvailable, "netguard agent not ready", r.error),
-            r.error,
-          );
-    }
-    case "GC":
-      return gc(io, conf, logged);
-    default:
-      return fail(
-        conf.cniVersion,
-        CNI_CODES.invalidEnvironment,
-        `unknown CNI_COMMAND ${JSON.stringify(command)}`,
-      );
-  }
 }
 
-async function add(
-  io: PluginIo,
-  conf: NetguardConfig,
-  logged: (o: PluginOutput, what: string) => PluginOutput,
-): Promise<PluginOutput> {
+/** DEL (CNI spec: must not fail): tells the agent, briefly, and succeeds whatever it answers. */
+async function del(io: PluginIo, conf: NetguardConfig, logged: Logged): Promise<PluginOutput> {
+  const id = io.env.CNI_CONTAINERID;
+  if (id)
+    await io.call(conf.agentSocket, "POST", "/v1/del", { containerId: id }, Math.min(conf.timeoutMs, 2000));
+  return logged({ stdout: "", code: 0 }, "deleted");
+}
+
+/** CHECK: fails unless the agent has programmed the sandbox. */
+async function check(io: PluginIo, conf: NetguardConfig, logged: Logged): Promise<PluginOutput> {
+  const id = io.env.CNI_CONTAINERID;
+  if (!id)
+    return logged(
+      fail(conf.cniVersion, CNI_CODES.invalidEnvironment, "CNI_CONTAINERID is not set"),
+      "no container id",
+    );
+  const r = await io.call(conf.agentSocket, "POST", "/v1/check", { containerId: id }, conf.timeoutMs);
+  return r.ok
+    ? { stdout: "", code: 0 }
+    : logged(fail(conf.cniVersion, 100, "pod is not programmed by netguard", r.error), r.error);
+}
+
+/** STATUS (CNI 1.1): ready when the agent is. */
+async function status(io: PluginIo, conf: NetguardConfig, logged: Logged): Promise<PluginOutput> {
+  const r = await io.call(conf.agentSocket, "GET", "/v1/status", undefined, conf.timeoutMs);
+  return r.ok
+    ? { stdout: "", code: 0 }
+    : logged(
+        fail(conf.cniVersion, CNI_CODES.pluginNotAvailable, "netguard agent not ready", r.error),
+        r.error,
+      );
+}
+
+/** ADD: the agent programs the sandbox before the plugin passes `prevResult` on (unless failOpen). */
+async function add(io: PluginIo, conf: NetguardConfig, logged: Logged): Promise<PluginOutput> {
   const v = conf.cniVersion;
   const id = io.env.CNI_CONTAINERID;
   if (!id)
@@ -163,11 +174,7 @@ async function add(
  * the list, or with a malformed entry, nothing is collected (an error: forgetting a live sandbox
  * would lose its veth's anti-spoofing).
  */
-async function gc(
-  io: PluginIo,
-  conf: NetguardConfig,
-  logged: (o: PluginOutput, what: string) => PluginOutput,
-): Promise<PluginOutput> {
+async function gc(io: PluginIo, conf: NetguardConfig, logged: Logged): Promise<PluginOutput> {
   const v = conf.cniVersion;
   const list = conf.validAttachments;
   if (!Array.isArray(list))
@@ -199,7 +206,7 @@ function parseConfig(stdin: string): NetguardConfig | string {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw))
     return "network configuration must be a JSON object";
   const o = raw as Record<string, unknown>;
-  const str = (k: string, d: string) => (typeof o[k] === "string" && o[k] !== "" ? (o[k] as string) : d);
+  const str = (k: string, d: string) => (typeof o[k] === "string" && o[k] !== "" ? o[k] : d);
   return {
     cniVersion: str("cniVersion", "1.0.0"),
     ...(o.prevResult !== undefined ? { prevResult: o.prevResult } : {}),

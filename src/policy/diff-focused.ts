@@ -33,7 +33,20 @@ export function focusedChanges(
   ports: Ports,
   visit: (c: PairChange) => void,
 ): void {
-  const changed = changedPolicies(before, after);
+  const focus = focusOf(changedPolicies(before, after), b, a);
+  const side = memoSides(b, a);
+  ingressChanges(focus, ports, side, visit);
+  egressChanges(focus, ports, side, visit);
+}
+
+/** The pods of both indexes, and those a changed policy selects for ingress or for egress. */
+interface Focus {
+  readonly pods: readonly Pod[];
+  readonly focusIn: readonly Pod[];
+  readonly focusOut: ReadonlySet<Pod>;
+}
+
+function focusOf(changed: readonly NetworkPolicy[], b: ClusterIndex, a: ClusterIndex): Focus {
   const touches = (pod: Pod, dir: Direction) =>
     changed.some(
       (p) =>
@@ -42,8 +55,26 @@ export function focusedChanges(
         selectorMatches(p.podSelector, pod.labels),
     );
   const pods = a.targets.filter((p) => b.podsByRef.has(refOf(p)));
-  const focusIn = pods.filter((p) => touches(p, "ingress"));
-  const focusOut = new Set(pods.filter((p) => touches(p, "egress")));
+  return {
+    pods,
+    focusIn: pods.filter((p) => touches(p, "ingress")),
+    focusOut: new Set(pods.filter((p) => touches(p, "egress"))),
+  };
+}
+
+/** Whether one side of a pair allows it, before (`"b"`) or after (`"a"`) the change. */
+type SideOracle = (
+  tag: "a" | "b",
+  pod: Pod,
+  dir: Direction,
+  other: Endpoint,
+  protocol: Protocol,
+  port: number,
+) => boolean;
+
+/** `sideAllows` with each pod's selecting policies computed once per snapshot and direction. */
+function memoSides(b: ClusterIndex, a: ClusterIndex): SideOracle {
+  const indexes = { a, b };
   const memo = {
     b: {
       ingress: new Map<Pod, readonly NetworkPolicy[]>(),
@@ -54,68 +85,72 @@ export function focusedChanges(
       egress: new Map<Pod, readonly NetworkPolicy[]>(),
     },
   };
-  const side = (
-    idx: ClusterIndex,
-    tag: "a" | "b",
-    pod: Pod,
-    dir: Direction,
-    other: Endpoint,
-    protocol: Protocol,
-    port: number,
-  ) => {
+  return (tag, pod, dir, other, protocol, port) => {
+    const idx = indexes[tag];
     const m = memo[tag][dir];
     let sel = m.get(pod);
     if (!sel) m.set(pod, (sel = policiesSelecting(idx, pod, dir)));
     return sideAllows(idx, pod, dir, other, protocol, port, sel);
   };
-  const ends = (s: Pod, d: Pod): [Endpoint, Endpoint] | undefined => {
-    if (s.ips.length === 0 || d.ips.length === 0) {
-      // An end without an address (a workload entry, a pod without status): the packet carries
-      // the other end's first address, and no ipBlock matches the address-less end.
-      const sa = s.ips[0];
-      const da = d.ips[0];
-      return [
-        { kind: "pod", pod: s, ...(sa ? { addr: sa } : {}) },
-        { kind: "pod", pod: d, ...(da ? { addr: da } : {}) },
-      ];
-    }
-    const fam = s.ips.map((x) => x.family).find((f) => d.ips.some((y) => y.family === f));
-    const sa = s.ips.find((x) => x.family === fam);
-    const da = d.ips.find((x) => x.family === fam);
-    return sa && da
-      ? [
-          { kind: "pod", pod: s, addr: sa },
-          { kind: "pod", pod: d, addr: da },
-        ]
-      : undefined;
-  };
-  /** A pod to itself is exempt; a workload entry to itself is two of its replicas. */
-  const exempt = (s: Pod, d: Pod) => s === d && s.workload === undefined;
-  // Destinations whose ingress may change, from sources whose egress cannot.
-  for (const d of focusIn) {
-    for (const s of pods) {
-      if (exempt(s, d) || focusOut.has(s)) continue;
+}
+
+/** The two ends of a pair as the packet shows them, or undefined when they share no address family. */
+function ends(s: Pod, d: Pod): [Endpoint, Endpoint] | undefined {
+  if (s.ips.length === 0 || d.ips.length === 0) {
+    // An end without an address (a workload entry, a pod without status): the packet carries
+    // the other end's first address, and no ipBlock matches the address-less end.
+    const sa = s.ips[0];
+    const da = d.ips[0];
+    return [
+      { kind: "pod", pod: s, ...(sa ? { addr: sa } : {}) },
+      { kind: "pod", pod: d, ...(da ? { addr: da } : {}) },
+    ];
+  }
+  const fam = s.ips.map((x) => x.family).find((f) => d.ips.some((y) => y.family === f));
+  const sa = s.ips.find((x) => x.family === fam);
+  const da = d.ips.find((x) => x.family === fam);
+  return sa && da
+    ? [
+        { kind: "pod", pod: s, addr: sa },
+        { kind: "pod", pod: d, addr: da },
+      ]
+    : undefined;
+}
+
+/** A pod to itself is exempt; a workload entry to itself is two of its replicas. */
+function exempt(s: Pod, d: Pod): boolean {
+  return s === d && s.workload === undefined;
+}
+
+/** Destinations whose ingress may change, from sources whose egress cannot. */
+function ingressChanges(focus: Focus, ports: Ports, side: SideOracle, visit: (c: PairChange) => void): void {
+  for (const d of focus.focusIn) {
+    for (const s of focus.pods) {
+      if (exempt(s, d) || focus.focusOut.has(s)) continue;
       const e = ends(s, d);
       if (!e) continue;
       for (const { port, protocol } of ports) {
-        const was = side(b, "b", d, "ingress", e[0], protocol, port);
-        const now = side(a, "a", d, "ingress", e[0], protocol, port);
-        if (was !== now && side(a, "a", s, "egress", e[1], protocol, port))
+        const was = side("b", d, "ingress", e[0], protocol, port);
+        const now = side("a", d, "ingress", e[0], protocol, port);
+        if (was !== now && side("a", s, "egress", e[1], protocol, port))
           visit({ from: s, to: d, port, protocol, nowAllowed: now });
       }
     }
   }
-  // Sources whose egress may change: both sides, to every destination.
-  for (const s of focusOut) {
-    for (const d of pods) {
+}
+
+/** Sources whose egress may change: both sides, to every destination. */
+function egressChanges(focus: Focus, ports: Ports, side: SideOracle, visit: (c: PairChange) => void): void {
+  for (const s of focus.focusOut) {
+    for (const d of focus.pods) {
       if (exempt(s, d)) continue;
       const e = ends(s, d);
       if (!e) continue;
       for (const { port, protocol } of ports) {
         const was =
-          side(b, "b", s, "egress", e[1], protocol, port) && side(b, "b", d, "ingress", e[0], protocol, port);
+          side("b", s, "egress", e[1], protocol, port) && side("b", d, "ingress", e[0], protocol, port);
         const now =
-          side(a, "a", s, "egress", e[1], protocol, port) && side(a, "a", d, "ingress", e[0], protocol, port);
+          side("a", s, "egress", e[1], protocol, port) && side("a", d, "ingress", e[0], protocol, port);
         if (was !== now) visit({ from: s, to: d, port, protocol, nowAllowed: now });
       }
     }

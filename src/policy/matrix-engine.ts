@@ -15,7 +15,7 @@ import { refOf } from "../k8s/model.js";
 import type { Family } from "../net/address.js";
 import type { ClusterIndex } from "./cluster-index.js";
 import { classifyEntries, type EntryClass, FAMILY_COMBO, FAMILY_LISTS } from "./matrix-classes.js";
-import { type FamilySlot, hasClass, sideSets, slotOf } from "./matrix-sides.js";
+import { type FamilySlot, hasClass, type SideSets, sideSets, slotOf } from "./matrix-sides.js";
 import type { ProbePort } from "./probe-ports.js";
 
 /** One cell: a verdict (for the packet's family, and per family for dual-stack pairs) or a note. */
@@ -85,7 +85,12 @@ function candidates(index: ClusterIndex): Pod[] {
 }
 
 /** Interned cells: evaluated ones by (family list, allowed bits), notes by text. */
-function cellTable() {
+interface CellTable {
+  evaluated(list: number, bits: number): Cell;
+  note(text: string): Cell;
+}
+
+function cellTable(): CellTable {
   const evaluated = new Array<Cell | undefined>(FAMILY_LISTS.length * 4).fill(undefined);
   const notes = new Map<string, Cell>();
   return {
@@ -115,28 +120,23 @@ function cellTable() {
   };
 }
 
-/** Builds the engine; classification is eager (O(entries × ipBlocks)), verdicts lazy. */
-export function matrixEngine(
-  index: ClusterIndex,
-  ports: readonly ProbePort[],
-  filter: EngineFilter = {},
-): MatrixEngine {
+/** The entries `filter` chooses, each list sorted by ref: sources, destinations and their union. */
+function chooseEntries(index: ClusterIndex, filter: EngineFilter) {
   const pool = candidates(index);
   const sources = filter.from ? pool.filter(filter.from) : pool;
   const destinations = filter.to ? pool.filter(filter.to) : pool;
   const chosen = new Set([...sources, ...destinations]);
   const union = filter.from || filter.to ? pool.filter((p) => chosen.has(p)) : pool;
-  const { classes, classOf: classMap } = classifyEntries(index, union);
-  const sets = sideSets(index, classes, ports);
-  const cells = cellTable();
-  const classOf = (entry: Pod): number => {
-    const id = classMap.get(entry);
-    if (id === undefined) throw new Error(`matrix engine: ${refOf(entry)} is not an entry`);
-    return id;
-  };
+  return { sources, destinations, union };
+}
+
+/** The cell of an entry of class `a` to a different entry of class `b` on port `pi`. */
+type PairCell = (a: EntryClass, b: EntryClass, pi: number) => Cell;
+
+function pairCells(sets: SideSets, cells: CellTable): PairCell {
   const allows = (a: EntryClass, b: EntryClass, pi: number, slot: FamilySlot) =>
     hasClass(sets.egress(a, pi, slot), b.id) && hasClass(sets.ingress(b, pi, slot), a.id);
-  const pairCell = (a: EntryClass, b: EntryClass, pi: number): Cell => {
+  return (a, b, pi) => {
     if (a.kind === "host-unknown") return cells.note(hostNetworkNote(a.rep));
     if (b.kind === "host-unknown") return cells.note(hostNetworkNote(b.rep));
     const list = FAMILY_COMBO[a.famSig]?.[b.famSig] ?? -1;
@@ -148,6 +148,23 @@ export function matrixEngine(
     let bits = 0;
     for (let i = 0; i < slots.length; i++) if (allows(a, b, pi, slots[i] as FamilySlot)) bits |= 1 << i;
     return cells.evaluated(list, bits);
+  };
+}
+
+/** Builds the engine; classification is eager (O(entries × ipBlocks)), verdicts lazy. */
+export function matrixEngine(
+  index: ClusterIndex,
+  ports: readonly ProbePort[],
+  filter: EngineFilter = {},
+): MatrixEngine {
+  const { sources, destinations, union } = chooseEntries(index, filter);
+  const { classes, classOf: classMap } = classifyEntries(index, union);
+  const cells = cellTable();
+  const pairCell = pairCells(sideSets(index, classes, ports), cells);
+  const classOf = (entry: Pod): number => {
+    const id = classMap.get(entry);
+    if (id === undefined) throw new Error(`matrix engine: ${refOf(entry)} is not an entry`);
+    return id;
   };
   const cell = (from: Pod, to: Pod, pi: number): Cell => {
     const a = classes[classOf(from)] as EntryClass;
