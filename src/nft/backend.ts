@@ -3,7 +3,9 @@
  * programs a lab node), or a fake that records scripts for tests.
  */
 import { type Exec, inNetns } from "../sys/exec.js";
+import { type CounterValue, parseCounters, parseListing } from "./json.js";
 import { type TableRef, tableText } from "./model.js";
+import { type TableState, tableKey } from "./state.js";
 
 /** Success, or the error nft printed. */
 export type NftResult = { readonly ok: true } | { readonly ok: false; readonly error: string };
@@ -12,13 +14,16 @@ export type NftResult = { readonly ok: true } | { readonly ok: false; readonly e
 export interface NftBackend {
   /** Applies a script as one atomic transaction (`nft -f -`). */
   apply(script: string): Promise<NftResult>;
-  /** `nft -j list table <t>`: the table as JSON text, or undefined when it does not exist. */
-  listTable(table: TableRef): Promise<string | undefined>;
   /**
-   * `nft -j list counters table <t>`: only the table's named counters with their values (cheap
-   * next to listing the whole table), or undefined when the table does not exist.
+   * `nft -j list table <t>` read into the model (json.ts): undefined when the table does not exist,
+   * "unreadable" when the listing holds something netguard does not create or cannot read.
    */
-  listCounters(table: TableRef): Promise<string | undefined>;
+  listTable(table: TableRef): Promise<TableState | undefined | "unreadable">;
+  /**
+   * `nft -j list counters table <t>`: the table's named counters with their values (cheap next to
+   * listing the whole table), or undefined when the table does not exist or cannot be read.
+   */
+  listCounters(table: TableRef): Promise<ReadonlyMap<string, CounterValue> | undefined>;
 }
 
 /** Options of the exec backend. */
@@ -42,16 +47,27 @@ export function execBackend(exec: Exec, opts: ExecBackendOptions = {}): NftBacke
         : { ok: false, error: (r.stderr || r.stdout || `nft exited ${r.code}`).trim() };
     },
     async listTable(table) {
-      const r = await run(nft, ["-j", "list", "table", ...tableText(table).split(" ")], { timeoutMs });
-      return r.code === 0 ? r.stdout : undefined;
+      const r = await run(nft, ["-j", "list", "table", table.family, table.name], { timeoutMs });
+      if (r.code === 0) return tableOfListing(r.stdout, table);
+      return /No such file or directory/.test(r.stderr) ? undefined : "unreadable";
     },
     async listCounters(table) {
-      const r = await run(nft, ["-j", "list", "counters", "table", ...tableText(table).split(" ")], {
-        timeoutMs,
-      });
-      return r.code === 0 ? r.stdout : undefined;
+      const r = await run(nft, ["-j", "list", "counters", "table", table.family, table.name], { timeoutMs });
+      return r.code === 0 ? countersOfListing(r.stdout, table) : undefined;
     },
   };
+}
+
+/** One table of an `nft -j list table` listing; "unreadable" when the listing does not hold it. */
+function tableOfListing(text: string, table: TableRef): TableState | "unreadable" {
+  const state = parseListing(text);
+  return state === "unreadable" ? state : (state.get(tableKey(table)) ?? "unreadable");
+}
+
+/** One table's counters of an `nft -j list counters` listing (none listed: the table has none). */
+function countersOfListing(text: string, table: TableRef): ReadonlyMap<string, CounterValue> | undefined {
+  const values = parseCounters(text);
+  return values === "unreadable" ? undefined : (values.get(tableKey(table)) ?? new Map());
 }
 
 /** A backend that records every script; `failNext` makes the next apply fail with that message. */
@@ -70,12 +86,14 @@ export class FakeBackend implements NftBackend {
     return { ok: true };
   }
 
-  async listTable(table: TableRef): Promise<string | undefined> {
-    return this.tables.get(tableText(table));
+  listTable(table: TableRef): Promise<TableState | undefined | "unreadable"> {
+    const text = this.tables.get(tableText(table));
+    return Promise.resolve(text === undefined ? undefined : tableOfListing(text, table));
   }
 
-  /** The same listing as listTable: nft's counter listing is a subset of it, read the same way. */
-  async listCounters(table: TableRef): Promise<string | undefined> {
-    return this.tables.get(tableText(table));
+  /** Read from the same listing as listTable: nft's counter listing is a subset of it. */
+  listCounters(table: TableRef): Promise<ReadonlyMap<string, CounterValue> | undefined> {
+    const text = this.tables.get(tableText(table));
+    return Promise.resolve(text === undefined ? undefined : countersOfListing(text, table));
   }
 }
