@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KubeConfig } from "@kubernetes/client-node";
-import { Agent } from "../src/agent/agent.js";
 import { systemClock } from "../src/agent/clock.js";
 import { APPLY_FAILED_REASON } from "../src/agent/sync-record.js";
+import { buildAgent } from "../src/cli/agent-parts.js";
 import { callAgent } from "../src/cni/agent-client.js";
 import type { Exec } from "../src/sys/exec.js";
 import { waitFor } from "./support/apiserver/client.js";
@@ -68,7 +68,7 @@ describe("every sync goes through one recording path", () => {
     kc.loadFromString(api.kubeconfig());
     const nft = fakeNft();
     const socket = join(dir, "cni.sock");
-    const agent = new Agent({
+    const agent = buildAgent({
       nodeName: "n1",
       kubeConfig: kc,
       exec: nft.exec,

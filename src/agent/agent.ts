@@ -1,144 +1,116 @@
 /**
  * The node agent: watches the cluster, compiles the rules for its own node and keeps them applied.
- * Wiring only; each concern lives in its own file (store, source, reconciler, datapath, metrics,
- * sync-record, table-watch, flannel-subnet, cni-chaining). Every sync, whatever starts it, is
- * recorded through one path (sync-record.ts). Stopping leaves the rules in place: a restart must
- * never open the node.
+ * It receives every collaborator (parts.ts; the entry point builds them) and constructs none; each
+ * concern lives in its own file (store, source, reconciler, datapath, metrics, sync-record,
+ * table-watch, flannel-subnet, cni-chaining). Every sync, whatever starts it, is recorded through
+ * one path (sync-record.ts). Stopping leaves the rules in place: a restart must never open the node.
  */
 import type { Server } from "node:http";
 import { compile, compileContext } from "../compile/compile.js";
 import type { NodeRules } from "../compile/ir.js";
-import { Datapath, type SyncResult } from "../datapath/datapath.js";
-import { CniChaining } from "./cni-chaining.js";
-import { AGENT_POD_LABEL, kubePostEvent, PolicyEventReporter, reportingNode } from "./events.js";
-import { execBackend } from "../nft/backend.js";
+import type { Datapath, SyncResult } from "../datapath/datapath.js";
+import type { CniChaining } from "./cni-chaining.js";
+import { AGENT_POD_LABEL, reportingNode } from "./events.js";
 import type { TableRef } from "../nft/model.js";
 import { type CounterOwner, renderNode } from "../render/ruleset.js";
 import type { TimerHandle } from "./clock.js";
-import { CniPods } from "./cni-pods.js";
-import { startCniServer } from "./cni-server.js";
-import { DropReader } from "./drops.js";
-import { startHttp } from "./http.js";
-import { FlannelLease, nodeReadText } from "./flannel-subnet.js";
-import { KernelVeths } from "./kernel-veths.js";
-import { type AgentMetrics, createMetrics, recordRuleset } from "./metrics.js";
-import type { AgentOptions } from "./options.js";
-import { DEFAULT_RECONCILE, Reconciler } from "./reconciler.js";
-import { KubeSource } from "./source.js";
-import { ClusterStore } from "./store.js";
-import { kubeReader } from "../kube/raw-api.js";
-import { type SyncInfo, SyncRecord, type SyncTrigger } from "./sync-record.js";
-import { execTableLister, missingTables, TableWatch } from "./table-watch.js";
+import type { CniAgentHooks, CniPods } from "./cni-pods.js";
+import type { DropReader } from "./drops.js";
+import { type AgentMetrics, recordRuleset } from "./metrics.js";
+import type { AgentParts, Endpoint } from "./parts.js";
+import type { Reconciler } from "./reconciler.js";
+import type { ClusterSource, SourceEvents } from "./source.js";
+import type { ClusterStore } from "./store.js";
+import type { SyncInfo, SyncTrigger } from "./sync-record.js";
+import { missingTables, type TableWatch } from "./table-watch.js";
 
-export type { AgentOptions } from "./options.js";
+export type { AgentParts } from "./parts.js";
 
 /** A running agent. */
 export class Agent {
-  readonly metrics: AgentMetrics = createMetrics();
-  readonly store = new ClusterStore();
   private readonly datapath: Datapath;
-  private readonly source: KubeSource;
+  private readonly source: ClusterSource;
   private readonly reconciler: Reconciler;
   private readonly drops: DropReader;
+  private readonly cni: CniPods;
+  private readonly chaining: CniChaining | undefined;
+  private readonly cniServer: Endpoint | undefined;
   private http: Server | undefined;
   private driftTimer: TimerHandle | undefined;
-  private readonly chaining: CniChaining | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private stopped = false;
-  private cniServer: Server | undefined;
-  private readonly cni: CniPods;
-  private readonly policyEvents: PolicyEventReporter;
-  private readonly record: SyncRecord;
-  private tableWatch: TableWatch | undefined;
-  private readonly lease: FlannelLease;
-  private readonly veths: KernelVeths | undefined;
+  private tableWatch: Pick<TableWatch, "start" | "stop"> | undefined;
   /** The rules last applied successfully (for CNI CHECK and ADD confirmation). */
   private applied: NodeRules | undefined;
   /** Which pod and direction each drop counter of the applied ruleset counts. */
   private counterOwners: ReadonlyMap<string, CounterOwner> = new Map();
 
-  constructor(private readonly opts: AgentOptions) {
-    const log = opts.logger;
-    this.record = new SyncRecord(this.metrics, log, () => this.store.counts());
-    this.lease = new FlannelLease(opts.readText ?? nodeReadText, opts.flannelSubnetFile);
-    const vd = opts.vethDiscovery ?? {};
-    this.veths = vd ? new KernelVeths({ ...opts, ...vd, netns: opts.netns, logger: log }) : undefined;
-    this.chaining = opts.cniConfDir
-      ? new CniChaining({
-          dir: opts.cniConfDir,
-          socket: opts.cniSocket,
-          clock: opts.clock,
-          logger: log,
-          ...(opts.watchDir ? { watcher: opts.watchDir } : {}),
-          serial: (fn) => this.serial(fn),
-        })
-      : undefined;
-    this.policyEvents = new PolicyEventReporter(
-      opts.nodeName,
-      opts.postEvent ?? kubePostEvent(opts.kubeConfig),
-      (error) => log.warn({ error: String(error) }, "cannot post an Event about an invalid policy"),
-    );
-    this.cni = new CniPods(
-      kubeReader(opts.kubeConfig),
-      this.store,
-      opts.nodeName,
-      opts.cniStateFile,
-      log,
-      {
-        ready: () => this.source.synced,
-        notReady: () => this.notReady(),
-        syncNow: () => this.serial(() => this.syncAndRecord("cni-add")),
-        syncSoon: () => this.reconciler.trigger(),
-        applied: () => (this.datapath.inSync ? this.applied : undefined),
+  constructor(private readonly parts: AgentParts) {
+    this.datapath = parts.datapath;
+    this.source = parts.source(this.sourceEvents());
+    this.reconciler = parts.reconciler({
+      isReady: () => this.source.synced,
+      sync: () => this.serial(() => this.sync()),
+      onSynced: (r, info) => this.recordSync(r, { ...info, trigger: "reconcile" }),
+    });
+    this.cni = parts.cni(this.cniHooks());
+    this.cniServer = parts.cniServer?.(this.cni);
+    this.chaining = parts.chaining?.((fn) => this.serial(fn));
+    this.drops = parts.drops(() => this.counterOwners);
+  }
+
+  /** The agent's metrics. */
+  get metrics(): AgentMetrics {
+    return this.parts.metrics;
+  }
+
+  /** The cluster as the agent knows it. */
+  get store(): ClusterStore {
+    return this.parts.store;
+  }
+
+  /** What CNI handling asks of the agent. */
+  private cniHooks(): CniAgentHooks {
+    return {
+      ready: () => this.source.synced,
+      notReady: () => this.notReady(),
+      syncNow: () => this.serial(() => this.syncAndRecord("cni-add")),
+      syncSoon: () => this.reconciler.trigger(),
+      applied: () => (this.datapath.inSync ? this.applied : undefined),
+    };
+  }
+
+  /** What the cluster source reports: changes trigger the loop; invalid policies become Events. */
+  private sourceEvents(): SourceEvents {
+    const { logger: log, policyEvents, clock, metrics } = this.parts;
+    return {
+      changed: (_kind, at) => this.reconciler.trigger(at),
+      upserted: (kind, object, issues) => {
+        if (issues.length > 0)
+          log.warn({ kind, issues }, "object has errors; its valid parts are enforced, the rest fails closed");
+        if (kind === "NetworkPolicy") policyEvents.update(object, issues, new Date(clock.now()));
       },
-      () => opts.clock.now(),
-    );
-    const backend = execBackend(opts.exec, opts.netns ? { netns: opts.netns } : {});
-    this.datapath = new Datapath(backend);
-    this.drops = new DropReader(backend, opts.clock, opts.dropsIntervalMs, () => this.counterOwners);
-    this.reconciler = new Reconciler(
-      {
-        clock: opts.clock,
-        isReady: () => this.source.synced,
-        sync: () => this.serial(() => this.sync()),
-        onSynced: (r, info) => this.recordSync(r, { ...info, trigger: "reconcile" }),
+      removed: (kind, object) => {
+        if (kind === "NetworkPolicy") policyEvents.remove(object);
       },
-      { ...DEFAULT_RECONCILE, ...opts.reconcile },
-    );
-    this.source = new KubeSource(
-      opts.kubeConfig,
-      this.store,
-      {
-        changed: (_kind, at) => this.reconciler.trigger(at),
-        upserted: (kind, object, issues) => {
-          if (issues.length > 0)
-            log.warn(
-              { kind, issues },
-              "object has errors; its valid parts are enforced, the rest fails closed",
-            );
-          if (kind === "NetworkPolicy") this.policyEvents.update(object, issues, new Date(opts.clock.now()));
-        },
-        removed: (kind, object) => {
-          if (kind === "NetworkPolicy") this.policyEvents.remove(object);
-        },
-        disconnected: (kind, error, retryInMs) => {
-          this.metrics.reconnects.inc({ resource: kind });
-          log.warn({ kind, error, retryInMs }, "watch failed; current rules stay in force, retrying");
-        },
-        connected: (kind) => log.info({ kind }, "watch connected"),
+      disconnected: (kind, error, retryInMs) => {
+        metrics.reconnects.inc({ resource: kind });
+        log.warn({ kind, error, retryInMs }, "watch failed; current rules stay in force, retrying");
       },
-      opts.clock,
-    );
+      connected: (kind) => log.info({ kind }, "watch connected"),
+    };
   }
 
   /** Starts the endpoint, the watches and the drift timer. */
   async start(): Promise<void> {
-    if (this.opts.listen) this.http = await startHttp(this, this.opts.listen.host, this.opts.listen.port);
-    this.opts.logger.info(
-      { node: this.opts.nodeName, netns: this.opts.netns },
+    const { http, logger, nodeName, netns } = this.parts;
+    if (http) this.http = await http(this);
+    logger.info(
+      { node: nodeName, netns },
       "agent starting; rules from before stay in force until the first complete list",
     );
-    if (this.opts.cniSocket) this.cniServer = await startCniServer(this.cni, this.opts.cniSocket);
+    await this.cni.load();
+    await this.cniServer?.start();
     await this.source.start();
     this.chaining?.start();
     await this.keepChained();
@@ -149,15 +121,16 @@ export class Agent {
   /** Stops watching and serving; leaves the rules in the kernel as they are. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.driftTimer) this.opts.clock.clearTimeout(this.driftTimer);
+    if (this.driftTimer) this.parts.clock.clearTimeout(this.driftTimer);
     this.chaining?.stop();
     this.tableWatch?.stop();
     await this.reconciler.stop();
     await this.source.stop();
     await new Promise<void>((r) => (this.http ? this.http.close(() => r()) : r()));
-    await new Promise<void>((r) => (this.cniServer ? this.cniServer.close(() => r()) : r()));
+    await this.cniServer?.stop();
     await this.queue;
-    this.opts.logger.info("agent stopped; rules left in place");
+    await this.cni.saved();
+    this.parts.logger.info("agent stopped; rules left in place");
   }
 
   /** The bound HTTP port (for tests using port 0). */
@@ -172,7 +145,7 @@ export class Agent {
    */
   notReady(): string | undefined {
     if (!this.source.synced) return "waiting for the first complete list of every watched kind";
-    const why = this.record.notReady();
+    const why = this.parts.record.notReady();
     if (why) return why;
     if (!this.source.connected) return "a watch is disconnected";
     return undefined;
@@ -190,79 +163,78 @@ export class Agent {
     const current = this.store.snapshot();
     this.cni.prune(current.pods); // registrations whose pod left the API or this node
     const overlaid = this.cni.view(current).snapshot;
-    if (this.veths && !this.veths.discovered) await this.veths.refresh(overlaid);
-    const view = await this.lease.view(overlaid, this.opts.nodeName);
+    const { veths, lease, nodeName, record } = this.parts;
+    if (veths && !veths.discovered) await veths.refresh(overlaid);
+    const view = await lease.view(overlaid, nodeName);
     const snapshot = view.snapshot;
-    const rules = compile(compileContext(snapshot), this.opts.nodeName);
+    const rules = compile(compileContext(snapshot), nodeName);
     const cniVeths = this.cni.registry.interfaces();
-    const ruleset = renderNode(rules, { interfaces: this.veths?.interfaces(cniVeths) ?? cniVeths });
+    const ruleset = renderNode(rules, { interfaces: veths?.interfaces(cniVeths) ?? cniVeths });
     const result = await this.datapath.sync(ruleset);
-    this.record.setNodeProblem(view.problem); // after the apply: ready means enforced
+    record.setNodeProblem(view.problem); // after the apply: ready means enforced
     if (result.kind !== "failed") {
       this.applied = rules;
       this.counterOwners = ruleset.counterOwners;
     }
-    recordRuleset(this.metrics, rules.pods.length, snapshot.policies.length, ruleset);
+    recordRuleset(this.parts.metrics, rules.pods.length, snapshot.policies.length, ruleset);
     return result;
   }
 
   /** Runs one sync and records it (callers hold the serial queue). */
   private async syncAndRecord(trigger: SyncTrigger): Promise<SyncResult> {
-    const started = this.opts.clock.now();
+    const { clock } = this.parts;
+    const started = clock.now();
     const r = await this.sync();
-    this.recordSync(r, { trigger, durationMs: this.opts.clock.now() - started });
+    this.recordSync(r, { trigger, durationMs: clock.now() - started });
     return r;
   }
 
   /** The one recording path of every sync; a failure outside the loop hands the retry to it. */
   private recordSync(r: SyncResult, info: SyncInfo): void {
     const { key, value } = AGENT_POD_LABEL;
-    this.policyEvents.flush(() =>
-      reportingNode(this.store.nodeNames(), this.store.nodesWithPodLabel(key, value)),
-    );
-    this.record.record(r, info);
+    const { policyEvents, store, record } = this.parts;
+    policyEvents.flush(() => reportingNode(store.nodeNames(), store.nodesWithPodLabel(key, value)));
+    record.record(r, info);
     if (r.kind === "failed" && info.trigger !== "reconcile") this.reconciler.trigger();
   }
 
   private scheduleDrift(): void {
-    if (this.opts.driftIntervalMs <= 0 || this.stopped) return;
-    this.driftTimer = this.opts.clock.setTimeout(() => {
+    const { driftIntervalMs, clock } = this.parts;
+    if (driftIntervalMs <= 0 || this.stopped) return;
+    this.driftTimer = clock.setTimeout(() => {
       void this.repairDrift()
         .then(() => this.rediscoverVeths())
         .then(() => this.keepChained())
         .then(() => this.followLease())
         .finally(() => this.scheduleDrift());
-    }, this.opts.driftIntervalMs);
+    }, driftIntervalMs);
   }
 
   /** Compares the kernel with the applied state and repairs it (a recorded sync). */
   private repairDrift(): Promise<void> {
+    const { clock, logger } = this.parts;
     return this.serial(async () => {
-      const started = this.opts.clock.now();
+      const started = clock.now();
       const d = await this.datapath.repairDrift();
       if (!d.drifted) return;
-      this.opts.logger.warn(
-        { differences: d.differences.slice(0, 20), result: d.result?.kind },
-        "drift repaired",
-      );
-      if (d.result)
-        this.recordSync(d.result, { trigger: "drift", durationMs: this.opts.clock.now() - started });
+      logger.warn({ differences: d.differences.slice(0, 20), result: d.result?.kind }, "drift repaired");
+      if (d.result) this.recordSync(d.result, { trigger: "drift", durationMs: clock.now() - started });
     });
   }
 
   /** Pods may have moved to other veths, or appeared without a CNI ADD: sync when they did. */
   private rediscoverVeths(): Promise<void> {
-    const v = this.veths;
+    const { veths: v, store, nodeName } = this.parts;
     if (!v || this.stopped) return Promise.resolve();
     return this.serial(async () => {
-      const snapshot = this.cni.registry.overlay(this.store.snapshot(), this.opts.nodeName);
+      const snapshot = this.cni.registry.overlay(store.snapshot(), nodeName);
       if (await v.refresh(snapshot)) this.reconciler.trigger();
     });
   }
 
   /** Flanneld (re)wrote its lease since the last sync: sync again. */
   private async followLease(): Promise<void> {
-    if (await this.lease.changed()) this.reconciler.trigger();
+    if (await this.parts.lease.changed()) this.reconciler.trigger();
   }
 
   private keepChained(): Promise<void> {
@@ -272,20 +244,16 @@ export class Agent {
 
   /** Notices promptly when our tables leave the kernel (see table-watch.ts). */
   private watchTables(): void {
-    const w = this.opts.tableWatch;
-    if (!w || this.stopped) return;
-    const list = execTableLister(this.opts.exec, this.opts.netns);
-    this.tableWatch = new TableWatch({
-      clock: this.opts.clock,
-      pollMs: w.pollMs,
-      ...(w.spawn ? { spawn: w.spawn } : {}),
+    const { tableWatch, listTables, logger } = this.parts;
+    if (!tableWatch || this.stopped) return;
+    this.tableWatch = tableWatch({
       check: async (trigger) => {
-        await this.serial(() => this.restoreTables(list, trigger));
+        await this.serial(() => this.restoreTables(listTables, trigger));
         if (trigger === "poll") await this.followLease();
       },
       chainsDeleted: () => void this.repairDrift(),
       monitorEnded: (why, retryInMs) =>
-        this.opts.logger.warn({ why, retryInMs }, "nft monitor ended; the periodic table check continues"),
+        logger.warn({ why, retryInMs }, "nft monitor ended; the periodic table check continues"),
     });
     this.tableWatch.start();
   }
@@ -300,7 +268,7 @@ export class Agent {
     if (!have) return; // nft failed: the drift check and the next poll look again
     const missing = missingTables(have);
     if (missing.length === 0) return;
-    this.record.tablesMissing(missing, trigger);
+    this.parts.record.tablesMissing(missing, trigger);
     this.datapath.invalidate();
     await this.syncAndRecord("tables-lost");
   }

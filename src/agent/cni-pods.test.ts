@@ -40,11 +40,25 @@ class FakeReader implements KubeReader {
   }
 }
 
-function memoryFile(): CniStateFile & { text?: string } {
-  const f: CniStateFile & { text?: string } = {
+/** A state file in memory; `gate` holds writes until released, `fail` makes them reject. */
+interface MemoryFile extends CniStateFile {
+  text?: string;
+  gate?: Promise<void>;
+  fail?: string;
+  writes: string[];
+}
+
+function memoryFile(): MemoryFile {
+  const f: MemoryFile = {
     path: "memory",
-    read: () => f.text,
-    write: (t) => void (f.text = t),
+    writes: [],
+    read: () => Promise.resolve(f.text),
+    write: async (t) => {
+      await f.gate;
+      if (f.fail) throw new Error(f.fail);
+      f.writes.push(t);
+      f.text = t;
+    },
   };
   return f;
 }
@@ -56,25 +70,27 @@ function setup(file = memoryFile(), clock = { t: 1_000_000 }) {
   const reader = new FakeReader();
   let applied: NodeRules | undefined;
   let synced = true;
-  const pods: CniPods = new CniPods(
+  const syncs: string[] = [];
+  const pods: CniPods = new CniPods({
     reader,
     store,
-    "n1",
-    file,
+    nodeName: "n1",
+    state: file,
     log,
-    {
+    hooks: {
       ready: () => synced,
       notReady: () => undefined,
       syncNow: async () => {
+        syncs.push(`now, file ${file.text === undefined ? "empty" : "written"}`);
         applied = compile(pods.view(store.snapshot()).snapshot, "n1");
         return { kind: "full", commands: 1, scriptBytes: 1 };
       },
-      syncSoon: () => undefined,
+      syncSoon: () => void syncs.push("soon"),
       applied: () => applied,
     },
-    () => clock.t,
-  );
-  return { store, reader, pods, file, clock, setSynced: (v: boolean) => (synced = v) };
+    now: () => clock.t,
+  });
+  return { store, reader, pods, file, clock, syncs, setSynced: (v: boolean) => (synced = v) };
 }
 const ids = (p: CniPods) => p.registry.list().map((r) => r.containerId);
 
@@ -166,11 +182,53 @@ describe("CniPods: a registration exists only for a live sandbox", () => {
     first.reader.pods.set("web", podJson("web", "u1"));
     await first.pods.cniAdd(addReq("zzz"));
     const second = setup(first.file);
+    await second.pods.load();
     expect(ids(second.pods)).toEqual(["zzz"]);
     second.reader.pods.set("web", podJson("web", "u1"));
     await second.pods.cniAdd(addReq("aaa", "web", "10.1.0.9"));
     expect(second.pods.registry.get("aaa")?.seq).toBe(2);
     expect(ids(second.pods)).toEqual(["aaa"]);
+  });
+});
+
+describe("CniPods: the state file is written asynchronously, in order", () => {
+  it("an ADD is applied and confirmed only after its registration is on disk", async () => {
+    const { pods, reader, file, syncs } = setup();
+    reader.pods.set("web", podJson("web", "u1"));
+    let release = () => undefined as void;
+    file.gate = new Promise<void>((r) => (release = r));
+    const pending = pods.cniAdd(addReq("c1"));
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    expect(syncs).toEqual([]);
+    release();
+    expect(await pending).toEqual({ ok: true });
+    expect(syncs).toEqual(["now, file written"]);
+  });
+
+  it("writes keep their order, and saved() waits for the last one", async () => {
+    const { pods, reader, file } = setup();
+    reader.pods.set("web", podJson("web", "u1"));
+    await pods.cniAdd(addReq("c1"));
+    let release = () => undefined as void;
+    file.gate = new Promise<void>((r) => (release = r));
+    await pods.cniDel({ containerId: "c1" });
+    expect(file.writes).toHaveLength(1);
+    const saved = pods.saved();
+    release();
+    await saved;
+    expect(file.writes.map((t) => (JSON.parse(t) as { pods: unknown[] }).pods.length)).toEqual([1, 0]);
+  });
+
+  it("a failed write is logged and the ADD still succeeds; an unreadable file starts empty", async () => {
+    const { pods, reader, file } = setup();
+    reader.pods.set("web", podJson("web", "u1"));
+    file.fail = "EROFS: read-only file system";
+    expect(await pods.cniAdd(addReq("c1"))).toEqual({ ok: true });
+    expect(ids(pods)).toEqual(["c1"]);
+    file.text = "{ not json";
+    const other = setup(file);
+    await other.pods.load();
+    expect(ids(other.pods)).toEqual([]);
   });
 });
 

@@ -4,7 +4,6 @@
  * the registrations honest: a DEL during an ADD, or a plugin that gave up waiting, leaves nothing
  * registered; GC and `prune` drop sandboxes that are gone.
  */
-import { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type {
   CniAddRequest,
@@ -17,12 +16,12 @@ import type { NodeRules } from "../compile/ir.js";
 import type { SyncResult } from "../datapath/datapath.js";
 import type { Snapshot } from "../k8s/model.js";
 import { isObject } from "../k8s/fields.js";
-import { type KubeReader, kubeReader } from "../kube/raw-api.js";
+import type { KubeReader } from "../kube/raw-api.js";
 import { formatAddr, parseAddr } from "../net/address.js";
 import type { ResolvedAddresses } from "./address-conflicts.js";
 import { type CniPod, CniRegistry, type PodIdentity } from "./cni-registry.js";
 import type { CniHandler } from "./cni-server.js";
-import { type CniStateFile, nodeCniStateFile } from "./cni-state.js";
+import type { CniStateFile } from "./cni-state.js";
 import type { ClusterStore } from "./store.js";
 
 /** What CNI handling needs from the rest of the agent. */
@@ -44,32 +43,67 @@ export interface CniAgentHooks {
  */
 export const CNI_GRACE_MS = 60_000;
 
-/** CNI registrations plus the request handlers. */
+/** The collaborators of CniPods. */
+export interface CniPodsDeps {
+  /** Reads the ADD's pod and its namespace's policies from the API server. */
+  readonly reader: KubeReader;
+  readonly store: ClusterStore;
+  readonly nodeName: string;
+  /** Keeps registrations across restarts; undefined: in memory only. */
+  readonly state: CniStateFile | undefined;
+  readonly log: Logger;
+  readonly hooks: CniAgentHooks;
+  /** Milliseconds since the epoch (registration times, the prune grace). */
+  readonly now: () => number;
+}
+
+/** CNI registrations plus the request handlers; `load` reads the state file before first use. */
 export class CniPods implements CniHandler {
-  readonly registry: CniRegistry;
+  private current = new CniRegistry();
   private readonly reader: KubeReader;
+  private readonly store: ClusterStore;
+  private readonly nodeName: string;
   private readonly state: CniStateFile | undefined;
+  private readonly log: Logger;
+  private readonly hooks: CniAgentHooks;
+  private readonly now: () => number;
   /** ADDs being handled, by container ID: `deleted` once a DEL or GC arrived for the sandbox. */
   private readonly inFlight = new Map<string, { deleted: boolean }>();
   /** The conflicts last logged (logged again only when they change). */
   private lastConflicts = "[]";
+  /** The state file's writes, in order (each one the registrations at the time it was asked for). */
+  private saving: Promise<void> = Promise.resolve();
 
-  /**
-   * `api`: a kubeconfig (reads go through kubeReader) or the reader itself; `state`: the state
-   * file's path (read and written through node:fs) or the file itself; undefined: in memory only.
-   */
-  constructor(
-    api: KubeConfig | KubeReader,
-    private readonly store: ClusterStore,
-    private readonly nodeName: string,
-    state: string | CniStateFile | undefined,
-    private readonly log: Logger,
-    private readonly hooks: CniAgentHooks,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.reader = api instanceof KubeConfig ? kubeReader(api) : api;
-    this.state = typeof state === "string" ? nodeCniStateFile(state) : state;
-    this.registry = this.loadRegistry();
+  constructor(deps: CniPodsDeps) {
+    this.reader = deps.reader;
+    this.store = deps.store;
+    this.nodeName = deps.nodeName;
+    this.state = deps.state;
+    this.log = deps.log;
+    this.hooks = deps.hooks;
+    this.now = deps.now;
+  }
+
+  /** The registrations. */
+  get registry(): CniRegistry {
+    return this.current;
+  }
+
+  /** Reads the registrations a previous run kept (an unreadable file is logged and ignored). */
+  async load(): Promise<void> {
+    if (!this.state) return;
+    try {
+      const text = await this.state.read();
+      this.current = text === undefined ? new CniRegistry() : CniRegistry.fromJSON(JSON.parse(text) as unknown);
+    } catch (e) {
+      this.log.warn({ file: this.state.path, error: (e as Error).message }, "ignoring unreadable CNI state");
+      this.current = new CniRegistry();
+    }
+  }
+
+  /** Resolves once every write of the state file asked for so far has ended. */
+  saved(): Promise<void> {
+    return this.saving;
   }
 
   /** CNI ADD: register the sandbox, make sure the pod's labels are known, apply, confirm. */
@@ -83,7 +117,7 @@ export class CniPods implements CniHandler {
       if (known) return known;
       if (mark.deleted || signal?.aborted)
         return { ok: false, error: `sandbox ${req.containerId} was deleted during its ADD`, retry: true };
-      this.register(req);
+      await this.register(req); // on disk before the pod's rules: a restart still knows its veth
       const result = await this.hooks.syncNow();
       if (signal?.aborted || mark.deleted) {
         this.forget(req.containerId); // the plugin gave up: the runtime treats the ADD as failed
@@ -203,7 +237,7 @@ export class CniPods implements CniHandler {
     return this.store.snapshot().pods.some((p) => `${p.namespace}/${p.name}` === ref);
   }
 
-  private register(req: CniAddRequest): void {
+  private register(req: CniAddRequest): Promise<void> {
     const replaced = this.registry.add({
       containerId: req.containerId,
       namespace: req.namespace,
@@ -214,19 +248,19 @@ export class CniPods implements CniHandler {
       at: this.now(),
     });
     if (replaced.length > 0) this.logDropped(replaced, "replaced by a newer ADD of the pod");
-    this.saveRegistry();
+    return this.saveRegistry();
   }
 
   private forget(containerId: string): void {
     if (!this.registry.remove(containerId)) return;
-    this.saveRegistry();
+    void this.saveRegistry();
     this.hooks.syncSoon();
   }
 
   private dropped(gone: readonly CniPod[], why: string): readonly CniPod[] {
     if (gone.length === 0) return gone;
     this.logDropped(gone, why);
-    this.saveRegistry();
+    void this.saveRegistry();
     this.hooks.syncSoon();
     return gone;
   }
@@ -248,24 +282,17 @@ export class CniPods implements CniHandler {
     return !!pod && reg.ips.every((ip) => pod.addrs.some((a) => formatAddr(a) === canonical(ip)));
   }
 
-  private saveRegistry(): void {
-    if (!this.state) return;
-    try {
-      this.state.write(JSON.stringify(this.registry.toJSON()));
-    } catch (e) {
-      this.log.warn({ file: this.state.path, error: (e as Error).message }, "cannot save CNI registrations");
-    }
-  }
-
-  private loadRegistry(): CniRegistry {
-    if (!this.state) return new CniRegistry();
-    try {
-      const text = this.state.read();
-      return text === undefined ? new CniRegistry() : CniRegistry.fromJSON(JSON.parse(text) as unknown);
-    } catch (e) {
-      this.log.warn({ file: this.state.path, error: (e as Error).message }, "ignoring unreadable CNI state");
-      return new CniRegistry();
-    }
+  /** Queues a write of the registrations as they are now; a failure is logged, never thrown. */
+  private saveRegistry(): Promise<void> {
+    const state = this.state;
+    if (!state) return this.saving;
+    const text = JSON.stringify(this.registry.toJSON());
+    this.saving = this.saving.then(() =>
+      state.write(text).catch((e: unknown) => {
+        this.log.warn({ file: state.path, error: (e as Error).message }, "cannot save CNI registrations");
+      }),
+    );
+    return this.saving;
   }
 }
 

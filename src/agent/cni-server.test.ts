@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { request, type Server } from "node:http";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CniReply } from "../cni/protocol.js";
-import { type CniHandler, startCniServer } from "./cni-server.js";
+import { ManualClock } from "./clock.js";
+import { type CniHandler, CniServer } from "./cni-server.js";
 
 const good = {
   containerId: "c1",
@@ -17,7 +18,10 @@ const good = {
 
 let dir = "";
 let socket = "";
-let server: Server | undefined;
+let server: CniServer | undefined;
+let clock = new ManualClock();
+/** Resolves when the server next arms a timer on the clock (a body started arriving). */
+let timerArmed: Promise<void> = Promise.resolve();
 const calls: Array<{ op: string; body: unknown }> = [];
 let hold: ((signal: AbortSignal | undefined) => Promise<void>) | undefined;
 const handler: CniHandler = {
@@ -55,10 +59,16 @@ beforeEach(async () => {
   socket = join(dir, "cni.sock");
   calls.length = 0;
   hold = undefined;
-  server = await startCniServer(handler, socket, { maxBody: 4096, bodyTimeoutMs: 200 });
+  clock = new ManualClock();
+  const arm = clock.setTimeout.bind(clock);
+  timerArmed = new Promise<void>((armed) => {
+    clock.setTimeout = (fn, ms) => (armed(), arm(fn, ms));
+  });
+  server = new CniServer({ handler, socketPath: socket, clock, limits: { maxBody: 4096, bodyTimeoutMs: 200 } });
+  await server.start();
 });
 afterEach(async () => {
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -135,6 +145,10 @@ describe("the agent's CNI socket checks every field before a handler sees it", (
       c.on("close", () => resolve(got));
       c.on("error", reject);
       c.write("POST /v1/add HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\n{");
+      void timerArmed.then(() => clock.advance(199)).then(() => {
+        expect(got).toBe("");
+        return clock.advance(1);
+      });
     });
     expect(text).toMatch(/^HTTP\/1\.1 408/);
   });
@@ -153,13 +167,50 @@ describe("the agent's CNI socket checks every field before a handler sees it", (
   it("an ADD whose plugin hangs up (its deadline passed) is told through the abort signal", async () => {
     let aborted!: () => void;
     const seen = new Promise<void>((r) => (aborted = r));
-    hold = (signal) =>
-      new Promise<void>((resolve) => signal?.addEventListener("abort", () => (aborted(), resolve())));
     const req = request({ socketPath: socket, method: "POST", path: "/v1/add" });
+    hold = (signal) =>
+      new Promise<void>((resolve) => {
+        signal?.addEventListener("abort", () => (aborted(), resolve()));
+        req.destroy(); // the plugin's deadline passed while the agent was still working
+      });
     req.on("error", () => undefined);
-    req.setTimeout(100, () => req.destroy());
     req.end(JSON.stringify(good));
     await seen;
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe("the CNI server's socket", () => {
+  it("start creates the socket's directory and replaces a stale socket file", async () => {
+    const nested = join(dir, "run", "netguard", "cni.sock");
+    const other = new CniServer({ handler, socketPath: nested, clock });
+    await other.start();
+    await other.stop();
+    expect(existsSync(nested)).toBe(false); // closing a listening server removes its socket
+    writeFileSync(nested, "stale");
+    const again = new CniServer({ handler, socketPath: nested, clock });
+    await again.start();
+    try {
+      expect(statSync(nested).isSocket()).toBe(true);
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it("binds through the injected listen function, and stop before start is harmless", async () => {
+    const bound: string[] = [];
+    const other = new CniServer({
+      handler,
+      socketPath: "/nonexistent/cni.sock",
+      clock,
+      listen: (srv, path) => {
+        bound.push(path);
+        return new Promise<void>((resolve) => srv.listen(join(dir, "other.sock"), resolve));
+      },
+    });
+    await other.stop();
+    await other.start();
+    await other.stop();
+    expect(bound).toEqual(["/nonexistent/cni.sock"]);
   });
 });

@@ -3,7 +3,7 @@
  * Whatever arrives is checked field by field before a handler sees it (400 naming the field); bodies
  * are bounded in size (413) and in time (408). A client that hangs up aborts its ADD.
  */
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { dirname } from "node:path";
 import {
@@ -15,6 +15,7 @@ import {
   MAX_CNI_BODY,
 } from "../cni/protocol.js";
 import { type Decoded, decodeAddRequest, decodeContainerRequest, decodeGcRequest } from "./cni-fields.js";
+import type { Clock } from "./clock.js";
 
 /** What the server asks the agent to do. */
 export interface CniHandler {
@@ -32,40 +33,80 @@ export interface CniServerLimits {
   readonly bodyTimeoutMs: number;
 }
 
+/** The default limits. */
+export const DEFAULT_CNI_LIMITS: CniServerLimits = { maxBody: MAX_CNI_BODY, bodyTimeoutMs: 5000 };
+
+/** Binds a server to a unix socket path; resolves once it listens. */
+export type ListenUnix = (server: Server, socketPath: string) => Promise<void>;
+
+/** Listens on `socketPath` through node:fs and node:net, replacing a stale socket file and creating its directory. */
+export const listenUnix: ListenUnix = async (server, socketPath) => {
+  await mkdir(dirname(socketPath), { recursive: true });
+  await rm(socketPath, { force: true });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(socketPath, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+};
+
+/** The collaborators and settings of the CNI server. */
+export interface CniServerDeps {
+  readonly handler: CniHandler;
+  readonly socketPath: string;
+  /** Times the body limit. */
+  readonly clock: Clock;
+  readonly listen?: ListenUnix;
+  readonly limits?: CniServerLimits;
+}
+
 type Answer = readonly [number, CniReply];
 
-/** Listens on `socketPath` (replacing a stale socket file; creating its directory). */
-export function startCniServer(
-  handler: CniHandler,
-  socketPath: string,
-  limits: CniServerLimits = { maxBody: MAX_CNI_BODY, bodyTimeoutMs: 5000 },
-): Promise<Server> {
-  mkdirSync(dirname(socketPath), { recursive: true });
-  rmSync(socketPath, { force: true });
-  const server = createServer((req, res) => {
-    const hungUp = new AbortController();
-    res.on("close", () => {
-      if (!res.writableFinished) hungUp.abort();
+/** The agent's CNI endpoint: `start` listens, `stop` closes. */
+export class CniServer {
+  private readonly server: Server;
+
+  constructor(private readonly deps: CniServerDeps) {
+    const limits = deps.limits ?? DEFAULT_CNI_LIMITS;
+    this.server = createServer((req, res) => {
+      const hungUp = new AbortController();
+      res.on("close", () => {
+        if (!res.writableFinished) hungUp.abort();
+      });
+      const send = ([status, reply]: Answer) => {
+        if (res.headersSent || res.destroyed) return;
+        res.writeHead(status, { "content-type": "application/json", connection: "close" });
+        res.end(JSON.stringify(reply));
+      };
+      void route(deps.handler, req, { limits, clock: deps.clock }, hungUp.signal).then(send, (e: unknown) =>
+        send([500, { ok: false, error: `internal error: ${String(e)}` }]),
+      );
     });
-    const send = ([status, reply]: Answer) => {
-      if (res.headersSent || res.destroyed) return;
-      res.writeHead(status, { "content-type": "application/json", connection: "close" });
-      res.end(JSON.stringify(reply));
-    };
-    void route(handler, req, limits, hungUp.signal).then(send, (e: unknown) =>
-      send([500, { ok: false, error: `internal error: ${String(e)}` }]),
-    );
-  });
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(socketPath, () => resolve(server));
-  });
+  }
+
+  /** Listens on the socket path. */
+  start(): Promise<void> {
+    return (this.deps.listen ?? listenUnix)(this.server, this.deps.socketPath);
+  }
+
+  /** Stops accepting requests; resolves when open connections have ended. */
+  stop(): Promise<void> {
+    return new Promise((resolve) => (this.server.listening ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+/** How bodies are bounded. */
+interface BodyRules {
+  readonly limits: CniServerLimits;
+  readonly clock: Clock;
 }
 
 async function route(
   h: CniHandler,
   req: IncomingMessage,
-  limits: CniServerLimits,
+  rules: BodyRules,
   signal: AbortSignal,
 ): Promise<Answer> {
   const path = (req.url ?? "").split("?")[0];
@@ -73,7 +114,7 @@ async function route(
   if (req.method !== "POST") return [405, { ok: false, error: "method not allowed" }];
   const handle = endpoint(h, path, signal);
   if (!handle) return [404, { ok: false, error: "no such endpoint" }];
-  const body = await readBody(req, limits);
+  const body = await readBody(req, rules);
   if (typeof body === "object" && "status" in body) return [body.status, { ok: false, error: body.error }];
   let json: unknown;
   try {
@@ -121,7 +162,7 @@ function answer(r: CniReply): Answer {
  */
 function readBody(
   req: IncomingMessage,
-  limits: CniServerLimits,
+  { limits, clock }: BodyRules,
 ): Promise<{ text: string } | { status: number; error: string }> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limits.maxBody)
@@ -130,11 +171,11 @@ function readBody(
     const chunks: Buffer[] = [];
     let size = 0;
     const done = (r: { text: string } | { status: number; error: string }) => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       req.removeAllListeners("data");
       resolve(r);
     };
-    const timer = setTimeout(
+    const timer = clock.setTimeout(
       () => done({ status: 408, error: `body not received within ${limits.bodyTimeoutMs} ms` }),
       limits.bodyTimeoutMs,
     );

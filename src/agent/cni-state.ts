@@ -3,7 +3,7 @@
  * decoding (every entry checked like a socket request; malformed ones are skipped) and the file,
  * written atomically through a small interface tests replace.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { CniAddRequest } from "../cni/protocol.js";
 import { decodeAddRequest } from "./cni-fields.js";
@@ -53,12 +53,12 @@ export function parseCniState(value: unknown): CniState {
   return { version: 2, seq, pods: [...byRef.values()] };
 }
 
-/** Where the registrations are kept. */
+/** Where the registrations are kept (asynchronous: the agent's event loop never waits on a disk). */
 export interface CniStateFile {
-  /** The file's text; undefined when there is none. Throws on other errors. */
-  read(): string | undefined;
-  /** Replaces the file's content atomically. Throws on errors. */
-  write(text: string): void;
+  /** The file's text; undefined when there is none. Rejects on other errors. */
+  read(): Promise<string | undefined>;
+  /** Replaces the file's content atomically. Rejects on errors. */
+  write(text: string): Promise<void>;
   /** For logs. */
   readonly path: string;
 }
@@ -67,18 +67,18 @@ export interface CniStateFile {
 export function nodeCniStateFile(path: string): CniStateFile {
   return {
     path,
-    read() {
+    async read() {
       try {
-        return readFileSync(path, "utf8");
+        return await readFile(path, "utf8");
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
         throw e;
       }
     },
-    write(text) {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(`${path}.tmp`, text, { mode: 0o600 });
-      renameSync(`${path}.tmp`, path);
+    async write(text) {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(`${path}.tmp`, text, { mode: 0o600 });
+      await rename(`${path}.tmp`, path);
     },
   };
 }

@@ -19,68 +19,86 @@ export interface AgentMetrics {
   readonly tablesLost: Counter<"detectedBy">;
 }
 
-/** Creates the metrics. */
+/** Creates the metrics, on a registry of their own. */
 export function createMetrics(): AgentMetrics {
   const registry = new Registry();
-  const r = [registry];
+  return { registry, ...syncMetrics(registry), ...rulesetGauges(registry), ...edgeMetrics(registry) };
+}
+
+/** How syncs went: duration, failures, latency from event to enforcement, outcomes by trigger. */
+function syncMetrics(registry: Registry) {
+  const registers = [registry];
   return {
-    registry,
     syncDuration: new Histogram({
       name: "netguard_sync_duration_seconds",
       help: "Time to compile, render and apply one sync",
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers: r,
+      registers,
     }),
     applyErrors: new Counter({
       name: "netguard_apply_errors_total",
       help: "nft transactions that failed (the previous rules stayed in force)",
-      registers: r,
+      registers,
     }),
     eventToEnforced: new Histogram({
       name: "netguard_event_to_enforced_seconds",
       help: "Time from receiving an API event to its rules being applied",
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers: r,
-    }),
-    podsEnforced: new Gauge({
-      name: "netguard_pods_enforced",
-      help: "Policy-target pods on this node whose rules are applied",
-      registers: r,
-    }),
-    policies: new Gauge({
-      name: "netguard_policies",
-      help: "NetworkPolicies known in the cluster",
-      registers: r,
-    }),
-    nftObjects: new Gauge({
-      name: "netguard_nft_objects",
-      help: "Objects in netguard's nft tables",
-      labelNames: ["type"],
-      registers: r,
-    }),
-    reconnects: new Counter({
-      name: "netguard_informer_reconnects_total",
-      help: "Times a watch failed and was restarted",
-      labelNames: ["resource"],
-      registers: r,
-    }),
-    droppedPackets: new Gauge({
-      name: "netguard_pod_dropped_packets",
-      help: "Packets dropped by a pod's default deny (read from nft counters at a bounded rate)",
-      labelNames: ["pod", "direction"],
-      registers: r,
+      registers,
     }),
     syncs: new Counter({
       name: "netguard_syncs_total",
       help: "Syncs by outcome and by what started them (reconcile, cni-add, drift, tables-lost)",
-      labelNames: ["kind", "trigger"],
-      registers: r,
+      labelNames: ["kind", "trigger"] as const,
+      registers,
+    }),
+  };
+}
+
+/** What the last sync computed: pods, policies, nft objects by type. */
+function rulesetGauges(registry: Registry) {
+  const registers = [registry];
+  return {
+    podsEnforced: new Gauge({
+      name: "netguard_pods_enforced",
+      help: "Policy-target pods on this node whose rules are applied",
+      registers,
+    }),
+    policies: new Gauge({
+      name: "netguard_policies",
+      help: "NetworkPolicies known in the cluster",
+      registers,
+    }),
+    nftObjects: new Gauge({
+      name: "netguard_nft_objects",
+      help: "Objects in netguard's nft tables",
+      labelNames: ["type"] as const,
+      registers,
+    }),
+  };
+}
+
+/** What the edges saw: watch reconnects, dropped packets, tables lost from the kernel. */
+function edgeMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    reconnects: new Counter({
+      name: "netguard_informer_reconnects_total",
+      help: "Times a watch failed and was restarted",
+      labelNames: ["resource"] as const,
+      registers,
+    }),
+    droppedPackets: new Gauge({
+      name: "netguard_pod_dropped_packets",
+      help: "Packets dropped by a pod's default deny (read from nft counters at a bounded rate)",
+      labelNames: ["pod", "direction"] as const,
+      registers,
     }),
     tablesLost: new Counter({
       name: "netguard_tables_lost_total",
       help: "Times netguard's tables were found missing from the kernel and restored, by detector",
-      labelNames: ["detectedBy"],
-      registers: r,
+      labelNames: ["detectedBy"] as const,
+      registers,
     }),
   };
 }

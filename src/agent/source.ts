@@ -12,12 +12,13 @@ import {
   type KubeConfig,
   type KubernetesListObject,
   type KubernetesObject,
+  type ListPromise,
   makeInformer,
   UPDATE,
 } from "@kubernetes/client-node";
 import { error, type Issue, locate } from "../diag/issue.js";
 import { isObject } from "../k8s/fields.js";
-import { type KubeReader, kubeReader } from "../kube/raw-api.js";
+import type { KubeReader } from "../kube/raw-api.js";
 import type { Clock } from "./clock.js";
 import { type ClusterStore, resourceVersionOf, type WatchedKind } from "./store.js";
 
@@ -67,26 +68,67 @@ interface Watched {
   failures: number;
 }
 
+/**
+ * Makes the list-then-watch informer of one collection path from its LIST function (production:
+ * the library's `makeInformer` over a kubeconfig; tests: its `ListWatch` over a fake `Watch`).
+ */
+export type InformerFactory = (
+  path: string,
+  list: ListPromise<KubernetesObject>,
+) => Informer<KubernetesObject>;
+
+/** Informers that watch through the API server of `kc` (the library's Watch and ListWatch). */
+export function kubeInformers(kc: KubeConfig): InformerFactory {
+  return (path, list) => makeInformer(kc, path, list);
+}
+
+/** What the agent needs from its view of the cluster (implemented by KubeSource). */
+export interface ClusterSource {
+  /** True once every kind has completed a full list. */
+  readonly synced: boolean;
+  /** True while every watch is connected. */
+  readonly connected: boolean;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The collaborators of KubeSource. */
+export interface KubeSourceDeps {
+  readonly store: ClusterStore;
+  readonly events: SourceEvents;
+  /** Times events and the reconnect backoff. */
+  readonly clock: Clock;
+  /** LISTs, as raw JSON. */
+  readonly reader: KubeReader;
+  /** WATCHes, from the LIST's resourceVersion. */
+  readonly informers: InformerFactory;
+}
+
+/** First reconnect delay of a failed informer, doubled per failure up to RETRY_MAX_MS. */
+export const RETRY_BASE_MS = 500;
+/** Longest reconnect delay. */
+export const RETRY_MAX_MS = 30_000;
+
 /** The informers of the four watched kinds. */
-export class KubeSource {
+export class KubeSource implements ClusterSource {
   private readonly watched: Watched[];
   private stopped = false;
   private readonly timers = new Set<ReturnType<Clock["setTimeout"]>>();
+  private readonly store: ClusterStore;
+  private readonly events: SourceEvents;
+  private readonly clock: Clock;
 
   /**
-   * Lists go through `reader` as raw JSON (never the library's typed models, which rename fields
-   * such as `from`), so listed and watched objects reach the store's one decoder identically.
+   * Lists go through `deps.reader` as raw JSON (never the library's typed models, which rename
+   * fields such as `from`), so listed and watched objects reach the store's one decoder identically.
    */
-  constructor(
-    kc: KubeConfig,
-    private readonly store: ClusterStore,
-    private readonly events: SourceEvents,
-    private readonly clock: Clock,
-    reader: KubeReader = kubeReader(kc),
-  ) {
+  constructor(deps: KubeSourceDeps) {
+    this.store = deps.store;
+    this.events = deps.events;
+    this.clock = deps.clock;
     this.watched = (Object.keys(WATCH_PATHS) as WatchedKind[]).map((kind) => ({
       kind,
-      informer: makeInformer(kc, WATCH_PATHS[kind], () => this.listRaw(reader, kind)),
+      informer: deps.informers(WATCH_PATHS[kind], () => this.listRaw(deps.reader, kind)),
       synced: false,
       connected: false,
       failures: 0,
@@ -167,7 +209,7 @@ export class KubeSource {
       if (this.stopped) return; // stop() aborts the watch, which the informer reports as an error
       w.connected = false;
       w.failures++;
-      const retry = Math.min(30_000, 500 * 2 ** Math.min(w.failures - 1, 6));
+      const retry = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(w.failures - 1, 6));
       this.events.disconnected(w.kind, describeError(err), retry);
       const t = this.clock.setTimeout(() => {
         this.timers.delete(t);

@@ -4,10 +4,10 @@
  */
 import { KubeConfig } from "@kubernetes/client-node";
 import { pino } from "pino";
-import { Agent } from "../agent/agent.js";
 import { systemClock } from "../agent/clock.js";
 import { nftMonitorSpawner } from "../agent/table-watch.js";
 import { systemExec } from "../sys/exec.js";
+import { buildAgent } from "./agent-parts.js";
 import { runCleanup } from "./cleanup.js";
 import type { AgentCliOptions } from "./agent-flags.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
@@ -25,7 +25,7 @@ export async function runAgent(io: CliIo, opts: AgentCliOptions): Promise<ExitCo
   } catch (e) {
     throw new UsageError(`cannot load the Kubernetes configuration: ${(e as Error).message}`);
   }
-  const agent = new Agent({
+  const agent = buildAgent({
     nodeName: opts.node,
     kubeConfig: kc,
     exec: systemExec,

@@ -4,8 +4,10 @@
  */
 import { KubeConfig } from "@kubernetes/client-node";
 import { pino } from "pino";
-import { Agent, type AgentOptions } from "../../src/agent/agent.js";
+import type { Agent } from "../../src/agent/agent.js";
+import type { AgentOptions } from "../../src/agent/options.js";
 import { systemClock } from "../../src/agent/clock.js";
+import { buildAgent } from "../../src/cli/agent-parts.js";
 import { systemExec } from "../../src/sys/exec.js";
 import type { ApiServer } from "./apiserver/server.js";
 
@@ -13,7 +15,7 @@ import type { ApiServer } from "./apiserver/server.js";
 export function testAgent(api: ApiServer, netns: string, extra: Partial<AgentOptions> = {}): Agent {
   const kc = new KubeConfig();
   kc.loadFromString(api.kubeconfig());
-  return new Agent({
+  return buildAgent({
     nodeName: "n1",
     kubeConfig: kc,
     exec: systemExec,

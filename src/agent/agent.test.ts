@@ -1,0 +1,293 @@
+/**
+ * The Agent with fake parts: a cluster source the test drives, a fake nft kernel, the real
+ * reconcile loop, store, CNI handling and sync record on a ManualClock. No timers, sockets or
+ * processes: coalescing, backoff, readiness, CNI ADD syncs and drift repair run in microseconds.
+ */
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import { namespace, node, pod } from "../../test/support/objects.js";
+import { Datapath } from "../datapath/datapath.js";
+import type { KubeReader, RawList } from "../kube/raw-api.js";
+import type { NftBackend, NftResult } from "../nft/backend.js";
+import { OWNED_TABLES } from "../nft/model.js";
+import { Agent } from "./agent.js";
+import { ManualClock } from "./clock.js";
+import { CniPods } from "./cni-pods.js";
+import type { CniHandler } from "./cni-server.js";
+import { DropReader } from "./drops.js";
+import { PolicyEventReporter } from "./events.js";
+import { FlannelLease } from "./flannel-subnet.js";
+import { createMetrics } from "./metrics.js";
+import type { AgentParts, TableWatchHooks } from "./parts.js";
+import { Reconciler } from "./reconciler.js";
+import type { ClusterSource, SourceEvents } from "./source.js";
+import { ClusterStore } from "./store.js";
+import { APPLY_FAILED_REASON, SyncRecord, TABLES_LOST_REASON } from "./sync-record.js";
+
+/** nft in memory: counts applies, fails the next `failures` ones, and holds our tables or not. */
+class FakeKernel implements NftBackend {
+  applies = 0;
+  failures = 0;
+  tablesPresent = true;
+
+  apply(): Promise<NftResult> {
+    this.applies++;
+    if (this.failures > 0) {
+      this.failures--;
+      return Promise.resolve({ ok: false, error: "Error: Could not process rule: No such file or directory" });
+    }
+    this.tablesPresent = true;
+    return Promise.resolve({ ok: true });
+  }
+
+  listTable(): Promise<undefined> {
+    return Promise.resolve(undefined); // the tables are gone: drift
+  }
+
+  listCounters(): Promise<undefined> {
+    return Promise.resolve(undefined);
+  }
+}
+
+/** The watches, driven by the test. */
+class FakeSource implements ClusterSource {
+  synced = false;
+  connected = false;
+  constructor(readonly events: SourceEvents) {}
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** The API server as the CNI path reads it: every pod exists, no namespace has policies. */
+const reader: KubeReader = {
+  get: (path) => Promise.resolve({ metadata: { name: path.split("/").pop(), namespace: "x", uid: "u" } }),
+  list: (): Promise<RawList> => Promise.resolve({ items: [], resourceVersion: "1" }),
+};
+
+function fixture(more: Partial<AgentParts> = {}) {
+  const clock = new ManualClock();
+  const logger = pino({ level: "silent" });
+  const kernel = new FakeKernel();
+  const store = new ClusterStore();
+  const metrics = createMetrics();
+  const found: { source?: FakeSource; cni?: CniHandler; tableWatch?: TableWatchHooks } = {};
+  const parts: AgentParts = {
+    nodeName: "n1",
+    netns: undefined,
+    clock,
+    logger,
+    metrics,
+    store,
+    datapath: new Datapath(kernel),
+    record: new SyncRecord(metrics, logger, () => store.counts()),
+    lease: new FlannelLease(() => Promise.resolve(undefined), undefined),
+    veths: undefined,
+    policyEvents: new PolicyEventReporter("n1", () => Promise.resolve(), () => undefined),
+    driftIntervalMs: 0,
+    source: (events) => (found.source = new FakeSource(events)),
+    reconciler: (deps) =>
+      new Reconciler(
+        { ...deps, clock },
+        { minIntervalMs: 50, maxDelayMs: 200, retryBaseMs: 500, retryMaxMs: 4000 },
+      ),
+    cni: (hooks) =>
+      new CniPods({ reader, store, nodeName: "n1", state: undefined, log: logger, hooks, now: () => clock.now() }),
+    cniServer: (handler) => {
+      found.cni = handler;
+      return { start: () => Promise.resolve(), stop: () => Promise.resolve() };
+    },
+    http: undefined,
+    chaining: undefined,
+    drops: (owners) => new DropReader(kernel, clock, 1000, owners),
+    tableWatch: (hooks) => {
+      found.tableWatch = hooks;
+      return { start: () => undefined, stop: () => undefined };
+    },
+    listTables: () => Promise.resolve(kernel.tablesPresent ? [...OWNED_TABLES] : []),
+    ...more,
+  };
+  const agent = new Agent(parts);
+  const source = found.source as FakeSource;
+  store.upsert("Namespace", namespace("x"));
+  store.upsert("Node", node("n1", "192.168.0.1", ["10.1.0.0/24"]));
+  store.upsert("Pod", pod("x", "a", { ips: ["10.1.0.10"], node: "n1" }));
+  /** Every kind listed: the source reports the change, as KubeSource does after its lists. */
+  const listed = () => {
+    source.synced = true;
+    source.connected = true;
+    source.events.changed("Pod", clock.now());
+  };
+  return { agent, clock, kernel, store, source, metrics, found, listed };
+}
+
+/** Lets the agent's promise chains run until `cond` holds (no timers: microtasks only). */
+async function until(what: string, cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 2000 && !cond(); i++) await Promise.resolve();
+  if (!cond()) throw new Error(`never happened: ${what}`);
+}
+
+/** The syncs counted so far, as `kind/trigger` → count. */
+async function syncs(f: ReturnType<typeof fixture>): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const v of (await f.metrics.syncs.get()).values)
+    out[`${String(v.labels.kind)}/${String(v.labels.trigger)}`] = v.value;
+  return out;
+}
+
+describe("Agent: the reconcile loop", () => {
+  it("applies nothing before every kind is listed; then syncs at once for the events that waited", async () => {
+    const f = fixture();
+    await f.agent.start();
+    f.source.events.changed("Pod", f.clock.now());
+    await f.clock.advance(1000);
+    expect(f.kernel.applies).toBe(0);
+    expect(f.agent.notReady()).toBe("waiting for the first complete list of every watched kind");
+    f.listed(); // the event at 0 waited longer than maxDelay already
+    await f.clock.advance(0);
+    await until("the first apply", () => f.agent.notReady() === undefined);
+    expect(f.kernel.applies).toBe(1);
+    expect(await syncs(f)).toEqual({ "full/reconcile": 1 });
+    await f.agent.stop();
+  });
+
+  it("syncs minInterval after an event when nothing else happens", async () => {
+    const f = fixture();
+    await f.agent.start();
+    f.listed();
+    await f.clock.advance(49);
+    expect(f.kernel.applies).toBe(0);
+    await f.clock.advance(1);
+    await until("the first apply", () => f.kernel.applies === 1);
+    await f.agent.stop();
+  });
+
+  it("coalesces a burst of events into one sync, no later than maxDelay after the first", async () => {
+    const f = fixture();
+    await f.agent.start();
+    f.listed();
+    await f.clock.advance(50);
+    await until("the first sync", () => f.kernel.applies === 1);
+    for (let i = 0; i < 5; i++) {
+      expect(f.kernel.applies).toBe(1);
+      f.store.upsert("Pod", pod("x", `b${i}`, { ips: [`10.1.0.${20 + i}`], node: "n1" }));
+      f.source.events.changed("Pod", f.clock.now());
+      await f.clock.advance(40); // never 50 ms quiet
+    }
+    // 200 ms after the first event of the burst: one sync for all five.
+    await until("the burst's sync", () => f.kernel.applies === 2);
+    await f.clock.advance(1000);
+    expect(await syncs(f)).toEqual({ "full/reconcile": 1, "incremental/reconcile": 1 });
+    await f.agent.stop();
+  });
+
+  it("a failed apply leaves the agent not ready and is retried with exponential backoff", async () => {
+    const f = fixture();
+    await f.agent.start();
+    f.kernel.failures = 2;
+    f.listed();
+    await f.clock.advance(50);
+    await until("the failed apply", () => f.kernel.applies === 1);
+    expect(f.agent.notReady()).toBe(APPLY_FAILED_REASON);
+    await f.clock.advance(499);
+    expect(f.kernel.applies).toBe(1);
+    await f.clock.advance(1);
+    await until("the first retry", () => f.kernel.applies === 2);
+    expect(f.agent.notReady()).toBe(APPLY_FAILED_REASON);
+    await f.clock.advance(999);
+    expect(f.kernel.applies).toBe(2);
+    await f.clock.advance(1);
+    await until("the second retry", () => f.agent.notReady() === undefined);
+    expect(await syncs(f)).toEqual({ "failed/reconcile": 2, "full/reconcile": 1 });
+    await f.agent.stop();
+  });
+
+  it("a watch that is disconnected makes the agent not ready, and is counted", async () => {
+    const f = fixture();
+    await f.agent.start();
+    f.listed();
+    await f.clock.advance(50);
+    await until("ready", () => f.agent.notReady() === undefined);
+    f.source.connected = false;
+    f.source.events.disconnected("Pod", "watch stream ended", 500);
+    expect(f.agent.notReady()).toBe("a watch is disconnected");
+    expect((await f.metrics.reconnects.get()).values).toEqual([
+      expect.objectContaining({ labels: { resource: "Pod" }, value: 1 }),
+    ]);
+    await f.agent.stop();
+  });
+});
+
+describe("Agent: CNI, drift and lost tables", () => {
+  it("a CNI ADD syncs at once (not through the loop) and is confirmed once its pod's rules apply", async () => {
+    const f = fixture();
+    await f.agent.start();
+    const cni = f.found.cni as CniHandler;
+    expect(await cni.cniAdd({ containerId: "c1", namespace: "x", name: "a", ips: ["10.1.0.10"] })).toMatchObject({
+      ok: false,
+      retry: true,
+    });
+    f.listed();
+    const reply = await cni.cniAdd({ containerId: "c1", namespace: "x", name: "a", ips: ["10.1.0.10"] });
+    expect(reply).toEqual({ ok: true });
+    expect(f.clock.now()).toBe(0);
+    expect(await syncs(f)).toEqual({ "full/cni-add": 1 });
+    expect(await cni.cniCheck({ containerId: "c1" })).toEqual({ ok: true });
+    await f.agent.stop();
+  });
+
+  it("a CNI ADD whose apply fails is refused for retry and hands the retry to the loop", async () => {
+    const f = fixture();
+    await f.agent.start();
+    f.listed();
+    await f.clock.advance(50);
+    await until("the first sync", () => f.kernel.applies === 1);
+    f.kernel.failures = 1;
+    f.store.upsert("Pod", pod("x", "b", { ips: ["10.1.0.11"], node: "n1" }));
+    const cni = f.found.cni as CniHandler;
+    const reply = await cni.cniAdd({ containerId: "c2", namespace: "x", name: "b", ips: ["10.1.0.11"] });
+    expect(reply).toMatchObject({ ok: false, retry: true, error: expect.stringMatching(/applying the pod's rules failed/) });
+    expect(f.agent.notReady()).toBe(APPLY_FAILED_REASON);
+    await f.clock.advance(50);
+    await until("the loop's retry", () => f.agent.notReady() === undefined);
+    expect(await syncs(f)).toEqual({ "full/reconcile": 2, "failed/cni-add": 1 });
+    await f.agent.stop();
+  });
+
+  it("the drift timer re-applies tables the kernel lost, recorded as a drift sync", async () => {
+    const f = fixture({ driftIntervalMs: 1000 });
+    await f.agent.start();
+    f.listed();
+    await f.clock.advance(50);
+    await until("the first sync", () => f.kernel.applies === 1);
+    await f.clock.advance(950);
+    await until("the drift repair", () => f.kernel.applies === 2);
+    expect(await syncs(f)).toEqual({ "full/reconcile": 1, "full/drift": 1 });
+    await f.agent.stop();
+    expect(f.clock.pending).toBe(0);
+  });
+
+  it("tables found missing by the table watch: not ready, then restored by a full replace", async () => {
+    const f = fixture();
+    await f.agent.start();
+    f.listed();
+    await f.clock.advance(50);
+    await until("the first sync", () => f.kernel.applies === 1);
+    f.kernel.tablesPresent = false;
+    f.kernel.failures = 1;
+    await f.found.tableWatch?.check("poll");
+    expect(f.agent.notReady()).toBe(TABLES_LOST_REASON);
+    expect(f.kernel.tablesPresent).toBe(false);
+    await f.clock.advance(500);
+    await until("restored", () => f.agent.notReady() === undefined);
+    expect(f.kernel.tablesPresent).toBe(true);
+    expect(await syncs(f)).toEqual({ "full/reconcile": 2, "failed/tables-lost": 1 });
+    expect((await f.metrics.tablesLost.get()).values).toEqual([
+      expect.objectContaining({ labels: { detectedBy: "poll" }, value: 1 }),
+    ]);
+    await f.agent.stop();
+  });
+});
