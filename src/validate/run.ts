@@ -40,20 +40,49 @@ export async function validateManifests(
   const issues: Issue[] = [...read.issues];
   const ioProblem = read.issues.some((i) => i.code === "missing-input" || i.code === "unreadable-input");
   const files = new Set(read.objects.map((o) => o.source.file));
-  let cluster: ClusterIndex | undefined;
-  if (inputs.cluster.length > 0 || (inputs.clusterBase?.length ?? 0) > 0) {
-    const loaded = await loadSnapshot(fs, inputs.cluster, inputs.clusterBase ?? []);
-    appendAll(
-      issues,
-      loaded.issues.filter((i) => i.severity === "error"),
-    );
-    // Lints see the cluster as the dry-run does: workloads' templates and pods without status count.
-    cluster = indexSnapshot(dryRunView(loaded.snapshot).snapshot);
-  }
-  const policies: Array<{ policy: NetworkPolicy; raw: Record<string, unknown> }> = [];
+  const cluster = await loadCluster(fs, inputs, issues);
   const found: Issue[] = []; // about the manifests' objects, at their objects' lines until the end
+  const { policies, seen } = checkPolicies(read.objects, checkApi, found);
+  lintPolicies(policies, cluster, found);
+  appendAll(issues, issuesAtFieldLines(found, read.texts));
+  if (!ioProblem) appendAll(issues, nothingToValidate(read.objects.length, seen));
+  return { report: { issues: sortIssues(issues), files: files.size, policies: seen }, ioProblem };
+}
+
+/** The cluster for cluster-aware lints, when one is given; its errors go to `issues`. */
+async function loadCluster(
+  fs: InputFs,
+  inputs: ValidateInputs,
+  issues: Issue[],
+): Promise<ClusterIndex | undefined> {
+  if (inputs.cluster.length === 0 && (inputs.clusterBase?.length ?? 0) === 0) return undefined;
+  const loaded = await loadSnapshot(fs, inputs.cluster, inputs.clusterBase ?? []);
+  appendAll(
+    issues,
+    loaded.issues.filter((i) => i.severity === "error"),
+  );
+  // Lints see the cluster as the dry-run does: workloads' templates and pods without status count.
+  return indexSnapshot(dryRunView(loaded.snapshot).snapshot);
+}
+
+/** A decoded policy the API server accepts, with the object as written (lints read both). */
+interface CheckedPolicy {
+  readonly policy: NetworkPolicy;
+  readonly raw: Record<string, unknown>;
+}
+
+/**
+ * The API-server checks of every NetworkPolicy object (issues into `found`); `seen` counts them.
+ * Returns the policies the API server would accept, decoded, for the lints.
+ */
+function checkPolicies(
+  objects: readonly RawObject[],
+  checkApi: ApiCheck,
+  found: Issue[],
+): { policies: CheckedPolicy[]; seen: number } {
+  const policies: CheckedPolicy[] = [];
   let seen = 0;
-  for (const o of read.objects) {
+  for (const o of objects) {
     if (!isObject(o.value) || o.value.kind !== "NetworkPolicy") {
       // A policy under a misspelt kind (`NetworkPolicies`) would otherwise pass unchecked.
       if (
@@ -78,6 +107,15 @@ export async function validateManifests(
     const { decoded } = decodeObject(o.value, o.source);
     if (decoded?.kind === "NetworkPolicy") policies.push({ policy: decoded.value, raw: o.value });
   }
+  return { policies, seen };
+}
+
+/** The lints of every accepted policy (against the others and the cluster), issues into `found`. */
+function lintPolicies(
+  policies: readonly CheckedPolicy[],
+  cluster: ClusterIndex | undefined,
+  found: Issue[],
+): void {
   const all = policies.map((p) => p.policy);
   const memo = lintMemo();
   const policiesByNamespace = new Map<string, NetworkPolicy[]>();
@@ -98,9 +136,6 @@ export async function validateManifests(
       ),
     );
   }
-  appendAll(issues, issuesAtFieldLines(found, read.texts));
-  if (!ioProblem) appendAll(issues, nothingToValidate(read.objects.length, seen));
-  return { report: { issues: sortIssues(issues), files: files.size, policies: seen }, ioProblem };
 }
 
 /**
