@@ -33,24 +33,9 @@ export function buildSnapshot(objects: readonly RawObject[], opts: DecodeOptions
   const pods = new Map<string, Pod>();
   const policies = new Map<string, NetworkPolicy>();
   const nodes = new Map<string, Node>();
-  const seen = (
-    map: Map<string, { source?: { file: string; line: number } }>,
-    key: string,
-    kind: string,
-    o: RawObject,
-  ) => {
+  const seen = (map: ReadonlyMap<string, Sourced>, key: string, kind: string, o: RawObject) => {
     const prev = map.get(key);
-    if (prev) {
-      const where = prev.source ? ` (first at ${prev.source.file}:${prev.source.line})` : "";
-      issues.push({
-        ...warning(
-          "duplicate-object",
-          "",
-          `${kind} ${clipName(key)} appears more than once${where}; the last one is used`,
-        ),
-        source: o.source,
-      });
-    }
+    if (prev) issues.push(duplicateWarning(prev, key, kind, o));
   };
   for (const o of objects) {
     const { decoded, issues: found } = decodeObject(o.value, o.source, opts);
@@ -78,6 +63,24 @@ export function buildSnapshot(objects: readonly RawObject[], opts: DecodeOptions
   }
   const assembled = assembleSnapshot(namespaces, pods.values(), policies.values(), nodes);
   return { snapshot: assembled.snapshot, issues: [...issues, ...assembled.issues] };
+}
+
+/** An object that may say where it was read from. */
+interface Sourced {
+  readonly source?: { readonly file: string; readonly line: number };
+}
+
+/** The warning for an object whose key `prev` already had: the last one wins, as with `kubectl apply`. */
+function duplicateWarning(prev: Sourced, key: string, kind: string, o: RawObject): Issue {
+  const where = prev.source ? ` (first at ${prev.source.file}:${prev.source.line})` : "";
+  return {
+    ...warning(
+      "duplicate-object",
+      "",
+      `${kind} ${clipName(key)} appears more than once${where}; the last one is used`,
+    ),
+    source: o.source,
+  };
 }
 
 /**
