@@ -23,6 +23,7 @@ import { cniBinaryBench } from "./cni.js";
 import { diffBench, validateBench, validateCliBench } from "./validate.js";
 import { type SimulateCase, simulateBench, simulateTable } from "./simulate.js";
 import { syntheticCluster } from "./synthetic.js";
+import { yamlReadersMarkdown } from "./yaml-readers.js";
 
 interface Result {
   pods: number;
@@ -249,6 +250,12 @@ function simulateTableRows(): string[] {
   return simulateTable(simulateBench(cases, Number(process.env.BENCH_SIMULATE_RUNS ?? 3)));
 }
 
+/** The YAML readers compared (issue 13); BENCH_YAML_ROUNDS sets the rounds (default 5). */
+function yamlTable(): string[] {
+  process.stderr.write("bench: YAML readers (fast reader or library, yaml and js-yaml)...\n");
+  return yamlReadersMarkdown(Number(process.env.BENCH_YAML_ROUNDS ?? 5));
+}
+
 const r = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 async function main(): Promise<void> {
@@ -299,7 +306,7 @@ async function main(): Promise<void> {
     ),
   ];
   process.stdout.write(
-    `${rows.join("\n")}\n\n${(await datapathTable()).join("\n")}\n\n${(await costTable()).join("\n")}\n\n${(await agentTable()).join("\n")}\n\n${(await cniTable()).join("\n")}\n\n${(await validateTable()).join("\n")}\n\n${simulateTableRows().join("\n")}\n`,
+    `${rows.join("\n")}\n\n${(await datapathTable()).join("\n")}\n\n${(await costTable()).join("\n")}\n\n${(await agentTable()).join("\n")}\n\n${(await cniTable()).join("\n")}\n\n${(await validateTable()).join("\n")}\n\n${simulateTableRows().join("\n")}\n\n${yamlTable().join("\n")}\n`,
   );
 }
 
