@@ -74,7 +74,28 @@ export function renderNode(rules: NodeRules, opts: RenderOptions = {}): NodeRule
 }
 
 function renderInet(r: NodeRules, owners: Map<string, CounterOwner>): TableSpec {
-  const sets: SetSpec[] = [
+  const { chains, counters, maps } = podChains(r, owners);
+  chains.sort(byName).push(forwardChain());
+  counters.push("unprogrammed", LINK_SCOPE_COUNTER);
+  const mapSpecs: MapSpec[] = (["egress4", "egress6", "ingress4", "ingress6"] as const).map((name) => ({
+    name,
+    keyType: name.endsWith("4") ? "ipv4_addr" : "ipv6_addr",
+    interval: false,
+    elements: new Map([...maps[name]].sort(byFirst)),
+  }));
+  return {
+    family: "inet",
+    name: "netguard",
+    sets: inetSets(r),
+    maps: mapSpecs,
+    counters: counters.sort(),
+    chains,
+  };
+}
+
+/** The sets of `inet netguard`, by name: the IR's shared sets, node and local addresses, pod CIDRs. */
+function inetSets(r: NodeRules): SetSpec[] {
+  return [
     ...r.addressSets.map(addressSetSpec),
     ...r.portSets.map(portSetSpec),
     ...r.endpointPortSets.map(endpointSetSpec),
@@ -96,9 +117,22 @@ function renderInet(r: NodeRules, owners: Map<string, CounterOwner>): TableSpec 
     LINK6_SET,
     ND_TYPES_SET,
   ].sort(byName);
+}
+
+/** The verdict maps' elements (pod address → dispatch verdict), by map name. */
+type VerdictMaps = Record<"ingress4" | "ingress6" | "egress4" | "egress6", Map<string, string>>;
+
+/**
+ * Each local pod's dispatch in the verdict maps, and for each isolated direction its chain and
+ * named drop counter (whose owner goes to `owners`). Chains and counters in pod order.
+ */
+function podChains(
+  r: NodeRules,
+  owners: Map<string, CounterOwner>,
+): { chains: ChainSpec[]; counters: string[]; maps: VerdictMaps } {
   const chains: ChainSpec[] = [];
   const counters: string[] = [];
-  const maps = {
+  const maps: VerdictMaps = {
     ingress4: new Map<string, string>(),
     ingress6: new Map<string, string>(),
     egress4: new Map<string, string>(),
@@ -117,15 +151,7 @@ function renderInet(r: NodeRules, owners: Map<string, CounterOwner>): TableSpec 
       }
     }
   }
-  chains.sort(byName).push(forwardChain());
-  counters.push("unprogrammed", LINK_SCOPE_COUNTER);
-  const mapSpecs: MapSpec[] = (["egress4", "egress6", "ingress4", "ingress6"] as const).map((name) => ({
-    name,
-    keyType: name.endsWith("4") ? "ipv4_addr" : "ipv6_addr",
-    interval: false,
-    elements: new Map([...maps[name]].sort(byFirst)),
-  }));
-  return { family: "inet", name: "netguard", sets, maps: mapSpecs, counters: counters.sort(), chains };
+  return { chains, counters, maps };
 }
 
 function dispatch(pod: LocalPod, direction: Direction, chain: PodChain): string {
