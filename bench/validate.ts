@@ -22,9 +22,9 @@ type Json = Record<string, unknown>;
 function memoryFs(files: Record<string, string>): InputFs {
   return {
     readFile: async (p) => files[p] ?? Promise.reject(new Error("ENOENT")),
-    kind: async (p) => (files[p] !== undefined ? "file" : undefined),
-    list: async () => [],
-    readStdin: async () => "",
+    kind: (p) => Promise.resolve(files[p] !== undefined ? "file" : undefined),
+    list: () => Promise.resolve([]),
+    readStdin: () => Promise.resolve(""),
   };
 }
 

@@ -216,7 +216,7 @@ describeAsRoot("invariant: the kernel's ruleset equals netguard compile of the A
               async (initialPolicies, initialPods, steps) => {
                 for (const kind of ["NetworkPolicy", "Pod", "Node", "Namespace"] as const)
                   for (const o of api.list(kind)) api.remove(kind, o.metadata.namespace, o.metadata.name);
-                for (const o of [...NAMESPACES, ...NODES]) api.create(o as never);
+                for (const o of [...NAMESPACES, ...NODES]) api.create(o);
                 for (const i of initialPods) api.create(PODS[i] as never);
                 for (const i of initialPolicies) api.create(POLICIES[i] as never);
                 const dir = mkdtempSync(join(tmpdir(), "netguard-invariant-"));

@@ -36,7 +36,7 @@ describeAsRoot("policies present before the agent starts (LIST path)", () => {
   let api: ApiServer;
   beforeAll(async () => {
     api = await startApiServer({ bookmarkIntervalMs: 300 });
-    for (const o of OBJECTS) api.create(o as never);
+    for (const o of OBJECTS) api.create(o);
   });
   afterAll(async () => {
     await api.close();

@@ -31,7 +31,7 @@ describeAsRoot("this node's pod CIDR and Node object", () => {
   beforeAll(async () => {
     api = await startApiServer();
     // The Node as Flannel's etcd subnet manager leaves it: no spec.podCIDRs.
-    for (const o of [namespace("x"), node("n1", "192.168.0.1", []), ...PODS]) api.create(o as never);
+    for (const o of [namespace("x"), node("n1", "192.168.0.1", []), ...PODS]) api.create(o);
   });
   afterAll(async () => {
     await api.close();
@@ -46,7 +46,7 @@ describeAsRoot("this node's pod CIDR and Node object", () => {
         let subnetEnv: string | undefined;
         const agent = testAgent(api, f.lab.nodes[0]?.netns as string, {
           flannelSubnetFile: "/run/flannel/subnet.env",
-          readText: async () => subnetEnv,
+          readText: () => Promise.resolve(subnetEnv),
           tableWatch: { pollMs: 100 },
         });
         await agent.start();

@@ -74,7 +74,7 @@ describeAsRoot("agent restart", () => {
   let api: ApiServer;
   beforeAll(async () => {
     api = await startApiServer();
-    for (const o of OBJECTS) api.create(o as never);
+    for (const o of OBJECTS) api.create(o);
   });
   afterAll(async () => {
     await api.close();
@@ -122,7 +122,7 @@ describeAsRoot("agent restart", () => {
           // Each phase (agent up, agent dead, agent restarted) lasts until a few probe rounds ran in it.
           const moreProbes = async (what: string) => {
             const from = probes;
-            await until(`3 probe rounds ${what}`, async () => probes >= from + 3, 15_000);
+            await until(`3 probe rounds ${what}`, () => Promise.resolve(probes >= from + 3), 15_000);
           };
           await moreProbes("with the agent running");
           await until("the agent's nft monitor runs", async () => (await monitorsIn(netns)).length === 1);

@@ -54,7 +54,7 @@ describeAsRoot("tables removed from the kernel behind the agent's back", () => {
   let api: ApiServer;
   beforeAll(async () => {
     api = await startApiServer();
-    for (const o of OBJECTS) api.create(o as never);
+    for (const o of OBJECTS) api.create(o);
   });
   afterAll(async () => {
     await api.close();

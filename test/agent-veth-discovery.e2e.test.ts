@@ -33,7 +33,7 @@ describeAsRoot("veths learned from the kernel at start", () => {
   let api: ApiServer;
   beforeAll(async () => {
     api = await startApiServer();
-    for (const o of OBJECTS) api.create(o as never);
+    for (const o of OBJECTS) api.create(o);
   });
   afterAll(async () => {
     await api.close();

@@ -13,6 +13,7 @@ import { testAgent } from "./support/agent.js";
 import { waitFor } from "./support/apiserver/client.js";
 import { type ApiServer, startApiServer } from "./support/apiserver/server.js";
 import { withLab, type LabFixture, mismatches, type Ports } from "./support/lab.js";
+import { objectContaining, stringContaining } from "./support/matchers.js";
 import { type Json, namespace, node, pod, policy, snapshotOf } from "./support/objects.js";
 import { describeAsRoot } from "./support/root.js";
 
@@ -93,7 +94,7 @@ describeAsRoot("agent on the API server, enforcing in a lab node", () => {
     "follows policies, namespace labels and pods; survives outages and 410; skips invalid policies",
     { timeout: 120_000 },
     async () => {
-      for (const o of [...NS, NODE, ...PODS]) api.create(o as never);
+      for (const o of [...NS, NODE, ...PODS]) api.create(o);
       await withLab(snapshotOf([...NS, NODE, ...PODS, LATE]), PORTS, async (lab) => {
         const confDir = mkdtempSync(join(tmpdir(), "netguard-agent-conf-"));
         writeFileSync(join(confDir, "10-flannel.conflist"), FLANNEL_CONFLIST);
@@ -111,11 +112,11 @@ describeAsRoot("agent on the API server, enforcing in a lab node", () => {
           await waitFor("netguard chained again", () => chainOf(confDir).includes("netguard"));
           expect(chainOf(confDir)).toEqual(["flannel", "portmap", "netguard"]);
 
-          api.create(deny as never);
+          api.create(deny);
           m = await converged(lab, api);
           expect(cell(m, "y/a", "x/a")).toBe(false);
 
-          api.create(fromTeam("red") as never);
+          api.create(fromTeam("red"));
           m = await converged(lab, api);
           expect(cell(m, "y/a", "x/a")).toBe(true);
 
@@ -123,7 +124,7 @@ describeAsRoot("agent on the API server, enforcing in a lab node", () => {
           m = await converged(lab, api);
           expect(cell(m, "y/a", "x/a")).toBe(false);
 
-          api.create(LATE as never);
+          api.create(LATE);
           m = await converged(lab, api);
           expect(cell(m, "x/late", "x/a")).toBe(false);
           api.remove("Pod", "x", "late");
@@ -132,7 +133,7 @@ describeAsRoot("agent on the API server, enforcing in a lab node", () => {
           // Outage: the rules in force stay; a change made meanwhile is applied after reconnecting.
           const refusedBefore = api.refused;
           api.setOutage("error500");
-          api.update(fromTeam("green") as never);
+          api.update(fromTeam("green"));
           // The agent has tried (and failed) to reach the server again, more than once.
           await waitFor(
             "the agent's requests refused during the outage",
@@ -161,13 +162,13 @@ describeAsRoot("agent on the API server, enforcing in a lab node", () => {
             policy("x", "broken", {
               podSelector: {},
               ingress: [{ from: [{ ipBlock: { cidr: "10.1.0.0/33" } }] }],
-            }) as never,
+            }),
           );
           api.create(
             policy("x", "from-b", {
               podSelector: {},
               ingress: [{ from: [{ podSelector: { matchLabels: { app: "b" } } }] }],
-            }) as never,
+            }),
           );
           m = await converged(lab, api);
           expect(cell(m, "x/b", "x/a")).toBe(true);
@@ -179,8 +180,8 @@ describeAsRoot("agent on the API server, enforcing in a lab node", () => {
           await waitFor("an Event about the broken policy", () => aboutBroken().length > 0);
           expect(aboutBroken()).toEqual([
             expect.objectContaining({
-              metadata: expect.objectContaining({ namespace: "x" }),
-              involvedObject: expect.objectContaining({
+              metadata: objectContaining({ namespace: "x" }),
+              involvedObject: objectContaining({
                 kind: "NetworkPolicy",
                 namespace: "x",
                 name: "broken",
@@ -189,7 +190,7 @@ describeAsRoot("agent on the API server, enforcing in a lab node", () => {
               reason: "InvalidNetworkPolicy",
               type: "Warning",
               reportingInstance: "n1",
-              message: expect.stringContaining("spec.ingress[0].from[0].ipBlock.cidr"),
+              message: stringContaining("spec.ingress[0].from[0].ipBlock.cidr"),
             }),
           ]);
 

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { type ProbeJson, parseJson, parseSimulate } from "./support/json.js";
 import { nsRun, withNetns } from "./support/netns.js";
 import { describeAsRoot } from "./support/root.js";
 
@@ -28,18 +29,16 @@ describe("netguard executable", () => {
     const r = netguard(["simulate", "--format", "json", "examples/shop"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout);
+    const out = parseSimulate(r.stdout);
     expect(out.pods).toContain("frontend/web");
     expect(
       out.results.find(
-        (x: { from: string; to: string; port: number }) =>
-          x.from === "api/api" && x.to === "db/postgres" && x.port === 5432,
+        (x) => x.from === "api/api" && x.to === "db/postgres" && x.port === 5432,
       ),
     ).toMatchObject({ allowed: true });
     expect(
       out.results.find(
-        (x: { from: string; to: string; port: number }) =>
-          x.from === "frontend/web" && x.to === "db/postgres" && x.port === 5432,
+        (x) => x.from === "frontend/web" && x.to === "db/postgres" && x.port === 5432,
       ),
     ).toMatchObject({ allowed: false });
   });
@@ -48,7 +47,7 @@ describe("netguard executable", () => {
     const yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: x}\nstatus: {podIP: 10.0.0.5}\n";
     const r = netguard(["simulate", "-f", "json", "--port", "80", "-"], yaml);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).results).toEqual([
+    expect(parseSimulate(r.stdout).results).toEqual([
       { from: "x/a", to: "x/a", port: 80, protocol: "TCP", allowed: true, family: "IPv4" },
     ]);
     expect(r.stderr).toMatch(/namespace-assumed/);
@@ -64,7 +63,7 @@ describeAsRoot("netguard lab run", () => {
     const r = netguard(["lab", "run", "--format", "json", "examples/scenarios/01-default-deny-ingress"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout);
+    const out = parseJson<ProbeJson>(r.stdout);
     expect(out.mismatches).toBe(0);
     expect(out.results).toHaveLength(9 * 9 * 2);
     expect(out.results[0]).toMatchObject({
@@ -75,7 +74,7 @@ describeAsRoot("netguard lab run", () => {
       allowed: true,
       expected: true,
     });
-    expect(out.results.filter((x: { allowed: boolean }) => !x.allowed).length).toBeGreaterThan(0);
+    expect(out.results.filter((x) => !x.allowed).length).toBeGreaterThan(0);
   });
 
   it("reports SCTP probes as skipped, not passed", () => {
@@ -83,7 +82,7 @@ describeAsRoot("netguard lab run", () => {
       "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: x}\nstatus: {podIP: 10.244.0.20}\n";
     const r = netguard(["lab", "run", "-f", "json", "--port", "9000/SCTP", "-"], yaml);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({
+    expect(parseJson<ProbeJson>(r.stdout)).toMatchObject({
       mismatches: 0,
       skipped: 1,
       results: [{ skipped: "SCTP is not available on this kernel" }],
@@ -119,11 +118,9 @@ describeAsRoot("netguard lab up/apply/probe/down", () => {
       const id = up.stdout.trim();
       expect(id).toMatch(/^ngl[0-9a-f]{6}$/);
       try {
-        const first = JSON.parse(run(["lab", "probe", "--lab", id, "-f", "json", "--port", "80"]).stdout);
+        const first = parseJson<ProbeJson>(run(["lab", "probe", "--lab", id, "-f", "json", "--port", "80"]).stdout);
         expect(first.mismatches).toBe(0);
-        expect(
-          first.results.find((r: { from: string; to: string }) => r.from === "y/a" && r.to === "x/a").allowed,
-        ).toBe(false);
+        expect(first.results.find((r) => r.from === "y/a" && r.to === "x/a")?.allowed).toBe(false);
 
         opened = mkdtempSync(join(tmpdir(), "netguard-lab-input-"));
         const yaml = readFileSync(join(root, scenario, "scenario.yaml"), "utf8").replace(
@@ -132,9 +129,11 @@ describeAsRoot("netguard lab up/apply/probe/down", () => {
         );
         writeFileSync(join(opened, "cluster.yaml"), yaml);
         expect(run(["lab", "apply", "--lab", id, opened]).code).toBe(0);
-        const second = JSON.parse(run(["lab", "probe", "--lab", id, "-f", "json", "--port", "80"]).stdout);
+        const second = parseJson<ProbeJson>(
+          run(["lab", "probe", "--lab", id, "-f", "json", "--port", "80"]).stdout,
+        );
         expect(second.mismatches).toBe(0);
-        expect(second.results.every((r: { allowed: boolean }) => r.allowed)).toBe(true);
+        expect(second.results.every((r) => r.allowed === true)).toBe(true);
       } finally {
         expect(run(["lab", "down", "--lab", id]).code).toBe(0);
       }

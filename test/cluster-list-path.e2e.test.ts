@@ -29,7 +29,7 @@ describe("--kubeconfig reads policies' peers as the API server sends them", () =
         ingress: [{ from: [{ podSelector: { matchLabels: { app: "b" } } }] }],
       }),
     ])
-      api.create(o as never);
+      api.create(o);
     dir = mkdtempSync(join(tmpdir(), "netguard-list-path-"));
   });
   afterAll(async () => {
@@ -81,7 +81,7 @@ describe("--kubeconfig reads the workloads that own the cluster's pods", () => {
       },
       pod("x", "db", { labels: { app: "db" }, ips: ["10.0.0.11"], ports: [{ containerPort: 5432 }] }),
     ])
-      api.create(o as never);
+      api.create(o);
     const webPod = api.get("Pod", "x", "web-5d8f7c9b6-abcde");
     if (!webPod) throw new Error("the web pod was not stored");
     api.update({

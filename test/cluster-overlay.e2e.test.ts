@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nodeInputFs } from "../src/load/node-fs.js";
 import { runCli } from "../src/cli/main.js";
 import { type ApiServer, startApiServer } from "./support/apiserver/server.js";
+import { type DiffJson, parseJson, parseSimulate, parseValidation } from "./support/json.js";
 import { memoryIo } from "./support/memory-io.js";
 import { namespace, pod, policy } from "./support/objects.js";
 
@@ -24,7 +25,7 @@ describe("--kubeconfig overlays files on the live cluster", () => {
       pod("x", "a", { labels: { app: "a" }, ips: ["10.0.0.10"], ports: [{ containerPort: 80 }] }),
       pod("x", "b", { labels: { app: "b" }, ips: ["10.0.0.11"], ports: [{ containerPort: 80 }] }),
     ]) {
-      api.create(o as never);
+      api.create(o);
     }
     dir = mkdtempSync(join(tmpdir(), "netguard-overlay-"));
     kubeconfig = api.writeKubeconfig(dir);
@@ -44,15 +45,13 @@ describe("--kubeconfig overlays files on the live cluster", () => {
   it("simulate reads the cluster alone, and with a policy file laid over it", async () => {
     const alone = io();
     expect(await runCli(alone, ["simulate", "-f", "json", "--kubeconfig", kubeconfig, "-p", "80"])).toBe(0);
-    expect(JSON.parse(alone.stdout()).results.every((r: { allowed: boolean }) => r.allowed)).toBe(true);
+    expect(parseSimulate(alone.stdout()).results.every((r) => r.allowed === true)).toBe(true);
     const over = io();
     expect(
       await runCli(over, ["simulate", "-f", "json", "--kubeconfig", kubeconfig, "-p", "80", denyFile]),
     ).toBe(0);
-    const cell = JSON.parse(over.stdout()).results.find(
-      (r: { from: string; to: string }) => r.from === "x/b" && r.to === "x/a",
-    );
-    expect(cell.allowed).toBe(false);
+    const cell = parseSimulate(over.stdout()).results.find((r) => r.from === "x/b" && r.to === "x/a");
+    expect(cell?.allowed).toBe(false);
   });
 
   it("diff shows what the file would change in the cluster", async () => {
@@ -72,7 +71,7 @@ describe("--kubeconfig overlays files on the live cluster", () => {
         "denied",
       ]),
     ).toBe(1);
-    expect(JSON.parse(d.stdout()).changes).toEqual([
+    expect(parseJson<DiffJson>(d.stdout()).changes).toEqual([
       expect.objectContaining({
         from: { namespace: "x", workload: "b" },
         to: { namespace: "x", workload: "a" },
@@ -113,6 +112,6 @@ describe("--kubeconfig overlays files on the live cluster", () => {
       JSON.stringify(policy("x", "ghost", { podSelector: { matchLabels: { app: "ghost" } } })),
     );
     expect(await runCli(v, ["validate", "--kubeconfig", kubeconfig, "-f", "json", nobody])).toBe(0);
-    expect(JSON.parse(v.stdout()).issues.map((i: { code: string }) => i.code)).toContain("selects-no-pod");
+    expect(parseValidation(v.stdout()).issues.map((i) => i.code)).toContain("selects-no-pod");
   });
 });

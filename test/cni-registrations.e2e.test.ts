@@ -25,7 +25,7 @@ describe.skipIf(!isRoot || !hasPlugins)("stale CNI registrations (root, containe
     async () => {
       await withCni(
         async (env) => {
-          env.api.create(pendingPod("y", "web") as never);
+          env.api.create(pendingPod("y", "web"));
           let agent = await env.startAgent();
           // The old sandbox's container id sorts after the new one's: before the fix it won.
           const old = await env.sandbox("y", "web", "zzz-old-sandbox");
@@ -65,8 +65,8 @@ describe.skipIf(!isRoot || !hasPlugins)("stale CNI registrations (root, containe
   it("CNI GC makes the agent forget a sandbox the runtime no longer has", { timeout: 90_000 }, async () => {
     await withCni(
       async (env) => {
-        env.api.create(pendingPod("y", "a") as never);
-        env.api.create(pendingPod("y", "b") as never);
+        env.api.create(pendingPod("y", "a"));
+        env.api.create(pendingPod("y", "b"));
         let agent = await env.startAgent();
         const a = await env.sandbox("y", "a");
         const b = await env.sandbox("y", "b");
@@ -98,11 +98,11 @@ describe.skipIf(!isRoot || !hasPlugins)("stale CNI registrations (root, containe
     { timeout: 90_000 },
     async () => {
       await withCni(async (env) => {
-        env.api.create(DENY_X as never);
+        env.api.create(DENY_X);
         // The old pod's object lingers (its node has not reported it gone) with the address host-local
         // is about to hand out again; "y/old" sorts after "x/new", and its namespace is open.
-        env.api.create(pod("y", "old", { labels: { app: "old" }, ips: ["10.1.0.100"], node: "n1" }) as never);
-        env.api.create(pendingPod("x", "new") as never);
+        env.api.create(pod("y", "old", { labels: { app: "old" }, ips: ["10.1.0.100"], node: "n1" }));
+        env.api.create(pendingPod("x", "new"));
         const agent = await env.startAgent();
         try {
           const s = await env.sandbox("x", "new");

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cniBinaryBench, cniBinaryPath, noNodeEnv, runCniVersion } from "../bench/cni.js";
+import { parseJson } from "./support/json.js";
 
 const root = join(import.meta.dirname, "..");
 const bin = cniBinaryPath();
@@ -65,10 +66,9 @@ describe("netguard-cni single executable", () => {
   it("answers CNI VERSION with exit 0 and its supported versions, away from the repository", async () => {
     const r = await runCniVersion(join(elsewhere, "netguard-cni"));
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({
-      cniVersion: "1.0.0",
-      supportedVersions: expect.arrayContaining(["0.3.0", "0.3.1", "0.4.0", "1.0.0"]),
-    });
+    const version = parseJson<{ cniVersion: string; supportedVersions: string[] }>(r.stdout);
+    expect(version.cniVersion).toBe("1.0.0");
+    expect(version.supportedVersions).toEqual(expect.arrayContaining(["0.3.0", "0.3.1", "0.4.0", "1.0.0"]));
     // disableExperimentalSEAWarning, and a bundle that requires nothing but builtins.
     expect(r.stderr).not.toMatch(/ExperimentalWarning|single-executable|Warning:/);
   });

@@ -156,7 +156,7 @@ describeAsRoot("datapath security", () => {
         expect(r.kind).not.toBe("failed");
       };
       const spoofs = ["10.1.0.12", "10.1.0.1", "192.168.0.1", "fd01::12", "fd01::1"];
-      const attack = await spoofAttack(xa, za, spoofs, (src, dst) =>
+      const attack = spoofAttack(xa, za, spoofs, (src, dst) =>
         lab.prober.probe({ from: "z/a", dst, src, port: 80, protocol: "TCP", timeoutMs: 400 }),
       );
       // Without netguard every forged packet reaches x/a, and x/a learns z/a's MAC for y/a's address.

@@ -11,8 +11,9 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { runCli } from "../src/cli/main.js";
 import { nodeInputFs } from "../src/load/node-fs.js";
 import { parseDocuments } from "../src/load/documents.js";
-import { PARALLEL_THRESHOLD } from "../src/load/parallel-parse.js";
+import { PARALLEL_THRESHOLD, type parseDocumentsParallel } from "../src/load/parallel-parse.js";
 import { scanBlockStream } from "../src/load/yaml-block.js";
+import { parseValidation } from "./support/json.js";
 import { memoryIo } from "./support/memory-io.js";
 
 const bin = join(import.meta.dirname, "..", "dist", "cli", "bin.js");
@@ -47,7 +48,7 @@ describe("parallel parsing of large inputs", () => {
     const text = bigStream();
     // The compiled module finds its worker next to it; from TypeScript sources there is none.
     const compiled = (await import(join(bin, "..", "..", "load", "parallel-parse.js"))) as {
-      parseDocumentsParallel: typeof parseDocuments;
+      parseDocumentsParallel: typeof parseDocumentsParallel;
     };
     const threaded = await compiled.parseDocumentsParallel("big.yaml", text);
     const single = parseDocuments("big.yaml", text);
@@ -72,13 +73,13 @@ describe("parallel parsing of large inputs", () => {
     expect(threaded.status).toBe(1);
     const io = { ...memoryIo({}), fs: nodeInputFs }; // from TypeScript sources: one thread
     expect(await runCli(io, ["validate", "--format", "json", file])).toBe(1);
-    const a = JSON.parse(threaded.stdout);
-    const b = JSON.parse(io.stdout());
+    const a = parseValidation(threaded.stdout);
+    const b = parseValidation(io.stdout());
     expect(a.issues.length).toBeGreaterThan(10);
-    expect(a.issues.some((i: { code: string }) => i.code === "malformed-document")).toBe(true);
+    expect(a.issues.some((i) => i.code === "malformed-document")).toBe(true);
     const diffs = a.issues
-      .map((x: unknown, k: number) => [x, b.issues[k]])
-      .filter(([x, y]: unknown[]) => JSON.stringify(x) !== JSON.stringify(y))
+      .map((x, k) => [x, b.issues[k]])
+      .filter(([x, y]) => JSON.stringify(x) !== JSON.stringify(y))
       .slice(0, 3);
     expect(JSON.stringify(diffs)).toBe("[]");
     expect(a).toEqual(b);

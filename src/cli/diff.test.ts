@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { type DiffJson, parseJson } from "../../test/support/json.js";
 import { memoryIo } from "../../test/support/memory-io.js";
 import { runCli } from "./main.js";
 
@@ -70,8 +71,8 @@ describe("netguard diff never passes a gate it did not check", () => {
     expect(md.stdout()).toContain(`> **Warning:** ${footer}`);
     const json = memoryIo(files);
     expect(await runCli(json, ["diff", "--before", "b", "--after", "a", "-f", "json"])).toBe(1);
-    expect(JSON.parse(json.stdout()).notes).toEqual([]);
-    expect(JSON.parse(json.stdout()).errors).toContainEqual(
+    expect(parseJson<DiffJson>(json.stdout()).notes).toEqual([]);
+    expect(parseJson<DiffJson>(json.stdout()).errors).toContainEqual(
       expect.objectContaining({ file: "a/p.yaml", name: "api-ingress", code: "unknown-field" }),
     );
   });
@@ -95,7 +96,7 @@ status: {phase: Succeeded, podIP: 10.0.0.20}
     const files = { "b/c.yaml": pods, "b/p.yaml": apiFromWeb, "a/c.yaml": finished, "a/p.yaml": apiFromWeb };
     const io = memoryIo(files);
     expect(await runCli(io, ["diff", "--before", "b", "--after", "a", "-f", "json"])).toBe(0);
-    expect(JSON.parse(io.stdout()).notes).toEqual(["--after: 1 pod in phase Succeeded/Failed left out"]);
+    expect(parseJson<DiffJson>(io.stdout()).notes).toEqual(["--after: 1 pod in phase Succeeded/Failed left out"]);
     expect(io.stderr()).toContain("netguard: --after: 1 pod in phase Succeeded/Failed left out\n");
   });
 });

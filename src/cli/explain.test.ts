@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { type ExplainJson, parseJson } from "../../test/support/json.js";
 import { memoryIo } from "../../test/support/memory-io.js";
 import { nodeInputFs } from "../load/node-fs.js";
 import { runCli } from "./main.js";
@@ -74,7 +75,7 @@ describe("netguard explain", () => {
         shop,
       ]),
     ).toBe(0);
-    const v = JSON.parse(io.stdout());
+    const v = parseJson<ExplainJson>(io.stdout());
     expect(v).toMatchObject({
       allowed: false,
       egress: { kind: "pod", isolated: true, allowed: false },

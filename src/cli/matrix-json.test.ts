@@ -41,8 +41,9 @@ describe("writeMatrixJson", () => {
         writes++;
         io.out(s);
       },
-      flush: async () => {
+      flush: () => {
         flushes.push(writes);
+        return Promise.resolve();
       },
     };
     const extras = {

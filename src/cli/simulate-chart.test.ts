@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseSimulate } from "../../test/support/json.js";
 import { memoryIo } from "../../test/support/memory-io.js";
 import { runCli } from "./main.js";
 
@@ -61,7 +62,7 @@ describe("simulate on a rendered chart (workloads, pods without status)", () => 
   it("prints every cell in json: web reaches api, api replicas do not reach each other", async () => {
     const io = memoryIo(chart);
     expect(await runCli(io, ["simulate", "-f", "json", "chart"])).toBe(0);
-    const out = JSON.parse(io.stdout());
+    const out = parseSimulate(io.stdout());
     expect(out.pods).toEqual(["shop/Deployment/api", "shop/Deployment/web"]);
     const verdict = (from: string, to: string) =>
       out.results.find((r: { from: string; to: string }) => r.from === from && r.to === to)?.allowed;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { type ExplainJson, parseJson, parseSimulate } from "../../test/support/json.js";
 import { type CapturedIo, memoryIo } from "../../test/support/memory-io.js";
 import { runCli } from "./main.js";
 
@@ -153,11 +154,11 @@ describe("a matchLabel typo in a peer's podSelector", () => {
     const io = memoryIo(files);
     expect(await runCli(io, ["simulate", "-f", "json", "c.yaml", "p.yaml"])).toBe(1);
     expect(io.stderr()).toMatch(reported);
-    const out = JSON.parse(io.stdout());
+    const out = parseSimulate(io.stdout());
     const cell = (from: string) =>
-      out.results.find((r: { from: string; to: string }) => r.from === from && r.to === "backend/api");
-    expect(cell("backend/worker").allowed).toBe(true);
-    expect(cell("frontend/web").allowed).toBe(false);
+      out.results.find((r) => r.from === from && r.to === "backend/api");
+    expect(cell("backend/worker")?.allowed).toBe(true);
+    expect(cell("frontend/web")?.allowed).toBe(false);
     expect(out.errors).toContainEqual(
       expect.objectContaining({
         file: "p.yaml",
@@ -212,9 +213,9 @@ describe("a matchLabel typo in a peer's podSelector", () => {
     );
     const json = memoryIo(files);
     expect(await runCli(json, [...args, "-f", "json"])).toBe(1);
-    const v = JSON.parse(json.stdout());
+    const v = parseJson<ExplainJson>(json.stdout());
     expect(v.allowed).toBe(true);
-    expect(v.errors.map((e: { name: string }) => e.name)).toEqual(["api-from-web"]);
+    expect(v.errors.map((e) => e.name)).toEqual(["api-from-web"]);
   });
 
   it("compile reports it and compiles the widened peer", async () => {
@@ -240,7 +241,7 @@ describe("a cell that was not evaluated", () => {
   it("is allowed: null with a note in json", async () => {
     const io = memoryIo({ "c.yaml": v6 });
     expect(await runCli(io, ["simulate", "-f", "json", "-p", "80", "c.yaml"])).toBe(0);
-    const cell = JSON.parse(io.stdout()).results.find(
+    const cell = parseSimulate(io.stdout()).results.find(
       (r: { from: string; to: string }) => r.from === "backend/api" && r.to === "frontend/web",
     );
     expect(cell).toMatchObject({ allowed: null, note: "no IP family in common" });

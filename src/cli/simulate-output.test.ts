@@ -25,7 +25,10 @@ describe("writeChunks", () => {
     const io = {
       ...memoryIo({}),
       out: (s: string) => void (text += s),
-      flush: async () => void flushes++,
+      flush: () => {
+        flushes++;
+        return Promise.resolve();
+      },
     };
     const chunks = Array.from({ length: 30 }, (_, i) => `${i}:${"y".repeat(100_000)}\n`);
     await writeChunks(io, chunks);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseSimulate } from "../../test/support/json.js";
 import { memoryIo } from "../../test/support/memory-io.js";
 import { runCli } from "./main.js";
 
@@ -63,7 +64,7 @@ describe("simulate on a cluster dump", () => {
     const io = memoryIo({ "d.yaml": dump });
     expect(await runCli(io, ["simulate", "-f", "json", "d.yaml"])).toBe(0);
     expect(io.stderr()).toContain("netguard: 1 pod in phase Succeeded/Failed left out\n");
-    const out = JSON.parse(io.stdout());
+    const out = parseSimulate(io.stdout());
     expect(out.notes).toEqual(["1 pod in phase Succeeded/Failed left out"]);
     expect(out.pods).not.toContain("shop/migrate-xyz");
     expect(out.errors).toEqual([]);
@@ -72,7 +73,7 @@ describe("simulate on a cluster dump", () => {
   it("names each pod's top-level owner in the json owners map", async () => {
     const io = memoryIo({ "d.yaml": dump });
     expect(await runCli(io, ["simulate", "-f", "json", "d.yaml"])).toBe(0);
-    expect(JSON.parse(io.stdout()).owners).toEqual({
+    expect(parseSimulate(io.stdout()).owners).toEqual({
       "shop/web-5d8f-aaaaa": "shop/Deployment/web",
       "shop/web-5d8f-bbbbb": "shop/Deployment/web",
     });
@@ -81,7 +82,7 @@ describe("simulate on a cluster dump", () => {
   it("selects a workload's pods with --to ns/Kind/name", async () => {
     const io = memoryIo({ "d.yaml": dump });
     expect(await runCli(io, ["simulate", "-f", "json", "--to", "shop/Deployment/web", "d.yaml"])).toBe(0);
-    const to = new Set(JSON.parse(io.stdout()).results.map((r: { to: string }) => r.to));
+    const to = new Set(parseSimulate(io.stdout()).results.map((r: { to: string }) => r.to));
     expect([...to]).toEqual(["shop/web-5d8f-aaaaa", "shop/web-5d8f-bbbbb"]);
   });
 
@@ -117,12 +118,12 @@ describe("simulate on a cluster dump", () => {
   it("keeps the json ungrouped by default (the contract) and groups it on request", async () => {
     const plain = memoryIo({ "d.yaml": dump });
     expect(await runCli(plain, ["simulate", "-f", "json", "-p", "80", "d.yaml"])).toBe(0);
-    const doc = JSON.parse(plain.stdout());
+    const doc = parseSimulate(plain.stdout());
     expect(doc.groupBy).toBeUndefined();
     expect(doc.results).toHaveLength(9);
     const grouped = memoryIo({ "d.yaml": dump });
     expect(await runCli(grouped, ["simulate", "-f", "json", "-p", "80", "-g", "workload", "d.yaml"])).toBe(0);
-    const g = JSON.parse(grouped.stdout());
+    const g = parseSimulate(grouped.stdout());
     expect(g.groupBy).toBe("workload");
     expect(g.results.map((r: { from: string; to: string }) => `${r.from}>${r.to}`)).toContain(
       "shop/client>shop/Deployment/web",

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseSimulate } from "../../test/support/json.js";
 import { memoryIo } from "../../test/support/memory-io.js";
 import { runCli } from "./main.js";
 
@@ -37,7 +38,7 @@ describe("netguard simulate", () => {
   it("prints the JSON contract: ports, pods and one result per ordered pair and port", async () => {
     const io = memoryIo({ "c/cluster.yaml": cluster, "c/policy.yaml": denyToA });
     expect(await runCli(io, ["simulate", "--format", "json", "c"])).toBe(0);
-    const out = JSON.parse(io.stdout());
+    const out = parseSimulate(io.stdout());
     expect(out.ports).toEqual([
       { port: 53, protocol: "UDP" },
       { port: 80, protocol: "TCP" },
@@ -66,7 +67,7 @@ describe("netguard simulate", () => {
     expect(await runCli(io, ["simulate", "-f", "json", "--port", "80", "--port", "8080/tcp", "c.yaml"])).toBe(
       0,
     );
-    expect(JSON.parse(io.stdout()).ports).toEqual([
+    expect(parseSimulate(io.stdout()).ports).toEqual([
       { port: 80, protocol: "TCP" },
       { port: 8080, protocol: "TCP" },
     ]);
@@ -81,7 +82,7 @@ describe("netguard simulate", () => {
   it("reads stdin for -", async () => {
     const io = memoryIo({}, { stdin: cluster });
     expect(await runCli(io, ["simulate", "-f", "json", "-"])).toBe(0);
-    expect(JSON.parse(io.stdout()).pods).toEqual(["x/a", "x/b"]);
+    expect(parseSimulate(io.stdout()).pods).toEqual(["x/a", "x/b"]);
   });
 
   it("warns on stderr, never stdout, about kinds it does not read", async () => {
@@ -92,7 +93,7 @@ describe("netguard simulate", () => {
     expect(io.stderr()).toMatch(
       /^c\.yaml:20: warning: Service: Service is not read by netguard; skipped \[skipped-kind\]$/m,
     );
-    expect(() => JSON.parse(io.stdout())).not.toThrow();
+    expect(() => parseSimulate(io.stdout())).not.toThrow();
   });
 
   it("reports a malformed document with file:line, evaluates the rest, and exits 1", async () => {
@@ -101,7 +102,7 @@ describe("netguard simulate", () => {
     expect(io.stderr()).toMatch(
       /^d\.yaml:2: error: Flow .* \(in the document starting at line 1\) \[malformed-document\]$/m,
     );
-    expect(JSON.parse(io.stdout()).pods).toEqual(["x/a", "x/b"]);
+    expect(parseSimulate(io.stdout()).pods).toEqual(["x/a", "x/b"]);
   });
 
   it("names the field path of an invalid policy and exits 1", async () => {
@@ -148,7 +149,7 @@ describe("netguard simulate", () => {
     expect(
       await runCli(io, ["simulate", "-f", "json", "--from", "x/b", "--to", "x", "-p", "80", "c.yaml"]),
     ).toBe(0);
-    const out = JSON.parse(io.stdout());
+    const out = parseSimulate(io.stdout());
     expect(out.results.map((r: { from: string; to: string }) => `${r.from}>${r.to}`)).toEqual([
       "x/b>x/a",
       "x/b>x/b",

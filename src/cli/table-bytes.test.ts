@@ -32,9 +32,9 @@ function bytesIo(): { io: CliIo; text: () => string; flushes: () => number } {
     fs: undefined as never,
     out: (s) => {
       taken.push(
-        ...(pending.map((b, i) =>
+        ...pending.map<string>((b, i) =>
           Buffer.from(b).toString("utf8") === snapshots[i] ? snapshots[i] : "CHANGED",
-        ) as string[]),
+        ),
       );
       pending = [];
       snapshots = [];
@@ -51,7 +51,7 @@ function bytesIo(): { io: CliIo; text: () => string; flushes: () => number } {
       await Promise.resolve();
       taken.push(
         ...pending.map((b, i) =>
-          Buffer.from(b).toString("utf8") === snapshots[i] ? (snapshots[i] as string) : "CHANGED",
+          Buffer.from(b).toString("utf8") === snapshots[i] ? snapshots[i] : "CHANGED",
         ),
       );
       pending = [];

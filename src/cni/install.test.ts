@@ -5,7 +5,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { runCniInstall, runCniUninstall, CNI_DEFAULTS } from "../cli/cni-install.js";
 import type { CliIo } from "../cli/io.js";
 import { DEFAULT_CNI_ENTRY, ensureChained, type InstallFs, installCni, uninstallCni } from "./install.js";
+import { parseJson } from "../../test/support/json.js";
+import { promised } from "../../test/support/promised.js";
 import { nodeInstallFs } from "./node-install-fs.js";
+
+/** A CNI network configuration list, as far as these tests read it. */
+interface Conflist {
+  readonly plugins: readonly { readonly type: string }[];
+}
 
 const FLANNEL = `${JSON.stringify(
   {
@@ -42,45 +49,55 @@ class MemoryFs implements InstallFs {
   text(path: string): string | undefined {
     return this.files.get(path)?.data;
   }
-  async readFile(path: string) {
-    const f = this.files.get(path);
-    if (!f) throw new Error(`ENOENT: ${path}`);
-    return f.data;
+  readFile(path: string) {
+    return promised(() => {
+      const f = this.files.get(path);
+      if (!f) throw new Error(`ENOENT: ${path}`);
+      return f.data;
+    });
   }
-  async writeFile(path: string, text: string, mode: number) {
-    this.mutate("writeFile", path);
-    this.files.set(path, { data: text, mode });
+  writeFile(path: string, text: string, mode: number) {
+    return promised(() => {
+      this.mutate("writeFile", path);
+      this.files.set(path, { data: text, mode });
+    });
   }
   async copyFile(from: string, to: string) {
     this.mutate("copyFile", to, ` <- ${from}`);
     this.files.set(to, { data: await this.readFile(from), mode: 0o644 });
   }
-  async chmod(path: string, mode: number) {
-    this.mutate("chmod", path, ` ${mode.toString(8)}`);
-    const f = this.files.get(path);
-    if (!f) throw new Error(`ENOENT: ${path}`);
-    f.mode = mode;
+  chmod(path: string, mode: number) {
+    return promised(() => {
+      this.mutate("chmod", path, ` ${mode.toString(8)}`);
+      const f = this.files.get(path);
+      if (!f) throw new Error(`ENOENT: ${path}`);
+      f.mode = mode;
+    });
   }
-  async rename(from: string, to: string) {
-    this.mutate("rename", to, ` <- ${from}`);
-    const f = this.files.get(from);
-    if (!f) throw new Error(`ENOENT: ${from}`);
-    this.files.delete(from);
-    this.files.set(to, f);
+  rename(from: string, to: string) {
+    return promised(() => {
+      this.mutate("rename", to, ` <- ${from}`);
+      const f = this.files.get(from);
+      if (!f) throw new Error(`ENOENT: ${from}`);
+      this.files.delete(from);
+      this.files.set(to, f);
+    });
   }
-  async readdir(path: string) {
+  readdir(path: string) {
     const prefix = `${path}/`;
     const names = [...this.files.keys(), ...this.dirs]
       .filter((p) => p.startsWith(prefix))
       .map((p) => p.slice(prefix.length).split("/")[0] as string);
-    return [...new Set(names)];
+    return Promise.resolve([...new Set(names)]);
   }
   async exists(path: string) {
     return this.files.has(path) || this.dirs.has(path) || (await this.readdir(path)).length > 0;
   }
-  async unlink(path: string) {
-    this.mutate("unlink", path);
-    if (!this.files.delete(path)) throw new Error(`ENOENT: ${path}`);
+  unlink(path: string) {
+    return promised(() => {
+      this.mutate("unlink", path);
+      if (!this.files.delete(path)) throw new Error(`ENOENT: ${path}`);
+    });
   }
 }
 
@@ -90,7 +107,7 @@ function flannelNode(extra: Record<string, string> = {}): MemoryFs {
 
 const OPTS = { confDir: CONF, binDir: BIN, binarySource: SOURCE };
 const pluginTypes = (text: string | undefined) =>
-  (JSON.parse(text ?? "{}") as { plugins: { type: string }[] }).plugins.map((p) => p.type);
+  parseJson<Conflist>(text ?? "{}").plugins.map((p) => p.type);
 
 describe("installCni", () => {
   it("copies the binary and chains netguard into Flannel's list, each through a temporary file and a rename", async () => {
@@ -105,7 +122,7 @@ describe("installCni", () => {
     });
     expect(fs.files.get(`${BIN}/netguard`)).toEqual({ data: "ELF plugin", mode: 0o755 });
     expect(pluginTypes(fs.text(`${CONF}/10-flannel.conflist`))).toEqual(["flannel", "portmap", "netguard"]);
-    expect(JSON.parse(fs.text(`${CONF}/10-flannel.conflist`) ?? "").plugins[2]).toEqual(DEFAULT_CNI_ENTRY);
+    expect(parseJson<Conflist>(fs.text(`${CONF}/10-flannel.conflist`) ?? "").plugins[2]).toEqual(DEFAULT_CNI_ENTRY);
     expect(fs.log).toEqual([
       `copyFile ${BIN}/.netguard.netguard-tmp <- ${SOURCE}`,
       `chmod ${BIN}/.netguard.netguard-tmp 755`,
@@ -271,9 +288,9 @@ describe("netguard cni install|uninstall", () => {
     return {
       fs: {
         readFile: () => Promise.reject(new Error("unused")),
-        kind: async () => undefined,
-        list: async () => [],
-        readStdin: async () => "",
+        kind: () => Promise.resolve(undefined),
+        list: () => Promise.resolve([]),
+        readStdin: () => Promise.resolve(""),
       },
       out: () => {
         throw new Error("cni commands print nothing on stdout");
@@ -295,8 +312,7 @@ describe("netguard cni install|uninstall", () => {
     expect(io.stderr()).toBe(
       `netguard: installed ${BIN}/netguard; netguard entry written to ${CONF}/10-flannel.conflist\n`,
     );
-    const entry = (JSON.parse(fs.text(`${CONF}/10-flannel.conflist`) ?? "") as { plugins: unknown[] })
-      .plugins[2];
+    const entry = parseJson<Conflist>(fs.text(`${CONF}/10-flannel.conflist`) ?? "").plugins[2];
     expect(entry).toEqual({ ...DEFAULT_CNI_ENTRY, agentSocket: "/run/x.sock", timeoutMs: 2500 });
   });
 
@@ -347,7 +363,7 @@ describe("ensureChained (the agent puts netguard back after Flannel rewrites its
   it("re-adds the entry when Flannel's conflist lost it, and only then", async () => {
     const fs = new MemoryFs({ [conflist]: FLANNEL }, [CONF]);
     expect(await ensureChained(fs, CONF)).toEqual({ kind: "ok", conflist, changed: true });
-    const plugins = JSON.parse(fs.text(conflist) as string).plugins as Array<{ type: string }>;
+    const plugins = parseJson<Conflist>(fs.text(conflist) ?? "").plugins;
     expect(plugins.map((p) => p.type)).toEqual(["flannel", "portmap", "netguard"]);
     expect(await ensureChained(fs, CONF)).toEqual({ kind: "ok", conflist, changed: false });
   });

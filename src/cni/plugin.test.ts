@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { parseJson } from "../../test/support/json.js";
+import type { CniError } from "./errors.js";
 import type { CniReply } from "./protocol.js";
 import { runPlugin } from "./plugin.js";
 
@@ -43,9 +45,9 @@ function harness(reply: CniReply, env: Record<string, string> = {}) {
           ...env,
         },
         stdin,
-        async call(_socket, _method, path, body) {
+        call(_socket, _method, path, body) {
           calls.push({ path, body });
-          return reply;
+          return Promise.resolve(reply);
         },
         log: (_f, line) => logs.push(line),
       }),
@@ -92,10 +94,9 @@ describe("netguard CNI plugin", () => {
       "ADD",
       JSON.stringify({ cniVersion: "1.0.0", name: "n", type: "netguard" }),
     );
-    expect(JSON.parse(r.stdout)).toMatchObject({
-      code: 7,
-      msg: expect.stringMatching(/prevResult is missing/),
-    });
+    const error = parseJson<CniError>(r.stdout);
+    expect(error.code).toBe(7);
+    expect(error.msg).toMatch(/prevResult is missing/);
   });
 
   it("ADD without the pod's name in CNI_ARGS is an environment error", async () => {
@@ -169,10 +170,9 @@ describe("netguard CNI plugin", () => {
       "GC",
       JSON.stringify({ cniVersion: "1.1.0", name: "n", "cni.dev/valid-attachments": [{ ifname: "eth0" }] }),
     );
-    expect(JSON.parse(bad.stdout)).toMatchObject({
-      code: 6,
-      msg: expect.stringMatching(/\[0\]\.containerID/),
-    });
+    const error = parseJson<CniError>(bad.stdout);
+    expect(error.code).toBe(6);
+    expect(error.msg).toMatch(/\[0\]\.containerID/);
     expect(h.calls).toEqual([]);
   });
 

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { cluster, numRuns, OTHER_ADDRESSES, PROBES } from "../../test/gen/cluster.js";
 import { snapshotOf } from "../../test/support/objects.js";
-import type { Protocol, Snapshot } from "../k8s/model.js";
+import type { Snapshot } from "../k8s/model.js";
 import { type Addr, formatAddr, parseAddr } from "../net/address.js";
 import { indexSnapshot } from "../policy/cluster-index.js";
 import { evaluate } from "../policy/evaluate.js";
@@ -35,7 +35,7 @@ function firstDisagreement(snapshot: Snapshot): string | undefined {
   const nodes = [...compileAll(snapshot).values()].map(interpreter);
   for (const [src, dst] of addressPairs(snapshot)) {
     for (const probe of PROBES) {
-      const protocol = probe.protocol as Protocol;
+      const protocol = probe.protocol;
       const expected = evaluate(index, {
         from: { ip: formatAddr(src) },
         to: { ip: formatAddr(dst) },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { objectContaining } from "../../test/support/matchers.js";
 import type { Issue } from "../diag/issue.js";
 import { type Addr, parseAddr } from "../net/address.js";
 import { parseCidr } from "../net/cidr.js";
@@ -576,7 +577,7 @@ describe("decodeObject: kinds, apiVersion and metadata", () => {
         severity: "error",
         path: "apiVersion",
         source: SOURCE,
-        object: expect.objectContaining({ kind: value.kind }),
+        object: objectContaining({ kind: value.kind }),
       }),
     ]);
   });

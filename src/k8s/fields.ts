@@ -90,9 +90,13 @@ export function optArray(
 ): readonly unknown[] | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
-  if (!Array.isArray(v))
-    return issues.fail(join(path, key), `must be a list, got ${describe(v)}`, "wrong-type");
+  if (!isList(v)) return issues.fail(join(path, key), `must be a list, got ${describe(v)}`, "wrong-type");
   return v;
+}
+
+/** `Array.isArray` narrowing to `readonly unknown[]` (its own guard answers `any[]`). */
+export function isList(v: unknown): v is readonly unknown[] {
+  return Array.isArray(v);
 }
 
 /** Reads an optional string field; a wrong type is reported. */
@@ -202,5 +206,6 @@ export function describe(v: unknown): string {
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "an object";
   if (typeof v === "string") return `string ${quoteValue(v)}`;
-  return `${typeof v} ${String(v)}`;
+  if (typeof v === "number" || typeof v === "boolean") return `${typeof v} ${v}`;
+  return typeof v; // undefined, bigint, symbol, function: never in parsed JSON
 }

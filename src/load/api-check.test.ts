@@ -12,9 +12,9 @@ const v = (minor: number): KubeVersion => ({ major: 1, minor });
 function files(entries: Record<string, string>): InputFs {
   return {
     readFile: async (p) => entries[p] ?? Promise.reject(new Error(`ENOENT: ${p}`)),
-    kind: async (p) => (p in entries ? "file" : undefined),
-    list: async () => [],
-    readStdin: async () => "",
+    kind: (p) => Promise.resolve(p in entries ? "file" : undefined),
+    list: () => Promise.resolve([]),
+    readStdin: () => Promise.resolve(""),
   };
 }
 

@@ -33,8 +33,12 @@ function isValueStart(c: string | undefined): boolean {
   return c !== undefined && '"{[-0123456789tfn'.includes(c);
 }
 
-/** Raised inside the scan when the text is not JSON there. */
-const NOT_JSON = Symbol("not JSON");
+/** Raised inside the scan when the text is not JSON there; caught by the scan's entry points. */
+class NotJson extends Error {
+  constructor() {
+    super("not JSON");
+  }
+}
 
 class JsonScan {
   constructor(private readonly s: string) {}
@@ -46,24 +50,24 @@ class JsonScan {
       let j = this.ws(i + 1);
       if (this.s[j] === "}") return undefined;
       for (;;) {
-        if (this.s[j] !== '"') throw NOT_JSON;
+        if (this.s[j] !== '"') throw new NotJson();
         const end = this.stringEnd(j);
         const raw = this.s.slice(j, end);
         const key = raw.includes("\\") ? (JSON.parse(raw) as string) : raw.slice(1, -1);
         let k = this.ws(end);
-        if (this.s[k] !== ":") throw NOT_JSON;
+        if (this.s[k] !== ":") throw new NotJson();
         k = this.ws(k + 1);
-        if (!isValueStart(this.s[k])) throw NOT_JSON;
+        if (!isValueStart(this.s[k])) throw new NotJson();
         keys.push({ key, at: { key: j, value: k } });
         j = this.ws(this.valueEnd(k));
         if (this.s[j] === "}") break;
-        if (this.s[j] !== ",") throw NOT_JSON;
+        if (this.s[j] !== ",") throw new NotJson();
         j = this.ws(j + 1);
       }
       const best = bestKey(rest, keys);
       return best && { at: best.at.key, value: best.at.value, rest: best.rest };
     } catch (e) {
-      if (e === NOT_JSON || e instanceof SyntaxError) return null;
+      if (e instanceof NotJson || e instanceof SyntaxError) return null;
       throw e;
     }
   }
@@ -76,15 +80,15 @@ class JsonScan {
       let j = this.ws(i + 1);
       if (this.s[j] === "]") return undefined;
       for (let n = 0; ; n++) {
-        if (!isValueStart(this.s[j])) throw NOT_JSON;
+        if (!isValueStart(this.s[j])) throw new NotJson();
         if (n === step.index) return { at: j, value: j, rest: step.rest };
         j = this.ws(this.valueEnd(j));
         if (this.s[j] === "]") return undefined;
-        if (this.s[j] !== ",") throw NOT_JSON;
+        if (this.s[j] !== ",") throw new NotJson();
         j = this.ws(j + 1);
       }
     } catch (e) {
-      if (e === NOT_JSON) return null;
+      if (e instanceof NotJson) return null;
       throw e;
     }
   }
@@ -96,7 +100,7 @@ class JsonScan {
     if (c !== "{" && c !== "[") {
       let j = i;
       while (j < this.s.length && !",]}\n\r\t ".includes(this.s[j] as string)) j++;
-      if (j === i) throw NOT_JSON;
+      if (j === i) throw new NotJson();
       return j;
     }
     let depth = 0;
@@ -108,7 +112,7 @@ class JsonScan {
         if (--depth === 0) return j + 1;
       }
     }
-    throw NOT_JSON;
+    throw new NotJson();
   }
 
   /** Just past the closing quote of the string starting at `i`. */
@@ -118,7 +122,7 @@ class JsonScan {
       if (c === 92 /* \ */) j++;
       else if (c === 34 /* " */) return j + 1;
     }
-    throw NOT_JSON;
+    throw new NotJson();
   }
 
   private ws(i: number): number {

@@ -28,9 +28,9 @@ function stream(count: number, policyEvery: number): string {
 function oneFile(path: string, text: string): InputFs {
   return {
     readFile: async (p) => (p === path ? text : Promise.reject(new Error(`ENOENT: ${p}`))),
-    kind: async (p) => (p === path ? "file" : undefined),
-    list: async () => [],
-    readStdin: async () => "",
+    kind: (p) => Promise.resolve(p === path ? "file" : undefined),
+    list: () => Promise.resolve([]),
+    readStdin: () => Promise.resolve(""),
   };
 }
 

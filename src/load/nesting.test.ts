@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { anyNumber } from "../../test/support/matchers.js";
 import { stringify } from "yaml";
 import { numRuns } from "../../test/gen/cluster.js";
 import { parseDocuments } from "./documents.js";
@@ -33,7 +34,7 @@ describe("nestingBound", () => {
     const style = fc.record({
       indent: fc.integer({ min: 1, max: 4 }),
       indentSeq: fc.boolean(),
-      collectionStyle: fc.constantFrom("any", "block", "flow") as fc.Arbitrary<"any" | "block" | "flow">,
+      collectionStyle: fc.constantFrom<"any" | "block" | "flow">("any", "block", "flow"),
     });
     fc.assert(
       fc.property(value, style, (v, o) => {
@@ -82,7 +83,7 @@ describe("documents nested too deeply for the YAML parser", () => {
         expect.objectContaining({
           code: "malformed-document",
           message: `nested more than ${MAX_NESTING} levels deep; not parsed`,
-          source: { file: "in.yaml", line: expect.any(Number) },
+          source: { file: "in.yaml", line: anyNumber() },
         }),
       ]);
     }

@@ -29,8 +29,10 @@ export function nestingBound(text: string): { depth: number; line: number } {
       s.content(token);
       continue;
     }
-    switch (CST.tokenType(token)) {
-      case "scalar":
+    const type = CST.tokenType(token);
+    const effect = type === null ? "content" : EFFECT[type];
+    switch (effect) {
+      case "scalar-next":
         scalarSource = true;
         break;
       case "newline":
@@ -39,30 +41,62 @@ export function nestingBound(text: string): { depth: number; line: number } {
       case "space":
         if (s.atLineStart) s.indent += token.length;
         break;
-      case "flow-seq-start":
-      case "flow-map-start":
+      case "open":
         s.flow++;
         s.atLineStart = false;
         break;
-      case "flow-seq-end":
-      case "flow-map-end":
+      case "close":
         if (s.flow > 0) s.flow--;
         s.atLineStart = false;
         break;
-      case "seq-item-ind":
-      case "explicit-key-ind":
-      case "map-value-ind":
+      case "indicator":
         s.indicators++;
         s.atLineStart = false;
         break;
-      default:
-        s.content(token); // quoted scalars, comments, anchors, tags, markers, block-scalar headers
+      case "content":
+        s.content(token);
+        break;
     }
     s.note();
   }
   s.note();
   return s.best;
 }
+
+/** What a lexer token does to the bound. */
+type Effect = "scalar-next" | "newline" | "space" | "open" | "close" | "indicator" | "content";
+
+/**
+ * Every token type of the lexer (a `Record`, so a type added by a `yaml` upgrade must be placed here):
+ * flow brackets open and close levels, block indicators open one each, and quoted scalars, comments,
+ * anchors, aliases, tags, markers and block-scalar headers are content on the line, opening none.
+ */
+const EFFECT: Record<NonNullable<ReturnType<typeof CST.tokenType>>, Effect> = {
+  scalar: "scalar-next",
+  newline: "newline",
+  space: "space",
+  "flow-seq-start": "open",
+  "flow-map-start": "open",
+  "flow-seq-end": "close",
+  "flow-map-end": "close",
+  "seq-item-ind": "indicator",
+  "explicit-key-ind": "indicator",
+  "map-value-ind": "indicator",
+  "double-quoted-scalar": "content",
+  "single-quoted-scalar": "content",
+  comment: "content",
+  anchor: "content",
+  alias: "content",
+  tag: "content",
+  "block-scalar-header": "content",
+  "byte-order-mark": "content",
+  comma: "content",
+  "directive-line": "content",
+  "doc-end": "content",
+  "doc-mode": "content",
+  "doc-start": "content",
+  "flow-error-end": "content",
+};
 
 class Bound {
   best = { depth: 0, line: 1 };

@@ -2,6 +2,7 @@ import { posix } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { numRuns } from "../../test/gen/cluster.js";
+import { at, parseSarif, parseValidation, setIn } from "../../test/support/json.js";
 import { sarifSchemaErrors } from "../../test/support/sarif-schema.js";
 import type { Issue } from "../diag/issue.js";
 import {
@@ -47,7 +48,7 @@ describe("validate report formats", () => {
   });
 
   it("json: the stable issues/summary contract", () => {
-    const j = JSON.parse(formatJson(report));
+    const j = parseValidation(formatJson(report));
     expect(Object.keys(j)).toEqual(["issues", "summary"]);
     expect(j.issues[0]).toEqual({
       file: "deploy/np.yaml",
@@ -80,13 +81,13 @@ describe("validate report formats", () => {
   });
 
   it("sarif: a 2.1.0 log with one rule per code and one located result per issue", () => {
-    const s = JSON.parse(formatSarif(report, "0.1.0"));
+    const s = parseSarif(formatSarif(report, "0.1.0"));
     expect(s.version).toBe("2.1.0");
-    expect(s.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toEqual([
+    expect(at(s.runs, 0).tool.driver.rules?.map((r) => r.id)).toEqual([
       "invalid-value",
       "no-dns-egress",
     ]);
-    expect(s.runs[0].results[1]).toMatchObject({
+    expect(at(s.runs, 0).results?.[1]).toMatchObject({
       ruleId: "no-dns-egress",
       ruleIndex: 1,
       level: "warning",
@@ -97,7 +98,7 @@ describe("validate report formats", () => {
   });
 
   it("sarif: the exact log (golden), valid against the SARIF 2.1.0 schema", () => {
-    const s = JSON.parse(formatSarif(report, "0.1.0"));
+    const s = parseSarif(formatSarif(report, "0.1.0"));
     expect(s).toEqual({
       $schema: "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
       version: "2.1.0",
@@ -163,11 +164,10 @@ describe("validate report formats", () => {
   });
 
   it("the schema check rejects logs that break SARIF 2.1.0 (so the checks above can fail)", () => {
-    const good = JSON.parse(formatSarif(report, "0.1.0"));
-    const broken = structuredClone(good);
-    broken.runs[0].results[0].level = "fatal";
-    broken.runs[0].results[1].locations[0].physicalLocation.region.startLine = 0;
-    broken.runs[0].results[1].locations[0].physicalLocation.artifactLocation.uri = "my dir/np.yaml";
+    const broken = parseSarif(formatSarif(report, "0.1.0"));
+    setIn(broken, ["runs", 0, "results", 0, "level"], "fatal");
+    setIn(broken, ["runs", 0, "results", 1, "locations", 0, "physicalLocation", "region", "startLine"], 0);
+    setIn(broken, ["runs", 0, "results", 1, "locations", 0, "physicalLocation", "artifactLocation", "uri"], "my dir/np.yaml");
     expect(sarifSchemaErrors(broken)).toHaveLength(3);
     expect(sarifSchemaErrors({ version: "2.1.0" })).toEqual([expect.stringContaining("runs")]);
   });
@@ -185,9 +185,10 @@ describe("validate report formats", () => {
 
   it("sarif: input read from stdin keeps its line in the message and has no physical location", () => {
     const fromStdin: Issue = { ...(issues[0] as Issue), source: { file: "<stdin>", line: 7 } };
-    const s = JSON.parse(formatSarif({ ...report, issues: [fromStdin] }, "0.1.0"));
-    expect(s.runs[0].results[0].message.text).toMatch(/^<stdin>:7: spec\.ingress/);
-    expect(s.runs[0].results[0].locations).toEqual([
+    const s = parseSarif(formatSarif({ ...report, issues: [fromStdin] }, "0.1.0"));
+    const result = at(at(s.runs, 0).results, 0);
+    expect(result.message.text).toMatch(/^<stdin>:7: spec\.ingress/);
+    expect(result.locations).toEqual([
       {
         logicalLocations: [
           {
@@ -227,11 +228,10 @@ describe("validate report formats", () => {
     );
     fc.assert(
       fc.property(fc.array(issue, { maxLength: 6 }), (list) => {
-        const s = JSON.parse(formatSarif({ issues: list, files: 1, policies: list.length }, "0.1.0"));
+        const s = parseSarif(formatSarif({ issues: list, files: 1, policies: list.length }, "0.1.0"));
         expect(sarifSchemaErrors(s)).toEqual([]);
         list.forEach((i, n) => {
-          const uri: string | undefined =
-            s.runs[0].results[n].locations?.[0]?.physicalLocation?.artifactLocation.uri;
+          const uri = at(at(s.runs, 0).results, n).locations?.[0]?.physicalLocation?.artifactLocation?.uri;
           // `-` names stdin on the command line, so it has no artifact URI either (a shrunk
           // counterexample once had a file named "-").
           if (i.source && i.source.file !== "<stdin>" && i.source.file !== "-") {

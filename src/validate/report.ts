@@ -24,7 +24,8 @@ export function summary(r: ValidationReport): {
   return { errors, warnings: r.issues.length - errors, files: r.files, policies: r.policies };
 }
 
-interface FlatIssue {
+/** One issue in the json document (`formatJson`): every key present, `null` where it does not apply. */
+export interface FlatIssue {
   readonly file: string | null;
   readonly line: number | null;
   readonly kind: string | null;
@@ -50,9 +51,16 @@ function flat(i: Issue): FlatIssue {
   };
 }
 
+/** The json document of `netguard validate --format json`. */
+export interface ValidationJson {
+  readonly issues: readonly FlatIssue[];
+  readonly summary: ReturnType<typeof summary>;
+}
+
 /** `{"issues":[{file,line,kind,namespace,name,path,code,severity,message}],"summary":{...}}` — a stable contract. */
 export function formatJson(r: ValidationReport): string {
-  return `${JSON.stringify({ issues: r.issues.map(flat), summary: summary(r) }, null, 2)}\n`;
+  const doc: ValidationJson = { issues: r.issues.map(flat), summary: summary(r) };
+  return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
 /** One line per issue, then a summary line; ANSI colours only when `color`. */

@@ -155,10 +155,7 @@ const optionalList = <T>(arb: fc.Arbitrary<T>, max: number) =>
 
 const rule = (peerKey: "from" | "to") =>
   fc.record(
-    { [peerKey]: optionalList(peer, 2), ports: optionalList(port, 2) } as Record<
-      string,
-      fc.Arbitrary<unknown>
-    >,
+    { [peerKey]: optionalList(peer, 2), ports: optionalList(port, 2) },
     { requiredKeys: [] },
   );
 

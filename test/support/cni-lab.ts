@@ -106,7 +106,7 @@ function confList(work: string, socket: string, o: CniLabOptions): ConfList {
 /** Runs `fn` with the chain in a fresh lab and API server (CNI_BASE created in it). */
 export async function withCni(fn: (env: CniEnv) => Promise<void>, opts: CniLabOptions = {}): Promise<void> {
   const api = await startApiServer({ bookmarkIntervalMs: 0 });
-  for (const o of CNI_BASE) api.create(o as never);
+  for (const o of CNI_BASE) api.create(o);
   const work = mkdtempSync(join(tmpdir(), "netguard-cni-"));
   const socket = join(work, "cni.sock");
   const state = join(work, "pods.json");

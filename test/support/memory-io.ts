@@ -17,25 +17,25 @@ export function memoryIo(
   let out = "";
   let err = "";
   const fs: InputFs = {
-    async readFile(path) {
+    readFile(path) {
       const text = files[path];
-      if (text === undefined) throw new Error(`ENOENT: ${path}`);
-      return text;
+      if (text === undefined) return Promise.reject(new Error(`ENOENT: ${path}`));
+      return Promise.resolve(text);
     },
-    async kind(path) {
-      if (files[path] !== undefined) return "file";
+    kind(path) {
+      if (files[path] !== undefined) return Promise.resolve("file");
       const prefix = `${path.replace(/\/+$/, "")}/`;
-      return Object.keys(files).some((f) => f.startsWith(prefix)) ? "dir" : undefined;
+      return Promise.resolve(Object.keys(files).some((f) => f.startsWith(prefix)) ? "dir" : undefined);
     },
-    async list(path) {
+    list(path) {
       const prefix = `${path.replace(/\/+$/, "")}/`;
       const names = Object.keys(files)
         .filter((f) => f.startsWith(prefix))
         .map((f) => f.slice(prefix.length).split("/")[0] as string);
-      return [...new Set(names)];
+      return Promise.resolve([...new Set(names)]);
     },
-    async readStdin() {
-      return opts.stdin ?? "";
+    readStdin() {
+      return Promise.resolve(opts.stdin ?? "");
     },
   };
   return {

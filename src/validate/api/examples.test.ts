@@ -3,6 +3,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
+import { isList } from "../../k8s/fields.js";
 import { validateNetworkPolicy } from "./validate-network-policy.js";
 import { parseKubeVersion, type KubeVersion } from "./versions.js";
 
@@ -36,7 +37,7 @@ describe("the shop example's policies are accepted", () => {
 function mutate(v: unknown, path: readonly number[], replacement: unknown, depth = 0): unknown {
   const choice = path[depth];
   if (choice === undefined || v === null || typeof v !== "object") return replacement;
-  if (Array.isArray(v)) {
+  if (isList(v)) {
     if (v.length === 0) return [replacement];
     const i = choice % v.length;
     return v.map((x, j) => (j === i ? mutate(x, path, replacement, depth + 1) : x));

@@ -66,7 +66,11 @@ function zero(node: TypeNode): unknown {
       return false;
     case "struct":
       return {};
-    default:
+    case "intOrString":
+    case "time":
+    case "map":
+    case "slice":
+    case "raw":
       return undefined;
   }
 }

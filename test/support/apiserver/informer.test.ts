@@ -10,6 +10,7 @@ import {
   type KubernetesObject,
   ListWatch,
   makeInformer,
+  type ObjectCache,
   Watch,
 } from "@kubernetes/client-node";
 import { afterEach, describe, expect, test } from "vitest";
@@ -209,8 +210,9 @@ describe("informer on the fake API server", () => {
     await setup();
     const { inf } = await runningPodInformer();
     if (!(inf instanceof ListWatch)) throw new Error("makeInformer returned something else than a ListWatch");
-    expect(inf.get("a", "x")?.metadata?.creationTimestamp).toBeInstanceOf(Date);
-    expect(typeof inf.get("b", "x")?.metadata?.creationTimestamp).toBe("string");
+    const cache: ObjectCache<KubernetesObject> = inf;
+    expect(cache.get("a", "x")?.metadata?.creationTimestamp).toBeInstanceOf(Date);
+    expect(typeof cache.get("b", "x")?.metadata?.creationTimestamp).toBe("string");
   });
 
   test("close() leaves no sockets or servers open, even with a watch connected", async () => {

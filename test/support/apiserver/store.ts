@@ -216,7 +216,7 @@ export class ObjectStore {
         return fail(
           400,
           "BadRequest",
-          `the ${field} in the data (${String(got)}) does not match the expected ${field} (${expected})`,
+          `the ${field} in the data (${typeof got === "string" ? got : JSON.stringify(got)}) does not match the expected ${field} (${expected})`,
         );
       }
     }
