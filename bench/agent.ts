@@ -164,8 +164,7 @@ export async function agentAtScale(): Promise<{
   await systemExec("ip", ["netns", "add", ns]);
   let child: ChildProcess | undefined;
   try {
-    for (const o of syntheticCluster({ pods: 10_000, policies: 2_000, podsPerNode: 200 }))
-      api.create(o);
+    for (const o of syntheticCluster({ pods: 10_000, policies: 2_000, podsPerNode: 200 })) api.create(o);
     const proc = agentProcess(api, ns, port, "node-000");
     child = proc.child;
     const syncs: number[] = [];

@@ -32,14 +32,10 @@ describe("netguard executable", () => {
     const out = parseSimulate(r.stdout);
     expect(out.pods).toContain("frontend/web");
     expect(
-      out.results.find(
-        (x) => x.from === "api/api" && x.to === "db/postgres" && x.port === 5432,
-      ),
+      out.results.find((x) => x.from === "api/api" && x.to === "db/postgres" && x.port === 5432),
     ).toMatchObject({ allowed: true });
     expect(
-      out.results.find(
-        (x) => x.from === "frontend/web" && x.to === "db/postgres" && x.port === 5432,
-      ),
+      out.results.find((x) => x.from === "frontend/web" && x.to === "db/postgres" && x.port === 5432),
     ).toMatchObject({ allowed: false });
   });
 
@@ -118,7 +114,9 @@ describeAsRoot("netguard lab up/apply/probe/down", () => {
       const id = up.stdout.trim();
       expect(id).toMatch(/^ngl[0-9a-f]{6}$/);
       try {
-        const first = parseJson<ProbeJson>(run(["lab", "probe", "--lab", id, "-f", "json", "--port", "80"]).stdout);
+        const first = parseJson<ProbeJson>(
+          run(["lab", "probe", "--lab", id, "-f", "json", "--port", "80"]).stdout,
+        );
         expect(first.mismatches).toBe(0);
         expect(first.results.find((r) => r.from === "y/a" && r.to === "x/a")?.allowed).toBe(false);
 

@@ -96,7 +96,9 @@ status: {phase: Succeeded, podIP: 10.0.0.20}
     const files = { "b/c.yaml": pods, "b/p.yaml": apiFromWeb, "a/c.yaml": finished, "a/p.yaml": apiFromWeb };
     const io = memoryIo(files);
     expect(await runCli(io, ["diff", "--before", "b", "--after", "a", "-f", "json"])).toBe(0);
-    expect(parseJson<DiffJson>(io.stdout()).notes).toEqual(["--after: 1 pod in phase Succeeded/Failed left out"]);
+    expect(parseJson<DiffJson>(io.stdout()).notes).toEqual([
+      "--after: 1 pod in phase Succeeded/Failed left out",
+    ]);
     expect(io.stderr()).toContain("netguard: --after: 1 pod in phase Succeeded/Failed left out\n");
   });
 });

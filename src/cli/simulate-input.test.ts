@@ -155,8 +155,7 @@ describe("a matchLabel typo in a peer's podSelector", () => {
     expect(await runCli(io, ["simulate", "-f", "json", "c.yaml", "p.yaml"])).toBe(1);
     expect(io.stderr()).toMatch(reported);
     const out = parseSimulate(io.stdout());
-    const cell = (from: string) =>
-      out.results.find((r) => r.from === from && r.to === "backend/api");
+    const cell = (from: string) => out.results.find((r) => r.from === from && r.to === "backend/api");
     expect(cell("backend/worker")?.allowed).toBe(true);
     expect(cell("frontend/web")?.allowed).toBe(false);
     expect(out.errors).toContainEqual(

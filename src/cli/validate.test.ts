@@ -76,7 +76,9 @@ describe("netguard validate", () => {
     ).toBe(1);
     const log = parseSarif(io.stdout());
     expect(sarifSchemaErrors(log)).toEqual([]);
-    const uris = at(log.runs, 0).results?.map((r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uri);
+    const uris = at(log.runs, 0).results?.map(
+      (r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uri,
+    );
     expect(uris).toEqual(
       expect.arrayContaining(["policies%20dir/%231%20np.yaml", "%C3%BC/d.yaml", undefined]),
     );
@@ -173,8 +175,7 @@ describe("netguard validate", () => {
 });
 
 describe("netguard validate: positions and long values (issue 12)", () => {
-  const flat = (io: ReturnType<typeof memoryIo>) =>
-    parseValidation(io.stdout()).issues;
+  const flat = (io: ReturnType<typeof memoryIo>) => parseValidation(io.stdout()).issues;
 
   it("reports an error at the line of the offending key, not the document's start", async () => {
     const t = [

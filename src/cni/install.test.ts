@@ -122,7 +122,9 @@ describe("installCni", () => {
     });
     expect(fs.files.get(`${BIN}/netguard`)).toEqual({ data: "ELF plugin", mode: 0o755 });
     expect(pluginTypes(fs.text(`${CONF}/10-flannel.conflist`))).toEqual(["flannel", "portmap", "netguard"]);
-    expect(parseJson<Conflist>(fs.text(`${CONF}/10-flannel.conflist`) ?? "").plugins[2]).toEqual(DEFAULT_CNI_ENTRY);
+    expect(parseJson<Conflist>(fs.text(`${CONF}/10-flannel.conflist`) ?? "").plugins[2]).toEqual(
+      DEFAULT_CNI_ENTRY,
+    );
     expect(fs.log).toEqual([
       `copyFile ${BIN}/.netguard.netguard-tmp <- ${SOURCE}`,
       `chmod ${BIN}/.netguard.netguard-tmp 755`,

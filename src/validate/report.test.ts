@@ -83,10 +83,7 @@ describe("validate report formats", () => {
   it("sarif: a 2.1.0 log with one rule per code and one located result per issue", () => {
     const s = parseSarif(formatSarif(report, "0.1.0"));
     expect(s.version).toBe("2.1.0");
-    expect(at(s.runs, 0).tool.driver.rules?.map((r) => r.id)).toEqual([
-      "invalid-value",
-      "no-dns-egress",
-    ]);
+    expect(at(s.runs, 0).tool.driver.rules?.map((r) => r.id)).toEqual(["invalid-value", "no-dns-egress"]);
     expect(at(s.runs, 0).results?.[1]).toMatchObject({
       ruleId: "no-dns-egress",
       ruleIndex: 1,
@@ -167,7 +164,11 @@ describe("validate report formats", () => {
     const broken = parseSarif(formatSarif(report, "0.1.0"));
     setIn(broken, ["runs", 0, "results", 0, "level"], "fatal");
     setIn(broken, ["runs", 0, "results", 1, "locations", 0, "physicalLocation", "region", "startLine"], 0);
-    setIn(broken, ["runs", 0, "results", 1, "locations", 0, "physicalLocation", "artifactLocation", "uri"], "my dir/np.yaml");
+    setIn(
+      broken,
+      ["runs", 0, "results", 1, "locations", 0, "physicalLocation", "artifactLocation", "uri"],
+      "my dir/np.yaml",
+    );
     expect(sarifSchemaErrors(broken)).toHaveLength(3);
     expect(sarifSchemaErrors({ version: "2.1.0" })).toEqual([expect.stringContaining("runs")]);
   });

@@ -154,10 +154,7 @@ const optionalList = <T>(arb: fc.Arbitrary<T>, max: number) =>
   fc.option(fc.array(arb, { maxLength: max }), { nil: undefined });
 
 const rule = (peerKey: "from" | "to") =>
-  fc.record(
-    { [peerKey]: optionalList(peer, 2), ports: optionalList(port, 2) },
-    { requiredKeys: [] },
-  );
+  fc.record({ [peerKey]: optionalList(peer, 2), ports: optionalList(port, 2) }, { requiredKeys: [] });
 
 /** The spec of a random NetworkPolicy. */
 export const policySpec: fc.Arbitrary<Json> = fc.record(

@@ -95,7 +95,8 @@ export function at<T>(xs: readonly T[] | undefined, i: number): T {
 export function setIn(doc: unknown, path: readonly (string | number)[], value: unknown): void {
   let node = doc;
   for (const [n, key] of path.entries()) {
-    if (typeof node !== "object" || node === null) throw new Error(`nothing at ${path.slice(0, n).join(".")}`);
+    if (typeof node !== "object" || node === null)
+      throw new Error(`nothing at ${path.slice(0, n).join(".")}`);
     const record = node as Record<string | number, unknown>;
     if (n === path.length - 1) record[key] = value;
     else node = record[key];
