@@ -26,10 +26,10 @@ describeAsRoot("netguard chained after the real bridge, host-local and portmap p
     async () => {
       expect(skip, "containernetworking-plugins must be installed (.ci/run installs it)").toBe(false);
       await withCni(async (env) => {
-        env.api.create(DENY_X as never);
+        env.api.create(DENY_X);
         const agent = await env.startAgent();
         try {
-          env.api.create(pendingPod("x", "locked") as never);
+          env.api.create(pendingPod("x", "locked"));
           const a = await env.sandbox("x", "locked");
           const added = await env.runtime.add(env.conf, a);
           expect(added).toMatchObject({ ok: true });
@@ -42,7 +42,7 @@ describeAsRoot("netguard chained after the real bridge, host-local and portmap p
           expect(inbound).toMatchObject({ ok: false, detail: "timeout" });
           expect(outbound).toBe(false);
 
-          env.api.create(pendingPod("y", "open") as never);
+          env.api.create(pendingPod("y", "open"));
           const b = await env.sandbox("y", "open");
           const added2 = await env.runtime.add(env.conf, b);
           expect(added2).toMatchObject({ ok: true });
@@ -67,7 +67,7 @@ describeAsRoot("netguard chained after the real bridge, host-local and portmap p
     { timeout: 90_000 },
     async () => {
       await withCni(async (env) => {
-        env.api.create(pendingPod("y", "orphan") as never);
+        env.api.create(pendingPod("y", "orphan"));
         const a = await env.sandbox("y", "orphan");
         const nodeNs = env.lab.lab.nodes[0]?.netns as string;
         const linksBefore = (await systemExec("ip", ["-n", nodeNs, "-o", "link"])).stdout.split("\n").length;
@@ -87,7 +87,7 @@ describeAsRoot("netguard chained after the real bridge, host-local and portmap p
     await withCni(
       async (env) => {
         let agent = await env.startAgent();
-        env.api.create(pendingPod("y", "kept") as never);
+        env.api.create(pendingPod("y", "kept"));
         const a = await env.sandbox("y", "kept");
         const addedK = await env.runtime.add(env.conf, a);
         expect(addedK, JSON.stringify(addedK)).toMatchObject({ ok: true });
@@ -126,9 +126,9 @@ describeAsRoot("netguard chained after the real bridge, host-local and portmap p
         try {
           for (let i = 0; i < 3; i++) {
             const ns = `race${i}`;
-            env.api.create(namespace(ns) as never);
-            env.api.create(policy(ns, "deny", { podSelector: {} }) as never);
-            env.api.create(pendingPod(ns, "p") as never);
+            env.api.create(namespace(ns));
+            env.api.create(policy(ns, "deny", { podSelector: {} }));
+            env.api.create(pendingPod(ns, "p"));
             const a = await env.sandbox(ns, "p");
             const added = await env.runtime.add(env.conf, a);
             expect(added).toMatchObject({ ok: true });
