@@ -3,7 +3,7 @@
  * address sets, its pod-independent port set, and (egress) its named-port endpoint sets. Computed
  * once per rule and reused for every pod the policy selects.
  */
-import type { NetworkPolicy, Pod, PortSpec, Rule } from "../k8s/model.js";
+import type { NetworkPolicy, Peer, Pod, PortSpec, Rule } from "../k8s/model.js";
 import { contains } from "../net/interval.js";
 import type { Direction } from "../policy/rule-match.js";
 import type { AddressSet, EndpointPortEntry, EndpointPortSet, PortSet } from "./ir.js";
@@ -75,6 +75,21 @@ export function ruleParts(
     ...(fixed.length > 0 ? { fixedPorts: deps.sets.portSet(fixed) } : {}),
   };
   if (direction === "ingress" || named.length === 0 || selectsNothing) return parts;
+  return { ...parts, endpoints: egressEndpoints(deps, policy, peerList, addrs, defKey, named) };
+}
+
+/**
+ * The endpoint sets of an egress rule's named ports, by family; the tuples are computed once per
+ * peer definition and port names (`deps.endpointTuples`), shared by every policy that has them.
+ */
+function egressEndpoints(
+  deps: RulePartsDeps,
+  policy: NetworkPolicy,
+  peerList: readonly Peer[] | undefined,
+  addrs: FamilyIntervals | undefined,
+  defKey: string,
+  named: readonly PortSpec[],
+): NonNullable<RuleParts["endpoints"]> {
   const key = `${defKey} || named ${named
     .map((n) => (n.kind === "named" ? `${n.protocol}/${n.name}` : ""))
     .sort()
@@ -86,11 +101,8 @@ export function ruleParts(
     deps.endpointTuples.set(key, tuples);
   }
   return {
-    ...parts,
-    endpoints: {
-      ...(tuples.v4.length > 0 ? { v4: deps.sets.endpointPorts(key, "IPv4", tuples.v4) } : {}),
-      ...(tuples.v6.length > 0 ? { v6: deps.sets.endpointPorts(key, "IPv6", tuples.v6) } : {}),
-    },
+    ...(tuples.v4.length > 0 ? { v4: deps.sets.endpointPorts(key, "IPv4", tuples.v4) } : {}),
+    ...(tuples.v6.length > 0 ? { v6: deps.sets.endpointPorts(key, "IPv6", tuples.v6) } : {}),
   };
 }
 
