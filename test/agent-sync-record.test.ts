@@ -23,7 +23,7 @@ const SECRET = "Error: Could not process rule: secret-internal-detail";
 /** nft that succeeds, except the applies told to fail; listings are empty. */
 function fakeNft() {
   const state = { failApplies: 0, applies: 0 };
-  const exec: Exec = async (_cmd, args) => {
+  const answer = (args: readonly string[]) => {
     if (args.includes("-f")) {
       state.applies++;
       if (state.failApplies > 0) {
@@ -36,6 +36,7 @@ function fakeNft() {
       return { code: 0, stdout: "table inet netguard\ntable bridge netguard\n", stderr: "" };
     return { code: 0, stdout: '{"nftables":[]}', stderr: "" };
   };
+  const exec: Exec = (_cmd, args) => Promise.resolve(answer(args));
   return { exec, state };
 }
 
@@ -51,7 +52,7 @@ describe("every sync goes through one recording path", () => {
       pod("x", "a", { ips: ["10.1.0.10"], node: "n1" }),
       pod("x", "b", { ips: ["10.1.0.11"], node: "n1" }),
     ])
-      api.create(o as never);
+      api.create(o);
   });
   afterAll(async () => {
     await api.close();

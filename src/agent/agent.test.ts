@@ -34,7 +34,10 @@ class FakeKernel implements NftBackend {
     this.applies++;
     if (this.failures > 0) {
       this.failures--;
-      return Promise.resolve({ ok: false, error: "Error: Could not process rule: No such file or directory" });
+      return Promise.resolve({
+        ok: false,
+        error: "Error: Could not process rule: No such file or directory",
+      });
     }
     this.tablesPresent = true;
     return Promise.resolve({ ok: true });
@@ -86,7 +89,11 @@ function fixture(more: Partial<AgentParts> = {}) {
     record: new SyncRecord(metrics, logger, () => store.counts()),
     lease: new FlannelLease(() => Promise.resolve(undefined), undefined),
     veths: undefined,
-    policyEvents: new PolicyEventReporter("n1", () => Promise.resolve(), () => undefined),
+    policyEvents: new PolicyEventReporter(
+      "n1",
+      () => Promise.resolve(),
+      () => undefined,
+    ),
     driftIntervalMs: 0,
     source: (events) => (found.source = new FakeSource(events)),
     reconciler: (deps) =>
@@ -95,7 +102,15 @@ function fixture(more: Partial<AgentParts> = {}) {
         { minIntervalMs: 50, maxDelayMs: 200, retryBaseMs: 500, retryMaxMs: 4000 },
       ),
     cni: (hooks) =>
-      new CniPods({ reader, store, nodeName: "n1", state: undefined, log: logger, hooks, now: () => clock.now() }),
+      new CniPods({
+        reader,
+        store,
+        nodeName: "n1",
+        state: undefined,
+        log: logger,
+        hooks,
+        now: () => clock.now(),
+      }),
     cniServer: (handler) => {
       found.cni = handler;
       return { start: () => Promise.resolve(), stop: () => Promise.resolve() };
@@ -214,8 +229,8 @@ describe("Agent: the reconcile loop", () => {
     f.source.connected = false;
     f.source.events.disconnected("Pod", "watch stream ended", 500);
     expect(f.agent.notReady()).toBe("a watch is disconnected");
-    expect((await f.metrics.reconnects.get()).values).toEqual([
-      expect.objectContaining({ labels: { resource: "Pod" }, value: 1 }),
+    expect((await f.metrics.reconnects.get()).values.map((v) => [v.labels, v.value])).toEqual([
+      [{ resource: "Pod" }, 1],
     ]);
     await f.agent.stop();
   });
@@ -226,7 +241,9 @@ describe("Agent: CNI, drift and lost tables", () => {
     const f = fixture();
     await f.agent.start();
     const cni = f.found.cni as CniHandler;
-    expect(await cni.cniAdd({ containerId: "c1", namespace: "x", name: "a", ips: ["10.1.0.10"] })).toMatchObject({
+    expect(
+      await cni.cniAdd({ containerId: "c1", namespace: "x", name: "a", ips: ["10.1.0.10"] }),
+    ).toMatchObject({
       ok: false,
       retry: true,
     });
@@ -249,7 +266,8 @@ describe("Agent: CNI, drift and lost tables", () => {
     f.store.upsert("Pod", pod("x", "b", { ips: ["10.1.0.11"], node: "n1" }));
     const cni = f.found.cni as CniHandler;
     const reply = await cni.cniAdd({ containerId: "c2", namespace: "x", name: "b", ips: ["10.1.0.11"] });
-    expect(reply).toMatchObject({ ok: false, retry: true, error: expect.stringMatching(/applying the pod's rules failed/) });
+    expect(reply).toMatchObject({ ok: false, retry: true });
+    expect(reply.ok ? "accepted" : reply.error).toMatch(/applying the pod's rules failed/);
     expect(f.agent.notReady()).toBe(APPLY_FAILED_REASON);
     await f.clock.advance(50);
     await until("the loop's retry", () => f.agent.notReady() === undefined);
@@ -285,8 +303,8 @@ describe("Agent: CNI, drift and lost tables", () => {
     await until("restored", () => f.agent.notReady() === undefined);
     expect(f.kernel.tablesPresent).toBe(true);
     expect(await syncs(f)).toEqual({ "full/reconcile": 2, "failed/tables-lost": 1 });
-    expect((await f.metrics.tablesLost.get()).values).toEqual([
-      expect.objectContaining({ labels: { detectedBy: "poll" }, value: 1 }),
+    expect((await f.metrics.tablesLost.get()).values.map((v) => [v.labels, v.value])).toEqual([
+      [{ detectedBy: "poll" }, 1],
     ]);
     await f.agent.stop();
   });

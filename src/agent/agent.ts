@@ -87,7 +87,10 @@ export class Agent {
       changed: (_kind, at) => this.reconciler.trigger(at),
       upserted: (kind, object, issues) => {
         if (issues.length > 0)
-          log.warn({ kind, issues }, "object has errors; its valid parts are enforced, the rest fails closed");
+          log.warn(
+            { kind, issues },
+            "object has errors; its valid parts are enforced, the rest fails closed",
+          );
         if (kind === "NetworkPolicy") policyEvents.update(object, issues, new Date(clock.now()));
       },
       removed: (kind, object) => {

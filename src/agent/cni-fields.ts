@@ -64,8 +64,8 @@ export function decodeAddRequest(body: unknown): Decoded<CniAddRequest> {
       namespace: o.namespace as string,
       name: o.name as string,
       ips: ips.value,
-      ...(o.hostVeth !== undefined ? { hostVeth: o.hostVeth as string } : {}),
-      ...(o.podUid !== undefined ? { podUid: o.podUid as string } : {}),
+      ...(o.hostVeth !== undefined ? { hostVeth: o.hostVeth } : {}),
+      ...(o.podUid !== undefined ? { podUid: o.podUid } : {}),
     },
   };
 }

@@ -94,7 +94,8 @@ export class CniPods implements CniHandler {
     if (!this.state) return;
     try {
       const text = await this.state.read();
-      this.current = text === undefined ? new CniRegistry() : CniRegistry.fromJSON(JSON.parse(text) as unknown);
+      this.current =
+        text === undefined ? new CniRegistry() : CniRegistry.fromJSON(JSON.parse(text) as unknown);
     } catch (e) {
       this.log.warn({ file: this.state.path, error: (e as Error).message }, "ignoring unreadable CNI state");
       this.current = new CniRegistry();
@@ -138,18 +139,20 @@ export class CniPods implements CniHandler {
   }
 
   /** CNI DEL: forget the sandbox (never blocks: the sync follows asynchronously). */
-  async cniDel(req: CniDelRequest): Promise<CniReply> {
+  cniDel(req: CniDelRequest): Promise<CniReply> {
     const pending = this.inFlight.get(req.containerId);
     if (pending) pending.deleted = true;
     this.forget(req.containerId);
-    return { ok: true };
+    return Promise.resolve({ ok: true });
   }
 
   /** CNI CHECK: is the sandbox registered and its pod in the rules in force? */
-  async cniCheck(req: CniCheckRequest): Promise<CniReply> {
-    return this.programmed(req.containerId)
-      ? { ok: true }
-      : { ok: false, error: `sandbox ${req.containerId} is not programmed by this agent` };
+  cniCheck(req: CniCheckRequest): Promise<CniReply> {
+    return Promise.resolve(
+      this.programmed(req.containerId)
+        ? { ok: true }
+        : { ok: false, error: `sandbox ${req.containerId} is not programmed by this agent` },
+    );
   }
 
   /** CNI STATUS: ready to program pods? */
@@ -163,10 +166,10 @@ export class CniPods implements CniHandler {
    * except ADDs still in flight (the runtime records a sandbox before its ADD, so a finished ADD
    * of a live sandbox is in the list).
    */
-  async cniGc(req: CniGcRequest): Promise<CniReply> {
+  cniGc(req: CniGcRequest): Promise<CniReply> {
     const valid = new Set([...req.validContainerIds, ...this.inFlight.keys()]);
     this.dropped(this.registry.gc(valid), "CNI GC");
-    return { ok: true };
+    return Promise.resolve({ ok: true });
   }
 
   /**

@@ -30,9 +30,9 @@ const handler: CniHandler = {
     await hold?.(signal);
     return { ok: true };
   },
-  cniDel: async (r) => (calls.push({ op: "del", body: r }), { ok: true }),
-  cniCheck: async (r) => (calls.push({ op: "check", body: r }), { ok: true }),
-  cniGc: async (r) => (calls.push({ op: "gc", body: r }), { ok: true }),
+  cniDel: (r) => (calls.push({ op: "del", body: r }), Promise.resolve({ ok: true })),
+  cniCheck: (r) => (calls.push({ op: "check", body: r }), Promise.resolve({ ok: true })),
+  cniGc: (r) => (calls.push({ op: "gc", body: r }), Promise.resolve({ ok: true })),
   cniStatus: () => ({ ok: true }),
 };
 
@@ -52,6 +52,8 @@ function post(path: string, payload: string): Promise<{ status: number; reply: C
     req.end(payload);
   });
 }
+/** The error of a refusal ("accepted" when the reply is not one). */
+const errorOf = (r: CniReply): string => (r.ok ? "accepted" : r.error);
 const add = (body: Record<string, unknown>) => post("/v1/add", JSON.stringify(body));
 
 beforeEach(async () => {
@@ -64,7 +66,12 @@ beforeEach(async () => {
   timerArmed = new Promise<void>((armed) => {
     clock.setTimeout = (fn, ms) => (armed(), arm(fn, ms));
   });
-  server = new CniServer({ handler, socketPath: socket, clock, limits: { maxBody: 4096, bodyTimeoutMs: 200 } });
+  server = new CniServer({
+    handler,
+    socketPath: socket,
+    clock,
+    limits: { maxBody: 4096, bodyTimeoutMs: 200 },
+  });
   await server.start();
 });
 afterEach(async () => {
@@ -98,10 +105,7 @@ describe("the agent's CNI socket checks every field before a handler sees it", (
   ])("an ADD with a bad %s is refused with 400 naming the field", async (field, change) => {
     const r = await add({ ...good, ...change });
     expect(r.status).toBe(400);
-    expect(r.reply).toMatchObject({
-      ok: false,
-      error: expect.stringMatching(new RegExp(`^${field.replace(/[[\]]/g, "\\$&")}: `)),
-    });
+    expect(errorOf(r.reply)).toMatch(new RegExp(`^${field.replace(/[[\]]/g, "\\$&")}: `));
     expect(calls).toEqual([]);
   });
 
@@ -109,10 +113,8 @@ describe("the agent's CNI socket checks every field before a handler sees it", (
     expect((await post("/v1/del", JSON.stringify({ containerId: "x y" }))).status).toBe(400);
     expect((await post("/v1/check", "[]")).status).toBe(400);
     expect(
-      (await post("/v1/gc", JSON.stringify({ validContainerIds: ["ok", "not ok"] }))).reply,
-    ).toMatchObject({
-      error: expect.stringMatching(/^validContainerIds\[1\]: /),
-    });
+      errorOf((await post("/v1/gc", JSON.stringify({ validContainerIds: ["ok", "not ok"] }))).reply),
+    ).toMatch(/^validContainerIds\[1\]: /);
     expect((await post("/v1/add", "{")).status).toBe(400);
     expect((await post("/v1/gc", JSON.stringify({ validContainerIds: ["a", "b"] }))).status).toBe(200);
     expect(calls).toEqual([{ op: "gc", body: { validContainerIds: ["a", "b"] } }]);
@@ -145,10 +147,12 @@ describe("the agent's CNI socket checks every field before a handler sees it", (
       c.on("close", () => resolve(got));
       c.on("error", reject);
       c.write("POST /v1/add HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\n{");
-      void timerArmed.then(() => clock.advance(199)).then(() => {
-        expect(got).toBe("");
-        return clock.advance(1);
-      });
+      void timerArmed
+        .then(() => clock.advance(199))
+        .then(() => {
+          expect(got).toBe("");
+          return clock.advance(1);
+        });
     });
     expect(text).toMatch(/^HTTP\/1\.1 408/);
   });

@@ -109,7 +109,7 @@ async function route(
   rules: BodyRules,
   signal: AbortSignal,
 ): Promise<Answer> {
-  const path = (req.url ?? "").split("?")[0];
+  const path = (req.url ?? "").split("?")[0] ?? "";
   if (req.method === "GET" && path === "/v1/status") return answer(h.cniStatus());
   if (req.method !== "POST") return [405, { ok: false, error: "method not allowed" }];
   const handle = endpoint(h, path, signal);
@@ -127,7 +127,7 @@ async function route(
 
 function endpoint(
   h: CniHandler,
-  path: string | undefined,
+  path: string,
   signal: AbortSignal,
 ): ((json: unknown) => Promise<Answer>) | undefined {
   switch (path) {

@@ -14,14 +14,16 @@ function setup(results: Array<SyncResult["kind"]> = []) {
     {
       clock,
       isReady: () => ready,
-      async sync() {
+      sync(): Promise<SyncResult> {
         syncs.push(clock.now());
         const kind = results.shift() ?? "incremental";
-        return kind === "failed"
-          ? { kind, error: "boom", attempted: "incremental" }
-          : kind === "unchanged"
-            ? { kind }
-            : { kind, commands: 1, scriptBytes: 10 };
+        return Promise.resolve(
+          kind === "failed"
+            ? { kind, error: "boom", attempted: "incremental" }
+            : kind === "unchanged"
+              ? { kind }
+              : { kind, commands: 1, scriptBytes: 10 },
+        );
       },
       onSynced: (_r, info) => latencies.push(info.eventLatencyMs),
     },

@@ -239,8 +239,10 @@ export class KubeSource implements ClusterSource {
 function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   if (typeof err === "object" && err !== null) {
-    const o = err as { code?: unknown; statusCode?: unknown; message?: unknown; body?: unknown };
-    return String(o.message ?? o.statusCode ?? o.code ?? JSON.stringify(err));
+    const o = err as { code?: unknown; statusCode?: unknown; message?: unknown };
+    for (const v of [o.message, o.statusCode, o.code])
+      if (typeof v === "string" || typeof v === "number") return String(v);
+    return JSON.stringify(err);
   }
   return String(err);
 }

@@ -18,13 +18,14 @@ function fakeNode(
   outputs: Readonly<Record<string, string | ExecResult | undefined>>,
   ran: string[] = [],
 ): Exec {
-  return async (cmd, args) => {
+  return (cmd, args) => {
     const line = [cmd, ...args].join(" ");
     ran.push(line);
     const inNode = line.replace(/^ip netns exec node /, "");
     const out = inNode === line ? undefined : outputs[inNode];
-    if (out === undefined) return { code: 1, stdout: "", stderr: `no such command: ${line}\n` };
-    return typeof out === "string" ? { code: 0, stdout: out, stderr: "" } : out;
+    if (out === undefined)
+      return Promise.resolve({ code: 1, stdout: "", stderr: `no such command: ${line}\n` });
+    return Promise.resolve(typeof out === "string" ? { code: 0, stdout: out, stderr: "" } : out);
   };
 }
 
@@ -33,7 +34,7 @@ const PODS = new Map([
   ["fd00:1:0::a", "x/a"],
   ["10.1.0.11", "x/b"],
 ]);
-const NO_IDS = JSON.stringify(JSON.parse(NETNS).map((n: { name: string }) => ({ name: n.name })));
+const NO_IDS = JSON.stringify((JSON.parse(NETNS) as Array<{ name: string }>).map((n) => ({ name: n.name })));
 
 describe("discoverVeths", () => {
   it("pairs each pod with the cni0 port whose peer holds its addresses, inside the node", async () => {

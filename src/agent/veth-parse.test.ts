@@ -40,7 +40,10 @@ describe("parsers of captured ip -j output", () => {
   });
 
   it("reads neighbours without link-local addresses or entries lacking a MAC", () => {
-    const failed = JSON.stringify([...JSON.parse(NEIGH), { dst: "10.1.0.99", state: ["FAILED"] }]);
+    const failed = JSON.stringify([
+      ...(JSON.parse(NEIGH) as unknown[]),
+      { dst: "10.1.0.99", state: ["FAILED"] },
+    ]);
     expect([...parseNeighbours(failed).value].sort()).toEqual([
       ["10.1.0.10", "46:82:46:10:c3:94"],
       ["10.1.0.11", "56:b0:70:71:55:4b"],

@@ -93,7 +93,12 @@ function edgeParts(opts: AgentOptions): Pick<AgentParts, "cniServer" | "http" | 
       : undefined,
     tableWatch: watch
       ? (hooks) =>
-          new TableWatch({ ...hooks, clock, pollMs: watch.pollMs, ...(watch.spawn ? { spawn: watch.spawn } : {}) })
+          new TableWatch({
+            ...hooks,
+            clock,
+            pollMs: watch.pollMs,
+            ...(watch.spawn ? { spawn: watch.spawn } : {}),
+          })
       : undefined,
   };
 }
