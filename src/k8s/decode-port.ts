@@ -64,33 +64,53 @@ export function decodePolicyPort(
       );
     return { kind: "protocol", protocol, index };
   }
-  if (typeof port === "number") {
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      return issues.fail(join(path, "port"), `must be between 1 and 65535, inclusive (got ${port})`);
-    }
-    if (endPort === undefined) return { kind: "range", protocol, from: port, to: port, index };
-    if (endPort < port) return issues.fail(join(path, "endPort"), "must be greater than or equal to `port`");
-    if (endPort > 65535) return issues.fail(join(path, "endPort"), "must be between 1 and 65535, inclusive");
-    return { kind: "range", protocol, from: port, to: endPort, index };
-  }
-  if (typeof port === "string") {
-    if (!isValidPortName(port)) {
-      return issues.fail(
-        join(path, "port"),
-        `${quoteValue(port)} is not a valid port name: 1-15 lowercase letters, digits and '-', with at least one letter`,
-      );
-    }
-    if (endPort !== undefined)
-      return issues.fail(
-        join(path, "endPort"),
-        "may not be specified when `port` is a named port",
-        "forbidden",
-      );
-    return { kind: "named", protocol, name: port, index };
-  }
+  if (typeof port === "number") return numericPort(port, endPort, protocol, index, path, issues);
+  if (typeof port === "string") return namedPort(port, endPort, protocol, index, path, issues);
   return issues.fail(
     join(path, "port"),
     `must be an integer or a port name, got ${describe(port)}`,
     "wrong-type",
   );
+}
+
+/** A numeric `port`, alone or with `endPort` (a range): both within 1-65535, `endPort` not below `port`. */
+function numericPort(
+  port: number,
+  endPort: number | undefined,
+  protocol: Protocol,
+  index: number,
+  path: string,
+  issues: Issues,
+): PortSpec | undefined {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    return issues.fail(join(path, "port"), `must be between 1 and 65535, inclusive (got ${port})`);
+  }
+  if (endPort === undefined) return { kind: "range", protocol, from: port, to: port, index };
+  if (endPort < port) return issues.fail(join(path, "endPort"), "must be greater than or equal to `port`");
+  if (endPort > 65535) return issues.fail(join(path, "endPort"), "must be between 1 and 65535, inclusive");
+  return { kind: "range", protocol, from: port, to: endPort, index };
+}
+
+/** A named `port` (an IANA service name, resolved per pod); `endPort` is forbidden with it. */
+function namedPort(
+  port: string,
+  endPort: number | undefined,
+  protocol: Protocol,
+  index: number,
+  path: string,
+  issues: Issues,
+): PortSpec | undefined {
+  if (!isValidPortName(port)) {
+    return issues.fail(
+      join(path, "port"),
+      `${quoteValue(port)} is not a valid port name: 1-15 lowercase letters, digits and '-', with at least one letter`,
+    );
+  }
+  if (endPort !== undefined)
+    return issues.fail(
+      join(path, "endPort"),
+      "may not be specified when `port` is a named port",
+      "forbidden",
+    );
+  return { kind: "named", protocol, name: port, index };
 }

@@ -114,15 +114,23 @@ function parseIPv6(text: string): Parsed | undefined {
     }
   }
   if (s.length !== 0) return undefined;
-  if (i < 16) {
-    if (ellipsis < 0) return undefined;
-    const n = 16 - i;
-    for (let j = i - 1; j >= ellipsis; j--) ip[j + n] = ip[j]!;
+  return expandEllipsis(ip, i, ellipsis) ? { bytes: ip, sloppy } : undefined;
+}
+
+/**
+ * Go's parseIPv6 tail: with `filled` of 16 bytes read, the `::` at byte `ellipsis` (-1: none) stands
+ * for the missing zero bytes; moves the bytes after it to the end. False when the groups do not add
+ * up (too few without `::`, or a `::` with nothing left to stand for).
+ */
+function expandEllipsis(ip: number[], filled: number, ellipsis: number): boolean {
+  if (filled < 16) {
+    if (ellipsis < 0) return false;
+    const n = 16 - filled;
+    for (let j = filled - 1; j >= ellipsis; j--) ip[j + n] = ip[j]!;
     for (let j = ellipsis + n - 1; j >= ellipsis; j--) ip[j] = 0;
-  } else if (ellipsis >= 0) {
-    return undefined;
+    return true;
   }
-  return { bytes: ip, sloppy };
+  return ellipsis < 0;
 }
 
 function toBig(bytes: readonly number[]): bigint {
