@@ -28,18 +28,40 @@ export function labFromSnapshot(snapshot: Snapshot, probePorts: ProbePorts): Sna
   const skipped = snapshot.pods
     .filter((p) => p.nonTarget)
     .map((p) => ({ pod: refOf(p), reason: p.nonTarget as string }));
+  const planned = planNodes(snapshot, targets);
+  const pods = placePods(targets, planned);
+  const rewritten: Snapshot = {
+    ...snapshot,
+    pods: [...pods, ...snapshot.pods.filter((p) => p.nonTarget)],
+    nodes: nodeObjects(planned),
+  };
+  return { spec: labSpec(planned, pods, probePorts), snapshot: rewritten, skipped };
+}
+
+/**
+ * The lab's nodes, by name: the input's Nodes and those its pods name (one node when there are
+ * none); every node moves to 192.168.250.0/24 unless their addresses share one /24 already.
+ */
+function planNodes(snapshot: Snapshot, targets: readonly Pod[]): PlannedNode[] {
   const nodeNames = [
     ...new Set([...snapshot.nodes.keys(), ...targets.map((p) => p.nodeName).filter((n): n is string => !!n)]),
   ].sort();
   if (nodeNames.length === 0) nodeNames.push("lab-node-0");
   const nodes = nodeNames.map((name, i) => planNode(snapshot.nodes.get(name), name, i));
   const underlayOk = sharesOne24(nodes.map((n) => n.nodeIP));
-  const planned = nodes.map((n, i) => (underlayOk ? n : { ...n, nodeIP: `192.168.250.${i + 1}` }));
+  return nodes.map((n, i) => (underlayOk ? n : { ...n, nodeIP: `192.168.250.${i + 1}` }));
+}
+
+/**
+ * Each pod on its node (or round-robin when its node is unknown), keeping its own address per
+ * family when it fits the node's pod CIDR, else taking the next free one.
+ */
+function placePods(targets: readonly Pod[], planned: readonly PlannedNode[]): Pod[] {
   const byName = new Map(planned.map((n) => [n.name, n]));
   const used = new Set<string>();
   for (const p of targets) for (const a of p.ips) used.add(addrKey(a));
   const cursors = new Map<string, number>();
-  const pods: Pod[] = targets.map((pod, i) => {
+  return targets.map((pod, i) => {
     const nodeName =
       pod.nodeName && byName.has(pod.nodeName) ? pod.nodeName : (planned[i % planned.length]?.name as string);
     const node = byName.get(nodeName) as PlannedNode;
@@ -52,7 +74,11 @@ export function labFromSnapshot(snapshot: Snapshot, probePorts: ProbePorts): Sna
     });
     return { ...pod, nodeName, ips };
   });
-  const spec: LabSpec = {
+}
+
+/** The lab spec: nodes with their addresses and pod CIDRs, pods with addresses and listening ports. */
+function labSpec(planned: readonly PlannedNode[], pods: readonly Pod[], probePorts: ProbePorts): LabSpec {
+  return {
     nodes: planned.map((n) => ({
       name: n.name,
       nodeIP: n.nodeIP,
@@ -66,7 +92,11 @@ export function labFromSnapshot(snapshot: Snapshot, probePorts: ProbePorts): Sna
       ports: sortPorts([...p.ports.map((c) => ({ port: c.port, protocol: c.protocol })), ...probePorts]),
     })),
   };
-  const nodeObjs = new Map<string, Node>(
+}
+
+/** The snapshot's Nodes, rewritten to the lab's node addresses and pod CIDRs. */
+function nodeObjects(planned: readonly PlannedNode[]): Map<string, Node> {
+  return new Map<string, Node>(
     planned.map((n) => [
       n.name,
       {
@@ -76,12 +106,6 @@ export function labFromSnapshot(snapshot: Snapshot, probePorts: ProbePorts): Sna
       },
     ]),
   );
-  const rewritten: Snapshot = {
-    ...snapshot,
-    pods: [...pods, ...snapshot.pods.filter((p) => p.nonTarget)],
-    nodes: nodeObjs,
-  };
-  return { spec, snapshot: rewritten, skipped };
 }
 
 interface PlannedNode {
