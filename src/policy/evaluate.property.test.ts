@@ -5,12 +5,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { cluster, numRuns, PROBES, randomPolicy, selector } from "../../test/gen/cluster.js";
 import { type Json, policy, snapshotOf } from "../../test/support/objects.js";
-import { refOf } from "../k8s/model.js";
+import { type Direction, refOf } from "../k8s/model.js";
 import { type ClusterIndex, indexSnapshot } from "./cluster-index.js";
 import type { Endpoint } from "./endpoint.js";
-import { decideSide, policiesSelecting } from "./evaluate.js";
+import { decideSide, policiesSelecting, sideAllows } from "./evaluate.js";
 import { reachabilityMatrix } from "./matrix.js";
-import type { Direction } from "./rule-match.js";
 import { selectorMatches } from "./selector.js";
 
 const DIRECTIONS: Direction[] = ["ingress", "egress"];
@@ -82,6 +81,41 @@ describe("NetworkPolicy laws", () => {
         }
       }),
       { numRuns: numRuns(150) },
+    );
+  });
+
+  it("a side allows when it is not isolated or some rule allows it, with or without the reasons", () => {
+    fc.assert(
+      fc.property(cluster, (objs) => {
+        const index = indexSnapshot(snapshotOf(objs));
+        const peers: Endpoint[] = index.targets.flatMap((other) => [
+          { kind: "pod" as const, pod: other },
+          ...other.ips.map((addr) => ({ kind: "pod" as const, pod: other, addr })),
+        ]);
+        const wrong: string[] = [];
+        for (const direction of DIRECTIONS) {
+          for (const pod of index.targets) {
+            const selected = policiesSelecting(index, pod, direction);
+            for (const peer of peers) {
+              for (const p of PROBES) {
+                const v = decideSide(index, pod, direction, peer, p.protocol, p.port);
+                const fast = sideAllows(index, pod, direction, peer, p.protocol, p.port, selected);
+                const law =
+                  v.kind === "pod" &&
+                  v.isolated === selected.length > 0 &&
+                  v.allowed === (!v.isolated || v.allowedBy.length > 0) &&
+                  fast === v.allowed;
+                if (!law)
+                  wrong.push(
+                    `${direction} ${refOf(pod)} ${JSON.stringify(peer.addr)} ${p.protocol}/${p.port}`,
+                  );
+              }
+            }
+          }
+        }
+        expect(wrong).toEqual([]);
+      }),
+      { numRuns: numRuns(100) },
     );
   });
 

@@ -11,7 +11,7 @@
  * - An end whose address is unknown (a pod template, a pod without status.podIP) is matched by no
  *   ipBlock; the verdict notes every ipBlock peer that could have applied.
  */
-import type { NetworkPolicy, Pod, Protocol, Rule } from "../k8s/model.js";
+import type { Direction, NetworkPolicy, Pod, Protocol, Rule } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
 import type { Family } from "../net/address.js";
 import type { ClusterIndex } from "./cluster-index.js";
@@ -22,7 +22,7 @@ import {
   pickEndpoints,
   resolveCandidate,
 } from "./endpoint.js";
-import { type Direction, matchRule, portMatches, type RuleHit, type RuleInput } from "./rule-match.js";
+import { matchRule, portMatches, type RuleHit, type RuleInput } from "./rule-match.js";
 import { selectorMatches } from "./selector.js";
 import type { RuleMatch, SideVerdict, Verdict } from "./verdict.js";
 
@@ -114,36 +114,56 @@ function exemptionOf(src: Endpoint, dst: Endpoint): Verdict["exemption"] {
   return undefined;
 }
 
-/**
- * Calls `visit` for each rule of `selecting` (for `direction`) that allows the packet, with what
- * matched, until it returns true; returns whether some rule allowed it. The one matcher behind the
- * reasons (decideSide) and the verdict-only path (sideAllows).
- */
-function someAllowingRule(
-  index: ClusterIndex,
-  selecting: readonly NetworkPolicy[],
-  direction: Direction,
-  input: RuleInput,
-  visit: (policy: NetworkPolicy, rule: Rule, hit: RuleHit) => boolean,
-): boolean {
-  let any = false;
-  for (const policy of selecting) {
-    for (const rule of direction === "ingress" ? policy.ingress : policy.egress) {
-      const hit = matchRule(index, policy, rule, input);
-      if (!hit) continue;
-      any = true;
-      if (visit(policy, rule, hit)) return true;
-    }
-  }
-  return any;
-}
-
 /** The pod whose containerPorts name the ports: the selected pod for ingress, else the destination. */
 function receiverOf(pod: Pod, direction: Direction, other: Endpoint): Pod | undefined {
   return direction === "ingress" ? pod : other.kind === "pod" ? other.pod : undefined;
 }
 
-/** Isolation and allowances of one pod in one direction. */
+/**
+ * The side decision, written once: a pod that no policy selects for `direction` is not isolated and
+ * accepts everything; an isolated pod accepts exactly what some rule of a selecting policy allows.
+ * With `allowedBy`, every allowing rule is recorded there (the reasons); without, the answer comes
+ * at the first allowing rule (the verdict-only path diff calls in bulk).
+ */
+function sideDecision(
+  index: ClusterIndex,
+  pod: Pod,
+  direction: Direction,
+  selecting: readonly NetworkPolicy[],
+  other: Endpoint,
+  protocol: Protocol,
+  port: number,
+  allowedBy?: RuleMatch[],
+): boolean {
+  if (selecting.length === 0) return true;
+  const input: RuleInput = { peer: other, receiver: receiverOf(pod, direction, other), protocol, port };
+  let allowed = false;
+  for (const policy of selecting) {
+    for (const rule of direction === "ingress" ? policy.ingress : policy.egress) {
+      const hit = matchRule(index, policy, rule, input);
+      if (!hit) continue;
+      if (!allowedBy) return true;
+      allowed = true;
+      allowedBy.push(ruleMatchOf(policy, rule, hit, direction));
+    }
+  }
+  return allowed;
+}
+
+/** The field paths of what allowed a packet: rule, peer and port entry. */
+function ruleMatchOf(policy: NetworkPolicy, rule: Rule, hit: RuleHit, direction: Direction): RuleMatch {
+  const path = `spec.${direction}[${rule.index}]`;
+  return {
+    policy: refOf(policy),
+    rule: path,
+    ...(hit.peer !== undefined
+      ? { peer: `${path}.${direction === "ingress" ? "from" : "to"}[${hit.peer}]` }
+      : {}),
+    ...(hit.port !== undefined ? { port: `${path}.ports[${hit.port}]` } : {}),
+  };
+}
+
+/** Isolation and allowances of one pod in one direction, with the reasons (see `sideDecision`). */
 export function decideSide(
   index: ClusterIndex,
   pod: Pod,
@@ -155,32 +175,19 @@ export function decideSide(
   selected?: readonly NetworkPolicy[],
 ): SideVerdict {
   const selecting = selected ?? policiesSelecting(index, pod, direction);
-  const input = { peer: other, receiver: receiverOf(pod, direction, other), protocol, port };
   const allowedBy: RuleMatch[] = [];
-  someAllowingRule(index, selecting, direction, input, (policy, rule, hit) => {
-    const path = `spec.${direction}[${rule.index}]`;
-    allowedBy.push({
-      policy: refOf(policy),
-      rule: path,
-      ...(hit.peer !== undefined
-        ? { peer: `${path}.${direction === "ingress" ? "from" : "to"}[${hit.peer}]` }
-        : {}),
-      ...(hit.port !== undefined ? { port: `${path}.ports[${hit.port}]` } : {}),
-    });
-    return false;
-  });
-  const isolated = selecting.length > 0;
+  const allowed = sideDecision(index, pod, direction, selecting, other, protocol, port, allowedBy);
   return {
     kind: "pod",
     pod: refOf(pod),
-    isolated,
+    isolated: selecting.length > 0,
     policies: selecting.map(refOf),
     allowedBy,
-    allowed: !isolated || allowedBy.length > 0,
+    allowed,
   };
 }
 
-/** Just the verdict of `decideSide`, without collecting reasons (for bulk comparisons). */
+/** `decideSide(...).allowed` without collecting reasons (for bulk comparisons): the same decision. */
 export function sideAllows(
   index: ClusterIndex,
   pod: Pod,
@@ -188,11 +195,10 @@ export function sideAllows(
   other: Endpoint,
   protocol: Protocol,
   port: number,
+  /** The policies selecting `pod` for `direction` (`policiesSelecting`), memoised by the caller. */
   selected: readonly NetworkPolicy[],
 ): boolean {
-  if (selected.length === 0) return true;
-  const input = { peer: other, receiver: receiverOf(pod, direction, other), protocol, port };
-  return someAllowingRule(index, selected, direction, input, () => true);
+  return sideDecision(index, pod, direction, selected, other, protocol, port);
 }
 
 /**
