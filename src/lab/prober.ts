@@ -85,27 +85,8 @@ export async function startAgents(
   lab: Lab,
   options: ProberOptions = {},
 ): Promise<Prober> {
-  const exe = options.nodeExecutable ?? process.execPath;
-  const agentPath = options.agentPath ?? defaultAgentPath();
-  const timeoutMs = options.timeoutMs ?? 1000;
-  const graceMs = options.answerGraceMs ?? 2000;
-  const agents = new Map<string, Agent>();
-  for (const pod of lab.pods) {
-    agents.set(
-      `pod:${pod.key}`,
-      startAgent(spawnInNetns, pod.netns, exe, [agentPath, ...agentPortArgs(pod)]),
-    );
-  }
-  for (const node of lab.nodes)
-    agents.set(`node:${node.name}`, startAgent(spawnInNetns, node.netns, exe, [agentPath]));
-  let closed: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closed ??= (async () => {
-      for (const a of agents.values()) a.kill();
-      await withTimeout(Promise.all([...agents.values()].map((a) => a.exited)), 5000, "agents did not exit");
-    })();
-    return closed;
-  };
+  const agents = spawnAgents(spawnInNetns, lab, options);
+  const close = closeOnce(agents);
   try {
     const readyMs = options.readyTimeoutMs ?? 10_000;
     await withTimeout(
@@ -117,6 +98,46 @@ export async function startAgents(
     await close().catch(() => undefined);
     throw err;
   }
+  return proberOf(lab, agents, options, close);
+}
+
+/** One agent per pod (`pod:<key>`, serving its ports) and per node (`node:<name>`), started. */
+function spawnAgents(spawnInNetns: SpawnInNetns, lab: Lab, options: ProberOptions): Map<string, Agent> {
+  const exe = options.nodeExecutable ?? process.execPath;
+  const agentPath = options.agentPath ?? defaultAgentPath();
+  const agents = new Map<string, Agent>();
+  for (const pod of lab.pods) {
+    agents.set(
+      `pod:${pod.key}`,
+      startAgent(spawnInNetns, pod.netns, exe, [agentPath, ...agentPortArgs(pod)]),
+    );
+  }
+  for (const node of lab.nodes)
+    agents.set(`node:${node.name}`, startAgent(spawnInNetns, node.netns, exe, [agentPath]));
+  return agents;
+}
+
+/** Kills every agent and waits (5 s at most) until all have exited; later calls share the first. */
+function closeOnce(agents: ReadonlyMap<string, Agent>): () => Promise<void> {
+  let closed: Promise<void> | undefined;
+  return (): Promise<void> => {
+    closed ??= (async () => {
+      for (const a of agents.values()) a.kill();
+      await withTimeout(Promise.all([...agents.values()].map((a) => a.exited)), 5000, "agents did not exit");
+    })();
+    return closed;
+  };
+}
+
+/** Probes through the agent of the request's source, one at a time or `concurrency` at once. */
+function proberOf(
+  lab: Lab,
+  agents: ReadonlyMap<string, Agent>,
+  options: ProberOptions,
+  close: () => Promise<void>,
+): Prober {
+  const timeoutMs = options.timeoutMs ?? 1000;
+  const graceMs = options.answerGraceMs ?? 2000;
   const probe = (req: ProbeRequest): Promise<ProbeResult> => {
     const key = typeof req.from === "string" ? `pod:${req.from}` : `node:${req.from.node}`;
     const agent = agents.get(key);
