@@ -41,9 +41,21 @@ const paths = {
 // The fuse and resource names node looks for at startup (node's src/node_sea.cc).
 const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 const SEA_RESOURCE = "NODE_SEA_BLOB";
+/** @param {string} p */
 const rel = (p) => relative(process.cwd(), p) || ".";
 
+/** @typedef {typeof import("esbuild-wasm")} Esbuild */
+/**
+ * postject's API as this script calls it (the package ships no type declarations).
+ * @typedef {{ inject(file: string, resource: string, data: Buffer, options: PostjectOptions): Promise<void> }} Postject
+ * @typedef {{ sentinelFuse: string, machoSegmentName?: string }} PostjectOptions
+ */
+
 class BuildError extends Error {}
+/**
+ * @param {string} message
+ * @returns {never}
+ */
 function fail(message) {
   throw new BuildError(message);
 }
@@ -69,20 +81,35 @@ function preflight() {
   }
 }
 
+/** @type {(name: string) => Promise<unknown>} */
+const importModule = (name) => import(name);
+
+/**
+ * The default export of the devDependency `name`, of the type the caller declares.
+ * @param {string} name
+ * @returns {Promise<unknown>}
+ */
 async function loadTool(name) {
   try {
-    return (await import(name)).default;
+    const module = await importModule(name);
+    return typeof module === "object" && module !== null && "default" in module ? module.default : undefined;
   } catch (e) {
-    return fail(`cannot load ${name} (${e.message}): run \`npm ci\` to install the devDependencies.`);
+    const why = e instanceof Error ? e.message : String(e);
+    return fail(`cannot load ${name} (${why}): run \`npm ci\` to install the devDependencies.`);
   }
 }
 
 // Inside the executable, require() and import() of a builtin work; any other path fails at run time
 // with ERR_UNKNOWN_BUILTIN_MODULE.
+/** @param {string} id */
 const isBuiltin = (id) => builtinModules.includes(id.replace(/^node:/, ""));
 
-/** Bundles the plugin into one CommonJS file whose only remaining `require`s are node builtins. */
+/**
+ * Bundles the plugin into one CommonJS file whose only remaining `require`s are node builtins.
+ * @param {Esbuild} esbuild
+ */
 async function bundle(esbuild) {
+  /** @type {import("esbuild-wasm").BuildResult<{ metafile: true }>} */
   let result;
   try {
     result = await esbuild.build({
@@ -107,7 +134,7 @@ async function bundle(esbuild) {
       },
     });
   } catch (e) {
-    const hint = /top-level await/i.test(String(e.message))
+    const hint = /top-level await/i.test(e instanceof Error ? e.message : "")
       ? " (the executable runs CommonJS: wrap top-level awaits in an async main())"
       : "";
     fail(`bundling ${rel(paths.entry)} failed${hint}; esbuild's messages are above.`);
@@ -142,6 +169,7 @@ function makeBlob() {
   }
 }
 
+/** @param {string[]} args */
 function codesign(args) {
   const r = spawnSync("codesign", args, { stdio: "inherit" });
   if (r.status !== 0) fail(`codesign ${args.join(" ")} failed: is Xcode's command line tools installed?`);
@@ -151,9 +179,10 @@ function codesign(args) {
  * postject's LIEF prints "Can't find string offset for section name '.note…'" for every ELF note of
  * node; the notes are left as they were and the result runs (a known, harmless postject message).
  * Hides those lines only, while `run` runs.
+ * @param {() => Promise<void>} run
  */
 async function quietLief(run) {
-  const warn = console.warn;
+  const warn = console.warn.bind(console);
   console.warn = (...args) => {
     if (!/^warning: Can't find string offset for section name/.test(String(args[0]))) warn(...args);
   };
@@ -164,7 +193,10 @@ async function quietLief(run) {
   }
 }
 
-/** Copies this node binary and injects the blob; only a binary that answers VERSION replaces the old one. */
+/**
+ * Copies this node binary and injects the blob; only a binary that answers VERSION replaces the old one.
+ * @param {Postject} postject
+ */
 async function inject(postject) {
   rmSync(paths.tmp, { force: true });
   copyFileSync(process.execPath, paths.tmp);
@@ -185,7 +217,10 @@ async function inject(postject) {
   renameSync(paths.tmp, paths.out);
 }
 
-/** CNI spec, VERSION: the plugin prints its supported versions and exits 0, without node on PATH. */
+/**
+ * CNI spec, VERSION: the plugin prints its supported versions and exits 0, without node on PATH.
+ * @param {string} bin
+ */
 function smokeTest(bin) {
   const r = spawnSync(bin, [], {
     env: { PATH: "/nonexistent", CNI_COMMAND: "VERSION" },
@@ -193,13 +228,18 @@ function smokeTest(bin) {
     encoding: "utf8",
     timeout: 30_000,
   });
+  /** @type {unknown} */
   let parsed;
   try {
     parsed = JSON.parse(r.stdout);
   } catch {
     parsed = undefined;
   }
-  if (r.status !== 0 || !Array.isArray(parsed?.supportedVersions)) {
+  const versions =
+    typeof parsed === "object" && parsed !== null && "supportedVersions" in parsed
+      ? parsed.supportedVersions
+      : undefined;
+  if (r.status !== 0 || !Array.isArray(versions)) {
     fail(
       `the built executable failed CNI_COMMAND=VERSION (exit ${r.status ?? r.signal}${r.error ? `, ${r.error.message}` : ""}):\n` +
         `stdout: ${r.stdout}\nstderr: ${r.stderr}`,
@@ -210,8 +250,8 @@ function smokeTest(bin) {
 async function main() {
   const t0 = performance.now();
   preflight();
-  const esbuild = await loadTool("esbuild-wasm");
-  const postject = await loadTool("postject");
+  const esbuild = /** @type {Esbuild} */ (await loadTool("esbuild-wasm"));
+  const postject = /** @type {Postject} */ (await loadTool("postject"));
   await bundle(esbuild);
   makeBlob();
   await inject(postject);
