@@ -152,9 +152,9 @@ interface ControllerGraph {
   /** Workload entries by ref. */
   readonly entries: ReadonlyMap<string, Pod>;
   /** The ref of an entry's controller; undefined for a non-entry, no controller, or a cycle's end. */
-  parentOf(ref: string): string | undefined;
+  readonly parentOf: (ref: string) => string | undefined;
   /** The top-level owner of `ref`: the last entry up its chain, or the first ref not in the input. */
-  topOf(ref: string): string;
+  readonly topOf: (ref: string) => string;
 }
 
 function controllerGraph(live: readonly Pod[]): ControllerGraph {
