@@ -11,11 +11,11 @@ import { type Addr, formatAddr, parseAddr } from "../net/address.js";
 import { type Cidr, parseCidr } from "../net/cidr.js";
 import { execBackend } from "../nft/backend.js";
 import { indexSnapshot } from "../policy/cluster-index.js";
-import { reachabilityMatrix } from "../policy/matrix.js";
+import { type MatrixResult, reachabilityMatrix } from "../policy/matrix.js";
 import { renderNode } from "../render/ruleset.js";
 import type { Exec } from "../sys/exec.js";
 import type { Lab } from "./lab.js";
-import type { Prober } from "./prober.js";
+import type { Prober, ProbeResult } from "./prober.js";
 
 /** One observed cell of the matrix. */
 export interface LabResult {
@@ -122,26 +122,7 @@ export async function probeMatrix(
     opts.concurrency ?? 48,
   );
   const byCell = new Map(runnable.map((r, i) => [r.cell, answers[i]]));
-  const results: LabResult[] = requests.map(({ cell }) => {
-    const base = {
-      from: cell.from,
-      to: cell.to,
-      port: cell.port,
-      protocol: cell.protocol,
-      // Lab pods always have addresses; a cell not evaluated (no common family) is skipped below.
-      expected: cell.allowed === true,
-      ...(cell.family ? { family: cell.family } : {}),
-    };
-    const answer = byCell.get(cell);
-    if (!answer) {
-      const why =
-        cell.protocol === "SCTP"
-          ? "SCTP is not available on this kernel"
-          : (cell.note ?? "no common address family");
-      return { ...base, detail: `skipped: ${why}`, skipped: why };
-    }
-    return { ...base, allowed: answer.ok, detail: answer.detail };
-  });
+  const results = requests.map(({ cell }) => labResult(cell, byCell.get(cell)));
   return {
     ports: expected.ports,
     pods: expected.pods,
@@ -149,4 +130,25 @@ export async function probeMatrix(
     mismatches: results.filter((r) => r.allowed !== undefined && r.allowed !== r.expected).length,
     skipped: results.filter((r) => r.allowed === undefined).length,
   };
+}
+
+/** One cell: the evaluator's verdict beside the probe's answer, or why the pair was not probed. */
+function labResult(cell: MatrixResult, answer: ProbeResult | undefined): LabResult {
+  const base = {
+    from: cell.from,
+    to: cell.to,
+    port: cell.port,
+    protocol: cell.protocol,
+    // Lab pods always have addresses; a cell not evaluated (no common family) is skipped below.
+    expected: cell.allowed === true,
+    ...(cell.family ? { family: cell.family } : {}),
+  };
+  if (!answer) {
+    const why =
+      cell.protocol === "SCTP"
+        ? "SCTP is not available on this kernel"
+        : (cell.note ?? "no common address family");
+    return { ...base, detail: `skipped: ${why}`, skipped: why };
+  }
+  return { ...base, allowed: answer.ok, detail: answer.detail };
 }
