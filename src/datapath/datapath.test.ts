@@ -1,16 +1,25 @@
 /**
- * The datapath against the real nft in a throwaway network namespace: full and incremental
- * syncs, failed transactions, drift repair and cleanup.
+ * The datapath on the checking fake (milliseconds: every incremental transaction must pass nft's
+ * reference rules and leave the kernel's model equal to the model of the desired tables), and on
+ * the real nft in a throwaway network namespace for what only a kernel shows: that it accepts our
+ * scripts, that a failed transaction leaves the previous rules in force, drift read back from a
+ * real listing, and cleanup of only our tables.
  */
 import { describe, expect, it } from "vitest";
+import { describeAsRoot } from "../../test/support/root.js";
 import { nsRun, withNetns } from "../../test/support/netns.js";
 import { type Json, namespace, node, pod, policy, snapshotOf } from "../../test/support/objects.js";
 import { compile } from "../compile/compile.js";
-import { execBackend, FakeBackend } from "../nft/backend.js";
-import { renderNode } from "../render/ruleset.js";
+import { execBackend, type NftBackend } from "../nft/backend.js";
+import { FakeNft } from "../nft/fake.js";
+import { stateOfSpecs } from "../nft/from-spec.js";
+import type { NftState } from "../nft/state.js";
+import { Transaction } from "../nft/transaction.js";
+import { type NodeRuleset, renderNode } from "../render/ruleset.js";
 import { systemExec } from "../sys/exec.js";
 import { Datapath } from "./datapath.js";
 
+const INET = { family: "inet", name: "netguard" } as const;
 const web = [{ name: "http", containerPort: 8080 }];
 
 function cluster(extra: Json[] = []): Json[] {
@@ -38,66 +47,147 @@ function cluster(extra: Json[] = []): Json[] {
 const rulesetOf = (objs: Json[]) =>
   renderNode(compile(snapshotOf(objs), "n1"), { interfaces: new Map([["a/web", "vethweb"]]) });
 
-describe("Datapath on the real nft", () => {
-  it("replaces both tables on the first sync, then sends only differences", async () => {
+/** The policy `from-b` allowing port 443 from anywhere instead. */
+function withPolicyChanged(objs: Json[]): Json[] {
+  return objs.map((o) =>
+    (o.metadata as { name: string }).name === "from-b"
+      ? policy("a", "from-b", {
+          podSelector: { matchLabels: { app: "web" } },
+          ingress: [{ ports: [{ port: 443 }] }],
+        })
+      : o,
+  );
+}
+
+/** The model of the desired tables: what the kernel must hold after a sync. */
+function modelOf(r: NodeRuleset): NftState {
+  const s = stateOfSpecs([r.inet, r.bridge]);
+  if (!s.ok) throw new Error(s.error.message);
+  return s.state;
+}
+
+const remotePod = pod("b", "cli2", { labels: { app: "cli" }, ips: ["10.2.0.12"], node: "n2" });
+const localPod = pod("a", "api", { labels: { app: "api" }, ips: ["10.1.0.20"] });
+
+describe("Datapath on the checking fake", () => {
+  it("sends each change as a transaction nft accepts and ends with the kernel holding the desired tables", async () => {
+    const fake = new FakeNft();
+    const dp = new Datapath(fake);
+    const steps: Array<[string, Json[], string]> = [
+      ["first sync", cluster(), "full"],
+      ["remote pod added", cluster([remotePod]), "incremental"],
+      ["local pod added", cluster([remotePod, localPod]), "incremental"],
+      ["policy changed", withPolicyChanged(cluster([remotePod, localPod])), "incremental"],
+      [
+        "policies removed",
+        cluster([remotePod, localPod]).filter((o) => o.kind !== "NetworkPolicy"),
+        "incremental",
+      ],
+      ["policies back", cluster([remotePod, localPod]), "incremental"],
+      ["pods removed", cluster().filter((o) => o.kind !== "Pod"), "incremental"],
+    ];
+    for (const [step, objs, kind] of steps) {
+      const desired = rulesetOf(objs);
+      const r = await dp.sync(desired);
+      expect({ step, kind: r.kind, error: fake.lastError }).toEqual({ step, kind, error: undefined });
+      expect(fake.state).toEqual(modelOf(desired));
+      expect(dp.state).toEqual(fake.state);
+      expect(await dp.sync(desired)).toEqual({ kind: "unchanged" });
+    }
+  });
+
+  it("does a full replace after a failed apply, and nothing before it succeeds counts as applied", async () => {
+    const fake = new FakeNft();
+    const dp = new Datapath(fake);
+    await dp.sync(rulesetOf(cluster()));
+    const before = fake.state;
+    fake.failNext = "boom";
+    const r = await dp.sync(rulesetOf(cluster([remotePod])));
+    expect(r).toEqual({ kind: "failed", error: "boom", attempted: "incremental" });
+    expect(dp.inSync).toBe(false);
+    expect(fake.state).toBe(before);
+    expect(await dp.sync(rulesetOf(cluster()))).toMatchObject({ kind: "full" });
+    expect(fake.state).toEqual(modelOf(rulesetOf(cluster())));
+  });
+
+  it("finds drift (a flushed chain) in the kernel's model, names it and repairs it", async () => {
+    const fake = new FakeNft();
+    const dp = new Datapath(fake);
+    await dp.sync(rulesetOf(cluster()));
+    await fake.apply(new Transaction().add({ op: "flush-chain", table: INET, name: "in/a/web" }));
+    const repair = await dp.repairDrift();
+    expect(repair.drifted).toBe(true);
+    expect(repair.differences.join("\n")).toMatch(/in\/a\/web/);
+    expect(repair.result).toMatchObject({ kind: "full" });
+    expect(await dp.repairDrift()).toEqual({ drifted: false, differences: [] });
+  });
+
+  it("cleanup removes both tables and leaves others", async () => {
+    const fake = new FakeNft();
+    await fake.apply(new Transaction().add({ op: "add-table", table: { family: "inet", name: "other" } }));
+    const dp = new Datapath(fake);
+    await dp.sync(rulesetOf(cluster()));
+    expect(await dp.cleanup()).toMatchObject({ kind: "full" });
+    expect(await dp.cleanup()).toMatchObject({ kind: "full" });
+    expect([...fake.state.keys()]).toEqual(["inet other"]);
+    expect(dp.inSync).toBe(false);
+  });
+});
+
+describeAsRoot("Datapath on the real nft", () => {
+  it("replaces both tables on the first sync, then sends only differences the kernel accepts", async () => {
     await withNetns(async (ns) => {
       const dp = new Datapath(execBackend(systemExec, { netns: ns }));
       expect(await dp.sync(rulesetOf(cluster()))).toMatchObject({ kind: "full" });
       expect(await dp.sync(rulesetOf(cluster()))).toEqual({ kind: "unchanged" });
-
-      // A remote pod appears in a peer namespace: set elements change, chains do not.
-      const more = cluster([pod("b", "cli2", { labels: { app: "cli" }, ips: ["10.2.0.12"], node: "n2" })]);
-      const r = await dp.sync(rulesetOf(more));
-      expect(r).toMatchObject({ kind: "incremental" });
+      const more = cluster([remotePod]);
+      expect(await dp.sync(rulesetOf(more))).toMatchObject({ kind: "incremental" });
       const listing = await nsRun(ns, "nft", ["list", "table", "inet", "netguard"]);
       expect(listing).toMatch(/10\.2\.0\.11-10\.2\.0\.12|10\.2\.0\.11, 10\.2\.0\.12/);
-
-      // A policy changes: the pod's chain is refilled.
-      const changed = more.map((o) =>
-        (o.metadata as { name: string }).name === "from-b"
-          ? policy("a", "from-b", {
-              podSelector: { matchLabels: { app: "web" } },
-              ingress: [{ ports: [{ port: 443 }] }],
-            })
-          : o,
-      );
+      const changed = withPolicyChanged(more);
       expect(await dp.sync(rulesetOf(changed))).toMatchObject({ kind: "incremental" });
       const after = await nsRun(ns, "nft", ["list", "table", "inet", "netguard"]);
       expect(after).toMatch(/elements = \{ tcp \. 443 \}/);
       expect(after).not.toMatch(/tcp \. 8080/);
-
-      // Policies deleted: chains and counters go away, the pod maps to accept/continue.
       const open = changed.filter((o) => o.kind !== "NetworkPolicy");
       expect(await dp.sync(rulesetOf(open))).toMatchObject({ kind: "incremental" });
       const final = await nsRun(ns, "nft", ["list", "table", "inet", "netguard"]);
       expect(final).not.toMatch(/chain in\/a\/web/);
       expect(final).toMatch(/10\.1\.0\.10 : accept/);
-      expect((await dp.repairDrift()).drifted).toBe(false);
+      // The kernel's listing, read back into the model, holds what the model says was applied.
+      expect(await dp.repairDrift()).toEqual({ drifted: false, differences: [] });
     });
   });
 
-  it("repairs drift: a flushed chain is detected and the table re-applied", async () => {
+  it("repairs drift: a chain flushed behind our back is found in the listing and re-applied", async () => {
     await withNetns(async (ns) => {
       const dp = new Datapath(execBackend(systemExec, { netns: ns }));
       await dp.sync(rulesetOf(cluster()));
       await nsRun(ns, "nft", ["flush", "chain", "inet", "netguard", "in/a/web"]);
       const repair = await dp.repairDrift();
       expect(repair.drifted).toBe(true);
-      expect(repair.differences.join("\n")).toMatch(/chain in\/a\/web: want 2, have 0/);
+      expect(repair.differences.join("\n")).toMatch(/in\/a\/web/);
       expect(repair.result).toMatchObject({ kind: "full" });
       expect((await dp.repairDrift()).drifted).toBe(false);
     });
   });
 
-  it("leaves the previous rules in force when a transaction fails, then replaces fully", async () => {
+  it("leaves the previous rules in force when the kernel refuses a transaction, then replaces fully", async () => {
     await withNetns(async (ns) => {
       const real = execBackend(systemExec, { netns: ns });
       let failNext = false;
-      const dp = new Datapath({
-        apply: (script) => real.apply(failNext ? `${script}this is not nft\n` : script),
+      // The kernel refuses the whole transaction: its last rule jumps to a chain that does not exist.
+      const refused = (txn: Transaction): Transaction => {
+        const t = new Transaction();
+        for (const c of txn.list) t.add(c);
+        return t.add({ op: "add-rule", table: INET, chain: "forward", rule: "jump no-such-chain" });
+      };
+      const backend: NftBackend = {
+        apply: (txn) => real.apply(failNext ? refused(txn) : txn),
         listTable: (t) => real.listTable(t),
         listCounters: (t) => real.listCounters(t),
-      });
+      };
+      const dp = new Datapath(backend);
       await dp.sync(rulesetOf(cluster()));
       const before = await nsRun(ns, "nft", ["list", "table", "inet", "netguard"]);
       failNext = true;
@@ -120,21 +210,5 @@ describe("Datapath on the real nft", () => {
       const tables = await nsRun(ns, "nft", ["list", "tables"]);
       expect(tables).toBe("table inet someone-else\ntable ip netguard\n");
     });
-  });
-});
-
-describe("Datapath with the recording fake", () => {
-  it("does a full replace after a failed apply", async () => {
-    const fake = new FakeBackend();
-    const dp = new Datapath(fake);
-    await dp.sync(rulesetOf(cluster()));
-    fake.failNext = "boom";
-    expect(
-      await dp.sync(rulesetOf(cluster([pod("b", "y", { ips: ["10.2.0.50"], node: "n2" })]))),
-    ).toMatchObject({ kind: "failed" });
-    expect(dp.inSync).toBe(false);
-    expect(await dp.sync(rulesetOf(cluster()))).toMatchObject({ kind: "full" });
-    expect(fake.scripts).toHaveLength(2);
-    expect(fake.scripts[1]).toMatch(/^add table inet netguard\ndelete table inet netguard\n/);
   });
 });

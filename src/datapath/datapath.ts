@@ -1,16 +1,19 @@
 /**
  * Applies a node's desired tables to the kernel. The first sync, and any sync after a failure or
  * detected drift, replaces both tables in one atomic transaction; later syncs send only the
- * difference from the state last applied (kept in memory, never read back per sync). A failed
- * transaction changes nothing in the kernel — the previous rules stay in force — and the next sync
- * does a full replace.
+ * difference from the state last applied. That state is the nft model (state.ts) of what the kernel
+ * holds — the previous state with the transaction applied (apply.ts) — kept in memory, never read
+ * back per sync. A failed transaction changes nothing in the kernel — the previous rules stay in
+ * force — and the next sync does a full replace.
  */
+import { applyCommands } from "../nft/apply.js";
 import type { NftBackend } from "../nft/backend.js";
-import { OWNED_TABLES, type TableSpec, tableText } from "../nft/model.js";
+import { diffTable } from "../nft/diff.js";
+import { OWNED_TABLES, type TableSpec } from "../nft/model.js";
+import { EMPTY_STATE, type NftState, tableKey } from "../nft/state.js";
 import { Transaction } from "../nft/transaction.js";
 import type { NodeRuleset } from "../render/ruleset.js";
-import { diffTable } from "./diff.js";
-import { summarizeListing, summarizeSpec } from "./drift.js";
+import { compareTables } from "./drift.js";
 
 /** What a sync did. */
 export type SyncResult =
@@ -20,7 +23,10 @@ export type SyncResult =
 
 /** The datapath of one node (or one lab node). */
 export class Datapath {
-  private applied: NodeRuleset | undefined;
+  /** The model of the kernel's tables after the last successful apply; undefined when unknown. */
+  private applied: NftState | undefined;
+  /** The ruleset last applied, re-applied whole when drift is found. */
+  private desired: NodeRuleset | undefined;
 
   constructor(private readonly backend: NftBackend) {}
 
@@ -29,30 +35,34 @@ export class Datapath {
     return this.applied !== undefined;
   }
 
+  /** The model of what the kernel holds after the last successful sync (undefined when unknown). */
+  get state(): NftState | undefined {
+    return this.applied;
+  }
+
   /** Brings the kernel to `desired`. */
   async sync(desired: NodeRuleset): Promise<SyncResult> {
+    const previous = this.applied;
+    const specs = [desired.inet, desired.bridge];
+    const diffs = specs.map((spec) => {
+      const old = previous?.get(tableKey(spec));
+      return old ? diffTable(old, spec) : "replace";
+    });
     const txn = new Transaction();
-    let attempted: "full" | "incremental" = "incremental";
-    const tables: Array<[TableSpec | undefined, TableSpec]> = [
-      [this.applied?.inet, desired.inet],
-      [this.applied?.bridge, desired.bridge],
-    ];
-    const diffs = tables.map(([old, next]) => (old ? diffTable(old, next) : "replace"));
-    if (diffs.includes("replace")) {
-      attempted = "full";
-      txn.replaceTable(desired.inet).replaceTable(desired.bridge);
-    } else {
-      for (const d of diffs) if (d !== "replace") for (const c of d) txn.add(c);
-    }
+    const attempted = diffs.includes("replace") ? "full" : "incremental";
+    if (attempted === "full") txn.replaceTable(desired.inet).replaceTable(desired.bridge);
+    else for (const d of diffs) if (d !== "replace") for (const c of d) txn.add(c);
     if (txn.empty) return { kind: "unchanged" };
-    const script = txn.render();
-    const r = await this.backend.apply(script);
+    const r = await this.backend.apply(txn);
     if (!r.ok) {
       this.applied = undefined;
       return { kind: "failed", error: r.error, attempted };
     }
-    this.applied = desired;
-    return { kind: attempted, commands: txn.list.length, scriptBytes: script.length };
+    // A full replace defines both tables afresh, whatever the kernel held before.
+    const next = applyCommands(attempted === "full" ? EMPTY_STATE : (previous ?? EMPTY_STATE), txn.list);
+    this.applied = next.ok ? next.state : undefined;
+    this.desired = desired;
+    return { kind: attempted, commands: txn.list.length, scriptBytes: txn.render().length };
   }
 
   /** Forces the next sync to replace both tables (e.g. after drift was detected elsewhere). */
@@ -61,28 +71,27 @@ export class Datapath {
   }
 
   /**
-   * Compares the kernel's tables with the last applied state (names, rule counts, element counts)
-   * and re-applies everything when they differ. Reads the tables: run it on a timer, not per sync.
+   * Compares the kernel's tables with the model of what was applied (drift.ts) and re-applies
+   * everything when they differ. Reads the tables: run it on a timer, not per sync.
    */
   async repairDrift(): Promise<{ drifted: boolean; result?: SyncResult; differences: string[] }> {
     const applied = this.applied;
-    if (!applied) return { drifted: false, differences: [] };
+    const desired = this.desired;
+    if (!applied || !desired) return { drifted: false, differences: [] };
     const differences: string[] = [];
-    for (const spec of [applied.inet, applied.bridge]) {
-      const listing = await this.backend.listTable(spec);
-      const have = listing === undefined ? undefined : summarizeListing(listing);
-      const want = summarizeSpec(spec);
-      if (!have) differences.push(`table ${tableText(spec)} is missing`);
-      else
-        for (const [k, v] of want)
-          if (have.get(k) !== v)
-            differences.push(`${tableText(spec)} ${k}: want ${v}, have ${have.get(k) ?? "none"}`);
-      if (have)
-        for (const k of have.keys()) if (!want.has(k)) differences.push(`${tableText(spec)} ${k}: not ours`);
-    }
+    for (const spec of [desired.inet, desired.bridge])
+      differences.push(...(await this.driftOf(applied, spec)));
     if (differences.length === 0) return { drifted: false, differences };
     this.applied = undefined;
-    return { drifted: true, result: await this.sync(applied), differences };
+    return { drifted: true, result: await this.sync(desired), differences };
+  }
+
+  private async driftOf(applied: NftState, spec: TableSpec): Promise<string[]> {
+    const want = applied.get(tableKey(spec));
+    const have = await this.backend.listTable(spec);
+    if (want === undefined) return [`table ${tableKey(spec)}: not in the applied state`];
+    if (have === "unreadable") return [`table ${tableKey(spec)}: listing unreadable`];
+    return compareTables(want, have);
   }
 
   /** Removes netguard's tables (only those), whether or not they exist. */
@@ -90,11 +99,11 @@ export class Datapath {
     const txn = new Transaction();
     for (const t of OWNED_TABLES)
       txn.add({ op: "add-table", table: t }).add({ op: "delete-table", table: t });
-    const script = txn.render();
-    const r = await this.backend.apply(script);
+    const r = await this.backend.apply(txn);
     this.applied = undefined;
+    this.desired = undefined;
     return r.ok
-      ? { kind: "full", commands: txn.list.length, scriptBytes: script.length }
+      ? { kind: "full", commands: txn.list.length, scriptBytes: txn.render().length }
       : { kind: "failed", error: r.error, attempted: "full" };
   }
 }

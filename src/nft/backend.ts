@@ -1,19 +1,20 @@
 /**
  * Where transactions go: the real `nft` (optionally inside a network namespace, so the same code
- * programs a lab node), or a fake that records scripts for tests.
+ * programs a lab node), or the checking fake (fake.ts) that applies them to the nft model.
  */
 import { type Exec, inNetns } from "../sys/exec.js";
 import { type CounterValue, parseCounters, parseListing } from "./json.js";
-import { type TableRef, tableText } from "./model.js";
+import type { TableRef } from "./model.js";
 import { type TableState, tableKey } from "./state.js";
+import type { Transaction } from "./transaction.js";
 
 /** Success, or the error nft printed. */
 export type NftResult = { readonly ok: true } | { readonly ok: false; readonly error: string };
 
-/** Applies scripts and reads back netguard's own tables. */
+/** Applies transactions and reads back netguard's own tables. */
 export interface NftBackend {
-  /** Applies a script as one atomic transaction (`nft -f -`). */
-  apply(script: string): Promise<NftResult>;
+  /** Applies a transaction atomically: the exec backend runs `txn.render()` through `nft -f -`. */
+  apply(txn: Transaction): Promise<NftResult>;
   /**
    * `nft -j list table <t>` read into the model (json.ts): undefined when the table does not exist,
    * "unreadable" when the listing holds something netguard does not create or cannot read.
@@ -40,8 +41,8 @@ export function execBackend(exec: Exec, opts: ExecBackendOptions = {}): NftBacke
   const nft = opts.nft ?? "nft";
   const timeoutMs = opts.timeoutMs ?? 60_000;
   return {
-    async apply(script) {
-      const r = await run(nft, ["-f", "-"], { input: script, timeoutMs });
+    async apply(txn) {
+      const r = await run(nft, ["-f", "-"], { input: txn.render(), timeoutMs });
       return r.code === 0
         ? { ok: true }
         : { ok: false, error: (r.stderr || r.stdout || `nft exited ${r.code}`).trim() };
@@ -68,32 +69,4 @@ function tableOfListing(text: string, table: TableRef): TableState | "unreadable
 function countersOfListing(text: string, table: TableRef): ReadonlyMap<string, CounterValue> | undefined {
   const values = parseCounters(text);
   return values === "unreadable" ? undefined : (values.get(tableKey(table)) ?? new Map());
-}
-
-/** A backend that records every script; `failNext` makes the next apply fail with that message. */
-export class FakeBackend implements NftBackend {
-  readonly scripts: string[] = [];
-  failNext: string | undefined;
-  tables = new Map<string, string>();
-
-  async apply(script: string): Promise<NftResult> {
-    if (this.failNext !== undefined) {
-      const error = this.failNext;
-      this.failNext = undefined;
-      return { ok: false, error };
-    }
-    this.scripts.push(script);
-    return { ok: true };
-  }
-
-  listTable(table: TableRef): Promise<TableState | undefined | "unreadable"> {
-    const text = this.tables.get(tableText(table));
-    return Promise.resolve(text === undefined ? undefined : tableOfListing(text, table));
-  }
-
-  /** Read from the same listing as listTable: nft's counter listing is a subset of it. */
-  listCounters(table: TableRef): Promise<ReadonlyMap<string, CounterValue> | undefined> {
-    const text = this.tables.get(tableText(table));
-    return Promise.resolve(text === undefined ? undefined : countersOfListing(text, table));
-  }
 }
