@@ -3,6 +3,7 @@
  * Pure and deterministic. The reference evaluator is the specification this must agree with;
  * `allowsInCluster` (interpret.ts) runs the result so property tests can compare the two.
  */
+import { pushTo } from "../base/multimap.js";
 import { assertNever } from "../diag/assert-never.js";
 import type { Direction, Pod, Rule } from "../k8s/model.js";
 import { refOf, type Snapshot } from "../k8s/model.js";
@@ -30,9 +31,9 @@ export function compileContext(snapshotOrIndex: Snapshot | ClusterIndex): Compil
   const podsByPortName = new Map<string, Pod[]>();
   const podsByNode = new Map<string, Pod[]>();
   for (const pod of index.targets) {
-    if (pod.nodeName) append(podsByNode, pod.nodeName, pod);
+    if (pod.nodeName) pushTo(podsByNode, pod.nodeName, pod);
     for (const name of new Set(pod.ports.map((p) => p.name).filter((n): n is string => !!n)))
-      append(podsByPortName, name, pod);
+      pushTo(podsByPortName, name, pod);
   }
   return {
     index,
@@ -154,10 +155,4 @@ function renameChain(c: PodChain, rename: (n: string) => string): PodChain {
     }
   });
   return { ...c, rules };
-}
-
-function append<T>(m: Map<string, T[]>, key: string, v: T): void {
-  const list = m.get(key);
-  if (list) list.push(v);
-  else m.set(key, [v]);
 }
