@@ -20,30 +20,37 @@ import { type Json, snapshotOf } from "../../test/support/objects.js";
 import { describeAsRoot } from "../../test/support/root.js";
 import { compile, compileContext } from "../compile/compile.js";
 import { execBackend, type NftBackend, type NftResult } from "../nft/backend.js";
+import { FakeNft } from "../nft/fake.js";
+import { stateOfSpecs } from "../nft/from-spec.js";
+import type { TableRef } from "../nft/model.js";
+import { type NftState, type TableState, tableKey } from "../nft/state.js";
+import type { Transaction } from "../nft/transaction.js";
 import { type NodeRuleset, renderNode } from "../render/ruleset.js";
 import { systemExec } from "../sys/exec.js";
 import { Datapath, type SyncResult } from "./datapath.js";
+import { compareTables } from "./drift.js";
 
 const GOLDEN_DIR = join(import.meta.dirname, "golden");
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
 /** The node whose datapath the scenarios program. */
 const THIS_NODE = "n1";
 
-/** Records every script the datapath applies; applies succeed. */
+/** The checking fake (it refuses what nft would), recording the script of every transaction. */
 class RecordingBackend implements NftBackend {
   readonly scripts: string[] = [];
+  readonly fake = new FakeNft();
 
-  apply(script: string): Promise<NftResult> {
-    this.scripts.push(script);
-    return Promise.resolve({ ok: true });
+  apply(txn: Transaction): Promise<NftResult> {
+    this.scripts.push(txn.render());
+    return this.fake.apply(txn);
   }
 
-  listTable(): Promise<undefined> {
-    return Promise.resolve(undefined);
+  listTable(table: TableRef): Promise<TableState | undefined> {
+    return this.fake.listTable(table);
   }
 
-  listCounters(): Promise<undefined> {
-    return Promise.resolve(undefined);
+  listCounters(table: TableRef): ReturnType<FakeNft["listCounters"]> {
+    return this.fake.listCounters(table);
   }
 }
 
@@ -55,8 +62,14 @@ function rulesetOf(objects: Json[]): NodeRuleset {
   return renderNode(rules, { interfaces: veths });
 }
 
-/** The sync of `after` (following `before`, if any): what it reported and the script it applied. */
-async function syncOf(s: Scenario): Promise<{ result: SyncResult; script: string | undefined }> {
+/** What the sync of `after` (following `before`, if any) reported and applied, and the fake's state then. */
+interface Synced {
+  readonly result: SyncResult;
+  readonly script: string | undefined;
+  readonly state: NftState;
+}
+
+async function syncOf(s: Scenario): Promise<Synced> {
   const backend = new RecordingBackend();
   const datapath = new Datapath(backend);
   if (s.before !== undefined) {
@@ -65,7 +78,28 @@ async function syncOf(s: Scenario): Promise<{ result: SyncResult; script: string
   const applied = backend.scripts.length;
   const result = await datapath.sync(rulesetOf(s.after));
   expect(backend.scripts.length - applied).toBeLessThanOrEqual(1);
-  return { result, script: backend.scripts[applied] };
+  return { result, script: backend.scripts[applied], state: backend.fake.state };
+}
+
+/** The state the desired tables mean (what a full replace leads to). */
+function desiredState(desired: NodeRuleset): NftState {
+  const want = stateOfSpecs([desired.inet, desired.bridge]);
+  if (!want.ok) throw new Error(`the desired tables are refused: ${want.error.message}`);
+  return want.state;
+}
+
+/** How `have`'s tables differ from `want`'s, as the drift check describes it (none: the same). */
+async function differences(
+  want: NftState,
+  have: (t: TableRef) => Promise<TableState | undefined | "unreadable">,
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const wanted of want.values()) {
+    const table = await have(wanted);
+    if (table === "unreadable") out.push(`${tableKey(wanted)}: unreadable`);
+    else out.push(...compareTables(wanted, table));
+  }
+  return out;
 }
 
 /** The golden file: a comment header (scenario, base, what to notice) and the script. */
@@ -91,8 +125,11 @@ const goldenPath = (s: Scenario) => join(GOLDEN_DIR, `${s.file}.nft`);
 
 describe("golden incremental syncs", () => {
   it.each(SCENARIOS.map((s) => [s.file, s] as const))("%s", async (_file, s) => {
-    const { result, script } = await syncOf(s);
+    const { result, script, state } = await syncOf(s);
     expect(result.kind).toBe(s.kind);
+    // The fake took the transaction (it refuses what nft would) and ends where a full replace would.
+    const fake = (t: TableRef) => Promise.resolve(state.get(tableKey(t)));
+    expect(await differences(desiredState(rulesetOf(s.after)), fake)).toEqual([]);
     const text = goldenText(s, script);
     const path = goldenPath(s);
     if (UPDATE) writeFileSync(path, text);
@@ -114,7 +151,7 @@ describe("golden incremental syncs", () => {
 describeAsRoot("golden scripts on a real kernel", () => {
   const applied = SCENARIOS.filter((s) => s.kind !== "unchanged");
   it.each(applied.map((s) => [s.file, s] as const))(
-    "%s: nft accepts the checked-in file after the base",
+    "%s: nft accepts the checked-in file after the base, and the kernel ends where a full replace would",
     async (_file, s) => {
       await withNetns(async (ns) => {
         if (s.before !== undefined) {
@@ -122,6 +159,11 @@ describeAsRoot("golden scripts on a real kernel", () => {
           expect(await datapath.sync(rulesetOf(s.before))).toMatchObject({ kind: "full" });
         }
         await nsRun(ns, "nft", ["-f", goldenPath(s)]);
+        const kernel = (t: TableRef) => execBackend(systemExec, { netns: ns }).listTable(t);
+        // The kernel's listing, read into the model, is the fake's state after the same syncs,
+        // and the state a full replace leads to.
+        expect(await differences((await syncOf(s)).state, kernel)).toEqual([]);
+        expect(await differences(desiredState(rulesetOf(s.after)), kernel)).toEqual([]);
       }, "golden");
     },
   );
