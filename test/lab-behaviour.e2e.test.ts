@@ -207,6 +207,29 @@ describeAsRoot("lab behaviour", () => {
     });
   });
 
+  it("a UDP probe after a policy change is a new flow, not the previous probe's conntrack entry", async () => {
+    await withLab(snapshotOf(cluster()), PORTS, async (lab) => {
+      // Left to the kernel, y/a's sockets would all get this one source port: a probe that reused
+      // the allowed probe's port would ride its conntrack entry (30 s for UDP) past the new drop.
+      const ya = lab.lab.pods.find((p) => p.key === "y/a");
+      const pinned = await systemExec("ip", [
+        "netns",
+        "exec",
+        ya?.netns ?? "",
+        "sysctl",
+        "-qw",
+        "net.ipv4.ip_local_port_range=40000 40000",
+      ]);
+      expect(pinned.code, pinned.stderr).toBe(0);
+      const probe = () =>
+        lab.prober.probe({ from: "y/a", dst: "10.1.0.10", port: 53, protocol: "UDP", timeoutMs: 500 });
+      await lab.enforcer.enforce(lab.bind(snapshotOf(cluster())));
+      expect(await probe()).toMatchObject({ ok: true, detail: "echoed" });
+      await lab.enforcer.enforce(lab.bind(snapshotOf([...cluster(), denyX])));
+      expect(await probe()).toMatchObject({ ok: false, detail: "timeout" });
+    });
+  });
+
   it("fails closed: a pod-CIDR address the datapath has not programmed can neither send nor receive", async () => {
     const ghost = pod("y", "ghost", { labels: { pod: "g" }, ips: ["10.1.0.20"], node: "n1", ports: web });
     await withLab(snapshotOf([...cluster(), ghost]), PORTS, async (lab) => {

@@ -17,6 +17,27 @@ import type { AgentReady, ProbeAnswer, ProbeCommand } from "./probe-protocol.js"
 
 const UDP_RESEND_MS = 150;
 
+/**
+ * UDP probes take their source ports in turn from a range below the kernel's ephemeral ports.
+ * With port 0 the kernel may hand out a port an earlier probe to the same destination used; the
+ * node still holds that flow in conntrack (30 s for UDP), so after a policy change the new probe
+ * would ride the old flow's `ct state established` and report what the previous rules allowed.
+ * Taken in turn, a port comes back only after ~12,000 probes from this pod.
+ */
+const UDP_SOURCE_PORTS = { first: 20_000, last: 32_767 } as const;
+let nextUdpSourcePort: number = UDP_SOURCE_PORTS.first;
+/** The UDP ports this agent serves (a probe's source port must not be one of them). */
+const udpListening = new Set<number>();
+
+/** The next UDP source port in turn, never one this agent listens on. */
+function takeUdpSourcePort(listening: ReadonlySet<number>): number {
+  for (;;) {
+    const port = nextUdpSourcePort;
+    nextUdpSourcePort = port >= UDP_SOURCE_PORTS.last ? UDP_SOURCE_PORTS.first : port + 1;
+    if (!listening.has(port)) return port;
+  }
+}
+
 function send(msg: AgentReady | ProbeAnswer): void {
   process.stdout.write(`${JSON.stringify(msg)}\n`);
 }
@@ -117,7 +138,7 @@ function probeUdp(cmd: ProbeCommand): Promise<{ ok: boolean; detail: string }> {
     const transmit = (): void => {
       if (!closed) sock.send(payload, (e) => e && done(false, errorDetail(e)));
     };
-    sock.bind({ port: 0, ...(cmd.src ? { address: cmd.src } : {}) }, () => {
+    sock.bind({ port: takeUdpSourcePort(udpListening), ...(cmd.src ? { address: cmd.src } : {}) }, () => {
       if (closed) return;
       // connect() so an ICMP port unreachable comes back as ECONNREFUSED instead of being ignored.
       sock.connect(cmd.port, cmd.dst, () => {
@@ -170,6 +191,7 @@ async function answer(line: string): Promise<ProbeAnswer> {
 async function main(): Promise<void> {
   try {
     const { values } = parseArgs({ options: { tcp: { type: "string" }, udp: { type: "string" } } });
+    for (const p of ports(values.udp)) udpListening.add(p);
     const binds = [
       ...ports(values.tcp).flatMap((p) => [listenTcp(p, "0.0.0.0"), listenTcp(p, "::")]),
       ...ports(values.udp).flatMap((p) => [listenUdp(p, "udp4"), listenUdp(p, "udp6")]),
