@@ -4,10 +4,9 @@
  * every drift check, and netguard is put back last in the chain.
  */
 import type { Logger } from "pino";
-import { DEFAULT_CNI_ENTRY, ensureChained } from "../cni/install.js";
-import { nodeInstallFs } from "../cni/node-install-fs.js";
+import { DEFAULT_CNI_ENTRY, ensureChained, type InstallFs } from "../cni/install.js";
 import type { Clock } from "./clock.js";
-import { ConfDirWatch, type DirWatcher, nodeDirIdentity, nodeDirWatcher } from "./conf-watch.js";
+import { ConfDirWatch, type DirWatcher } from "./conf-watch.js";
 
 /** Quiet time after the last change in the CNI configuration directory before it is checked. */
 const CONF_QUIET_MS = 200;
@@ -21,7 +20,12 @@ export interface CniChainingOptions {
   readonly socket: string | undefined;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly watcher?: DirWatcher;
+  /** Watches the directory (node: inotify through node:fs). */
+  readonly watcher: DirWatcher;
+  /** Which directory is at the path now (node: device and inode), to follow a replaced one. */
+  readonly identity: (dir: string) => string | undefined;
+  /** Reads and rewrites the conflist (node: node:fs, fsync before rename). */
+  readonly fs: InstallFs;
   /** Runs a check serially with the agent's other kernel and file work. */
   readonly serial: (fn: () => Promise<void>) => Promise<void>;
 }
@@ -36,8 +40,8 @@ export class CniChaining {
   start(): void {
     const { dir, logger } = this.opts;
     this.watch = new ConfDirWatch(dir, () => void this.opts.serial(() => this.check()), {
-      watcher: this.opts.watcher ?? nodeDirWatcher,
-      identity: nodeDirIdentity,
+      watcher: this.opts.watcher,
+      identity: this.opts.identity,
       clock: this.opts.clock,
       quietMs: CONF_QUIET_MS,
       maxWaitMs: CONF_MAX_WAIT_MS,
@@ -59,7 +63,7 @@ export class CniChaining {
     const { dir, logger } = this.opts;
     this.watch?.ensure(); // the directory may have appeared, or been replaced, since
     const entry = { ...DEFAULT_CNI_ENTRY, ...(this.opts.socket ? { agentSocket: this.opts.socket } : {}) };
-    const r = await ensureChained(nodeInstallFs, dir, entry);
+    const r = await ensureChained(this.opts.fs, dir, entry);
     if (r.kind === "failed") logger.warn({ dir, error: r.error }, "cannot check the CNI configuration");
     else if (r.changed)
       logger.warn(

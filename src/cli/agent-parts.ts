@@ -8,6 +8,7 @@ import { Agent } from "../agent/agent.js";
 import { CniChaining } from "../agent/cni-chaining.js";
 import { CniPods } from "../agent/cni-pods.js";
 import { CniServer } from "../agent/cni-server.js";
+import { nodeDirIdentity, nodeDirWatcher } from "../agent/conf-watch.js";
 import { nodeCniStateFile } from "../agent/cni-state.js";
 import { DropReader } from "../agent/drops.js";
 import { kubePostEvent, PolicyEventReporter } from "../agent/events.js";
@@ -23,6 +24,7 @@ import { ClusterStore } from "../agent/store.js";
 import { SyncRecord } from "../agent/sync-record.js";
 import { execTableLister, TableWatch } from "../agent/table-watch.js";
 import { Datapath } from "../datapath/datapath.js";
+import { nodeInstallFs } from "../cni/node-install-fs.js";
 import { kubeReader } from "../kube/raw-api.js";
 import { execBackend } from "../nft/backend.js";
 
@@ -87,7 +89,9 @@ function edgeParts(opts: AgentOptions): Pick<AgentParts, "cniServer" | "http" | 
             socket: cniSocket,
             clock,
             logger,
-            ...(opts.watchDir ? { watcher: opts.watchDir } : {}),
+            watcher: opts.watchDir ?? nodeDirWatcher,
+            identity: nodeDirIdentity,
+            fs: nodeInstallFs,
             serial,
           })
       : undefined,
