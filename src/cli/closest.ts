@@ -3,9 +3,9 @@
  * simulate, the endpoints of explain and `compile --node`, so a typo is an error naming the real
  * names instead of an empty (all-denied) result.
  */
+import { compareStrings } from "../base/compare.js";
 import { clipName } from "../diag/quote.js";
 import { editDistance } from "../k8s/suggest.js";
-import { compareRefs } from "../load/snapshot.js";
 
 /**
  * The forms a name can be typed in: itself and, for a workload ref `ns/Kind/name`, `ns/name` (the
@@ -34,7 +34,7 @@ function rank(wanted: string, candidates: Iterable<string>): Ranked[] {
       const [exact, ...others] = spellings(name).map((s) => editDistance(w, s.slice(0, MAX_COMPARED)));
       return { name, d: Math.min(exact as number, ...others), exact: exact as number };
     })
-    .sort((a, b) => a.d - b.d || a.exact - b.exact || compareRefs(a.name, b.name));
+    .sort((a, b) => a.d - b.d || a.exact - b.exact || compareStrings(a.name, b.name));
 }
 
 /** Every candidate, closest to `wanted` first (then in byte order). */

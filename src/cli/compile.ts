@@ -2,11 +2,11 @@
  * `netguard compile --node <name> [--format nft|ir] <file|dir|->...`: prints exactly what the agent
  * would apply on that node — the nft script replacing netguard's tables — or the compiler's IR.
  */
+import { compareStrings } from "../base/compare.js";
 import { compile } from "../compile/compile.js";
 import { formatNodeRules } from "../compile/format-ir.js";
 import { loadChecked } from "../load/api-check.js";
 import type { Snapshot } from "../k8s/model.js";
-import { compareRefs } from "../load/snapshot.js";
 import { Transaction } from "../nft/transaction.js";
 import { renderNode } from "../render/ruleset.js";
 import { namesByCloseness } from "./closest.js";
@@ -27,7 +27,7 @@ export interface CompileOptions {
 export function nodesOf(snapshot: Snapshot): string[] {
   const names = new Set(snapshot.nodes.keys());
   for (const p of snapshot.pods) if (p.nodeName) names.add(p.nodeName);
-  return [...names].sort(compareRefs);
+  return [...names].sort(compareStrings);
 }
 
 /** The usage error for a `--node` that is not in the input: the nodes that are, closest first. */

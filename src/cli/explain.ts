@@ -5,7 +5,7 @@
  */
 import { clipName } from "../diag/quote.js";
 import { appendAll } from "../diag/append-all.js";
-import type { Pod } from "../k8s/model.js";
+import type { Direction, Pod } from "../k8s/model.js";
 import { type ClusterIndex, indexSnapshot } from "../policy/cluster-index.js";
 import { evaluate, policiesSelecting } from "../policy/evaluate.js";
 import { missingNamedPorts } from "../policy/named-port-notes.js";
@@ -75,7 +75,7 @@ export async function runExplain(
 function notesFor(
   index: ClusterIndex,
   side: Extract<SideVerdict, { kind: "pod" }>,
-  direction: "ingress" | "egress",
+  direction: Direction,
   receiver: Pod | undefined,
   port: number,
 ): string[] {

@@ -5,6 +5,7 @@
  * (`pod-template-hash`, `controller-revision-hash`, …), else by its members — and gives each
  * sub-group pair its verdict.
  */
+import { pushTo } from "../base/multimap.js";
 import type { Pod } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
 import type { Cell } from "../policy/matrix-engine.js";
@@ -92,11 +93,7 @@ function collapse<T extends { readonly cell: Cell }>(
   exact: Named<T>,
 ): Array<{ parts: [SubGroup, SubGroup]; cell: Cell }> {
   const lines = new Map<number, T[]>();
-  for (const x of cells) {
-    const xs = lines.get(line(x));
-    if (xs) xs.push(x);
-    else lines.set(line(x), [x]);
-  }
+  for (const x of cells) pushTo(lines, line(x), x);
   const out: Array<{ parts: [SubGroup, SubGroup]; cell: Cell }> = [];
   for (const xs of lines.values()) {
     const first = xs[0] as T;

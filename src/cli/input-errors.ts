@@ -3,8 +3,8 @@
  * the decoder found errors: the JSON `errors` array, and the policies whose verdicts may not match
  * the cluster (the table footer, explain and diff).
  */
+import { compareStrings } from "../base/compare.js";
 import type { Issue } from "../diag/issue.js";
-import { compareRefs } from "../load/snapshot.js";
 
 /** One error-severity issue in the JSON outputs (`errors` array). */
 export interface ErrorEntry {
@@ -41,7 +41,7 @@ export function policiesWithErrors(issues: readonly Issue[]): string[] {
     if (i.severity !== "error" || i.object?.kind !== "NetworkPolicy" || i.object.name === undefined) continue;
     refs.add(`${i.object.namespace ?? "default"}/${i.object.name}`);
   }
-  return [...refs].sort(compareRefs);
+  return [...refs].sort(compareStrings);
 }
 
 /**

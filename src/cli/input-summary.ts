@@ -3,10 +3,10 @@
  * were read and how many objects of each kind (as written, before decoding), so "empty directory", "empty file" and "policies
  * only" each read as what they are instead of an empty, clean-looking result.
  */
+import { byFirst } from "../base/compare.js";
 import { clipName } from "../diag/quote.js";
 import { WORKLOAD_KINDS } from "../k8s/model.js";
 import type { RawObject } from "../load/documents.js";
-import { compareRefs } from "../load/snapshot.js";
 
 /** Files read and objects by kind (`metadata`-less and unreadable objects are not counted). */
 export interface InputSummary {
@@ -30,7 +30,7 @@ export function summarizeInput(files: number, objects: readonly RawObject[], fro
   }
   return {
     files,
-    kinds: new Map([...counts.entries()].sort(([a], [b]) => compareRefs(a, b))),
+    kinds: new Map([...counts.entries()].sort(byFirst)),
     fromCluster,
   };
 }

@@ -8,8 +8,8 @@
  * `unreadable-input` issue naming the path; FIFOs and devices are never opened, so a FIFO without a
  * writer cannot block the command. Each directory is walked once, however many links lead to it.
  */
+import { compareStrings } from "../base/compare.js";
 import { error, type Issue } from "../diag/issue.js";
-import { compareRefs } from "./snapshot.js";
 import type { InputFs } from "./sources.js";
 
 const EXTENSIONS = [".yaml", ".yml", ".json"];
@@ -66,7 +66,7 @@ async function walk(fs: InputFs, at: Visit, out: string[], issues: Issue[]): Pro
   at.seen.add(real);
   let names: string[];
   try {
-    names = (await fs.list(at.path)).sort(compareRefs);
+    names = (await fs.list(at.path)).sort(compareStrings);
   } catch (e) {
     issues.push(inputIssue("unreadable-input", at.path, `cannot list directory: ${fsProblem(e)}`));
     return;

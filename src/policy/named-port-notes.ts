@@ -2,9 +2,8 @@
  * Plain-language notes for `explain`: named ports in the deciding policies that the receiving pod
  * does not declare, or declares with another number (such an entry never matches: a common surprise).
  */
-import type { NetworkPolicy, Pod } from "../k8s/model.js";
+import type { Direction, NetworkPolicy, Pod } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
-import type { Direction } from "./rule-match.js";
 
 /**
  * One note per (policy, rule, port entry) whose named port the receiver lacks for that protocol,

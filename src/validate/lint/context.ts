@@ -4,9 +4,8 @@
  * what its author meant.
  */
 import { type Issue, warning } from "../../diag/issue.js";
-import type { NetworkPolicy, Peer, PortSpec, Rule } from "../../k8s/model.js";
+import type { Direction, NetworkPolicy, Peer, PortSpec, Rule } from "../../k8s/model.js";
 import type { ClusterIndex } from "../../policy/cluster-index.js";
-import type { Direction } from "../../policy/rule-match.js";
 
 /** Input-wide facts for cross-policy lints; `cluster` is present when `--cluster` snapshots were given. */
 export interface LintContext {
