@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { leftoverCheck, type LeftoverProbe, netnsNames, netnsProbe } from "./global-setup.js";
-import { withNetns } from "./support/netns.js";
+import { deleteTestNetns, withNetns } from "./support/netns.js";
 import { describeAsRoot } from "./support/root.js";
 import { systemExec } from "../src/sys/exec.js";
 
@@ -71,5 +71,21 @@ describeAsRoot("the leftover check on real network namespaces", () => {
     expect(kept.report).not.toContain("-gone");
     expect(kept.ns).toMatch(/^ngt-[0-9a-f]{8}-kept$/);
     expect((await systemExec("ip", ["netns", "list"])).stdout).not.toContain(kept.ns);
+  });
+
+  it("the file's afterAll deletes a namespace whose test never reached its finally", async () => {
+    let release = () => {};
+    let ready = (_ns: string) => {};
+    const started = new Promise<string>((r) => (ready = r));
+    const stuck = withNetns((ns) => {
+      ready(ns);
+      return new Promise<void>((done) => (release = done)); // a test stuck until its timeout
+    }, "stuck");
+    const ns = await started;
+    expect((await systemExec("ip", ["netns", "list"])).stdout).toContain(ns);
+    await deleteTestNetns();
+    expect((await systemExec("ip", ["netns", "list"])).stdout).not.toContain(ns);
+    release();
+    await stuck;
   });
 });
