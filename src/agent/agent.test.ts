@@ -5,11 +5,14 @@
  */
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { namespace, node, pod } from "../../test/support/objects.js";
+import { namespace, node, pod, policy } from "../../test/support/objects.js";
 import { Datapath } from "../datapath/datapath.js";
 import type { KubeReader, RawList } from "../kube/raw-api.js";
-import type { NftBackend, NftResult } from "../nft/backend.js";
-import { OWNED_TABLES } from "../nft/model.js";
+import type { NftResult } from "../nft/backend.js";
+import { FakeNft } from "../nft/fake.js";
+import { OWNED_TABLES, type TableRef } from "../nft/model.js";
+import { tableKey } from "../nft/state.js";
+import { Transaction } from "../nft/transaction.js";
 import { Agent } from "./agent.js";
 import { ManualClock } from "./clock.js";
 import { CniPods } from "./cni-pods.js";
@@ -24,31 +27,29 @@ import type { ClusterSource, SourceEvents } from "./source.js";
 import { ClusterStore } from "./store.js";
 import { APPLY_FAILED_REASON, SyncRecord, TABLES_LOST_REASON } from "./sync-record.js";
 
-/** nft in memory: counts applies, fails the next `failures` ones, and holds our tables or not. */
-class FakeKernel implements NftBackend {
+/** helper 1's checking FakeNft, counting applies and failing the next `failures` ones. */
+class Kernel extends FakeNft {
   applies = 0;
   failures = 0;
-  tablesPresent = true;
 
-  apply(): Promise<NftResult> {
+  override apply(txn: Transaction): Promise<NftResult> {
     this.applies++;
     if (this.failures > 0) {
       this.failures--;
-      return Promise.resolve({
-        ok: false,
-        error: "Error: Could not process rule: No such file or directory",
-      });
+      this.failNext = "Error: Could not process rule: No such file or directory";
     }
-    this.tablesPresent = true;
-    return Promise.resolve({ ok: true });
+    return super.apply(txn);
   }
 
-  listTable(): Promise<undefined> {
-    return Promise.resolve(undefined); // the tables are gone: drift
+  /** Removes a table behind the agent's back (`nft delete table`). */
+  async lose(table: TableRef): Promise<void> {
+    const r = await super.apply(new Transaction().add({ op: "delete-table", table }));
+    if (!r.ok) throw new Error(r.error);
   }
 
-  listCounters(): Promise<undefined> {
-    return Promise.resolve(undefined);
+  /** Our tables the kernel holds. */
+  tables(): TableRef[] {
+    return OWNED_TABLES.filter((t) => this.state.has(tableKey(t)));
   }
 }
 
@@ -74,7 +75,7 @@ const reader: KubeReader = {
 function fixture(more: Partial<AgentParts> = {}) {
   const clock = new ManualClock();
   const logger = pino({ level: "silent" });
-  const kernel = new FakeKernel();
+  const kernel = new Kernel();
   const store = new ClusterStore();
   const metrics = createMetrics();
   const found: { source?: FakeSource; cni?: CniHandler; tableWatch?: TableWatchHooks } = {};
@@ -122,7 +123,7 @@ function fixture(more: Partial<AgentParts> = {}) {
       found.tableWatch = hooks;
       return { start: () => undefined, stop: () => undefined };
     },
-    listTables: () => Promise.resolve(kernel.tablesPresent ? [...OWNED_TABLES] : []),
+    listTables: () => Promise.resolve(kernel.tables()),
     ...more,
   };
   const agent = new Agent(parts);
@@ -236,6 +237,33 @@ describe("Agent: the reconcile loop", () => {
   });
 });
 
+describe("Agent: metrics", () => {
+  it("reports each isolated pod's drops from the applied ruleset's counters, read at most once a second", async () => {
+    const f = fixture();
+    f.store.upsert("NetworkPolicy", policy("x", "deny", { podSelector: {}, policyTypes: ["Ingress"] }));
+    await f.agent.start();
+    f.listed();
+    await f.clock.advance(50);
+    await until("the first sync", () => f.kernel.applies === 1);
+    const inet = tableKey({ family: "inet", name: "netguard" });
+    const counters = [...(f.kernel.state.get(inet)?.counters ?? [])];
+    expect(counters.length).toBeGreaterThan(0);
+    const setAll = (packets: number) =>
+      f.kernel.counterValues.set(inet, new Map(counters.map((c) => [c, { packets, bytes: packets * 100 }])));
+    setAll(7);
+    const dropped = async () =>
+      (await f.agent.metricsText()).body
+        .split("\n")
+        .filter((l) => l.startsWith("netguard_pod_dropped_packets{"));
+    expect(await dropped()).toEqual(['netguard_pod_dropped_packets{pod="x/a",direction="ingress"} 7']);
+    setAll(9);
+    expect(await dropped()).toEqual(['netguard_pod_dropped_packets{pod="x/a",direction="ingress"} 7']);
+    await f.clock.advance(1000);
+    expect(await dropped()).toEqual(['netguard_pod_dropped_packets{pod="x/a",direction="ingress"} 9']);
+    await f.agent.stop();
+  });
+});
+
 describe("Agent: CNI, drift and lost tables", () => {
   it("a CNI ADD syncs at once (not through the loop) and is confirmed once its pod's rules apply", async () => {
     const f = fixture();
@@ -275,14 +303,18 @@ describe("Agent: CNI, drift and lost tables", () => {
     await f.agent.stop();
   });
 
-  it("the drift timer re-applies tables the kernel lost, recorded as a drift sync", async () => {
+  it("the drift timer leaves matching tables alone and re-applies what the kernel lost", async () => {
     const f = fixture({ driftIntervalMs: 1000 });
     await f.agent.start();
     f.listed();
     await f.clock.advance(50);
     await until("the first sync", () => f.kernel.applies === 1);
     await f.clock.advance(950);
+    expect(f.kernel.applies).toBe(1); // the kernel holds what was applied: no drift
+    await f.kernel.lose({ family: "bridge", name: "netguard" });
+    await f.clock.advance(1000);
     await until("the drift repair", () => f.kernel.applies === 2);
+    expect(f.kernel.tables()).toEqual(OWNED_TABLES);
     expect(await syncs(f)).toEqual({ "full/reconcile": 1, "full/drift": 1 });
     await f.agent.stop();
     expect(f.clock.pending).toBe(0);
@@ -294,14 +326,14 @@ describe("Agent: CNI, drift and lost tables", () => {
     f.listed();
     await f.clock.advance(50);
     await until("the first sync", () => f.kernel.applies === 1);
-    f.kernel.tablesPresent = false;
+    await f.kernel.lose({ family: "inet", name: "netguard" });
     f.kernel.failures = 1;
     await f.found.tableWatch?.check("poll");
     expect(f.agent.notReady()).toBe(TABLES_LOST_REASON);
-    expect(f.kernel.tablesPresent).toBe(false);
+    expect(f.kernel.tables()).toEqual([{ family: "bridge", name: "netguard" }]);
     await f.clock.advance(500);
     await until("restored", () => f.agent.notReady() === undefined);
-    expect(f.kernel.tablesPresent).toBe(true);
+    expect(f.kernel.tables()).toEqual(OWNED_TABLES);
     expect(await syncs(f)).toEqual({ "full/reconcile": 2, "failed/tables-lost": 1 });
     expect((await f.metrics.tablesLost.get()).values.map((v) => [v.labels, v.value])).toEqual([
       [{ detectedBy: "poll" }, 1],
