@@ -23,3 +23,16 @@ export function byKey<T>(key: (t: T) => string): (a: T, b: T) => number {
 export function byFirst(a: readonly [string, unknown], b: readonly [string, unknown]): number {
   return compareStrings(a[0], b[0]);
 }
+
+/**
+ * `m` with its entries in key order (code-unit): `m` itself when it already is (one pass, no copy),
+ * else a sorted copy. For maps that are printed or compared and usually arrive sorted.
+ */
+export function sortedByKey<V>(m: Map<string, V>): Map<string, V> {
+  let prev: string | undefined;
+  for (const key of m.keys()) {
+    if (prev !== undefined && compareStrings(prev, key) > 0) return new Map([...m].sort(byFirst));
+    prev = key;
+  }
+  return m;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { refOf, type Snapshot } from "../k8s/model.js";
 import { parseDocuments, type RawObject } from "./documents.js";
-import { buildSnapshot, compareRefs } from "./snapshot.js";
+import { buildSnapshot } from "./snapshot.js";
 
 type Json = Record<string, unknown>;
 
@@ -183,15 +183,6 @@ describe("buildSnapshot: ordering", () => {
   it("is deterministic: the same objects give the same snapshot and issues", () => {
     const input = raw(...objects, pod("b", "z"), pod("q", "r"));
     expect(buildSnapshot(input)).toEqual(buildSnapshot(input));
-  });
-
-  it.each<[string, string, string, number]>([
-    ["equal refs", "a/b", "a/b", 0],
-    ["byte order, not locale order (upper case first)", "B/x", "a/b", -1],
-    ["a prefix sorts first", "a/bc", "a/b", 1],
-  ])("compareRefs: %s", (_name, a, b, sign) => {
-    expect(Math.sign(compareRefs(a, b))).toBe(sign);
-    expect(Math.sign(compareRefs(b, a))).toBe(-sign || 0);
   });
 });
 

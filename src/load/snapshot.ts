@@ -3,7 +3,7 @@
  * of a stream would), and assumes Namespaces that pods or policies live in but the input lacks.
  * Workloads (Deployments, Jobs, ...) are in `pods` as template entries named `Kind/name`.
  */
-import { byFirst, compareStrings } from "../base/compare.js";
+import { compareStrings, sortedByKey } from "../base/compare.js";
 import { appendAll } from "../diag/append-all.js";
 import { type Issue, warning } from "../diag/issue.js";
 import { clipName } from "../diag/quote.js";
@@ -101,10 +101,10 @@ export function assembleSnapshot(
   assumeNamespaces(namespaces, [...podList, ...policyList], issues);
   return {
     snapshot: {
-      namespaces: sortedMap(namespaces),
+      namespaces: sortedByKey(namespaces),
       pods: sortedByRef(podList),
       policies: sortedByRef(policyList),
-      nodes: sortedMap(new Map(nodes)),
+      nodes: sortedByKey(new Map(nodes)),
     },
     issues,
   };
@@ -135,10 +135,6 @@ function assumeNamespaces(
   }
 }
 
-function sortedMap<T>(m: Map<string, T>): Map<string, T> {
-  return isSorted([...m.keys()]) ? m : new Map([...m.entries()].sort(byFirst));
-}
-
 /**
  * `xs` in `namespace/name` order. Each ref is built once (not once per comparison), and input that
  * is already in order (the agent's store keeps its objects so) is returned after one pass.
@@ -157,9 +153,3 @@ function isSorted(keys: readonly string[]): boolean {
     if (compareStrings(keys[i - 1] as string, keys[i] as string) > 0) return false;
   return true;
 }
-
-/**
- * Code-unit string order, independent of locale, for deterministic output: `compareStrings` of
- * `base/compare.ts` under its old name, kept until its importers (input-walk, cli) import that.
- */
-export const compareRefs: (a: string, b: string) => number = compareStrings;

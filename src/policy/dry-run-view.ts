@@ -4,6 +4,7 @@
  * the agent, compiler and lab never see a template); the dry-run also evaluates pods written
  * without `status` (every chart) and workloads' pod templates, by labels and ports, with no address.
  */
+import { sortedByKey } from "../base/compare.js";
 import { type OwnerRef, type Pod, refOf, type Snapshot } from "../k8s/model.js";
 
 /** What the dry-run commands evaluate, and what they say about how it was derived. */
@@ -81,7 +82,7 @@ export function dryRunView(snapshot: Snapshot, opts: DryRunOptions = {}): DryRun
   }
   return {
     snapshot: { ...snapshot, pods: kept },
-    owners: sortedKeys(owners),
+    owners: sortedByKey(owners),
     terminated: snapshot.pods.length - live.length,
     hostNetwork: hostNetwork.sort(),
     hasWorkloads: hasOwner || snapshot.pods.some((p) => p.workload !== undefined),
@@ -230,14 +231,4 @@ function controllerRef(p: Pod): string | undefined {
   const c: OwnerRef | undefined = p.controller;
   if (!c || c.kind === "Node") return undefined;
   return `${p.namespace}/${c.kind}/${c.name}`;
-}
-
-function sortedKeys(m: Map<string, string>): Map<string, string> {
-  const keys = [...m.keys()];
-  for (let i = 1; i < keys.length; i++) {
-    if ((keys[i - 1] as string) > (keys[i] as string)) {
-      return new Map(keys.sort().map((k) => [k, m.get(k) as string]));
-    }
-  }
-  return m;
 }
