@@ -8,7 +8,7 @@
  * our table is found. The list is deterministic (names in code-unit order) and capped.
  */
 import { compareStrings } from "../base/compare.js";
-import type { BaseChain, TableSpec } from "../nft/model.js";
+import type { BaseChain } from "../nft/model.js";
 import { priorityNumber } from "../nft/json.js";
 import type { ChainState, MapState, RuleFacts, SetState, TableState } from "../nft/state.js";
 import { tableKey } from "../nft/state.js";
@@ -165,29 +165,3 @@ function toMap(names: ReadonlySet<string>): ReadonlyMap<string, string> {
   return new Map([...names].map((n) => [n, n]));
 }
 
-/**
- * Transitional, until datapath.ts compares with `compareTables`: object names with their rule or
- * element counts (`chain X` → rules, `set X` / `map X` → elements, `counter X` → 1).
- */
-export type Fingerprint = Map<string, number>;
-
-/** Transitional: the fingerprint of what we applied. */
-export function summarizeSpec(t: TableSpec): Fingerprint {
-  const f: Fingerprint = new Map();
-  for (const c of t.chains) f.set(`chain ${c.name}`, c.rules.length);
-  for (const s of t.sets) f.set(`set ${s.name}`, s.elements.length);
-  for (const m of t.maps) f.set(`map ${m.name}`, m.elements.size);
-  for (const c of t.counters) f.set(`counter ${c}`, 1);
-  return f;
-}
-
-/** Transitional: the fingerprint of a table read from the kernel; undefined when unreadable. */
-export function summarizeListing(t: TableState | "unreadable"): Fingerprint | undefined {
-  if (t === "unreadable") return undefined;
-  const f: Fingerprint = new Map();
-  for (const c of t.chains.values()) f.set(`chain ${c.name}`, c.rules.length);
-  for (const s of t.sets.values()) f.set(`set ${s.name}`, s.elements.size);
-  for (const m of t.maps.values()) f.set(`map ${m.name}`, m.elements.size);
-  for (const c of t.counters) f.set(`counter ${c}`, 1);
-  return f;
-}
