@@ -142,6 +142,17 @@ describe("golden incremental syncs", () => {
     expect(text, `${path} differs (UPDATE_GOLDEN=1 rewrites it; read the diff)`).toBe(checkedIn);
   });
 
+  it("sends the same script for a label change and a policy removal that compile alike", async () => {
+    const scriptOf = async (file: string) => {
+      const s = SCENARIOS.find((x) => x.file === file);
+      if (s === undefined) throw new Error(`no scenario ${file}`);
+      return (await syncOf(s)).script;
+    };
+    const removed = await scriptOf("policy-removed");
+    expect(removed).toMatch(/^flush chain inet netguard in\/shop\/db\n/);
+    expect(await scriptOf("pod-label-changed")).toBe(removed);
+  });
+
   it("has a scenario for every checked-in file", () => {
     const files = readdirSync(GOLDEN_DIR).filter((f) => f.endsWith(".nft"));
     expect(files.sort()).toEqual(SCENARIOS.map((s) => `${s.file}.nft`).sort());

@@ -202,6 +202,23 @@ export const SCENARIOS: readonly Scenario[] = [
     kind: "incremental",
   },
   {
+    file: "isolation-lifted",
+    title: "web no longer isolated (default-deny and web-from-client removed)",
+    notice: [
+      "No policy selects web any more, so nothing isolates it: its ingress4/ingress6 entries change",
+      "  from `jump in/shop/web` to `accept` before in/shop/web is deleted (nft refuses to delete a",
+      "  chain a map element still jumps to), then its counter and the sets only its rule named go.",
+      "db stays isolated by db-from-web, whose peer set (app=web) still holds web's addresses.",
+    ],
+    before: baseCluster(),
+    after: without(
+      without(baseCluster(), "NetworkPolicy", "default-deny"),
+      "NetworkPolicy",
+      "web-from-client",
+    ),
+    kind: "incremental",
+  },
+  {
     file: "namespace-relabelled",
     title: "a namespace relabelled (client: team=client becomes team=partner)",
     notice: [
