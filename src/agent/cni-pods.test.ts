@@ -10,7 +10,6 @@ import { CniPods } from "./cni-pods.js";
 import type { CniStateFile } from "./cni-state.js";
 import { ClusterStore } from "./store.js";
 
-const log = pino({ level: "silent" });
 const podJson = (name: string, uid: string, rv = "10") => ({
   metadata: { name, namespace: "x", uid, resourceVersion: rv, labels: { app: name } },
   spec: { nodeName: "n1", containers: [{ name: "c" }] },
@@ -71,12 +70,13 @@ function setup(file = memoryFile(), clock = { t: 1_000_000 }) {
   let applied: NodeRules | undefined;
   let synced = true;
   const syncs: string[] = [];
+  const logged: string[] = [];
   const pods: CniPods = new CniPods({
     reader,
     store,
     nodeName: "n1",
     state: file,
-    log,
+    log: pino({ level: "warn" }, { write: (s: string) => void logged.push(s) }),
     hooks: {
       ready: () => synced,
       notReady: () => undefined,
@@ -90,7 +90,7 @@ function setup(file = memoryFile(), clock = { t: 1_000_000 }) {
     },
     now: () => clock.t,
   });
-  return { store, reader, pods, file, clock, syncs, setSynced: (v: boolean) => (synced = v) };
+  return { store, reader, pods, file, clock, syncs, logged, setSynced: (v: boolean) => (synced = v) };
 }
 /** The error of a refusal ("accepted" when the reply is not one). */
 const errorOf = (r: CniReply): string => (r.ok ? "accepted" : r.error);
@@ -216,15 +216,17 @@ describe("CniPods: the state file is written asynchronously, in order", () => {
   });
 
   it("a failed write is logged and the ADD still succeeds; an unreadable file starts empty", async () => {
-    const { pods, reader, file } = setup();
+    const { pods, reader, file, logged } = setup();
     reader.pods.set("web", podJson("web", "u1"));
     file.fail = "EROFS: read-only file system";
     expect(await pods.cniAdd(addReq("c1"))).toEqual({ ok: true });
     expect(ids(pods)).toEqual(["c1"]);
+    expect(logged.join("")).toMatch(/EROFS: read-only file system.*cannot save CNI registrations/);
     file.text = "{ not json";
     const other = setup(file);
     await other.pods.load();
     expect(ids(other.pods)).toEqual([]);
+    expect(other.logged.join("")).toMatch(/ignoring unreadable CNI state/);
   });
 });
 

@@ -1,5 +1,6 @@
 /**
- * What the node agent is configured with (wiring in agent.ts; flags in src/cli/agent-flags.ts).
+ * What the node agent is configured with: the input of its wiring (src/cli/agent-parts.ts, which
+ * builds the Agent's parts from it); flags in src/cli/agent-flags.ts.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
