@@ -82,7 +82,7 @@ export function groupMatrix(engine: MatrixEngine, groupOf: (pod: Pod) => string)
     }
     const cls = engine.classOf(pod);
     let index = byClass.get(side);
-    if (!index) byClass.set(side, (index = new Map()));
+    if (!index) byClass.set(side, (index = new Map<number, ClassMembers>()));
     const c = index.get(cls);
     if (c) c.members.push(pod);
     else {
