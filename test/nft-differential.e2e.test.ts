@@ -52,6 +52,12 @@ const SET_KINDS = [
   },
   { name: "ifs", type: "ifname", interval: [false], pool: ['"veth1"', '"veth2"', '"eth0"'] },
   {
+    name: "va4",
+    type: "ifname . ipv4_addr",
+    interval: [false],
+    pool: ['"veth1" . 10.0.0.1', '"veth2" . 10.0.0.2', '"veth1" . 10.0.0.2'],
+  },
+  {
     name: "nd",
     type: "icmpv6_type",
     interval: [false],
@@ -98,6 +104,9 @@ function inetRules(chain: string, counter: string): string[] {
     `ip saddr vmap { 10.0.0.1 : jump ${chain}, 10.0.0.2 : accept }`,
     "ct state established,related accept",
     `ip saddr @v4 ip saddr != @v4 counter name ${counter} drop`,
+    "ct state invalid drop",
+    "ip6 saddr fe80::/10 accept",
+    "iifname . ip saddr != @va4 drop",
   ];
 }
 
@@ -105,9 +114,14 @@ function bridgeRules(chain: string, counter: string): string[] {
   return [
     "accept",
     `jump ${chain}`,
-    "iifname != @ifs drop",
+    `iifname != @ifs goto ${chain}`,
     "ip saddr @v4 drop",
     `counter name ${counter} drop`,
+    `ether type ip iifname . ip saddr != @va4 counter name ${counter} drop`,
+    "ether type arp arp saddr ip @v4 drop",
+    "ether type arp iifname . arp saddr ip != @va4 drop",
+    "ether type ip6 ip6 saddr fe80::/10 accept",
+    "ether type ip6 icmpv6 type @nd accept",
   ];
 }
 
@@ -153,7 +167,7 @@ function setCommandArb(table: TableRef): fc.Arbitrary<Command> {
           table,
           set: { name: k.name, type: k.type, interval, elements },
         })),
-      setElementsArb(k.pool, k.type !== "ifname").map((elements): Command => ({
+      setElementsArb(k.pool, !k.type.startsWith("ifname")).map((elements): Command => ({
         op: "add-elements",
         table,
         set: k.name,
