@@ -69,24 +69,26 @@ function modelOf(r: NodeRuleset): NftState {
 const remotePod = pod("b", "cli2", { labels: { app: "cli" }, ips: ["10.2.0.12"], node: "n2" });
 const localPod = pod("a", "api", { labels: { app: "api" }, ips: ["10.1.0.20"] });
 
+/** A node's life: each step's cluster and the sync it needs. */
+const STEPS: Array<[string, Json[], string]> = [
+  ["first sync", cluster(), "full"],
+  ["remote pod added", cluster([remotePod]), "incremental"],
+  ["local pod added", cluster([remotePod, localPod]), "incremental"],
+  ["policy changed", withPolicyChanged(cluster([remotePod, localPod])), "incremental"],
+  [
+    "policies removed",
+    cluster([remotePod, localPod]).filter((o) => o.kind !== "NetworkPolicy"),
+    "incremental",
+  ],
+  ["policies back", cluster([remotePod, localPod]), "incremental"],
+  ["pods removed", cluster().filter((o) => o.kind !== "Pod"), "incremental"],
+];
+
 describe("Datapath on the checking fake", () => {
   it("sends each change as a transaction nft accepts and ends with the kernel holding the desired tables", async () => {
     const fake = new FakeNft();
     const dp = new Datapath(fake);
-    const steps: Array<[string, Json[], string]> = [
-      ["first sync", cluster(), "full"],
-      ["remote pod added", cluster([remotePod]), "incremental"],
-      ["local pod added", cluster([remotePod, localPod]), "incremental"],
-      ["policy changed", withPolicyChanged(cluster([remotePod, localPod])), "incremental"],
-      [
-        "policies removed",
-        cluster([remotePod, localPod]).filter((o) => o.kind !== "NetworkPolicy"),
-        "incremental",
-      ],
-      ["policies back", cluster([remotePod, localPod]), "incremental"],
-      ["pods removed", cluster().filter((o) => o.kind !== "Pod"), "incremental"],
-    ];
-    for (const [step, objs, kind] of steps) {
+    for (const [step, objs, kind] of STEPS) {
       const desired = rulesetOf(objs);
       const r = await dp.sync(desired);
       expect({ step, kind: r.kind, error: fake.lastError }).toEqual({ step, kind, error: undefined });
@@ -140,12 +142,18 @@ describeAsRoot("Datapath on the real nft", () => {
       const dp = new Datapath(execBackend(systemExec, { netns: ns }));
       expect(await dp.sync(rulesetOf(cluster()))).toMatchObject({ kind: "full" });
       expect(await dp.sync(rulesetOf(cluster()))).toEqual({ kind: "unchanged" });
+      // After every sync the kernel's listing, read back into the model, equals the model of what
+      // was applied (the previous model with the transaction applied by the fake's rules).
+      const noDrift = { drifted: false, differences: [] };
+      expect(await dp.repairDrift()).toEqual(noDrift);
       const more = cluster([remotePod]);
       expect(await dp.sync(rulesetOf(more))).toMatchObject({ kind: "incremental" });
+      expect(await dp.repairDrift()).toEqual(noDrift);
       const listing = await nsRun(ns, "nft", ["list", "table", "inet", "netguard"]);
       expect(listing).toMatch(/10\.2\.0\.11-10\.2\.0\.12|10\.2\.0\.11, 10\.2\.0\.12/);
       const changed = withPolicyChanged(more);
       expect(await dp.sync(rulesetOf(changed))).toMatchObject({ kind: "incremental" });
+      expect(await dp.repairDrift()).toEqual(noDrift);
       const after = await nsRun(ns, "nft", ["list", "table", "inet", "netguard"]);
       expect(after).toMatch(/elements = \{ tcp \. 443 \}/);
       expect(after).not.toMatch(/tcp \. 8080/);
@@ -154,8 +162,18 @@ describeAsRoot("Datapath on the real nft", () => {
       const final = await nsRun(ns, "nft", ["list", "table", "inet", "netguard"]);
       expect(final).not.toMatch(/chain in\/a\/web/);
       expect(final).toMatch(/10\.1\.0\.10 : accept/);
-      // The kernel's listing, read back into the model, holds what the model says was applied.
-      expect(await dp.repairDrift()).toEqual({ drifted: false, differences: [] });
+      expect(await dp.repairDrift()).toEqual(noDrift);
+    });
+  });
+
+  it("the kernel accepts every step of the fake's test and then holds what the model says", async () => {
+    await withNetns(async (ns) => {
+      const dp = new Datapath(execBackend(systemExec, { netns: ns }));
+      for (const [step, objs, kind] of STEPS) {
+        const r = await dp.sync(rulesetOf(objs));
+        expect({ step, kind: r.kind }).toEqual({ step, kind });
+        expect({ step, ...(await dp.repairDrift()) }).toEqual({ step, drifted: false, differences: [] });
+      }
     });
   });
 

@@ -114,21 +114,31 @@ export function checkTarget(t: WorkTable, verdict: string): Failure | undefined 
   return undefined;
 }
 
-/** The first new interval that overlaps an existing or earlier new one without being equal to it. */
+/**
+ * A new interval that overlaps an existing or another new one without being equal to it. A sweep
+ * over the elements ordered by their first component compares only those whose first components
+ * meet, so a set of thousands of disjoint intervals costs n log n, not n².
+ */
 function conflict(
   type: string,
   existing: readonly string[],
   added: ReadonlyArray<{ value: string; spans: readonly Span[] }>,
 ): string | undefined {
-  const seen: Array<{ value: string; spans: readonly Span[] }> = [];
+  const all: Array<{ value: string; spans: readonly Span[] }> = [];
   for (const e of existing) {
     const p = parseElement(type, true, e);
-    if (p.ok) seen.push(p);
+    if (p.ok) all.push(p);
   }
-  for (const a of added) {
-    const clash = seen.find((s) => s.value !== a.value && overlaps(s.spans, a.spans));
-    if (clash) return `${a.value} overlaps ${clash.value}`;
-    seen.push(a);
+  all.push(...added);
+  const first = (x: { spans: readonly Span[] }): Span => x.spans[0] ?? { lo: 0n, hi: 0n };
+  all.sort((a, b) => (first(a).lo < first(b).lo ? -1 : first(a).lo > first(b).lo ? 1 : 0));
+  let active: typeof all = [];
+  for (const x of all) {
+    const lo = first(x).lo;
+    active = active.filter((a) => first(a).hi >= lo);
+    const clash = active.find((a) => a.value !== x.value && overlaps(a.spans, x.spans));
+    if (clash) return `${x.value} overlaps ${clash.value}`;
+    active.push(x);
   }
   return undefined;
 }

@@ -76,9 +76,29 @@ function named(names: ReadonlyMap<string, number>, text: string, max: number): b
   return v === undefined ? decimal(text, max) : BigInt(v);
 }
 
-function address(family: "IPv4" | "IPv6", text: string): bigint | undefined {
+const DOTTED_QUAD = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
+
+/** A dotted quad (no leading zeros), parsed by hand: the model parses every element of every set. */
+function ipv4(text: string): bigint | undefined {
+  const m = DOTTED_QUAD.exec(text);
+  if (!m) return undefined;
+  let v = 0;
+  for (const part of m.slice(1)) {
+    const n = Number(part);
+    if (n > 255) return undefined;
+    v = v * 256 + n;
+  }
+  return BigInt(v);
+}
+
+function ipv4Text(value: bigint): string {
+  const v = Number(value);
+  return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join(".");
+}
+
+function ipv6(text: string): bigint | undefined {
   const a = parseAddr(text);
-  return a?.family === family ? a.value : undefined;
+  return a?.family === "IPv6" ? a.value : undefined;
 }
 
 function ifname(text: string): bigint | undefined {
@@ -101,15 +121,15 @@ const DATATYPES: readonly Datatype[] = [
     bits: 32,
     prefixes: true,
     ranges: true,
-    parse: (t) => address("IPv4", t),
-    format: (v) => formatAddr({ family: "IPv4", value: v }),
+    parse: ipv4,
+    format: ipv4Text,
   },
   {
     name: "ipv6_addr",
     bits: 128,
     prefixes: true,
     ranges: true,
-    parse: (t) => address("IPv6", t),
+    parse: ipv6,
     format: (v) => formatAddr({ family: "IPv6", value: v }),
   },
   {

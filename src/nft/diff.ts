@@ -94,14 +94,23 @@ function removals(table: TableRef, old: TableState, next: TableSpec): Command[] 
   return out;
 }
 
-/** Canonical text → the spec's own text, or "replace" when an element is not valid for the set. */
+/**
+ * Canonical text → the spec's own text, or "replace" when an element is not valid for the set. A
+ * text already among the old canonical elements is its own canonical form (canonical text is a fixed
+ * point), which spares parsing most elements of a large set on every sync.
+ */
 function canonicalTexts(
   type: string,
   interval: boolean,
   texts: readonly string[],
+  known: ReadonlySet<string>,
 ): Map<string, string> | "replace" {
   const out = new Map<string, string>();
   for (const text of texts) {
+    if (known.has(text)) {
+      out.set(text, text);
+      continue;
+    }
     const c = canonicalElement(type, interval, text);
     if (!c.ok) return "replace";
     if (!out.has(c.value)) out.set(c.value, text);
@@ -110,7 +119,7 @@ function canonicalTexts(
 }
 
 function setElementChanges(table: TableRef, old: SetState, next: SetSpec): Command[] | "replace" {
-  const after = canonicalTexts(next.type, next.interval, next.elements);
+  const after = canonicalTexts(next.type, next.interval, next.elements, old.elements);
   if (after === "replace") return after;
   const gone = [...old.elements].filter((e) => !after.has(e));
   const added = [...after].filter(([e]) => !old.elements.has(e)).map(([, text]) => text);

@@ -1,0 +1,195 @@
+import { describe, expect, it } from "vitest";
+import { applyCommands } from "./apply.js";
+import type { TableRef } from "./model.js";
+import type { NftState, TableState } from "./state.js";
+import {
+  add,
+  addSet,
+  after,
+  base,
+  chain,
+  del,
+  HOOK,
+  named,
+  rule,
+  T,
+} from "../../test/support/nft-commands.js";
+
+// What nft 1.0.6 accepts, measured in a throwaway network namespace as for apply.test.ts (every
+// case below exited 0 there), and the transaction's atomicity.
+
+describe("applyCommands accepts what nft 1.0.6 accepts", () => {
+  it("adds an element already there, also twice in one command, as one element", () => {
+    const t = after([add("s4", "10.0.0.1"), add("s4", "10.0.0.1"), add("s4", "10.0.0.2", "10.0.0.2")]);
+    expect([...(t.sets.get("s4")?.elements ?? [])]).toEqual(["10.0.0.1", "10.0.0.2"]);
+  });
+  it("adds the same interval again, written as a prefix or as a range", () => {
+    const t = after([
+      add("i4", "10.0.0.0/24"),
+      add("i4", "10.0.0.0-10.0.0.255", "10.0.0.0/24"),
+      add("i4", "10.0.1.5/32", "10.0.1.5"),
+    ]);
+    expect([...(t.sets.get("i4")?.elements ?? [])]).toEqual(["10.0.0.0-10.0.0.255", "10.0.1.5"]);
+  });
+  it("keeps adjacent intervals as two elements (no merging without auto-merge)", () => {
+    const t = after([
+      add("i4", "10.0.0.0/25", "10.0.0.128/25"),
+      add("pp", "tcp . 80-90", "tcp . 91-95", "udp . 80-90"),
+    ]);
+    expect(t.sets.get("i4")?.elements.size).toBe(2);
+    expect(t.sets.get("pp")?.elements.size).toBe(3);
+  });
+  it("keeps elements in canonical text", () => {
+    const t = after([
+      add("i6", "FE80:0:0::1"),
+      add("ifs", "veth1", '"veth2"'),
+      add("nd", "nd-neighbor-solicit", "136"),
+      add("pp", "6 . 80"),
+    ]);
+    expect([...(t.sets.get("i6")?.elements ?? [])]).toEqual(["fe80::1"]);
+    expect([...(t.sets.get("ifs")?.elements ?? [])]).toEqual(['"veth1"', '"veth2"']);
+    expect([...(t.sets.get("nd")?.elements ?? [])]).toEqual(["nd-neighbor-solicit", "nd-neighbor-advert"]);
+    expect([...(t.sets.get("pp")?.elements ?? [])]).toEqual(["tcp . 80"]);
+  });
+  it("re-adds a map key with the same verdict, and deletes map elements by key whatever verdict is given", () => {
+    const t = after([
+      add("m4", "10.0.0.1 : accept", "10.0.0.2 : jump a"),
+      add("m4", "10.0.0.1 : accept"),
+      del("m4", "10.0.0.1 : drop", "10.0.0.2"),
+    ]);
+    expect(t.maps.get("m4")?.elements.size).toBe(0);
+  });
+  it("treats add of an existing table, chain, set or counter as nothing, and a regular chain over a base chain too", () => {
+    const t = after([
+      { op: "add-table", table: T },
+      chain("a"),
+      rule("a", "accept"),
+      chain("a"),
+      addSet("s4", "ipv4_addr"),
+      named("add-counter", "c"),
+      chain("bc"),
+    ]);
+    expect(t.chains.get("a")?.rules.length).toBe(1);
+    expect(t.chains.get("bc")?.base).toEqual(HOOK);
+  });
+  it("changes a base chain's policy", () => {
+    const t = after([chain("bc", { ...HOOK, policy: "drop" })]);
+    expect(t.chains.get("bc")?.base?.policy).toBe("drop");
+  });
+  it("deletes a chain that still has rules when nothing jumps to it, releasing what they named", () => {
+    const t = after([
+      chain("b"),
+      rule("a", "jump b"),
+      rule("a", "ip saddr @s4 accept"),
+      named("delete-chain", "a"),
+      named("delete-chain", "b"),
+      named("delete-set", "s4"),
+    ]);
+    expect([...t.chains.keys()]).toEqual(["bc"]);
+  });
+  it("flushes a chain, then deletes the chain and the set its rules named, in one transaction", () => {
+    const t = after([
+      rule("bc", "jump a"),
+      rule("bc", "ip saddr @s4 accept"),
+      named("flush-chain", "bc"),
+      named("delete-chain", "a"),
+      named("delete-set", "s4"),
+    ]);
+    expect(t.chains.get("bc")?.rules).toEqual([]);
+    expect(t.sets.has("s4")).toBe(false);
+  });
+  it("deletes a chain once the map element jumping to it is gone", () => {
+    const t = after([
+      add("m4", "10.0.0.1 : jump a"),
+      rule("bc", "ip saddr vmap @m4"),
+      del("m4", "10.0.0.1"),
+      named("delete-chain", "a"),
+    ]);
+    expect(t.chains.has("a")).toBe(false);
+  });
+  it("deletes a map with elements jumping to a chain, then the chain", () => {
+    const t = after([add("m4", "10.0.0.1 : jump a"), named("delete-map", "m4"), named("delete-chain", "a")]);
+    expect(t.maps.has("m4")).toBe(false);
+  });
+  it("finds a map with delete set and a set with delete map (one namespace in the kernel)", () => {
+    const t = after([named("delete-set", "m4"), named("delete-map", "s4")]);
+    expect(t.maps.has("m4") || t.sets.has("s4")).toBe(false);
+  });
+  it("lets a chain, a set and a counter share a name", () => {
+    const t = after([addSet("a", "ipv4_addr"), named("add-counter", "s4")]);
+    expect(t.sets.has("a") && t.chains.has("a") && t.counters.has("s4")).toBe(true);
+  });
+  it("accepts a lookup in a verdict map and a return verdict in a map", () => {
+    const t = after([rule("a", "ip saddr @m4 accept"), add("m4", "10.0.0.1 : return", "10.0.0.2 : goto a")]);
+    expect(t.chains.get("a")?.rules[0]?.facts.sets).toEqual(["m4"]);
+  });
+  it("deletes and re-creates a table in one transaction (the atomic replace)", () => {
+    const t = after([
+      rule("a", "accept"),
+      { op: "delete-table", table: T },
+      { op: "add-table", table: T },
+      chain("x"),
+    ]);
+    expect([...t.chains.keys()]).toEqual(["x"]);
+  });
+});
+
+describe("applyCommands on large interval sets", () => {
+  const hosts = Array.from({ length: 4000 }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.1`);
+  it("accepts thousands of disjoint intervals and re-adding them", () => {
+    const t = after([add("i4", ...hosts), add("i4", ...hosts.slice(0, 100))]);
+    expect(t.sets.get("i4")?.elements.size).toBe(4000);
+  });
+  it("finds the one interval among thousands that overlaps another", () => {
+    const r = applyCommands(base(), [add("i4", ...hosts), add("i4", "10.5.0.0/16", "10.200.0.0/16")]);
+    expect(r.ok ? "accepted" : { kind: r.error.kind, index: r.error.index }).toEqual({
+      kind: "exists",
+      index: 1,
+    });
+  });
+});
+
+describe("applyCommands is all or nothing", () => {
+  it("leaves the input untouched and returns no state when a later command fails", () => {
+    const before = base();
+    const snapshot = JSON.stringify(dump(before));
+    const r = applyCommands(before, [
+      add("s4", "10.0.0.9"),
+      rule("a", "accept"),
+      named("flush-chain", "bc"),
+      rule("a", "jump nope"),
+    ]);
+    expect(r.ok).toBe(false);
+    expect(JSON.stringify(dump(before))).toBe(snapshot);
+  });
+  it("never modifies the input on success either", () => {
+    const before = base();
+    const snapshot = JSON.stringify(dump(before));
+    const r = applyCommands(before, [
+      add("s4", "10.0.0.9"),
+      rule("a", "accept"),
+      add("m4", "10.0.0.1 : jump a"),
+      named("delete-set", "i4"),
+    ]);
+    expect(r.ok).toBe(true);
+    expect(JSON.stringify(dump(before))).toBe(snapshot);
+    expect(r.ok && JSON.stringify(dump(r.state))).not.toBe(snapshot);
+  });
+  it("keeps untouched tables as the same objects", () => {
+    const other: TableRef = { family: "bridge", name: "u" };
+    const first = applyCommands(base(), [{ op: "add-table", table: other }]);
+    if (!first.ok) throw new Error(first.error.message);
+    const r = applyCommands(first.state, [add("s4", "10.0.0.1")]);
+    expect(r.ok && r.state.get("bridge u")).toBe(first.state.get("bridge u"));
+  });
+});
+
+function dump(s: NftState): unknown {
+  return [...s.values()].map((t) => ({
+    ...t,
+    sets: [...t.sets.values()].map((x) => ({ ...x, elements: [...x.elements] })),
+    maps: [...t.maps.values()].map((x) => ({ ...x, elements: [...x.elements] })),
+    counters: [...t.counters],
+    chains: [...t.chains.values()],
+  }));
+}
