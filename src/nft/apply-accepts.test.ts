@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyCommands } from "./apply.js";
 import type { TableRef } from "./model.js";
-import type { NftState, TableState } from "./state.js";
+import type { NftState } from "./state.js";
 import {
   add,
   addSet,
