@@ -7,6 +7,7 @@
  * falls under the datapath's drop for unprogrammed pod-CIDR addresses. Never widens: addresses are
  * only ever taken away.
  */
+import { byFirst } from "../base/compare.js";
 import type { Pod, Snapshot } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
 import { type Addr, addrKey, formatAddr } from "../net/address.js";
@@ -48,7 +49,7 @@ export function resolveAddressConflicts(
   const claims = claimsOnNode(snapshot.pods, node);
   const conflicts: AddressConflict[] = [];
   const lost = new Map<string, Set<string>>(); // ref → addrKeys it loses
-  for (const [key, { addr, refs }] of [...claims].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [key, { addr, refs }] of [...claims].sort(byFirst)) {
     if (refs.length < 2) continue;
     const owner = ownerOf(key, refs, registered);
     conflicts.push({ address: formatAddr(addr), pods: refs, ...(owner ? { owner } : {}) });

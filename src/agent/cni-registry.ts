@@ -10,6 +10,7 @@
  * CNI GC drops sandboxes the runtime no longer has; `prune` drops those whose pod left the API or
  * this node, or was re-created under another UID.
  */
+import { byFirst, byKey } from "../base/compare.js";
 import type { Pod, Snapshot } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
 import { type Addr, addrKey, parseAddr } from "../net/address.js";
@@ -93,8 +94,7 @@ export class CniRegistry {
     for (const p of this.sorted())
       if (p.hostVeth && (owner.get(p.hostVeth)?.seq ?? -1) < p.seq) owner.set(p.hostVeth, p);
     const out = new Map<string, string>();
-    for (const [veth, p] of [...owner].sort(([a], [b]) => (a < b ? -1 : 1)))
-      out.set(`${p.namespace}/${p.name}`, veth);
+    for (const [veth, p] of [...owner].sort(byFirst)) out.set(`${p.namespace}/${p.name}`, veth);
     return out;
   }
 
@@ -158,8 +158,6 @@ export class CniRegistry {
   }
 
   private sorted(): CniPod[] {
-    return [...this.byContainer.values()].sort((a, b) =>
-      a.containerId < b.containerId ? -1 : a.containerId > b.containerId ? 1 : 0,
-    );
+    return [...this.byContainer.values()].sort(byKey((p) => p.containerId));
   }
 }

@@ -5,6 +5,7 @@
  * anti-spoofing too. CNI registrations win: the kernel only fills in pods — and veths — that no
  * CNI ADD named.
  */
+import { byFirst } from "../base/compare.js";
 import type { Logger } from "pino";
 import type { Snapshot } from "../k8s/model.js";
 import { formatAddr } from "../net/address.js";
@@ -29,10 +30,8 @@ export function mergeInterfaces(
   kernel: ReadonlyMap<string, string>,
 ): Map<string, string> {
   const claimed = new Set(cni.values());
-  const extra = [...kernel]
-    .filter(([ref, veth]) => !cni.has(ref) && !claimed.has(veth))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return new Map([...cni, ...extra].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const extra = [...kernel].filter(([ref, veth]) => !cni.has(ref) && !claimed.has(veth)).sort(byFirst);
+  return new Map([...cni, ...extra].sort(byFirst));
 }
 
 /** This node's pod IPs (canonical text) → `namespace/name`, as the discovery matches them. */

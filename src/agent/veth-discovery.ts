@@ -15,6 +15,7 @@
  * Never a guess: an address matching no pod, a peer matching two pods, or two veths claiming one
  * pod leaves those veths out and says why in `problems`.
  */
+import { byKey } from "../base/compare.js";
 import { type Exec, inNetns } from "../sys/exec.js";
 import { formatAddr, parseAddr } from "../net/address.js";
 import {
@@ -79,7 +80,7 @@ export async function discoverVeths(
     parseBridgePorts,
     problems,
   );
-  const sorted = [...(ports ?? [])].sort((a, b) => (a.ifname < b.ifname ? -1 : 1));
+  const sorted = [...(ports ?? [])].sort(byKey((p) => p.ifname));
   for (const p of sorted.filter((p) => p.peerIfindex === undefined))
     problems.push(`${p.ifname}: not a veth (no peer); left out`);
   const veths = sorted.filter((p) => p.peerIfindex !== undefined);

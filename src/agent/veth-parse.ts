@@ -4,6 +4,7 @@
  * addresses, the bridge's neighbour table and its forwarding database. Pure; never throw: an entry
  * that does not have the expected shape is skipped and reported with its JSON path.
  */
+import { byName } from "../base/compare.js";
 import { type Addr, formatAddr, parseAddr } from "../net/address.js";
 
 /** A parse result: what could be read, and what could not (`<what>[i].field: why`). */
@@ -102,7 +103,7 @@ export function parseNetnsIds(text: string): Parsed<Map<number, string>> {
     return { name, id: o.id };
   });
   const byId = new Map<number, string>();
-  for (const { name, id } of [...r.value].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  for (const { name, id } of [...r.value].sort(byName)) {
     if (!byId.has(id)) byId.set(id, name);
   }
   return { value: byId, problems: r.problems };
