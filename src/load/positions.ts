@@ -62,11 +62,14 @@ export function textPositions(text: string, opts: PositionOptions = {}): TextPos
       if (start === undefined) return undefined;
       if (path === "") return objectLine;
       const first = firstContent(text, start);
+      // A `- ` line starts a List item or a document that is a sequence: only a reader of the whole
+      // document tells which, so the scans of the object's own lines are not used there.
+      const dash = text[first] === "-" && (text[first + 1] === " " || text[first + 1] === "\n");
       if (fast && text[first] === "{") {
         const at = jsonPathOffset(text, first, path);
         if (at !== undefined) return objectLine + lineBreaks(text, start, at);
       }
-      if (fast) {
+      if (fast && !dash) {
         const line = blockLine(lineAt, objectLine, path);
         if (line !== undefined) return line;
       }
@@ -172,10 +175,13 @@ function indentAt(text: string, start: number | undefined): number | "blank" | "
   return i - start;
 }
 
-/** The first character at or after `i` that is not a space or a sequence-entry dash. */
+/**
+ * The first character at or after `i` that is not a space. (Not past a sequence-entry dash: on a
+ * `- {` line the object may be the sequence itself, which the JSON scan would not see.)
+ */
 function firstContent(text: string, i: number): number {
   let j = i;
-  while (text[j] === " " || (text[j] === "-" && text[j + 1] === " ")) j++;
+  while (text[j] === " ") j++;
   return j;
 }
 
