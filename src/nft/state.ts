@@ -9,7 +9,7 @@
  * we know it; a rule read back from the kernel has no text (`nft -j` gives expressions), so rules
  * are compared by what they name and decide (`RuleFacts`).
  */
-import type { BaseChain, TableFamily, TableRef } from "./model.js";
+import type { BaseChain, TableRef } from "./model.js";
 
 /** What a rule names and decides: the part of a rule both our text and `nft -j` expressions show. */
 export interface RuleFacts {
@@ -68,7 +68,10 @@ export type NftState = ReadonlyMap<string, TableState>;
 /** The empty ruleset. */
 export const EMPTY_STATE: NftState = new Map();
 
-/** `family name`: the key of a table in an NftState (and how nft writes a table reference). */
-export function tableKey(t: { readonly family: TableFamily | string; readonly name: string }): string {
+/**
+ * `family name`: the key of a table in an NftState (and how nft writes a table reference). The family
+ * is any string: a listing may hold tables of families netguard does not create.
+ */
+export function tableKey(t: { readonly family: string; readonly name: string }): string {
   return `${t.family} ${t.name}`;
 }
