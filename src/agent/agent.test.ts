@@ -79,6 +79,7 @@ function fixture(more: Partial<AgentParts> = {}) {
   const store = new ClusterStore();
   const metrics = createMetrics();
   const found: { source?: FakeSource; cni?: CniHandler; tableWatch?: TableWatchHooks } = {};
+  const posted: string[] = [];
   const parts: AgentParts = {
     nodeName: "n1",
     netns: undefined,
@@ -92,7 +93,10 @@ function fixture(more: Partial<AgentParts> = {}) {
     veths: undefined,
     policyEvents: new PolicyEventReporter(
       "n1",
-      () => Promise.resolve(),
+      (ns, event) => (
+        posted.push(`${ns}: ${event.involvedObject.name ?? ""} ${event.reason ?? ""}`),
+        Promise.resolve()
+      ),
       () => undefined,
     ),
     driftIntervalMs: 0,
@@ -137,7 +141,7 @@ function fixture(more: Partial<AgentParts> = {}) {
     source.connected = true;
     source.events.changed("Pod", clock.now());
   };
-  return { agent, clock, kernel, store, source, metrics, found, listed };
+  return { agent, clock, kernel, store, source, metrics, found, posted, listed };
 }
 
 /** Lets the agent's promise chains run until `cond` holds (no timers: microtasks only). */
@@ -234,6 +238,54 @@ describe("Agent: the reconcile loop", () => {
       [{ resource: "Pod" }, 1],
     ]);
     await f.agent.stop();
+  });
+});
+
+describe("Agent: what it reports", () => {
+  it("an invalid policy is posted as an Event once, after a sync", async () => {
+    const f = fixture();
+    const bad = policy("x", "bad", { podSelector: {}, ingress: [{ ports: [{ protocol: "XTP" }] }] });
+    const issues = f.store.upsert("NetworkPolicy", bad);
+    expect(issues.length).toBeGreaterThan(0);
+    await f.agent.start();
+    f.source.events.upserted("NetworkPolicy", { namespace: "x", name: "bad", uid: "u1" }, issues);
+    expect(f.posted).toEqual([]);
+    f.listed();
+    await f.clock.advance(50);
+    await until("the Event", () => f.posted.length === 1);
+    expect(f.posted).toEqual(["x: bad InvalidNetworkPolicy"]);
+    f.store.upsert("Pod", pod("x", "c", { ips: ["10.1.0.30"], node: "n1" }));
+    f.source.events.changed("Pod", f.clock.now());
+    await f.clock.advance(50);
+    await until("the second sync", () => f.kernel.applies === 2);
+    expect(f.posted).toHaveLength(1);
+    await f.agent.stop();
+  });
+
+  it("a Node without a pod CIDR is enforced but not ready, with the reason", async () => {
+    const f = fixture();
+    f.store.upsert("Node", node("n1", "192.168.0.1", []));
+    await f.agent.start();
+    f.listed();
+    await f.clock.advance(50);
+    await until("the first sync", () => f.kernel.applies === 1);
+    expect(f.agent.notReady()).toMatch(/^node n1 has no pod CIDR/);
+    await f.agent.stop();
+  });
+
+  it("stop leaves the rules in place, cancels every timer and syncs no more", async () => {
+    const f = fixture({ driftIntervalMs: 1000 });
+    await f.agent.start();
+    f.listed();
+    await f.clock.advance(50);
+    await until("the first sync", () => f.kernel.applies === 1);
+    const before = f.kernel.state;
+    await f.agent.stop();
+    expect(f.clock.pending).toBe(0);
+    f.source.events.changed("Pod", f.clock.now());
+    await f.clock.advance(10_000);
+    expect(f.kernel.applies).toBe(1);
+    expect(f.kernel.state).toBe(before);
   });
 });
 
