@@ -16,10 +16,12 @@ export default defineConfig(
     languageOptions: {
       parserOptions: {
         // Every .ts file under src/, test/ and bench/ belongs to tsconfig.json. The few files outside it
-        // (this config, the vitest config, the CNI build script) are checked in the service's default
-        // project; the list is explicit so a new stray file fails loudly instead of being skipped.
+        // (this config, the vitest config, the CNI build script, typed through JSDoc) are checked in the
+        // service's default project, with tsconfig.json's compiler options (strict); the list is explicit
+        // so a new stray file fails loudly ("not found by the project service") instead of being skipped.
         projectService: {
           allowDefaultProject: ["eslint.config.js", "vitest.config.ts", "scripts/*.mjs"],
+          defaultProject: "tsconfig.json",
         },
         tsconfigRootDir: import.meta.dirname,
       },
