@@ -3,7 +3,7 @@
 // recommendedTypeChecked, not strictTypeChecked: typescript-eslint documents the strict configs as
 // opinionated and not stable under semver (a minor release may add rules), so `npm run lint` could start
 // failing on a dependency bump. The rules we want beyond "recommended" are named here instead, each for a
-// house-style reason (see docs in /work/shared/docs/style.md).
+// house-style reason given beside it.
 import js from "@eslint/js";
 import { defineConfig } from "eslint/config";
 import tseslint from "typescript-eslint";
