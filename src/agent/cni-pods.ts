@@ -21,6 +21,7 @@ import { formatAddr, parseAddr } from "../net/address.js";
 import type { ResolvedAddresses } from "./address-conflicts.js";
 import { type CniPod, CniRegistry, type PodIdentity } from "./cni-registry.js";
 import type { CniHandler } from "./cni-server.js";
+import { SavedRegistrations } from "./cni-saved.js";
 import type { CniStateFile } from "./cni-state.js";
 import type { ClusterStore } from "./store.js";
 
@@ -60,28 +61,14 @@ export interface CniPodsDeps {
 /** CNI registrations plus the request handlers; `load` reads the state file before first use. */
 export class CniPods implements CniHandler {
   private current = new CniRegistry();
-  private readonly reader: KubeReader;
-  private readonly store: ClusterStore;
-  private readonly nodeName: string;
-  private readonly state: CniStateFile | undefined;
-  private readonly log: Logger;
-  private readonly hooks: CniAgentHooks;
-  private readonly now: () => number;
   /** ADDs being handled, by container ID: `deleted` once a DEL or GC arrived for the sandbox. */
   private readonly inFlight = new Map<string, { deleted: boolean }>();
   /** The conflicts last logged (logged again only when they change). */
   private lastConflicts = "[]";
-  /** The state file's writes, in order (each one the registrations at the time it was asked for). */
-  private saving: Promise<void> = Promise.resolve();
+  private readonly saves: SavedRegistrations;
 
-  constructor(deps: CniPodsDeps) {
-    this.reader = deps.reader;
-    this.store = deps.store;
-    this.nodeName = deps.nodeName;
-    this.state = deps.state;
-    this.log = deps.log;
-    this.hooks = deps.hooks;
-    this.now = deps.now;
+  constructor(private readonly deps: CniPodsDeps) {
+    this.saves = new SavedRegistrations(deps.state, deps.log);
   }
 
   /** The registrations. */
@@ -91,25 +78,17 @@ export class CniPods implements CniHandler {
 
   /** Reads the registrations a previous run kept (an unreadable file is logged and ignored). */
   async load(): Promise<void> {
-    if (!this.state) return;
-    try {
-      const text = await this.state.read();
-      this.current =
-        text === undefined ? new CniRegistry() : CniRegistry.fromJSON(JSON.parse(text) as unknown);
-    } catch (e) {
-      this.log.warn({ file: this.state.path, error: (e as Error).message }, "ignoring unreadable CNI state");
-      this.current = new CniRegistry();
-    }
+    this.current = await this.saves.load();
   }
 
   /** Resolves once every write of the state file asked for so far has ended. */
   saved(): Promise<void> {
-    return this.saving;
+    return this.saves.saved();
   }
 
   /** CNI ADD: register the sandbox, make sure the pod's labels are known, apply, confirm. */
   async cniAdd(req: CniAddRequest, signal?: AbortSignal): Promise<CniReply> {
-    if (!this.hooks.ready())
+    if (!this.deps.hooks.ready())
       return { ok: false, error: "the agent is still listing the cluster", retry: true };
     const mark = { deleted: false };
     this.inFlight.set(req.containerId, mark);
@@ -119,7 +98,7 @@ export class CniPods implements CniHandler {
       if (mark.deleted || signal?.aborted)
         return { ok: false, error: `sandbox ${req.containerId} was deleted during its ADD`, retry: true };
       await this.register(req); // on disk before the pod's rules: a restart still knows its veth
-      const result = await this.hooks.syncNow();
+      const result = await this.deps.hooks.syncNow();
       if (signal?.aborted || mark.deleted) {
         this.forget(req.containerId); // the plugin gave up: the runtime treats the ADD as failed
         return { ok: false, error: "the plugin stopped waiting", retry: true };
@@ -130,7 +109,7 @@ export class CniPods implements CniHandler {
         ? { ok: true }
         : {
             ok: false,
-            error: `pod ${req.namespace}/${req.name} is not a policy target on node ${this.nodeName}`,
+            error: `pod ${req.namespace}/${req.name} is not a policy target on node ${this.deps.nodeName}`,
             retry: true,
           };
     } finally {
@@ -157,7 +136,7 @@ export class CniPods implements CniHandler {
 
   /** CNI STATUS: ready to program pods? */
   cniStatus(): CniReply {
-    const why = this.hooks.notReady();
+    const why = this.deps.hooks.notReady();
     return why ? { ok: false, error: why, retry: true } : { ok: true };
   }
 
@@ -178,8 +157,11 @@ export class CniPods implements CniHandler {
    * another UID. Does nothing before every kind has been listed. Returns what it dropped.
    */
   prune(pods: Iterable<PodIdentity>): readonly CniPod[] {
-    if (!this.hooks.ready()) return [];
-    return this.dropped(this.registry.prune(pods, this.nodeName, this.now() - CNI_GRACE_MS), "pod gone");
+    if (!this.deps.hooks.ready()) return [];
+    return this.dropped(
+      this.registry.prune(pods, this.deps.nodeName, this.deps.now() - CNI_GRACE_MS),
+      "pod gone",
+    );
   }
 
   /**
@@ -187,10 +169,13 @@ export class CniPods implements CniHandler {
    * (see address-conflicts.ts). Conflicts are logged when they change and returned for metrics.
    */
   view(snapshot: Snapshot): ResolvedAddresses {
-    const r = this.registry.overlayWithConflicts(snapshot, this.nodeName);
+    const r = this.registry.overlayWithConflicts(snapshot, this.deps.nodeName);
     const text = JSON.stringify(r.conflicts);
     if (text !== this.lastConflicts && r.conflicts.length > 0)
-      this.log.warn({ conflicts: r.conflicts }, "local pods share addresses; only the CNI owner keeps one");
+      this.deps.log.warn(
+        { conflicts: r.conflicts },
+        "local pods share addresses; only the CNI owner keeps one",
+      );
     this.lastConflicts = text;
     return r;
   }
@@ -201,7 +186,9 @@ export class CniPods implements CniHandler {
     const enc = (s: string) => encodeURIComponent(s);
     let pod: unknown; // undefined: not read (the store's version is used); null: it does not exist
     try {
-      const got = await this.reader.get(`/api/v1/namespaces/${enc(req.namespace)}/pods/${enc(req.name)}`);
+      const got = await this.deps.reader.get(
+        `/api/v1/namespaces/${enc(req.namespace)}/pods/${enc(req.name)}`,
+      );
       pod = got === undefined ? null : got;
     } catch (e) {
       if (!this.known(ref))
@@ -216,16 +203,16 @@ export class CniPods implements CniHandler {
       const uid = uidOf(pod);
       if (req.podUid && uid && uid !== req.podUid)
         return { ok: false, error: `pod ${ref} is now uid ${uid}, not the sandbox's ${req.podUid}` };
-      this.store.upsertFresh("Pod", pod);
+      this.deps.store.upsertFresh("Pod", pod);
     }
     // Policies created just before this pod started may not have reached the informer yet: read
     // the namespace's policies now, so the pod's first packets already meet them. Nothing older
     // than what the informer has seen is applied (a policy deleted meanwhile stays deleted).
     try {
-      const list = await this.reader.list(
+      const list = await this.deps.reader.list(
         `/apis/networking.k8s.io/v1/namespaces/${enc(req.namespace)}/networkpolicies`,
       );
-      for (const p of list.items) this.store.upsertFresh("NetworkPolicy", p);
+      for (const p of list.items) this.deps.store.upsertFresh("NetworkPolicy", p);
     } catch (e) {
       return {
         ok: false,
@@ -237,7 +224,7 @@ export class CniPods implements CniHandler {
   }
 
   private known(ref: string): boolean {
-    return this.store.snapshot().pods.some((p) => `${p.namespace}/${p.name}` === ref);
+    return this.deps.store.snapshot().pods.some((p) => `${p.namespace}/${p.name}` === ref);
   }
 
   private register(req: CniAddRequest): Promise<void> {
@@ -248,7 +235,7 @@ export class CniPods implements CniHandler {
       ips: [...req.ips],
       ...(req.hostVeth ? { hostVeth: req.hostVeth } : {}),
       ...(req.podUid ? { podUid: req.podUid } : {}),
-      at: this.now(),
+      at: this.deps.now(),
     });
     if (replaced.length > 0) this.logDropped(replaced, "replaced by a newer ADD of the pod");
     return this.saveRegistry();
@@ -257,25 +244,25 @@ export class CniPods implements CniHandler {
   private forget(containerId: string): void {
     if (!this.registry.remove(containerId)) return;
     void this.saveRegistry();
-    this.hooks.syncSoon();
+    this.deps.hooks.syncSoon();
   }
 
   private dropped(gone: readonly CniPod[], why: string): readonly CniPod[] {
     if (gone.length === 0) return gone;
     this.logDropped(gone, why);
     void this.saveRegistry();
-    this.hooks.syncSoon();
+    this.deps.hooks.syncSoon();
     return gone;
   }
 
   private logDropped(gone: readonly CniPod[], why: string): void {
     const sandboxes = gone.map((p) => ({ containerId: p.containerId, pod: `${p.namespace}/${p.name}` }));
-    this.log.info({ why, sandboxes }, "CNI registrations dropped");
+    this.deps.log.info({ why, sandboxes }, "CNI registrations dropped");
   }
 
   private programmed(containerId: string): boolean {
     const reg = this.registry.get(containerId);
-    const applied = this.hooks.applied();
+    const applied = this.deps.hooks.applied();
     if (!reg || !applied) return false;
     const pod = applied.pods.find((p) => p.ref === `${reg.namespace}/${reg.name}`);
     const canonical = (ip: string) => {
@@ -287,15 +274,7 @@ export class CniPods implements CniHandler {
 
   /** Queues a write of the registrations as they are now; a failure is logged, never thrown. */
   private saveRegistry(): Promise<void> {
-    const state = this.state;
-    if (!state) return this.saving;
-    const text = JSON.stringify(this.registry.toJSON());
-    this.saving = this.saving.then(() =>
-      state.write(text).catch((e: unknown) => {
-        this.log.warn({ file: state.path, error: (e as Error).message }, "cannot save CNI registrations");
-      }),
-    );
-    return this.saving;
+    return this.saves.save(this.registry);
   }
 }
 
