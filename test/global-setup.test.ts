@@ -3,7 +3,16 @@
  * the run; what existed before, or went away in time, does not.
  */
 import { describe, expect, it } from "vitest";
-import { leftoverCheck, type LeftoverProbe, netnsNames, netnsProbe } from "./global-setup.js";
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import {
+  leftoverCheck,
+  type LeftoverProbe,
+  netnsNames,
+  netnsProbe,
+  processProbe,
+  RUN_MARKER,
+} from "./global-setup.js";
 import { deleteTestNetns, withNetns } from "./support/netns.js";
 import { describeAsRoot } from "./support/root.js";
 import { systemExec } from "../src/sys/exec.js";
@@ -51,6 +60,25 @@ describe("the leftover check", () => {
   it("ignores a probe that cannot list (no `ip` here)", async () => {
     const blind: LeftoverProbe = { what: "x", list: () => undefined, show: (n) => n };
     expect(await leftoverCheck([blind], { graceMs: 0 }).finish()).toBeUndefined();
+  });
+
+  it("reports a process the run started that still runs (not a test worker), and nothing once it has exited", async () => {
+    const run = randomBytes(6).toString("hex");
+    const check = leftoverCheck([processProbe(run, -1)], { graceMs: 0 });
+    const workers = leftoverCheck([processProbe(run, process.pid)], { graceMs: 0 });
+    const child = spawn("sleep", ["60"], { env: { ...process.env, [RUN_MARKER]: run }, stdio: "ignore" });
+    await new Promise((started) => child.once("spawn", started));
+    try {
+      expect(await workers.finish()).toBeUndefined(); // a child of the given parent is a worker
+      expect(await check.finish()).toContain(
+        `processes (1):\n  pid ${child.pid}: sleep 60 (stop: kill ${child.pid})`,
+      );
+    } finally {
+      const exited = new Promise((done) => child.once("exit", done));
+      child.kill();
+      await exited;
+    }
+    expect(await check.finish()).toBeUndefined();
   });
 
   it("reads namespace names from `ip netns list`, with or without an id", () => {

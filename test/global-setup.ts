@@ -1,11 +1,13 @@
 /**
  * Builds dist/ once before the tests, so end-to-end tests run the real `netguard` executable.
  * The teardown fails the run if a test left something behind: a `netguard-*` entry in the
- * temporary directory, or a network namespace (tests create them with `ip netns add` and must
- * delete them in `finally`, also when the test fails).
+ * temporary directory, a network namespace (tests create them with `ip netns add` and must
+ * delete them in `finally`, also when the test fails), or a process the run started (an agent,
+ * a prober, an `nft monitor` still running).
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -43,6 +45,54 @@ export const netnsProbe: LeftoverProbe = {
   },
   show: (name) => `${name} (remove: ip netns del ${name})`,
 };
+
+/** The environment variable that marks every process this run starts (workers inherit it). */
+export const RUN_MARKER = "NETGUARD_TEST_RUN";
+
+/** One process's parent, environment and command line; undefined once it has exited. */
+function readProcess(pid: string): { ppid: string; environ: string[]; cmdline: string } | undefined {
+  try {
+    // stat: `pid (comm) state ppid ...`; comm may hold spaces and parentheses, so count from the last ")".
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const ppid = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1] ?? "";
+    const environ = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim();
+    return { ppid, environ, cmdline };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Processes started by this run: those whose environment carries `RUN_MARKER=<run>` (inherited
+ * from the test workers, so other runs' processes never count), except the test workers themselves
+ * (children of `workersParent`, Vitest's main process, which stops them after the teardown). A process started with an
+ * environment of its own escapes this probe. Not listable without /proc.
+ */
+export function processProbe(run: string, workersParent: number = process.pid): LeftoverProbe {
+  const mark = `${RUN_MARKER}=${run}`;
+  const commands = new Map<string, string>();
+  return {
+    what: "processes",
+    list: () => {
+      let pids: string[];
+      try {
+        pids = readdirSync("/proc").filter((p) => /^\d+$/.test(p) && p !== String(process.pid));
+      } catch {
+        return undefined;
+      }
+      const marked = new Set<string>();
+      for (const pid of pids) {
+        const p = readProcess(pid);
+        if (p === undefined || !p.environ.includes(mark) || p.ppid === String(workersParent)) continue;
+        marked.add(pid);
+        commands.set(pid, p.cmdline);
+      }
+      return marked;
+    },
+    show: (pid) => `pid ${pid}: ${commands.get(pid) ?? "?"} (stop: kill ${pid})`,
+  };
+}
 
 /** Waits between looks while leftovers may still be going away (see `finish`). */
 export type Pause = (ms: number) => Promise<void>;
@@ -89,7 +139,10 @@ export function leftoverCheck(
 export default function setup(): () => Promise<void> {
   const root = join(import.meta.dirname, "..");
   execFileSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "inherit" });
-  const check = leftoverCheck([tmpProbe, netnsProbe]);
+  // Set before the workers start, so they and everything they start carry it.
+  const run = randomBytes(6).toString("hex");
+  process.env[RUN_MARKER] = run;
+  const check = leftoverCheck([tmpProbe, netnsProbe, processProbe(run)]);
   return async () => {
     const report = await check.finish();
     if (report !== undefined) {
