@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { applyCommands } from "./apply.js";
 import type { TableRef } from "./model.js";
-import type { NftState } from "./state.js";
+import type { NftState, TableState } from "./state.js";
+import { type Command, Transaction } from "./transaction.js";
 import {
   add,
   addSet,
   after,
   base,
+  BASE,
   chain,
   del,
   HOOK,
@@ -14,53 +16,78 @@ import {
   rule,
   T,
 } from "../../test/support/nft-commands.js";
+import { nsRun, withNetns } from "../../test/support/netns.js";
+import { describeAsRoot } from "../../test/support/root.js";
+import { compareTables } from "../datapath/drift.js";
+import { parseListing } from "./json.js";
 
 // What nft 1.0.6 accepts, measured in a throwaway network namespace as for apply.test.ts (every
 // case below exited 0 there), and the transaction's atomicity.
 
+/** Commands accepted after BASE, each checked on the fake here and on nft itself below. */
+const ACCEPTED: Array<[string, Command[]]> = [];
+
+function accepts(name: string, commands: Command[], check: (t: TableState) => void): void {
+  ACCEPTED.push([name, commands]);
+  it(name, () => check(after(commands)));
+}
+
 describe("applyCommands accepts what nft 1.0.6 accepts", () => {
-  it("adds an element already there, also twice in one command, as one element", () => {
-    const t = after([add("s4", "10.0.0.1"), add("s4", "10.0.0.1"), add("s4", "10.0.0.2", "10.0.0.2")]);
-    expect([...(t.sets.get("s4")?.elements ?? [])]).toEqual(["10.0.0.1", "10.0.0.2"]);
-  });
-  it("adds the same interval again, written as a prefix or as a range", () => {
-    const t = after([
+  accepts(
+    "adds an element already there, also twice in one command, as one element",
+    [add("s4", "10.0.0.1"), add("s4", "10.0.0.1"), add("s4", "10.0.0.2", "10.0.0.2")],
+    (t) => {
+      expect([...(t.sets.get("s4")?.elements ?? [])]).toEqual(["10.0.0.1", "10.0.0.2"]);
+    },
+  );
+  accepts(
+    "adds the same interval again, written as a prefix or as a range",
+    [
       add("i4", "10.0.0.0/24"),
       add("i4", "10.0.0.0-10.0.0.255", "10.0.0.0/24"),
       add("i4", "10.0.1.5/32", "10.0.1.5"),
-    ]);
-    expect([...(t.sets.get("i4")?.elements ?? [])]).toEqual(["10.0.0.0-10.0.0.255", "10.0.1.5"]);
-  });
-  it("keeps adjacent intervals as two elements (no merging without auto-merge)", () => {
-    const t = after([
-      add("i4", "10.0.0.0/25", "10.0.0.128/25"),
-      add("pp", "tcp . 80-90", "tcp . 91-95", "udp . 80-90"),
-    ]);
-    expect(t.sets.get("i4")?.elements.size).toBe(2);
-    expect(t.sets.get("pp")?.elements.size).toBe(3);
-  });
-  it("keeps elements in canonical text", () => {
-    const t = after([
+    ],
+    (t) => {
+      expect([...(t.sets.get("i4")?.elements ?? [])]).toEqual(["10.0.0.0-10.0.0.255", "10.0.1.5"]);
+    },
+  );
+  accepts(
+    "keeps adjacent intervals as two elements (no merging without auto-merge)",
+    [add("i4", "10.0.0.0/25", "10.0.0.128/25"), add("pp", "tcp . 80-90", "tcp . 91-95", "udp . 80-90")],
+    (t) => {
+      expect(t.sets.get("i4")?.elements.size).toBe(2);
+      expect(t.sets.get("pp")?.elements.size).toBe(3);
+    },
+  );
+  accepts(
+    "keeps elements in canonical text",
+    [
       add("i6", "FE80:0:0::1"),
       add("ifs", "veth1", '"veth2"'),
       add("nd", "nd-neighbor-solicit", "136"),
       add("pp", "6 . 80"),
-    ]);
-    expect([...(t.sets.get("i6")?.elements ?? [])]).toEqual(["fe80::1"]);
-    expect([...(t.sets.get("ifs")?.elements ?? [])]).toEqual(['"veth1"', '"veth2"']);
-    expect([...(t.sets.get("nd")?.elements ?? [])]).toEqual(["nd-neighbor-solicit", "nd-neighbor-advert"]);
-    expect([...(t.sets.get("pp")?.elements ?? [])]).toEqual(["tcp . 80"]);
-  });
-  it("re-adds a map key with the same verdict, and deletes map elements by key whatever verdict is given", () => {
-    const t = after([
+    ],
+    (t) => {
+      expect([...(t.sets.get("i6")?.elements ?? [])]).toEqual(["fe80::1"]);
+      expect([...(t.sets.get("ifs")?.elements ?? [])]).toEqual(['"veth1"', '"veth2"']);
+      expect([...(t.sets.get("nd")?.elements ?? [])]).toEqual(["nd-neighbor-solicit", "nd-neighbor-advert"]);
+      expect([...(t.sets.get("pp")?.elements ?? [])]).toEqual(["tcp . 80"]);
+    },
+  );
+  accepts(
+    "re-adds a map key with the same verdict, and deletes map elements by key whatever verdict is given",
+    [
       add("m4", "10.0.0.1 : accept", "10.0.0.2 : jump a"),
       add("m4", "10.0.0.1 : accept"),
       del("m4", "10.0.0.1 : drop", "10.0.0.2"),
-    ]);
-    expect(t.maps.get("m4")?.elements.size).toBe(0);
-  });
-  it("treats add of an existing table, chain, set or counter as nothing, and a regular chain over a base chain too", () => {
-    const t = after([
+    ],
+    (t) => {
+      expect(t.maps.get("m4")?.elements.size).toBe(0);
+    },
+  );
+  accepts(
+    "treats add of an existing table, chain, set or counter as nothing, and a regular chain over a base chain too",
+    [
       { op: "add-table", table: T },
       chain("a"),
       rule("a", "accept"),
@@ -68,78 +95,101 @@ describe("applyCommands accepts what nft 1.0.6 accepts", () => {
       addSet("s4", "ipv4_addr"),
       named("add-counter", "c"),
       chain("bc"),
-    ]);
-    expect(t.chains.get("a")?.rules.length).toBe(1);
-    expect(t.chains.get("bc")?.base).toEqual(HOOK);
-  });
-  it("changes a base chain's policy", () => {
-    const t = after([chain("bc", { ...HOOK, policy: "drop" })]);
+    ],
+    (t) => {
+      expect(t.chains.get("a")?.rules.length).toBe(1);
+      expect(t.chains.get("bc")?.base).toEqual(HOOK);
+    },
+  );
+  accepts("changes a base chain's policy", [chain("bc", { ...HOOK, policy: "drop" })], (t) => {
     expect(t.chains.get("bc")?.base?.policy).toBe("drop");
   });
-  it("deletes a chain that still has rules when nothing jumps to it, releasing what they named", () => {
-    const t = after([
+  accepts(
+    "deletes a chain that still has rules when nothing jumps to it, releasing what they named",
+    [
       chain("b"),
       rule("a", "jump b"),
       rule("a", "ip saddr @s4 accept"),
       named("delete-chain", "a"),
       named("delete-chain", "b"),
       named("delete-set", "s4"),
-    ]);
-    expect([...t.chains.keys()]).toEqual(["bc"]);
-  });
-  it("flushes a chain, then deletes the chain and the set its rules named, in one transaction", () => {
-    const t = after([
+    ],
+    (t) => {
+      expect([...t.chains.keys()]).toEqual(["bc"]);
+    },
+  );
+  accepts(
+    "flushes a chain, then deletes the chain and the set its rules named, in one transaction",
+    [
       rule("bc", "jump a"),
       rule("bc", "ip saddr @s4 accept"),
       named("flush-chain", "bc"),
       named("delete-chain", "a"),
       named("delete-set", "s4"),
-    ]);
-    expect(t.chains.get("bc")?.rules).toEqual([]);
-    expect(t.sets.has("s4")).toBe(false);
-  });
-  it("deletes a chain once the map element jumping to it is gone", () => {
-    const t = after([
+    ],
+    (t) => {
+      expect(t.chains.get("bc")?.rules).toEqual([]);
+      expect(t.sets.has("s4")).toBe(false);
+    },
+  );
+  accepts(
+    "deletes a chain once the map element jumping to it is gone",
+    [
       add("m4", "10.0.0.1 : jump a"),
       rule("bc", "ip saddr vmap @m4"),
       del("m4", "10.0.0.1"),
       named("delete-chain", "a"),
-    ]);
-    expect(t.chains.has("a")).toBe(false);
-  });
-  it("deletes a map with elements jumping to a chain, then the chain", () => {
-    const t = after([add("m4", "10.0.0.1 : jump a"), named("delete-map", "m4"), named("delete-chain", "a")]);
-    expect(t.maps.has("m4")).toBe(false);
-  });
-  it("finds a map with delete set and a set with delete map (one namespace in the kernel)", () => {
-    const t = after([named("delete-set", "m4"), named("delete-map", "s4")]);
-    expect(t.maps.has("m4") || t.sets.has("s4")).toBe(false);
-  });
-  it("lets a chain, a set and a counter share a name", () => {
-    const t = after([addSet("a", "ipv4_addr"), named("add-counter", "s4")]);
-    expect(t.sets.has("a") && t.chains.has("a") && t.counters.has("s4")).toBe(true);
-  });
-  it("accepts a lookup in a verdict map and a return verdict in a map", () => {
-    const t = after([rule("a", "ip saddr @m4 accept"), add("m4", "10.0.0.1 : return", "10.0.0.2 : goto a")]);
-    expect(t.chains.get("a")?.rules[0]?.facts.sets).toEqual(["m4"]);
-  });
-  it("deletes and re-creates a table in one transaction (the atomic replace)", () => {
-    const t = after([
-      rule("a", "accept"),
-      { op: "delete-table", table: T },
-      { op: "add-table", table: T },
-      chain("x"),
-    ]);
-    expect([...t.chains.keys()]).toEqual(["x"]);
-  });
+    ],
+    (t) => {
+      expect(t.chains.has("a")).toBe(false);
+    },
+  );
+  accepts(
+    "deletes a map with elements jumping to a chain, then the chain",
+    [add("m4", "10.0.0.1 : jump a"), named("delete-map", "m4"), named("delete-chain", "a")],
+    (t) => {
+      expect(t.maps.has("m4")).toBe(false);
+    },
+  );
+  accepts(
+    "finds a map with delete set and a set with delete map (one namespace in the kernel)",
+    [named("delete-set", "m4"), named("delete-map", "s4")],
+    (t) => {
+      expect(t.maps.has("m4") || t.sets.has("s4")).toBe(false);
+    },
+  );
+  accepts(
+    "lets a chain, a set and a counter share a name",
+    [addSet("a", "ipv4_addr"), named("add-counter", "s4")],
+    (t) => {
+      expect(t.sets.has("a") && t.chains.has("a") && t.counters.has("s4")).toBe(true);
+    },
+  );
+  accepts(
+    "accepts a lookup in a verdict map and a return verdict in a map",
+    [rule("a", "ip saddr @m4 accept"), add("m4", "10.0.0.1 : return", "10.0.0.2 : goto a")],
+    (t) => {
+      expect(t.chains.get("a")?.rules[0]?.facts.sets).toEqual(["m4"]);
+    },
+  );
+  accepts(
+    "deletes and re-creates a table in one transaction (the atomic replace)",
+    [rule("a", "accept"), { op: "delete-table", table: T }, { op: "add-table", table: T }, chain("x")],
+    (t) => {
+      expect([...t.chains.keys()]).toEqual(["x"]);
+    },
+  );
 });
 
 describe("applyCommands on large interval sets", () => {
   const hosts = Array.from({ length: 4000 }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.1`);
-  it("accepts thousands of disjoint intervals and re-adding them", () => {
-    const t = after([add("i4", ...hosts), add("i4", ...hosts.slice(0, 100))]);
-    expect(t.sets.get("i4")?.elements.size).toBe(4000);
-  });
+  accepts(
+    "accepts thousands of disjoint intervals and re-adding them",
+    [add("i4", ...hosts), add("i4", ...hosts.slice(0, 100))],
+    (t) => {
+      expect(t.sets.get("i4")?.elements.size).toBe(4000);
+    },
+  );
   it("finds the one interval among thousands that overlaps another", () => {
     const r = applyCommands(base(), [add("i4", ...hosts), add("i4", "10.5.0.0/16", "10.200.0.0/16")]);
     expect(r.ok ? "accepted" : { kind: r.error.kind, index: r.error.index }).toEqual({
@@ -193,3 +243,22 @@ function dump(s: NftState): unknown {
     chains: [...t.chains.values()],
   }));
 }
+
+describeAsRoot("nft 1.0.6 accepts each case and then holds what the fake holds", () => {
+  it("lists, read back into the model, the same table as the fake's", async () => {
+    await withNetns(async (ns) => {
+      for (const [name, commands] of ACCEPTED) {
+        const txn = new Transaction();
+        for (const c of [...BASE, ...commands]) txn.add(c);
+        await nsRun(ns, "nft", ["-f", "-"], txn.render());
+        const kernel = parseListing(await nsRun(ns, "nft", ["-j", "list", "ruleset"]));
+        const have = kernel === "unreadable" ? undefined : kernel.get("inet t");
+        expect({ name, differences: compareTables(after(commands), have) }).toEqual({
+          name,
+          differences: [],
+        });
+        await nsRun(ns, "nft", ["flush", "ruleset"]);
+      }
+    }, "accepts");
+  });
+});
