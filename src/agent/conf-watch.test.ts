@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { waitFor } from "../../test/support/apiserver/client.js";
-import { ManualClock, systemClock } from "./clock.js";
+import { ManualClock } from "./clock.js";
 import { ConfDirWatch, type DirWatcher, nodeDirIdentity, nodeDirWatcher } from "./conf-watch.js";
 
 /** A watcher the test fires by hand, and a directory identity it sets. */
@@ -102,19 +102,25 @@ describe("ConfDirWatch on the real file system", () => {
   const dirs: string[] = [];
   afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
+  /** Real inotify; the quiet period on a ManualClock, advanced once an event has armed it. */
   function realWatch(dir: string) {
     let seen = 0;
+    const clock = new ManualClock();
     const watch = new ConfDirWatch(dir, () => seen++, {
       watcher: nodeDirWatcher,
       identity: nodeDirIdentity,
-      clock: systemClock,
+      clock,
       quietMs: 50,
       maxWaitMs: 1000,
       onError: (e) => {
         throw e;
       },
     });
-    return { watch, seen: () => seen };
+    const quietAfterEvent = async (what: string) => {
+      await waitFor(what, () => clock.pending > 0);
+      await clock.advance(50);
+    };
+    return { watch, seen: () => seen, quietAfterEvent };
   }
 
   it("sees a conflist replaced by rename, and follows the directory when it is replaced", async () => {
@@ -127,14 +133,16 @@ describe("ConfDirWatch on the real file system", () => {
     try {
       writeFileSync(join(dir, ".tmp"), "{}");
       renameSync(join(dir, ".tmp"), join(dir, "10-flannel.conflist"));
-      await waitFor("the rename seen", () => w.seen() >= 1);
+      await w.quietAfterEvent("the rename seen");
+      expect(w.seen()).toBe(1);
 
       rmSync(dir, { recursive: true });
       mkdirSync(dir);
       w.watch.ensure(); // what the agent's drift check does
       const before = w.seen();
       writeFileSync(join(dir, "10-flannel.conflist"), "{}");
-      await waitFor("a write into the new directory seen", () => w.seen() > before);
+      await w.quietAfterEvent("a write into the new directory seen");
+      expect(w.seen()).toBe(before + 1);
     } finally {
       w.watch.stop();
     }
