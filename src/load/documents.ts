@@ -148,9 +148,6 @@ export function parseYamlFully(file: string, text: string, offset = 0, parse = p
     return notParsed(`nested more than ${MAX_NESTING} levels deep; not parsed`, nesting.line);
   if (parserOverflowed)
     return notParsed("not parsed: the YAML parser overflowed its stack on an earlier document", 1);
-  // Lines come from the text itself: the parser's LineCounter misses line breaks that its lexer
-  // skips while recovering from an error, so it numbers every later line one too low.
-  const lineAt = lineIndex(text);
   let docs: ReturnType<typeof parseAll>;
   try {
     docs = parse(text);
@@ -160,52 +157,71 @@ export function parseYamlFully(file: string, text: string, offset = 0, parse = p
     return notParsed(`not parsed: ${e.message}`, 1);
   }
   if (docs.some((d) => d.errors.some((e) => e.message.includes("call stack")))) parserOverflowed = true;
-  const objects: RawObject[] = [];
-  const issues: Issue[] = [];
-  for (const doc of docs) {
-    const start = doc.contents?.range[0] ?? doc.range[0];
-    const line = lineAt(start) + offset;
-    // A document the parser reported errors in, or with a key JSON cannot hold, is not used.
-    const problems =
-      doc.errors.length > 0
-        ? doc.errors.map((e) => ({
-            code: e.code,
-            at: realOffset(text, doc, { code: e.code, message: e.message, at: e.pos[0] }),
-            message: firstLine(e.message),
-          }))
-        : collectionKeyProblems(doc).map((p) => ({ ...p, code: "" }));
-    for (const p of problems) {
-      const at = lineAt(p.at) + offset;
-      if (p.code === "DUPLICATE_KEY") {
-        issues.push({ ...duplicateKey(doc, p.at), source: { file, line: at } });
-        continue;
-      }
-      const where = at === line ? "" : ` (in the document starting at line ${line})`;
-      issues.push({ ...error("malformed-document", "", `${p.message}${where}`), source: { file, line: at } });
-    }
-    if (problems.length > 0) continue;
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: 100 });
-    } catch (e) {
-      // Not in doc.errors: an alias to an unknown anchor, an alias bomb past maxAliasCount, or (a
-      // RangeError) a value nested too deeply to copy.
-      if (e instanceof RangeError) parserOverflowed = true;
-      issues.push({
-        ...error("malformed-document", "", firstLine((e as Error).message)),
-        source: { file, line },
-      });
-      continue;
-    }
-    if (value === null || value === undefined) continue; // an empty document, e.g. after a trailing `---`
-    const seq = isMap(doc.contents) ? doc.contents.get("items", true) : undefined;
-    pushObjects(objects, value, file, line, (i) => {
-      const node = isSeq(seq) ? seq.items[i] : undefined;
-      const start = isNode(node) ? node.range?.[0] : undefined;
-      return start !== undefined ? lineAt(start) + offset : undefined;
-    });
+  // Lines come from the text itself: the parser's LineCounter misses line breaks that its lexer
+  // skips while recovering from an error, so it numbers every later line one too low.
+  const input: ParsedText = { file, text, offset, lineAt: lineIndex(text) };
+  const parsed: ParsedInput = { objects: [], issues: [] };
+  for (const doc of docs) readParsedDocument(input, doc, parsed);
+  return parsed;
+}
+
+/** A text the `yaml` package parsed: its file, the lines before it there, and the line of an offset. */
+interface ParsedText {
+  readonly file: string;
+  readonly text: string;
+  readonly offset: number;
+  readonly lineAt: (offset: number) => number;
+}
+
+/** One parsed document's objects, or its problems (a document with problems is not used), into `out`. */
+function readParsedDocument(input: ParsedText, doc: Document.Parsed, out: ParsedInput): void {
+  const { file, offset, lineAt } = input;
+  const line = lineAt(doc.contents?.range[0] ?? doc.range[0]) + offset;
+  const problems = documentProblems(input, doc, line);
+  if (problems.length > 0) {
+    appendAll(out.issues, problems);
+    return;
   }
-  return { objects, issues };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // Not in doc.errors: an alias to an unknown anchor, an alias bomb past maxAliasCount, or (a
+    // RangeError) a value nested too deeply to copy.
+    if (e instanceof RangeError) parserOverflowed = true;
+    const message = firstLine(e instanceof Error ? e.message : String(e));
+    out.issues.push({ ...error("malformed-document", "", message), source: { file, line } });
+    return;
+  }
+  if (value === null || value === undefined) return; // an empty document, e.g. after a trailing `---`
+  const seq = isMap(doc.contents) ? doc.contents.get("items", true) : undefined;
+  pushObjects(out.objects, value, file, line, (i) => {
+    const node = isSeq(seq) ? seq.items[i] : undefined;
+    const start = isNode(node) ? node.range?.[0] : undefined;
+    return start !== undefined ? lineAt(start) + offset : undefined;
+  });
+}
+
+/**
+ * The errors the parser reported in a document (duplicate keys at their field path), or else its
+ * keys that JSON cannot hold, as issues at their lines.
+ */
+function documentProblems(input: ParsedText, doc: Document.Parsed, line: number): Issue[] {
+  const { file, text, offset, lineAt } = input;
+  const problems =
+    doc.errors.length > 0
+      ? doc.errors.map((e) => ({
+          code: e.code,
+          at: realOffset(text, doc, { code: e.code, message: e.message, at: e.pos[0] }),
+          message: firstLine(e.message),
+        }))
+      : collectionKeyProblems(doc).map((p) => ({ ...p, code: "" }));
+  return problems.map((p) => {
+    const at = lineAt(p.at) + offset;
+    if (p.code === "DUPLICATE_KEY") return { ...duplicateKey(doc, p.at), source: { file, line: at } };
+    const where = at === line ? "" : ` (in the document starting at line ${line})`;
+    return { ...error("malformed-document", "", `${p.message}${where}`), source: { file, line: at } };
+  });
 }
 
 /** A document's object, or the items of a `List` at their own lines (else the list's line). */
@@ -228,8 +244,9 @@ function pushObjects(
 function listItems(value: unknown): unknown[] | undefined {
   if (!isObject(value) || typeof value.kind !== "string" || !value.kind.endsWith("List")) return undefined;
   if (!Array.isArray(value.items)) return [];
+  const items: readonly unknown[] = value.items;
   const itemKind = value.kind === "List" ? undefined : value.kind.slice(0, -"List".length);
-  return value.items.map((item) =>
+  return items.map((item) =>
     itemKind && isObject(item) && item.kind === undefined ? { ...item, kind: itemKind } : item,
   );
 }

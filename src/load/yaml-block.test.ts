@@ -5,8 +5,9 @@ import { parseDocuments, parseYamlFully, parseYamlReference } from "./documents.
 import { scanBlockStream, type StreamSegment } from "./yaml-block.js";
 
 const text = (...lines: string[]): string => `${lines.join("\n")}\n`;
-const read = (t: string) => (scanBlockStream(t) ?? []).filter((s) => s.kind === "read");
-const values = (t: string) => read(t).map((s) => (s as Extract<StreamSegment, { kind: "read" }>).value);
+const read = (t: string) =>
+  (scanBlockStream(t) ?? []).filter((s): s is Extract<StreamSegment, { kind: "read" }> => s.kind === "read");
+const values = (t: string) => read(t).map((s) => s.value);
 const fullShare = (t: string) =>
   (scanBlockStream(t) ?? [{ kind: "full" }]).filter((s) => s.kind === "full").length;
 

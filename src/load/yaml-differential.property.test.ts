@@ -55,10 +55,12 @@ const options = fc.record({
   indentSeq: fc.boolean(),
   lineWidth: fc.constantFrom(0, 20, 80),
   minContentWidth: fc.constantFrom(0, 20),
-  defaultStringType: fc.constantFrom("PLAIN", "QUOTE_DOUBLE", "QUOTE_SINGLE") as fc.Arbitrary<
-    "PLAIN" | "QUOTE_DOUBLE" | "QUOTE_SINGLE"
-  >,
-  collectionStyle: fc.constantFrom("any", "block", "block", "flow") as fc.Arbitrary<"any" | "block" | "flow">,
+  defaultStringType: fc.constantFrom<"PLAIN" | "QUOTE_DOUBLE" | "QUOTE_SINGLE">(
+    "PLAIN",
+    "QUOTE_DOUBLE",
+    "QUOTE_SINGLE",
+  ),
+  collectionStyle: fc.constantFrom<"any" | "block" | "flow">("any", "block", "block", "flow"),
 });
 // Most documents are objects with ordinary keys, as manifests are; the rest are anything at all.
 const identifier = fc.stringMatching(/^[a-z][a-zA-Z0-9./-]{0,12}$/);

@@ -77,7 +77,7 @@ describe("duplicate keys at their full field path", () => {
         code: "duplicate-key",
         severity: "error",
         path: "spec.ingress[0].ports[0].port",
-        message: expect.stringMatching(/^duplicate key "port"/),
+        message: expect.stringMatching(/^duplicate key "port"/) as unknown,
         object: { kind: "NetworkPolicy", namespace: "x", name: "a" },
         source: { file: "np.yaml", line: 10 },
       },

@@ -29,7 +29,7 @@ interface BlockNode {
 }
 
 /** Set when the walk meets something it does not read; the caller then asks a full reader. */
-const UNSURE = Symbol("unsure");
+const UNSURE: Error = new (class Unsure extends Error {})("not plain block style");
 
 /**
  * The line of the deepest key or list item along `path` in the block mapping whose first key is on

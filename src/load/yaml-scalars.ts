@@ -5,7 +5,7 @@
  */
 
 /** Thrown when a document leaves the subset the fast reader handles. */
-export const BAIL = Symbol("not in the block subset");
+export const BAIL: Error = new (class Bail extends Error {})("not in the block subset");
 
 /**
  * Nesting deeper than any manifest goes to the full parser (which turns a stack overflow into an
