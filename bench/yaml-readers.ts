@@ -54,7 +54,13 @@ function yamlLineCounter(file: string, text: string): ParsedInput {
         source: { file, line: lineAt(e.pos[0]) },
       });
     if (doc.errors.length > 0) continue;
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      issues.push({ ...error("malformed-document", "", (e as Error).message), source: { file, line } });
+      continue;
+    }
     if (value === null || value === undefined) continue;
     const items = isMap(doc.contents) ? doc.contents.get("items", true) : undefined;
     pushAll(objects, value, file, line, (i) => {
@@ -215,12 +221,65 @@ function inputRows(name: string, files: readonly string[], rounds: number): stri
   });
 }
 
+/** Characters that matter to YAML's syntax, for the edits below. */
+const EDITS = [..."-:#'\" [ ] { } , & * ! | > ? \n\t", "- ", ": ", "---"];
+
+/**
+ * `count` edited copies of the documents of `texts` (deterministic): at a random place, up to three
+ * characters deleted and one to three pieces of YAML syntax inserted. Most stay valid YAML; the
+ * rest are the malformed documents a reader must reject as the `yaml` package does.
+ */
+function editedDocuments(texts: readonly string[], count: number): string[] {
+  let seed = 7;
+  const rand = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const docs = texts.flatMap((t) => t.split(/^---$/m)).filter((d) => d.trim() !== "");
+  return Array.from({ length: count }, (_, k) => {
+    const doc = docs[k % docs.length] as string;
+    const at = Math.floor(rand() * doc.length);
+    const insert = Array.from(
+      { length: 1 + Math.floor(rand() * 3) },
+      () => EDITS[Math.floor(rand() * EDITS.length)],
+    );
+    return doc.slice(0, at) + insert.join("") + doc.slice(at + Math.floor(rand() * 4));
+  });
+}
+
+/** What a reading is compared by: the objects with their lines, and whether anything was reported. */
+const reading = (p: ParsedInput) =>
+  JSON.stringify([p.objects.map((o) => [o.source.line, o.value]), p.issues.length > 0]);
+
+/**
+ * For each reader, of `count` edited documents, how many it reads differently from the `yaml`
+ * package (other objects or lines, or a problem reported by one and not the other).
+ */
+export function agreementRows(count: number): string[] {
+  const texts = yamlFiles("examples").map((f) => readFileSync(f, "utf8"));
+  texts.push(
+    syntheticCluster({ pods: 200, policies: 50 })
+      .map((o) => stringify(o))
+      .join("---\n"),
+  );
+  const docs = editedDocuments(texts, count);
+  const reference = docs.map((d) => reading(parseYamlReference("in.yaml", d)));
+  return Object.entries(READERS).map(([name, reader]) => {
+    const differ = docs.filter((d, i) => reading(reader("in.yaml", d)) !== reference[i]).length;
+    return `| ${name} | ${count} | ${differ} |`;
+  });
+}
+
 /** The Markdown table of every reader on every input over `rounds` interleaved rounds. */
 export function yamlReadersMarkdown(rounds: number): string[] {
   return [
     `| input | size | reader | wall (median of ${rounds}) | peak RSS (median) | time ÷ ${Object.keys(READERS)[0]} | objects, lines, issues |`,
     "|---|---|---|---:|---:|---:|---|",
     ...yamlReadersTable(rounds),
+    "",
+    "| reader | edited documents | read differently from the yaml package |",
+    "|---|---:|---:|",
+    ...agreementRows(2000),
   ];
 }
 
@@ -230,5 +289,7 @@ if (fileURLToPath(import.meta.url) === process.argv[1]) {
   const r = flag === "--child" ? READERS[reader ?? ""] : undefined;
   if (flag === "--child" && !r) throw new Error(`no reader ${reader}`);
   if (r) process.stdout.write(JSON.stringify(measure(r, files)));
+  else if (flag === "--agreement")
+    process.stdout.write(`${agreementRows(Number(reader ?? 2000)).join("\n")}\n`);
   else process.stdout.write(`${yamlReadersMarkdown(Number(flag ?? 7)).join("\n")}\n`);
 }
