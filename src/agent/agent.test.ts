@@ -273,6 +273,26 @@ describe("Agent: what it reports", () => {
     await f.agent.stop();
   });
 
+  it("Flannel's lease written after the first sync is noticed by the drift check and enforced", async () => {
+    const file: { text?: string } = {};
+    const f = fixture({
+      driftIntervalMs: 1000,
+      lease: new FlannelLease(() => Promise.resolve(file.text), "/run/flannel/subnet.env"),
+    });
+    f.store.upsert("Node", node("n1", "192.168.0.1", []));
+    await f.agent.start();
+    f.listed();
+    await f.clock.advance(50);
+    await until("the first sync", () => f.kernel.applies === 1);
+    expect(f.agent.notReady()).toMatch(/^node n1 has no pod CIDR/);
+    file.text = "FLANNEL_NETWORK=10.1.0.0/16\nFLANNEL_SUBNET=10.1.0.1/24\n";
+    await f.clock.advance(950); // the drift check reads the lease again: changed
+    await f.clock.advance(50);
+    await until("the lease's sync", () => f.agent.notReady() === undefined);
+    expect(f.kernel.applies).toBe(2);
+    await f.agent.stop();
+  });
+
   it("stop leaves the rules in place, cancels every timer and syncs no more", async () => {
     const f = fixture({ driftIntervalMs: 1000 });
     await f.agent.start();
