@@ -104,11 +104,13 @@ const pause: Pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * exists, or `undefined` when nothing was left. Only what appeared during the run counts: older
  * entries, and other runs' entries that are gone by the end, are not ours, and nothing is removed.
  * Something that is still being removed (or belongs to a concurrent run and goes soon) is given
- * until `graceMs` to disappear before it counts.
+ * until `graceMs` to disappear before it counts. Temporary entries and namespaces have no owner:
+ * a test run started meanwhile on the same machine can be blamed for its own entries if they
+ * outlive the grace time; processes are told apart exactly (see `processProbe`).
  */
 export function leftoverCheck(
   probes: readonly LeftoverProbe[],
-  opts: { graceMs: number; pause?: Pause } = { graceMs: 3000 },
+  opts: { graceMs: number; pause?: Pause } = { graceMs: 10_000 },
 ): { finish(): Promise<string | undefined> } {
   const before = probes.map((p) => p.list());
   const left = () =>
