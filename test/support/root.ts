@@ -8,8 +8,11 @@ import { describe, it } from "vitest";
 /** Whether this process may create network namespaces and load nft rules. */
 export const isRoot = process.getuid?.() === 0;
 
+/** Why a root-only test is skipped when not root. */
+export const ROOT_REASON = "needs root (network namespaces and nft)";
+
 /** Why a root-only suite was skipped (shown in the skipped suite's name). */
-export const NEEDS_ROOT = "skipped: needs root (network namespaces and nft)";
+export const NEEDS_ROOT = `skipped: ${ROOT_REASON}`;
 
 /**
  * `describe` for a root-only suite: not root, it is skipped, its name says why, and a note on
@@ -37,4 +40,9 @@ export function itWhen(
 ): void {
   if (runs) it(name, fn, timeoutMs);
   else it.skip(`${name} (skipped: ${why})`, fn, timeoutMs);
+}
+
+/** `it` for a root-only test in a suite that is not: skipped with the reason in its name when not root. */
+export function itAsRoot(name: string, fn: () => Promise<void> | void, timeoutMs?: number): void {
+  itWhen(isRoot, ROOT_REASON, name, fn, timeoutMs);
 }
