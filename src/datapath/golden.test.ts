@@ -54,11 +54,12 @@ class RecordingBackend implements NftBackend {
   }
 }
 
-/** The node's tables for a cluster, as the agent renders them (local pods' veths known via CNI). */
-function rulesetOf(objects: Json[]): NodeRuleset {
+/** The node's tables for a cluster, as the agent renders them (each local pod's veth known, except `vethsUnknown`). */
+function rulesetOf(objects: Json[], vethsUnknown: readonly string[] = []): NodeRuleset {
   const snapshot = snapshotOf(objects);
   const rules = compile(compileContext(snapshot), THIS_NODE);
-  const veths = new Map(rules.pods.map((p) => [p.ref, `veth${p.ref.split("/")[1] ?? ""}`]));
+  const known = rules.pods.filter((p) => !vethsUnknown.includes(p.ref));
+  const veths = new Map(known.map((p) => [p.ref, `veth${p.ref.split("/")[1] ?? ""}`]));
   return renderNode(rules, { interfaces: veths });
 }
 
@@ -73,7 +74,7 @@ async function syncOf(s: Scenario): Promise<Synced> {
   const backend = new RecordingBackend();
   const datapath = new Datapath(backend);
   if (s.before !== undefined) {
-    expect(await datapath.sync(rulesetOf(s.before))).toMatchObject({ kind: "full" });
+    expect(await datapath.sync(rulesetOf(s.before, s.vethsUnknownBefore))).toMatchObject({ kind: "full" });
   }
   const applied = backend.scripts.length;
   const result = await datapath.sync(rulesetOf(s.after));
@@ -167,7 +168,9 @@ describeAsRoot("golden scripts on a real kernel", () => {
       await withNetns(async (ns) => {
         if (s.before !== undefined) {
           const datapath = new Datapath(execBackend(systemExec, { netns: ns }));
-          expect(await datapath.sync(rulesetOf(s.before))).toMatchObject({ kind: "full" });
+          expect(await datapath.sync(rulesetOf(s.before, s.vethsUnknownBefore))).toMatchObject({
+            kind: "full",
+          });
         }
         await nsRun(ns, "nft", ["-f", goldenPath(s)]);
         const kernel = (t: TableRef) => execBackend(systemExec, { netns: ns }).listTable(t);

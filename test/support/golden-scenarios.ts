@@ -53,6 +53,8 @@ export interface Scenario {
   /** What a reader of the script should notice; one line each. */
   readonly notice: readonly string[];
   readonly before: Json[] | undefined;
+  /** Local pods (`namespace/name`) whose veth the agent did not know yet in `before`. */
+  readonly vethsUnknownBefore?: readonly string[];
   readonly after: Json[];
   /** What the second sync must report. */
   readonly kind: SyncResult["kind"];
@@ -240,6 +242,20 @@ export const SCENARIOS: readonly Scenario[] = [
     before: baseCluster(),
     after: [...baseCluster(), node("n3", "192.168.0.3", ["10.3.0.0/24"])],
     kind: "unchanged",
+  },
+  {
+    file: "veth-learned",
+    title: "a local pod's veth learned (shop/web's host-side veth, from CNI ADD or discovery)",
+    notice: [
+      "Before, web's veth was unknown: its addresses were neither bound to a port nor guarded.",
+      "Only the bridge table changes: the veth joins pod_veths, the veth . address pairs bind it to",
+      "  web's addresses, and those addresses become guarded, so no other port may claim them.",
+      "The inet table does not depend on veths: policy is enforced by address either way.",
+    ],
+    before: baseCluster(),
+    vethsUnknownBefore: ["shop/web"],
+    after: baseCluster(),
+    kind: "incremental",
   },
   {
     file: "pod-removed",
