@@ -54,7 +54,10 @@ class RecordingBackend implements NftBackend {
   }
 }
 
-/** The node's tables for a cluster, as the agent renders them (each local pod's veth known, except `vethsUnknown`). */
+/**
+ * The node's tables for a cluster, as the agent renders them: each local pod's veth known (as after
+ * CNI ADD), except those of `vethsUnknown`.
+ */
 function rulesetOf(objects: Json[], vethsUnknown: readonly string[] = []): NodeRuleset {
   const snapshot = snapshotOf(objects);
   const rules = compile(compileContext(snapshot), THIS_NODE);
