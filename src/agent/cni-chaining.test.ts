@@ -77,7 +77,7 @@ function setup() {
     clock,
     logger,
     watcher,
-    identity: () => "dev:1",
+    identity: () => Promise.resolve("dev:1"),
     fs,
     serial: (fn) => (serialized.push("check"), fn()),
   });

@@ -6,7 +6,7 @@
 import type { Logger } from "pino";
 import { DEFAULT_CNI_ENTRY, ensureChained, type InstallFs } from "../cni/install.js";
 import type { Clock } from "./clock.js";
-import { ConfDirWatch, type DirWatcher } from "./conf-watch.js";
+import { ConfDirWatch, type DirIdentity, type DirWatcher } from "./conf-watch.js";
 
 /** Quiet time after the last change in the CNI configuration directory before it is checked. */
 const CONF_QUIET_MS = 200;
@@ -23,7 +23,7 @@ export interface CniChainingOptions {
   /** Watches the directory (node: inotify through node:fs). */
   readonly watcher: DirWatcher;
   /** Which directory is at the path now (node: device and inode), to follow a replaced one. */
-  readonly identity: (dir: string) => string | undefined;
+  readonly identity: DirIdentity;
   /** Reads and rewrites the conflist (node: node:fs, fsync before rename). */
   readonly fs: InstallFs;
   /** Runs a check serially with the agent's other kernel and file work. */
@@ -61,7 +61,7 @@ export class CniChaining {
   /** Puts netguard back into the chain if Flannel dropped it (call through `serial`). */
   async check(): Promise<void> {
     const { dir, logger } = this.opts;
-    this.watch?.ensure(); // the directory may have appeared, or been replaced, since
+    await this.watch?.ensure(); // the directory may have appeared, or been replaced, since
     const entry = { ...DEFAULT_CNI_ENTRY, ...(this.opts.socket ? { agentSocket: this.opts.socket } : {}) };
     const r = await ensureChained(this.opts.fs, dir, entry);
     if (r.kind === "failed") logger.warn({ dir, error: r.error }, "cannot check the CNI configuration");

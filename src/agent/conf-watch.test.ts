@@ -7,7 +7,7 @@ import { ManualClock } from "./clock.js";
 import { ConfDirWatch, type DirWatcher, nodeDirIdentity, nodeDirWatcher } from "./conf-watch.js";
 
 /** A watcher the test fires by hand, and a directory identity it sets. */
-function manual() {
+async function manual() {
   const state = {
     onEvent: undefined as ((n: string | null) => void) | undefined,
     armed: 0,
@@ -25,13 +25,13 @@ function manual() {
   let calls = 0;
   const watch = new ConfDirWatch("/d", () => calls++, {
     watcher,
-    identity: () => state.id || undefined,
+    identity: () => Promise.resolve(state.id || undefined),
     clock,
     quietMs: 200,
     maxWaitMs: 2000,
     onError: () => undefined,
   });
-  watch.ensure();
+  await watch.ensure();
   return {
     state,
     clock,
@@ -43,7 +43,7 @@ function manual() {
 
 describe("ConfDirWatch", () => {
   it("calls once, the quiet time after the last event of a burst", async () => {
-    const m = manual();
+    const m = await manual();
     m.fire();
     await m.clock.advance(150);
     m.fire();
@@ -58,7 +58,7 @@ describe("ConfDirWatch", () => {
   });
 
   it("a directory that never goes quiet is still checked within the maximum wait", async () => {
-    const m = manual();
+    const m = await manual();
     for (let t = 0; t < 2500; t += 100) {
       m.fire();
       await m.clock.advance(100);
@@ -67,33 +67,33 @@ describe("ConfDirWatch", () => {
   });
 
   it("ignores netguard's own temporary file (a failing write must not loop)", async () => {
-    const m = manual();
+    const m = await manual();
     m.fire(".10-flannel.conflist.netguard-tmp");
     await m.clock.advance(1000);
     expect(m.calls()).toBe(0);
   });
 
-  it("re-arms when the directory was replaced or appears, and not otherwise", () => {
-    const m = manual();
-    m.watch.ensure();
+  it("re-arms when the directory was replaced or appears, and not otherwise", async () => {
+    const m = await manual();
+    await m.watch.ensure();
     expect([m.state.armed, m.state.closed]).toEqual([1, 0]);
     m.state.id = "d2"; // replaced
-    m.watch.ensure();
+    await m.watch.ensure();
     expect([m.state.armed, m.state.closed]).toEqual([2, 1]);
     m.state.id = ""; // gone
-    m.watch.ensure();
+    await m.watch.ensure();
     expect([m.state.armed, m.state.closed]).toEqual([2, 2]);
     m.state.id = "d3"; // back
-    m.watch.ensure();
+    await m.watch.ensure();
     expect(m.state.armed).toBe(3);
   });
 
   it("stopping closes the watch and drops a pending call", async () => {
-    const m = manual();
+    const m = await manual();
     m.fire();
     m.watch.stop();
     await m.clock.advance(1000);
-    m.watch.ensure();
+    await m.watch.ensure();
     expect([m.calls(), m.state.closed, m.state.armed]).toEqual([0, 1, 1]);
   });
 });
@@ -129,7 +129,7 @@ describe("ConfDirWatch on the real file system", () => {
     const dir = join(parent, "net.d");
     mkdirSync(dir);
     const w = realWatch(dir);
-    w.watch.ensure();
+    await w.watch.ensure();
     try {
       writeFileSync(join(dir, ".tmp"), "{}");
       renameSync(join(dir, ".tmp"), join(dir, "10-flannel.conflist"));
@@ -138,7 +138,7 @@ describe("ConfDirWatch on the real file system", () => {
 
       rmSync(dir, { recursive: true });
       mkdirSync(dir);
-      w.watch.ensure(); // what the agent's drift check does
+      await w.watch.ensure(); // what the agent's drift check does
       const before = w.seen();
       writeFileSync(join(dir, "10-flannel.conflist"), "{}");
       await w.quietAfterEvent("a write into the new directory seen");

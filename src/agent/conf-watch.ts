@@ -5,7 +5,8 @@
  * checks (and re-arms the watch if the directory was replaced or has appeared), and until then pods
  * created without netguard are unprogrammed addresses, which the datapath drops.
  */
-import { statSync, watch } from "node:fs";
+import { watch } from "node:fs";
+import { stat } from "node:fs/promises";
 import type { Clock, TimerHandle } from "./clock.js";
 
 /** Calls `onEvent` with the changed entry's name on any change in `dir`; returns a stop function. */
@@ -27,15 +28,18 @@ export const nodeDirWatcher: DirWatcher = (dir, onEvent, onError) => {
   }
 };
 
-/** Which directory is at `path` now (device and inode), or undefined when there is none. */
-export function nodeDirIdentity(path: string): string | undefined {
+/** Which directory is at a path now (an identity that changes when it is replaced), or undefined. */
+export type DirIdentity = (path: string) => Promise<string | undefined>;
+
+/** Device and inode through node:fs; undefined when there is no directory. */
+export const nodeDirIdentity: DirIdentity = async (path) => {
   try {
-    const s = statSync(path);
+    const s = await stat(path);
     return s.isDirectory() ? `${s.dev}:${s.ino}` : undefined;
   } catch {
     return undefined;
   }
-}
+};
 
 /** The suffix of the temporary files netguard writes before renaming (see cni/install.ts). */
 const OWN_TEMP_SUFFIX = ".netguard-tmp";
@@ -43,7 +47,7 @@ const OWN_TEMP_SUFFIX = ".netguard-tmp";
 /** How the watch is set up; all injected so tests can drive it. */
 export interface ConfWatchOptions {
   readonly watcher: DirWatcher;
-  readonly identity: (dir: string) => string | undefined;
+  readonly identity: DirIdentity;
   readonly clock: Clock;
   /** Quiet time after the last event of a burst (a rewrite is a create, a write and a rename). */
   readonly quietMs: number;
@@ -66,11 +70,14 @@ export class ConfDirWatch {
     private readonly opts: ConfWatchOptions,
   ) {}
 
-  /** (Re-)arms the watch when the directory has appeared or been replaced since the last call. */
-  ensure(): void {
+  /**
+   * (Re-)arms the watch when the directory has appeared or been replaced since the last call. Calls
+   * must not overlap (the agent makes them serially).
+   */
+  async ensure(): Promise<void> {
     if (this.stopped) return;
-    const id = this.opts.identity(this.dir);
-    if (id === this.watching) return;
+    const id = await this.opts.identity(this.dir);
+    if (this.stopped || id === this.watching) return;
     this.stopWatch?.();
     this.stopWatch = undefined;
     this.watching = id;
