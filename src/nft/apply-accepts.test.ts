@@ -181,6 +181,42 @@ describe("applyCommands accepts what nft 1.0.6 accepts", () => {
   );
 });
 
+describe("applyCommands accepts jumps and intervals nft 1.0.6 accepts", () => {
+  accepts(
+    "a concatenated interval enclosing another, also in one command",
+    [add("pp", "tcp . 85"), add("pp", "tcp . 80-90", "udp . 85", "udp . 80-90")],
+    (t) => {
+      expect(t.sets.get("pp")?.elements.size).toBe(4);
+    },
+  );
+  accepts("15 jumps below a base chain", depthLine(15), (t) => {
+    expect(t.chains.get("d14")?.rules[0]?.facts.chains).toEqual(["d15"]);
+  });
+  accepts(
+    "a loop no base chain reaches",
+    [chain("l1"), chain("l2"), rule("l1", "jump l2"), rule("l2", "jump l1")],
+    (t) => {
+      expect(t.chains.get("l2")?.rules.length).toBe(1);
+    },
+  );
+  accepts(
+    "a base chain added again with its priority as the number nft lists (filter is 0 in inet)",
+    [chain("bc", { ...HOOK, priority: 0 })],
+    (t) => {
+      expect(t.chains.get("bc")?.base?.priority).toBe("filter");
+    },
+  );
+});
+
+/** Chains d1…dn and the jumps bc → d1 → … → dn. */
+function depthLine(n: number): Command[] {
+  const names = Array.from({ length: n }, (_, i) => `d${i + 1}`);
+  return [
+    ...names.map((d) => chain(d)),
+    ...["bc", ...names].slice(0, n).map((from, i) => rule(from, `jump d${i + 1}`)),
+  ];
+}
+
 describe("applyCommands on large interval sets", () => {
   const hosts = Array.from({ length: 4000 }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.1`);
   accepts(

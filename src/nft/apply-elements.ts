@@ -7,6 +7,7 @@
  * element that is not there is ENOENT (a map element is found by its key alone).
  */
 import { canonicalVerdict, parseElement, overlaps, type Span, verdictChain } from "./elements.js";
+import { MAX_JUMP_DEPTH, tooDeep } from "./loops.js";
 import type { MapState, SetState } from "./state.js";
 import type { WorkTable } from "./working.js";
 
@@ -96,12 +97,24 @@ function addToMap(t: WorkTable, map: MapState, texts: readonly string[]): Failur
       return { kind: "exists", message: `map ${map.name}: conflicting intervals specified: ${clash}` };
   }
   const elements = t.elementsOfMap(map.name, map);
+  let jumps = false;
   for (const [key, a] of added) {
     if (elements.get(key) === a.verdict) continue;
     elements.set(key, a.verdict);
     t.useVerdict(a.verdict, 1);
+    jumps ||= verdictChain(a.verdict) !== undefined;
   }
-  return undefined;
+  return jumps ? checkDepth(t) : undefined;
+}
+
+/** Refuses a jump that makes a base chain reach deeper than nft allows (or a loop). */
+export function checkDepth(t: WorkTable): Failure | undefined {
+  const base = tooDeep(t);
+  if (base === undefined) return undefined;
+  return {
+    kind: "invalid",
+    message: `chain ${base}: jumps go deeper than ${MAX_JUMP_DEPTH} chains or loop: Too many links`,
+  };
 }
 
 /** A jump or goto in a verdict must name an existing regular chain. */
@@ -115,24 +128,35 @@ export function checkTarget(t: WorkTable, verdict: string): Failure | undefined 
 }
 
 /**
- * A new interval that overlaps an existing or another new one without being equal to it. A sweep
- * over the elements ordered by their first component compares only those whose first components
- * meet, so a set of thousands of disjoint intervals costs n log n, not n².
+ * A new interval that conflicts with an existing or earlier new one (the same element is no
+ * conflict). One datatype (nft's own check): any overlap, enclosing included. A concatenation (the
+ * kernel's pipapo set): only a new element whose start or end point lies in another — enclosing
+ * one is accepted, as nft 1.0.6 does.
  */
 function conflict(
   type: string,
   existing: readonly string[],
   added: ReadonlyArray<{ value: string; spans: readonly Span[] }>,
 ): string | undefined {
-  const all: Array<{ value: string; spans: readonly Span[] }> = [];
+  const all: Element[] = [];
   for (const e of existing) {
     const p = parseElement(type, true, e);
     if (p.ok) all.push(p);
   }
-  all.push(...added);
-  const first = (x: { spans: readonly Span[] }): Span => x.spans[0] ?? { lo: 0n, hi: 0n };
+  if ((added[0]?.spans.length ?? 1) > 1) return pointConflict(all, added);
+  return overlapConflict([...all, ...added]);
+}
+
+type Element = { readonly value: string; readonly spans: readonly Span[] };
+
+/**
+ * Any two distinct elements that overlap, found by a sweep over the elements ordered by their
+ * start, so thousands of disjoint intervals cost n log n, not n².
+ */
+function overlapConflict(all: Element[]): string | undefined {
+  const first = (x: Element): Span => x.spans[0] ?? { lo: 0n, hi: 0n };
   all.sort((a, b) => (first(a).lo < first(b).lo ? -1 : first(a).lo > first(b).lo ? 1 : 0));
-  let active: typeof all = [];
+  let active: Element[] = [];
   for (const x of all) {
     const lo = first(x).lo;
     active = active.filter((a) => first(a).hi >= lo);
@@ -141,6 +165,25 @@ function conflict(
     active.push(x);
   }
   return undefined;
+}
+
+/** A new element whose start or end point lies in an existing or earlier new element. */
+function pointConflict(seen: Element[], added: readonly Element[]): string | undefined {
+  for (const a of added) {
+    const start = a.spans.map((s) => s.lo);
+    const end = a.spans.map((s) => s.hi);
+    const clash = seen.find((s) => s.value !== a.value && (inside(start, s) || inside(end, s)));
+    if (clash) return `${a.value} starts or ends in ${clash.value}`;
+    seen.push(a);
+  }
+  return undefined;
+}
+
+function inside(point: readonly bigint[], e: Element): boolean {
+  return e.spans.every((s, i) => {
+    const p = point[i];
+    return p !== undefined && s.lo <= p && p <= s.hi;
+  });
 }
 
 function missing(name: string): Failure {

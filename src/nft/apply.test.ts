@@ -22,6 +22,20 @@ import { classifyNftError, errorLine } from "./nft-errors.js";
 // namespace: the script = BASE (test/support/nft-commands.ts) + the case's commands, run with
 // `nft -f`. The comment on each case is the first error line nft printed (file:line:column left out).
 
+/** Chains d1…dn and the jumps bc → d1 → … → dn, top down. */
+function jumpLine(n: number): Command[] {
+  const names = Array.from({ length: n }, (_, i) => `d${i + 1}`);
+  return [
+    ...names.map((d) => chain(d)),
+    ...["bc", ...names].slice(0, n).map((from, i) => rule(from, `jump d${i + 1}`)),
+  ];
+}
+
+/** Chains l1 and l2 jumping to each other: a loop. */
+function loop(): Command[] {
+  return [chain("l1"), chain("l2"), rule("l1", "jump l2"), rule("l2", "jump l1")];
+}
+
 /** A case: what it is, its commands after BASE, the kind of refusal and the refused command's index. */
 type Refusal = [string, Command[], NftErrorKind, number];
 
@@ -166,6 +180,34 @@ const REFUSALS: Refusal[] = [
     [rule("a", "ip saddr @later accept"), addSet("later", "ipv4_addr")],
     "no-such-object",
     0,
+  ],
+  // Error: Could not process rule: File exists (a concatenated interval whose start or end lies in another)
+  [
+    "a concatenated interval starting in another",
+    [add("pp", "tcp . 80-90"), add("pp", "tcp . 85-95")],
+    "exists",
+    1,
+  ],
+  [
+    "a concatenated interval ending in another",
+    [add("pp", "tcp . 80-90"), add("pp", "tcp . 70-85")],
+    "exists",
+    1,
+  ],
+  [
+    "a concatenation starting in another in one command",
+    [add("pp", "6-17 . 80-90", "tcp . 85-100")],
+    "exists",
+    0,
+  ],
+  // Error: Could not process rule: Too many links (EMLINK: 16 jumps below a base chain, or a loop it reaches)
+  ["the 16th jump below a base chain", jumpLine(16), "invalid", 31],
+  ["a rule letting a base chain reach a loop", [...loop(), rule("bc", "jump l1")], "invalid", 4],
+  [
+    "a map element closing a loop through vmap",
+    [...loop(), rule("bc", "ip saddr vmap @m4"), add("m4", "10.0.0.1 : goto l1")],
+    "invalid",
+    5,
   ],
 ];
 

@@ -5,17 +5,20 @@
  * Every rule here was measured with nft 1.0.6 in a throwaway network namespace (see apply.test.ts):
  * - `add` of a table, chain, set (same type and flags) or counter that exists is no error; a set or
  *   map of another type or flags is EEXIST; a base chain with another hook or priority, or over a
- *   regular chain, is EOPNOTSUPP (another policy changes the policy; a regular chain over a base
+ *   regular chain, is EOPNOTSUPP (priorities compare as numbers; another policy changes the policy; a regular chain over a base
  *   chain changes nothing);
  * - a rule naming a missing chain, set, map or counter is ENOENT; a jump to a base chain EOPNOTSUPP;
  *   `vmap @x` on a plain set is "Expression is not a map";
+ * - jumps may go at most 15 chains deep below a base chain, so a loop a base chain reaches is
+ *   refused ("Too many links", EMLINK; loops.ts);
  * - deleting a chain something still jumps to (a rule, its own rules included, or a map element), or
  *   a set, map or counter a rule still names, is EBUSY; deleting or flushing what does not exist is
  *   ENOENT. Elements: apply-elements.ts.
  */
 import { assertNever } from "../diag/assert-never.js";
-import { addElements, checkTarget, deleteElements, type Failure } from "./apply-elements.js";
+import { addElements, checkDepth, checkTarget, deleteElements, type Failure } from "./apply-elements.js";
 import { componentTypes } from "./elements.js";
+import { priorityNumber } from "./json.js";
 import type { ChainSpec, MapSpec, SetSpec } from "./model.js";
 import { ruleFacts, verdictMapsOf } from "./rule-facts.js";
 import type { NftState } from "./state.js";
@@ -144,15 +147,16 @@ function addChain(t: WorkTable, c: ChainSpec): Failure | undefined {
   }
   if (!c.base) return undefined;
   const o = old.base;
-  if (
-    !o ||
-    o.type !== c.base.type ||
-    o.hook !== c.base.hook ||
-    String(o.priority) !== String(c.base.priority)
-  )
+  if (!o || o.type !== c.base.type || o.hook !== c.base.hook || !samePriority(t, o.priority, c.base.priority))
     return { kind: "invalid", message: `chain ${c.name}: another hook or priority: Operation not supported` };
   if (o.policy !== c.base.policy) t.chains.set(c.name, { ...old, base: c.base });
   return undefined;
+}
+
+/** Priorities compare as the numbers nft lists (`filter` is 0 in inet, -200 in bridge). */
+function samePriority(t: WorkTable, a: number | string, b: number | string): boolean {
+  const family = t.ref.family;
+  return (priorityNumber(family, a) ?? String(a)) === (priorityNumber(family, b) ?? String(b));
 }
 
 function flushChain(t: WorkTable, name: string): Failure | undefined {
@@ -193,5 +197,6 @@ function addRule(t: WorkTable, chainName: string, text: string): Failure | undef
       return { kind: "no-such-object", message: `counter ${c}: No such file or directory` };
   t.rulesOf(chainName, chain).push({ text, facts });
   t.use(facts, 1);
+  if (facts.chains.length > 0 || verdictMapsOf(text).length > 0) return checkDepth(t);
   return undefined;
 }

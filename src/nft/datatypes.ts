@@ -16,8 +16,10 @@ export interface Datatype {
   readonly prefixes: boolean;
   /** `a-b` allowed (in interval sets). */
   readonly ranges: boolean;
-  parse(text: string): bigint | undefined;
-  format(value: bigint): string;
+  readonly parse: (text: string) => bigint | undefined;
+  readonly format: (value: bigint) => string;
+  /** How a range's ends are written when names would not parse back (`tcp-udp` does not; `6-17` does). */
+  readonly formatRangeEnd?: (value: bigint) => string;
 }
 
 /** nft's protocol names for the protocols netguard writes (`ipv6-icmp` is how nft prints 58). */
@@ -139,6 +141,7 @@ const DATATYPES: readonly Datatype[] = [
     ranges: true,
     parse: (t) => named(PROTOCOLS, t, 255),
     format: (v) => PROTOCOL_NAMES.get(Number(v)) ?? String(v),
+    formatRangeEnd: String,
   },
   {
     name: "inet_service",
@@ -155,6 +158,7 @@ const DATATYPES: readonly Datatype[] = [
     ranges: true,
     parse: (t) => named(ICMPV6_TYPES, t, 255),
     format: (v) => ICMPV6_NAMES.get(Number(v)) ?? String(v),
+    formatRangeEnd: String,
   },
   { name: "ifname", bits: 128, prefixes: false, ranges: false, parse: ifname, format: ifnameText },
 ];

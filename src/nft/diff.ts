@@ -9,6 +9,7 @@
  * shape (type, flags, hook, policy, or a set became a map): a full atomic replace is simpler.
  */
 import { canonicalElement, canonicalVerdict } from "./elements.js";
+import { priorityNumber } from "./json.js";
 import type { Command } from "./transaction.js";
 import type { ChainSpec, MapSpec, SetSpec, TableRef, TableSpec } from "./model.js";
 import type { ChainState, MapState, SetState, TableState } from "./state.js";
@@ -60,20 +61,19 @@ function changedShape(old: TableState, next: TableSpec): boolean {
   }
   for (const c of next.chains) {
     const o = old.chains.get(c.name);
-    if (o && !sameBase(o, c)) return true;
+    if (o && !sameBase(next.family, o, c)) return true;
   }
   return false;
 }
 
-function sameBase(o: ChainState, c: ChainSpec): boolean {
+/** Base chains compare by hook, policy and priority as the number nft lists (`filter` = 0 in inet). */
+function sameBase(family: string, o: ChainState, c: ChainSpec): boolean {
   const a = o.base;
   const b = c.base;
   if (!a || !b) return !a && !b;
+  const prio = (p: number | string) => priorityNumber(family, p) ?? String(p);
   return (
-    a.type === b.type &&
-    a.hook === b.hook &&
-    String(a.priority) === String(b.priority) &&
-    a.policy === b.policy
+    a.type === b.type && a.hook === b.hook && prio(a.priority) === prio(b.priority) && a.policy === b.policy
   );
 }
 

@@ -6,7 +6,8 @@
  * only in sets with `flags interval` (nft: "You must add 'flags interval' to your set declaration").
  *
  * Canonical text: in an interval set every component is `lo` or `lo-hi` (prefixes become ranges);
- * IPv6 compressed lower case (RFC 5952); protocols as `tcp|udp|sctp|icmp|icmpv6` (others decimal);
+ * IPv6 compressed lower case (RFC 5952); protocols as `tcp|udp|sctp|icmp|icmpv6` (others, and the
+ * ends of a protocol range, decimal: nft cannot read `tcp-udp`);
  * ports decimal; interface names quoted; ICMPv6 types by nft's name when it has one.
  */
 import { type Datatype, datatypeOf } from "./datatypes.js";
@@ -91,7 +92,8 @@ function parseComponent(d: Datatype, interval: boolean, raw: string): Component 
     span = v === undefined ? undefined : { lo: v, hi: v };
   }
   if (span === undefined) return { ok: false, kind: "type", error: `${text}: not a valid ${d.name}` };
-  const out = span.lo === span.hi ? d.format(span.lo) : `${d.format(span.lo)}-${d.format(span.hi)}`;
+  const end = d.formatRangeEnd ?? d.format;
+  const out = span.lo === span.hi ? d.format(span.lo) : `${end(span.lo)}-${end(span.hi)}`;
   return { ok: true, span, text: out };
 }
 

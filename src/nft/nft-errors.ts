@@ -14,7 +14,10 @@ const KINDS: ReadonlyArray<[NftErrorKind, RegExp]> = [
     "type",
     /Could not resolve|datatype mismatch|is not a map|Service out of range|exceeds maximum length|invalid data type|Could not parse|is not a valid/,
   ],
-  ["invalid", /Operation not supported|Invalid argument|flags interval|zero or negative size|syntax error/],
+  [
+    "invalid",
+    /Operation not supported|Too many links|Invalid argument|flags interval|zero or negative size|syntax error/,
+  ],
 ];
 
 /** The kind of nft's first error, or undefined when its message is not one the fake knows. */
