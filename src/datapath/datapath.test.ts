@@ -112,6 +112,24 @@ describe("Datapath on the checking fake", () => {
     expect(fake.state).toEqual(modelOf(rulesetOf(cluster())));
   });
 
+  it("assumes nothing when the kernel takes what the model refuses: the next sync replaces fully", async () => {
+    const lenient: NftBackend = {
+      apply: () => Promise.resolve({ ok: true }),
+      listTable: () => Promise.resolve(undefined),
+      listCounters: () => Promise.resolve(undefined),
+    };
+    const dp = new Datapath(lenient);
+    const desired = rulesetOf(cluster());
+    const broken = {
+      ...desired,
+      inet: { ...desired.inet, chains: [{ name: "x", rules: ["jump missing"] }] },
+    };
+    expect(await dp.sync(broken)).toMatchObject({ kind: "full" });
+    expect(dp.inSync).toBe(false);
+    expect(await dp.sync(desired)).toMatchObject({ kind: "full" });
+    expect(dp.inSync).toBe(true);
+  });
+
   it("finds drift (a flushed chain) in the kernel's model, names it and repairs it", async () => {
     const fake = new FakeNft();
     const dp = new Datapath(fake);

@@ -58,7 +58,9 @@ export class Datapath {
       this.applied = undefined;
       return { kind: "failed", error: r.error, attempted };
     }
-    // A full replace defines both tables afresh, whatever the kernel held before.
+    // A full replace defines both tables afresh, whatever the kernel held before. Should the model
+    // refuse what the kernel took (a rule of nft's it does not know), nothing is assumed: the next
+    // sync replaces both tables again.
     const next = applyCommands(attempted === "full" ? EMPTY_STATE : (previous ?? EMPTY_STATE), txn.list);
     this.applied = next.ok ? next.state : undefined;
     this.desired = desired;
