@@ -77,6 +77,7 @@ const REFUSALS: Refusal[] = [
   ],
   // Error: Could not resolve hostname: Address family for hostname not supported
   ["an IPv6 address in an ipv4_addr set", [add("s4", "fe80::1")], "type", 0],
+  ["an IPv6 key in an ipv4_addr map", [add("m4", "fe80::1 : accept")], "type", 0],
   // Error: Service out of range
   ["a port over 65535", [add("pp", "tcp . 70000")], "type", 0],
   // Error: You must add 'flags interval' to your set declaration if you want to add prefix elements
