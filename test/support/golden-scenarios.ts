@@ -50,7 +50,7 @@ export interface Scenario {
   /** The golden file's name, without `.nft`. */
   readonly file: string;
   readonly title: string;
-  /** What a reader of the script should notice; one line each. */
+  /** What a reader of the script should notice: a point per line, `  `-indented lines continue it. */
   readonly notice: readonly string[];
   readonly before: Json[] | undefined;
   /** Local pods (`namespace/name`) whose veth the agent did not know yet in `before`. */
