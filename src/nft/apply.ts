@@ -138,25 +138,27 @@ function deleteCounter(t: WorkTable, name: string): Failure | undefined {
   return undefined;
 }
 
-/** Adds a chain (its rules are separate `add rule` commands, as the script renders it). */
+/**
+ * Adds a chain (its rules are separate `add rule` commands, as the script renders it). A base
+ * chain's priority is kept as the number nft lists (`filter` is 0 in inet, -200 in bridge), so the
+ * model of a chain written either way is the same.
+ */
 function addChain(t: WorkTable, c: ChainSpec): Failure | undefined {
   const old = t.chains.get(c.name);
+  const base = c.base && {
+    ...c.base,
+    priority: priorityNumber(t.ref.family, c.base.priority) ?? c.base.priority,
+  };
   if (!old) {
-    t.chains.set(c.name, { name: c.name, base: c.base, rules: [] });
+    t.chains.set(c.name, { name: c.name, base, rules: [] });
     return undefined;
   }
-  if (!c.base) return undefined;
+  if (!base) return undefined;
   const o = old.base;
-  if (!o || o.type !== c.base.type || o.hook !== c.base.hook || !samePriority(t, o.priority, c.base.priority))
+  if (!o || o.type !== base.type || o.hook !== base.hook || o.priority !== base.priority)
     return { kind: "invalid", message: `chain ${c.name}: another hook or priority: Operation not supported` };
-  if (o.policy !== c.base.policy) t.chains.set(c.name, { ...old, base: c.base });
+  if (o.policy !== base.policy) t.chains.set(c.name, { ...old, base: { ...o, policy: base.policy } });
   return undefined;
-}
-
-/** Priorities compare as the numbers nft lists (`filter` is 0 in inet, -200 in bridge). */
-function samePriority(t: WorkTable, a: number | string, b: number | string): boolean {
-  const family = t.ref.family;
-  return (priorityNumber(family, a) ?? String(a)) === (priorityNumber(family, b) ?? String(b));
 }
 
 function flushChain(t: WorkTable, name: string): Failure | undefined {

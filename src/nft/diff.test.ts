@@ -93,6 +93,28 @@ describe("diffTable", () => {
     ]);
   });
 
+  it("deletes a verdict map before the chain its entries jump to (found by the property test)", () => {
+    const from = spec({
+      maps: [vmap([["10.2.0.2", "jump k2"]])],
+      chains: [
+        { name: "k2", rules: [] },
+        { name: "forward", base: HOOK, rules: ["ip saddr vmap @m"] },
+      ],
+    });
+    expect(reaches(from, spec({})).error).toBeUndefined();
+  });
+
+  it("flushes a chain that goes and dispatches through a map that goes, before deleting the map", () => {
+    const from = spec({
+      maps: [vmap([["10.2.0.2", "accept"]])],
+      chains: [
+        { name: "k", rules: ["ip saddr vmap @m"] },
+        { name: "forward", base: HOOK, rules: [] },
+      ],
+    });
+    expect(reaches(from, spec({})).error).toBeUndefined();
+  });
+
   it("refills a chain whose rules changed and deletes the set and counter it no longer uses", () => {
     const from = spec({
       sets: [set("old", ["10.0.0.1"])],

@@ -3,9 +3,8 @@
  * wants (the renderer's specs), as nft commands in an order nft accepts: new objects first, then set
  * elements (deletions before additions, so a narrowed interval never overlaps its old self), then
  * chain contents, then map entries (which may start or stop jumping to chains), and deletions last,
- * once nothing refers to them (chains that go are flushed first, so none is still jumped to by
- * another that goes). Elements and verdicts compare in canonical text (elements.ts), so an element
- * written as a prefix and read back as a range is no change. Returns "replace" when an object changed
+ * once nothing refers to them (see removals). Elements and verdicts compare in canonical text
+ * (elements.ts), so an element written as a prefix and read back as a range is no change. Returns "replace" when an object changed
  * shape (type, flags, hook, policy, or a set became a map): a full atomic replace is simpler.
  */
 import { canonicalElement, canonicalVerdict } from "./elements.js";
@@ -77,19 +76,26 @@ function sameBase(family: string, o: ChainState, c: ChainSpec): boolean {
   );
 }
 
+/**
+ * Deletions in an order nft accepts: chains that go are flushed first when their rules jump or
+ * dispatch through a map that goes; then maps (whose elements may jump to chains that go), chains,
+ * sets and counters (which only rules of chains already gone or refilled still named).
+ */
 function removals(table: TableRef, old: TableState, next: TableSpec): Command[] {
   const keep = (names: readonly string[]) => new Set(names);
   const chains = keep(next.chains.map((c) => c.name));
   const sets = keep(next.sets.map((s) => s.name));
   const maps = keep(next.maps.map((m) => m.name));
   const counters = keep(next.counters);
+  const goneMaps = [...old.maps.keys()].filter((m) => !maps.has(m));
   const gone = [...old.chains.values()].filter((c) => !chains.has(c.name));
+  const holds = (c: ChainState) =>
+    c.rules.some((r) => r.facts.chains.length > 0 || r.facts.sets.some((s) => goneMaps.includes(s)));
   const out: Command[] = [];
-  for (const c of gone)
-    if (c.rules.some((r) => r.facts.chains.length > 0)) out.push({ op: "flush-chain", table, name: c.name });
+  for (const c of gone) if (holds(c)) out.push({ op: "flush-chain", table, name: c.name });
+  for (const m of goneMaps) out.push({ op: "delete-map", table, name: m });
   for (const c of gone) out.push({ op: "delete-chain", table, name: c.name });
   for (const s of old.sets.keys()) if (!sets.has(s)) out.push({ op: "delete-set", table, name: s });
-  for (const m of old.maps.keys()) if (!maps.has(m)) out.push({ op: "delete-map", table, name: m });
   for (const c of old.counters) if (!counters.has(c)) out.push({ op: "delete-counter", table, name: c });
   return out;
 }
