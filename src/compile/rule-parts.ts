@@ -5,7 +5,7 @@
  */
 import type { NetworkPolicy, Peer, Pod, PortSpec, Rule } from "../k8s/model.js";
 import { contains } from "../net/interval.js";
-import type { Direction } from "../policy/rule-match.js";
+import type { Direction } from "../k8s/model.js";
 import type { AddressSet, EndpointPortEntry, EndpointPortSet, PortSet } from "./ir.js";
 import { type FamilyIntervals, type PeerResolver, peerKey } from "./peer-addresses.js";
 import { portEntries } from "./ports.js";

@@ -10,7 +10,7 @@ import { refOf } from "../k8s/model.js";
 import type { ClusterIndex } from "./cluster-index.js";
 import type { Endpoint } from "./endpoint.js";
 import { policiesSelecting, sideAllows } from "./evaluate.js";
-import type { Direction } from "./rule-match.js";
+import type { Direction } from "../k8s/model.js";
 import { selectorMatches } from "./selector.js";
 
 /** A changed pair: the pods, the port, and whether it is now allowed. */

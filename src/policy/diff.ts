@@ -13,6 +13,7 @@ import { refOf } from "../k8s/model.js";
 import { type ClusterIndex, indexSnapshot } from "./cluster-index.js";
 import { evaluate } from "./evaluate.js";
 import { focusedChanges, onlyPoliciesChanged } from "./diff-focused.js";
+import { byFirst } from "../base/compare.js";
 import { inBlock } from "./rule-match.js";
 import { workloadGroupOf } from "./workload.js";
 
@@ -73,9 +74,7 @@ export function diffSnapshots(
   } else {
     classChanges(b, a, [...before.policies, ...after.policies], ports, add);
   }
-  return [...groups.entries()]
-    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
-    .map(([, v]) => ({ ...v.g, pairs: v.pairs }));
+  return [...groups.entries()].sort(byFirst).map(([, v]) => ({ ...v.g, pairs: v.pairs }));
 }
 
 /** Pods or namespaces changed too: compare every pair of pod classes. */

@@ -17,6 +17,7 @@ import type { ClusterIndex } from "./cluster-index.js";
 import { classifyEntries, type EntryClass, FAMILY_COMBO, FAMILY_LISTS } from "./matrix-classes.js";
 import { type FamilySlot, hasClass, type SideSets, sideSets, slotOf } from "./matrix-sides.js";
 import type { ProbePort } from "./probe-ports.js";
+import { byKey } from "../base/compare.js";
 
 /** One cell: a verdict (for the packet's family, and per family for dual-stack pairs) or a note. */
 export type Cell =
@@ -73,7 +74,7 @@ export function hostNetworkNote(entry: Pod): string {
     : "host network: its traffic is node traffic, from whichever node runs it (not known here)";
 }
 
-const byRef = (a: { ref: string }, b: { ref: string }) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
+const byRef = byKey((e: { ref: string }) => e.ref);
 
 /** The pods and host-network entries of the index, sorted by ref. */
 function candidates(index: ClusterIndex): Pod[] {

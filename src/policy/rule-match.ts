@@ -10,9 +10,6 @@ import type { ClusterIndex } from "./cluster-index.js";
 import type { Endpoint } from "./endpoint.js";
 import { selectorMatches } from "./selector.js";
 
-/** Re-exported for importers not yet moved to `k8s/model.ts`, where the one `Direction` lives. */
-export type { Direction } from "../k8s/model.js";
-
 /** The packet as a rule sees it: the other end, and the pod that owns named ports (the receiver). */
 export interface RuleInput {
   readonly peer: Endpoint;

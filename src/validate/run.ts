@@ -17,6 +17,7 @@ import { dryRunView } from "../policy/dry-run-view.js";
 import { lintMemo } from "./lint/context.js";
 import { lintPolicy } from "./lint/lint-policy.js";
 import type { ValidationReport } from "./report.js";
+import { byKey } from "../base/compare.js";
 
 /** API-server validation of one NetworkPolicy object as written. */
 export type ApiCheck = (obj: unknown) => Issue[];
@@ -165,5 +166,5 @@ function nothingToValidate(objects: number, policies: number): Issue[] {
 function sortIssues(issues: Issue[]): Issue[] {
   const key = (i: Issue) =>
     `${i.source?.file ?? ""}\u0000${String(i.source?.line ?? 0).padStart(9, "0")}\u0000${i.path}\u0000${i.code}`;
-  return [...issues].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return [...issues].sort(byKey(key));
 }
