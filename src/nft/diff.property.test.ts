@@ -8,6 +8,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { numRuns } from "../../test/gen/cluster.js";
+import { nsRun, withNetns } from "../../test/support/netns.js";
+import { describeAsRoot } from "../../test/support/root.js";
+import { compareTables } from "../datapath/drift.js";
+import { parseListing } from "./json.js";
+import { Transaction } from "./transaction.js";
 import { applyCommands } from "./apply.js";
 import { diffTable } from "./diff.js";
 import { stateOfSpecs } from "./from-spec.js";
@@ -163,5 +168,27 @@ describe("diffTable (property)", () => {
       }),
       { numRuns: numRuns(300) },
     );
+  });
+});
+
+describeAsRoot("diffTable on nft 1.0.6 (property)", () => {
+  it("the kernel accepts each diff and then lists the other table's model", async () => {
+    await withNetns(async (ns) => {
+      await fc.assert(
+        fc.asyncProperty(tableArb, tableArb, async (a, b) => {
+          await nsRun(ns, "nft", ["flush", "ruleset"]);
+          await nsRun(ns, "nft", ["-f", "-"], new Transaction().defineTable(a).render());
+          const commands = diffTable(model(a), b);
+          const txn = new Transaction();
+          if (commands === "replace") txn.replaceTable(b);
+          else for (const c of commands) txn.add(c);
+          if (!txn.empty) await nsRun(ns, "nft", ["-f", "-"], txn.render());
+          const kernel = parseListing(await nsRun(ns, "nft", ["-j", "list", "ruleset"]));
+          const have = kernel === "unreadable" ? undefined : kernel.get("inet t");
+          expect(compareTables(model(b), have)).toEqual([]);
+        }),
+        { numRuns: numRuns(25) },
+      );
+    }, "diffprop");
   });
 });
