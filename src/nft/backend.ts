@@ -3,13 +3,22 @@
  * programs a lab node), or the checking fake (fake.ts) that applies them to the nft model.
  */
 import { type Exec, inNetns } from "../sys/exec.js";
+import type { NftErrorKind } from "./apply.js";
 import { type CounterValue, parseCounters, parseListing } from "./json.js";
+import { classifyNftError } from "./nft-errors.js";
 import type { TableRef } from "./model.js";
 import { type TableState, tableKey } from "./state.js";
 import type { Transaction } from "./transaction.js";
 
-/** Success, or the error nft printed. */
-export type NftResult = { readonly ok: true } | { readonly ok: false; readonly error: string };
+/** Success, or the error nft printed (and its kind, as the checking fake reports it). */
+export type NftResult =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      readonly error: string;
+      /** What kind of refusal it was (nft-errors.ts), when nft's message is one the model knows. */
+      readonly kind?: NftErrorKind;
+    };
 
 /** Applies transactions and reads back netguard's own tables. */
 export interface NftBackend {
@@ -43,9 +52,10 @@ export function execBackend(exec: Exec, opts: ExecBackendOptions = {}): NftBacke
   return {
     async apply(txn) {
       const r = await run(nft, ["-f", "-"], { input: txn.render(), timeoutMs });
-      return r.code === 0
-        ? { ok: true }
-        : { ok: false, error: (r.stderr || r.stdout || `nft exited ${r.code}`).trim() };
+      if (r.code === 0) return { ok: true };
+      const error = (r.stderr || r.stdout || `nft exited ${r.code}`).trim();
+      const kind = classifyNftError(r.stderr);
+      return kind === undefined ? { ok: false, error } : { ok: false, error, kind };
     },
     async listTable(table) {
       const r = await run(nft, ["-j", "list", "table", table.family, table.name], { timeoutMs });

@@ -41,7 +41,11 @@ describe("FakeNft", () => {
       .add({ op: "add-elements", table: T, set: "s", elements: ["10.0.1.0/24"] })
       .add({ op: "delete-chain", table: T, name: "c" });
     const r = await fake.apply(txn);
-    expect(r).toEqual({ ok: false, error: expect.stringMatching(/^command 2: busy: chain c/) as unknown });
+    expect(r).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^command 2: busy: chain c/) as unknown,
+      kind: "busy",
+    });
     expect(fake.lastError).toMatchObject({ index: 1, kind: "busy" });
     expect(fake.state).toBe(before);
   });

@@ -48,7 +48,7 @@ export class FakeNft implements NftBackend {
     if (!r.ok) {
       this.lastError = r.error;
       const { index, kind, message } = r.error;
-      return Promise.resolve({ ok: false, error: `command ${index + 1}: ${kind}: ${message}` });
+      return Promise.resolve({ ok: false, error: `command ${index + 1}: ${kind}: ${message}`, kind });
     }
     this.current = r.state;
     return Promise.resolve({ ok: true });
