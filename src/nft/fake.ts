@@ -8,22 +8,17 @@
 import { compareStrings } from "../base/compare.js";
 import { applyCommands, type NftError } from "./apply.js";
 import type { NftBackend, NftResult } from "./backend.js";
+import type { CounterValue } from "./json.js";
 import type { TableRef } from "./model.js";
 import { EMPTY_STATE, type NftState, type TableState, tableKey } from "./state.js";
 import type { Transaction } from "./transaction.js";
-
-/** A named counter's value, as `nft -j list counters` reports it. */
-export interface FakeCounterValue {
-  readonly packets: number;
-  readonly bytes: number;
-}
 
 /** An in-memory nftables that refuses what nft refuses. */
 export class FakeNft implements NftBackend {
   /** When set, the next apply fails with this message and changes nothing. */
   failNext: string | undefined;
   /** Values `listCounters` reports, by `family table` then counter name (others read 0). */
-  readonly counterValues = new Map<string, Map<string, FakeCounterValue>>();
+  readonly counterValues = new Map<string, Map<string, CounterValue>>();
   /** The error of the last refused transaction, with the index of the refused command. */
   lastError: NftError | undefined;
   private current: NftState;
@@ -60,11 +55,11 @@ export class FakeNft implements NftBackend {
   }
 
   /** The table's named counters with the values set in `counterValues` (0 otherwise). */
-  listCounters(table: TableRef): Promise<ReadonlyMap<string, FakeCounterValue> | undefined> {
+  listCounters(table: TableRef): Promise<ReadonlyMap<string, CounterValue> | undefined> {
     const t = this.current.get(tableKey(table));
     if (!t) return Promise.resolve(undefined);
     const values = this.counterValues.get(tableKey(table));
-    const out = new Map<string, FakeCounterValue>();
+    const out = new Map<string, CounterValue>();
     for (const name of [...t.counters].sort(compareStrings))
       out.set(name, values?.get(name) ?? { packets: 0, bytes: 0 });
     return Promise.resolve(out);

@@ -19,6 +19,8 @@ describe("classifyNftError", () => {
     ["/dev/stdin:14:31-35: Error: Service out of range", "type"],
     ["/dev/stdin:14:26-42: Error: String exceeds maximum length of 16", "type"],
     ["/dev/stdin:14:33-35: Error: Expression is not a map", "type"],
+    // A concatenation given to a set of one datatype (measured by helper 2's differential test).
+    ["/dev/stdin:3:25-40: Error: Can't parse symbolic invalid expressions", "type"],
     ["/dev/stdin:14:1-79: Error: Could not process rule: Operation not supported", "invalid"],
     ["/dev/stdin:45:1-29: Error: Could not process rule: Too many links", "invalid"],
     [

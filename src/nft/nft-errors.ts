@@ -12,7 +12,7 @@ const KINDS: ReadonlyArray<[NftErrorKind, RegExp]> = [
   ["busy", /Device or resource busy/],
   [
     "type",
-    /Could not resolve|datatype mismatch|is not a map|Service out of range|exceeds maximum length|invalid data type|Could not parse|is not a valid/,
+    /Could not resolve|datatype mismatch|is not a map|Service out of range|exceeds maximum length|invalid data type|Can't parse symbolic|Could not parse|is not a valid/,
   ],
   [
     "invalid",
