@@ -61,15 +61,14 @@ export function textPositions(text: string, opts: PositionOptions = {}): TextPos
       const start = cursor.offsetOf(objectLine);
       if (start === undefined) return undefined;
       if (path === "") return objectLine;
-      const first = firstContent(text, start);
-      // A `- ` line starts a List item or a document that is a sequence: only a reader of the whole
-      // document tells which, so the scans of the object's own lines are not used there.
-      const dash = text[first] === "-" && (text[first + 1] === " " || text[first + 1] === "\n");
-      if (fast && text[first] === "{") {
-        const at = jsonPathOffset(text, first, path);
-        if (at !== undefined) return objectLine + lineBreaks(text, start, at);
-      }
-      if (fast && !dash) {
+      // The scans of the object's own lines read a mapping, or a List item's mapping after its
+      // `- `: not for a document that is a sequence.
+      if (fast && !(isDash(text, start) && startsDocument(cursor, objectLine))) {
+        const first = firstContent(text, start);
+        if (text[first] === "{" && stringsOnOneLine(text, first)) {
+          const at = jsonPathOffset(text, first, path);
+          if (at !== undefined) return objectLine + lineBreaks(text, start, at);
+        }
         const line = blockLine(lineAt, objectLine, path);
         if (line !== undefined) return line;
       }
@@ -81,7 +80,7 @@ export function textPositions(text: string, opts: PositionOptions = {}): TextPos
 
 /** One document's text (with its `---` line, if any) and where it is in the input. */
 class DocumentText {
-  private block: { positions: BlockPositions; base: number } | null | undefined;
+  private block: { positions: BlockPositions; base: number; items: Map<number, number> } | null | undefined;
   private yaml: { docs: readonly Document.Parsed[]; lineAt: (offset: number) => number } | undefined;
   constructor(
     private readonly text: string,
@@ -101,11 +100,12 @@ class DocumentText {
       // a `---` line with more on it (a tag, a comment, content) is left to the full parser
       const bare = !marker || /^(?:---|\.\.\.)\s*$/.test(lines[0] as string);
       const positions = bare ? readBlockPositions(marker ? lines.slice(1) : lines) : undefined;
-      this.block = positions ? { positions, base: this.from + (marker ? 1 : 0) } : null;
+      const base = this.from + (marker ? 1 : 0);
+      this.block = positions ? { positions, base, items: listItemIndex(positions) } : null;
     }
     if (!this.block) return undefined;
-    const { positions, base } = this.block;
-    const line = blockPathLine(positions, objectLine - base, path);
+    const { positions, base, items } = this.block;
+    const line = blockPathLine(positions, items.get(objectLine - base), objectLine - base, path);
     return line === undefined ? undefined : line + base;
   }
 
@@ -127,11 +127,29 @@ class DocumentText {
   }
 }
 
-/** The 0-based line of `path` in the object at 0-based `line` of a document the block reader read. */
-function blockPathLine(p: BlockPositions, line: number, path: string): number | undefined {
+/** The index of the `List` item starting on each 0-based line (the first one, if several do). */
+function listItemIndex(p: BlockPositions): Map<number, number> {
   const items = isObject(p.value) ? p.value.items : undefined;
-  const i = Array.isArray(items) ? (p.itemLines.get(items)?.indexOf(line) ?? -1) : -1;
-  let cur: unknown = i >= 0 ? (items as unknown[])[i] : p.value;
+  const lines = Array.isArray(items) ? p.itemLines.get(items) : undefined;
+  const index = new Map<number, number>();
+  lines?.forEach((line, i) => {
+    if (!index.has(line)) index.set(line, i);
+  });
+  return index;
+}
+
+/**
+ * The 0-based line of `path` in the object at 0-based `line` of a document the block reader read:
+ * the document's `List` item `item` when one starts there, else the document's value.
+ */
+function blockPathLine(
+  p: BlockPositions,
+  item: number | undefined,
+  line: number,
+  path: string,
+): number | undefined {
+  const items = isObject(p.value) ? p.value.items : undefined;
+  let cur: unknown = item !== undefined && Array.isArray(items) ? items[item] : p.value;
   let at = line;
   let rest = path;
   while (rest !== "") {
@@ -175,14 +193,56 @@ function indentAt(text: string, start: number | undefined): number | "blank" | "
   return i - start;
 }
 
-/**
- * The first character at or after `i` that is not a space. (Not past a sequence-entry dash: on a
- * `- {` line the object may be the sequence itself, which the JSON scan would not see.)
- */
+/** The first character at or after `i` that is not a space or a sequence-entry dash. */
 function firstContent(text: string, i: number): number {
   let j = i;
-  while (text[j] === " ") j++;
+  while (text[j] === " " || (text[j] === "-" && text[j + 1] === " ")) j++;
   return j;
+}
+
+/**
+ * True when no quoted string of the flow collection at `i` spans lines. JSON strings cannot, and the
+ * JSON scan (json-path.ts) reads keys as JSON does, so a YAML flow mapping whose quoted key is
+ * folded over lines is left to the other readers. (The scan itself should reject a raw line break
+ * in a string; until it does, this guards it.)
+ */
+function stringsOnOneLine(text: string, i: number): boolean {
+  let depth = 0;
+  for (let j = i; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 34 /* " */) {
+      for (j++; j < text.length && text.charCodeAt(j) !== 34; j++) {
+        const d = text.charCodeAt(j);
+        if (d === 10 || d === 13) return false;
+        if (d === 92 /* \ */) j++;
+      }
+    } else if (c === 123 || c === 91) depth++;
+    else if ((c === 125 || c === 93) && --depth === 0) return true;
+  }
+  return true;
+}
+
+/** True when the line starting at `i` starts with a sequence-entry dash (after spaces). */
+function isDash(text: string, i: number): boolean {
+  let j = i;
+  while (text[j] === " ") j++;
+  const next = text[j + 1];
+  return text[j] === "-" && (next === " " || next === "\n" || next === "\r" || next === undefined);
+}
+
+/**
+ * True when nothing but blank and comment lines come before `line` in its document (then an object
+ * starting there is the document's value, not a List item). A line of only a tag or an anchor
+ * counts as the document's start: the answer may be true for a List item, never false for a document.
+ */
+function startsDocument(cursor: LineCursor, line: number): boolean {
+  for (let n = line - 1; n >= 1; n--) {
+    const t = cursor.lineText(n) ?? "";
+    const content = t.trim();
+    if (content === "" || content.startsWith("#")) continue;
+    return isMarker(t) || content.startsWith("!") || content.startsWith("&");
+  }
+  return true;
 }
 
 /** The document's object or `List` item that `starts` picks (by its start line). */

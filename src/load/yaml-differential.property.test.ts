@@ -255,6 +255,18 @@ describe("cases these properties found", () => {
       expect(at.lineOf(1, "[1]")).toBe(2);
       expect(textPositions("- a: 1\n  b: 2\n- c: 3\n", { fast }).lineOf(1, "b")).toBe(1);
       expect(textPositions("- a: 1\n  b: 2\n- c: 3\n", { fast }).lineOf(1, "[0].b")).toBe(2);
+      expect(textPositions("k: v\n---\n# c\n\n- a: 1\n  b: 2\n", { fast }).lineOf(5, "b")).toBe(5);
+      expect(textPositions("kind: List\nitems:\n- a: 1\n  b: 2\n", { fast }).lineOf(3, "b")).toBe(4);
     }
+  });
+
+  it("a flow mapping's quoted key folded over two lines is the key YAML reads", () => {
+    const t = '1\n---\n{ "\naa": { "a0": 1 }, "a0": 2 }\n';
+    for (const fast of [true, false]) expect(textPositions(t, { fast }).lineOf(3, " aa.a0")).toBe(4);
+  });
+
+  it("a key that ends with a dot is not taken for the shorter key before it", () => {
+    for (const fast of [true, false])
+      expect(textPositions("a:\r\n n: a\r\n n.: a\r\n", { fast }).lineOf(1, "a.n.")).toBe(3);
   });
 });

@@ -6,7 +6,7 @@
  * are not plain names or simple quoted ones), and the fast block reader or the full parser then
  * answer. A property test checks it against the `yaml` package's syntax tree.
  */
-import { afterKey, bestKey, nextIndex } from "./field-path.js";
+import { bestKey, nextIndex } from "./field-path.js";
 
 /** The lines of a text (1-based), read lazily. */
 export interface Lines {
@@ -96,7 +96,7 @@ function entries(
     const entry = keyEntry(s.slice(indent));
     if (!entry) throw UNSURE;
     out.push({ key: entry.key, at: { line: n, value: entry.value } });
-    if (afterKey(rest, entry.key) === "") break; // the whole rest: no longer key can fit
+    if (entry.key === rest) break; // the whole rest: no longer key can fit (`n` does not end `n.`)
   }
   return out;
 }
