@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import type { Exec, ExecResult } from "../sys/exec.js";
+import { execBackend } from "./backend.js";
+import type { TableRef } from "./model.js";
+
+const INET: TableRef = { family: "inet", name: "netguard" };
+
+/** An Exec answering every call with `result`, recording each command line. */
+function execAnswering(result: Partial<ExecResult>): { exec: Exec; calls: string[] } {
+  const calls: string[] = [];
+  const exec: Exec = (cmd, args) => {
+    calls.push([cmd, ...args].join(" "));
+    return Promise.resolve({ code: 0, stdout: "", stderr: "", ...result });
+  };
+  return { exec, calls };
+}
+
+const LISTING = JSON.stringify({
+  nftables: [
+    { metainfo: { version: "1.0.6" } },
+    { table: { family: "inet", name: "netguard", handle: 1 } },
+    {
+      counter: {
+        family: "inet",
+        name: "drop/in/x/web",
+        table: "netguard",
+        handle: 2,
+        packets: 4,
+        bytes: 240,
+      },
+    },
+    {
+      set: {
+        family: "inet",
+        name: "local4",
+        table: "netguard",
+        type: "ipv4_addr",
+        handle: 3,
+        elem: ["10.1.0.9"],
+      },
+    },
+    { chain: { family: "inet", table: "netguard", name: "in/x/web", handle: 4 } },
+    {
+      rule: {
+        family: "inet",
+        table: "netguard",
+        chain: "in/x/web",
+        handle: 5,
+        expr: [{ counter: "drop/in/x/web" }, { drop: null }],
+      },
+    },
+  ],
+});
+
+const NO_TABLE = "Error: No such file or directory\nlist table inet netguard\n                 ^^^^^^^^\n";
+
+describe("execBackend's listings (read through json.ts: callers never see JSON)", () => {
+  it("lists one table with nft -j, inside the namespace, as the model", async () => {
+    const { exec, calls } = execAnswering({ stdout: LISTING });
+    const table = await execBackend(exec, { netns: "ngt-x" }).listTable(INET);
+    expect(calls).toEqual(["ip netns exec ngt-x nft -j list table inet netguard"]);
+    expect(table === "unreadable" || table === undefined ? table : [...table.chains.keys()]).toEqual([
+      "in/x/web",
+    ]);
+    expect(table === "unreadable" ? table : table?.sets.get("local4")?.elements).toEqual(
+      new Set(["10.1.0.9"]),
+    );
+  });
+
+  it("answers undefined for a table nft does not have, and unreadable for any other failure or listing", async () => {
+    const list = (r: Partial<ExecResult>) => execBackend(execAnswering(r).exec).listTable(INET);
+    expect(await list({ code: 1, stderr: NO_TABLE })).toBeUndefined();
+    expect(await list({ code: 124, stderr: "" })).toBe("unreadable");
+    expect(await list({ code: 1, stderr: "Error: Operation not permitted" })).toBe("unreadable");
+    expect(await list({ stdout: "not json" })).toBe("unreadable");
+    expect(
+      await list({ stdout: JSON.stringify({ nftables: [{ table: { family: "inet", name: "other" } }] }) }),
+    ).toBe("unreadable");
+  });
+
+  it("reads the named counters' values of `nft -j list counters table`", async () => {
+    const { exec, calls } = execAnswering({ stdout: LISTING });
+    expect(await execBackend(exec).listCounters(INET)).toEqual(
+      new Map([["drop/in/x/web", { packets: 4, bytes: 240 }]]),
+    );
+    expect(calls).toEqual(["nft -j list counters table inet netguard"]);
+  });
+
+  it("reads no counters from a table without any, and none at all when nft fails or the listing is unreadable", async () => {
+    const counters = (r: Partial<ExecResult>) => execBackend(execAnswering(r).exec).listCounters(INET);
+    expect(await counters({ stdout: JSON.stringify({ nftables: [{ metainfo: {} }] }) })).toEqual(new Map());
+    expect(await counters({ code: 1, stderr: NO_TABLE })).toBeUndefined();
+    expect(await counters({ stdout: "[]" })).toBeUndefined();
+  });
+});
