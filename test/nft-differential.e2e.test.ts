@@ -11,9 +11,11 @@
  */
 import fc from "fast-check";
 import { expect, it } from "vitest";
+import { execBackend, type NftBackend } from "../src/nft/backend.js";
 import { FakeNft } from "../src/nft/fake.js";
 import { parseListing } from "../src/nft/json.js";
 import type { BaseChain, TableRef } from "../src/nft/model.js";
+import { tableKey } from "../src/nft/state.js";
 import { type Command, Transaction } from "../src/nft/transaction.js";
 import { inNetns, systemExec } from "../src/sys/exec.js";
 import { withNetns } from "./support/netns.js";
@@ -83,6 +85,19 @@ async function runBoth(netns: string, transactions: readonly (readonly Command[]
     expect(have, listed.stdout).not.toBe("unreadable");
     if (have !== "unreadable")
       expect({ script, tables: comparable(have) }).toEqual({ script, tables: comparable(fake.state) });
+  }
+  await expectSameListings(execBackend(systemExec, { netns }), fake);
+}
+
+/** The exec backend's listings of each table (what the agent reads) equal the fake's. */
+async function expectSameListings(kernel: NftBackend, fake: FakeNft): Promise<void> {
+  for (const table of [INET, BRIDGE]) {
+    const [have, want] = [await kernel.listTable(table), await fake.listTable(table)];
+    expect(have).not.toBe("unreadable");
+    const asState = (t: typeof have) =>
+      new Map(t === undefined || t === "unreadable" ? [] : [[tableKey(t), t]]);
+    expect(comparable(asState(have))).toEqual(comparable(asState(want)));
+    expect(await kernel.listCounters(table)).toEqual(await fake.listCounters(table));
   }
 }
 
