@@ -164,4 +164,3 @@ function sortedKeys(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unkn
 function toMap(names: ReadonlySet<string>): ReadonlyMap<string, string> {
   return new Map([...names].map((n) => [n, n]));
 }
-
