@@ -1,12 +1,13 @@
 /**
  * The deployment manifests in examples/deploy are loaded as Kubernetes would read them and checked
  * against each other and against the code they deploy: kinds, names and references, volumes, the
- * agent's environment variables and probe port, the CNI paths, and one image everywhere.
+ * agent's environment variables and probe port, the CNI paths, one image everywhere, and the RBAC
+ * grant for the ClusterNetworkPolicy CRD in crds/.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseAllDocuments } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { AGENT_FLAGS } from "../src/cli/agent-flags.js";
 import { CNI_DEFAULTS } from "../src/cli/cni-install.js";
 import { DEFAULT_CNI_ENTRY } from "../src/cni/install.js";
@@ -145,6 +146,7 @@ describe("examples/deploy", () => {
       "core/pods: get,list,watch",
       "events.k8s.io/events: create",
       "networking.k8s.io/networkpolicies: get,list,watch",
+      "policy.networking.k8s.io/clusternetworkpolicies: list,watch",
     ]);
     const binding = byKind(install, "ClusterRoleBinding")[0] as K8sObject & {
       roleRef: { kind: string; name: string };
@@ -153,6 +155,18 @@ describe("examples/deploy", () => {
     expect(binding.roleRef).toMatchObject({ kind: "ClusterRole", name: "netguard" });
     expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "netguard", namespace: NAMESPACE }]);
     expect(agentDs.spec.template.spec.serviceAccountName).toBe("netguard");
+  });
+
+  it("the ClusterNetworkPolicy grant names the group and plural of the CRD in crds/", () => {
+    const crdFile = join(root, "crds", "policy.networking.k8s.io_clusternetworkpolicies.yaml");
+    const crd = parse(readFileSync(crdFile, "utf8")) as {
+      spec: { group: string; names: { plural: string } };
+    };
+    const rules = (byKind(install, "ClusterRole")[0] as K8sObject & { rules: Rule[] }).rules;
+    const cnp = rules.filter((r) => r.resources.includes(crd.spec.names.plural));
+    expect(cnp).toEqual([
+      { apiGroups: [crd.spec.group], resources: [crd.spec.names.plural], verbs: ["list", "watch"] },
+    ]);
   });
 
   it.each([
