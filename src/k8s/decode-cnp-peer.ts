@@ -100,7 +100,6 @@ function decodePeerOfType(
  * `isCIDR(self)` ("Invalid CIDR format provided"), which rejects IPv4-mapped IPv6 addresses.
  */
 function decodeNetworks(v: JsonObject, index: number, path: string, issues: Issues): CnpPeer | undefined {
-  const before = issues.count;
   const list = boundedList(v, "networks", path, issues, PEER_LIST_LIMITS);
   const texts = list && stringSet(list.items, join(path, "networks"), issues);
   const cidrs: Cidr[] = [];
@@ -108,7 +107,8 @@ function decodeNetworks(v: JsonObject, index: number, path: string, issues: Issu
     const cidr = decodeCidr(text, `${join(path, "networks")}[${i}]`, issues);
     if (cidr) cidrs.push(cidr);
   });
-  return issues.count > before || !list ? undefined : { kind: "networks", cidrs, index };
+  if (!list?.ok || texts === undefined || cidrs.length < texts.length) return undefined;
+  return { kind: "networks", cidrs, index };
 }
 
 function decodeCidr(text: string, path: string, issues: Issues): Cidr | undefined {
