@@ -177,6 +177,13 @@ const REGRESSIONS: Array<[string, Command[][]]> = [
     ],
   ],
   [
+    "a jump loop made and unmade within one transaction is accepted: the kernel checks the committed tables",
+    [
+      [inetTable, chain(INET, "y"), chain(INET, "basef", forward("filter")), rule(INET, "basef", "jump y")],
+      [rule(INET, "y", "jump y"), { op: "flush-chain", table: INET, name: "y" }],
+    ],
+  ],
+  [
     "a base chain added again with its family's standard priority as a number is the same chain (inet filter 0, bridge filter -200)",
     [
       [
