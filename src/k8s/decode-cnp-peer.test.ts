@@ -203,9 +203,9 @@ describe("decodeCnpPeer: malformed peers", () => {
       ["spec.x[0].to[3].networks[0]: invalid-value"],
     ],
     [
-      "a CIDR over 43 characters",
+      "a CIDR of 44 characters",
       "egress",
-      { networks: ["0000:0000:0000:0000:0000:0000:255.255.255.255/128"] },
+      { networks: ["0000:0000:0000:0000:0000:0000:10.100.1.1/128"] },
       ["spec.x[0].to[3].networks[0]: too-long"],
     ],
   ])("%s", (_, dir, v, errors) => {

@@ -20,6 +20,10 @@ const SUBJECT_MEANT: Readonly<Record<string, string>> = {
   namespaceSelector: "namespaces",
 };
 
+/** How the evaluator reads an `unknown` subject (src/policy/cnp-match.ts), for the warning. */
+const UNKNOWN_SUBJECT =
+  "netguard cannot tell which pods the subject selects: the policy is read as selecting every pod, with its Accept rules matching nothing and its Deny and Pass rules denying";
+
 /**
  * NamespacedPod at `path`: `namespaceSelector` ("if empty, it selects all Namespaces"; absent is
  * empty) AND `podSelector` (required; "if empty, it selects all Pods"). Undefined (with issues)
@@ -48,26 +52,17 @@ export function decodeNamespacedPod(
 export function decodeCnpSubject(spec: JsonObject, issues: Issues): CnpSubject {
   const path = "spec.subject";
   const v = spec.subject;
-  if (!present(v)) {
-    issues.fail(path, "is required", "required");
-    return { kind: "unknown", fields: [] };
-  }
   if (!isObject(v)) {
-    issues.fail(path, `must be an object, got ${describe(v)}`, "wrong-type");
+    if (present(v)) issues.fail(path, `must be an object, got ${describe(v)}`, "wrong-type");
+    else issues.fail(path, "is required", "required");
+    issues.add(warning("fail-closed", path, UNKNOWN_SUBJECT));
     return { kind: "unknown", fields: [] };
   }
-  const fields = Object.keys(v).map((k) => clipName(k));
-  if (!knownFieldsOnly(v, new Set(SUBJECT_FIELDS), path, issues, SUBJECT_MEANT)) {
-    issues.add(
-      warning(
-        "fail-closed",
-        path,
-        "the subject sets a field netguard does not recognise: the policy is read as selecting every pod, with its Accept rules matching nothing and its Deny and Pass rules denying",
-      ),
-    );
-    return { kind: "unknown", fields };
-  }
-  return decodeKnownSubject(v, path, issues) ?? { kind: "unknown", fields };
+  const known = knownFieldsOnly(v, new Set(SUBJECT_FIELDS), path, issues, SUBJECT_MEANT);
+  const subject = known ? decodeKnownSubject(v, path, issues) : undefined;
+  if (subject) return subject;
+  issues.add(warning("fail-closed", path, UNKNOWN_SUBJECT));
+  return { kind: "unknown", fields: Object.keys(v).map((k) => clipName(k)) };
 }
 
 function decodeKnownSubject(v: JsonObject, path: string, issues: Issues): CnpSubject | undefined {
