@@ -254,6 +254,23 @@ describe("decodeCnpRules: the egress CEL rule on named ports", () => {
   });
 });
 
+describe("decodeCnpRules: domainNames outside Accept rules", () => {
+  it.each(["Deny", "Pass"])(
+    "a %s rule with domainNames warns that the API supports them only in Accept rules",
+    (action) => {
+      const { issues } = rules("egress", [{ action, to: [ns, { domainNames: ["a.io"] }] }]);
+      expect(issues.filter((i) => i.code === "domain-names-not-accept").map((i) => i.path)).toEqual([
+        "spec.egress[0].to[1].domainNames",
+      ]);
+    },
+  );
+
+  it("an Accept rule with domainNames does not", () => {
+    const { issues } = rules("egress", [{ action: "Accept", to: [{ domainNames: ["a.io"] }] }]);
+    expect(issues.map((i) => i.code)).toEqual(["unsupported-field"]);
+  });
+});
+
 describe("decodeCnpRules: the rule lists", () => {
   it("26 rules are an error; each is still read", () => {
     const { rules: out, issues } = rules("egress", many(26, { action: "Deny", to: [ns] }));

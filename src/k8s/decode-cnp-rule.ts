@@ -76,6 +76,7 @@ export function decodeCnpRule(v: unknown, dir: Direction, index: number, issues:
   const action = decodeAction(v, path, issues, bad);
   const peers = decodePeers(v, dir, path, issues, bad);
   const protocols = decodeProtocols(v, path, issues, bad);
+  if (action && action !== "Accept") warnDomainNames(peers ?? [], action, path, issues);
   if (dir === "egress" && bad.length === 0 && namedPortToNonPods(v)) {
     issues.fail(
       path,
@@ -175,6 +176,19 @@ function decodeProtocols(
   const ok = items.filter((p): p is CnpPort => p !== undefined);
   if (!list.ok || ok.length < items.length) bad.push("protocols");
   return { kind: "list", items: ok };
+}
+
+/** "DomainNames is only supported for Accept rules": the CRD does not check it, so a warning. */
+function warnDomainNames(peers: readonly CnpPeer[], action: CnpAction, path: string, issues: Issues): void {
+  const peer = peers.find((p) => p.kind === "unsupported" && p.fields.includes("domainNames"));
+  if (!peer) return;
+  issues.add(
+    warning(
+      "domain-names-not-accept",
+      `${path}.to[${peer.index}].domainNames`,
+      `the API supports \`domainNames\` only in Accept rules; in this ${action} rule it is read as denying all traffic`,
+    ),
+  );
 }
 
 /**
