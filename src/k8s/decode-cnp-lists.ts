@@ -50,7 +50,7 @@ export function stringSet(items: readonly unknown[], path: string, issues: Issue
       issues.fail(at, `must be a string, got ${describe(v)}`, "wrong-type");
     } else if (seen.has(v)) {
       ok = false;
-      issues.fail(at, `Duplicate value: ${quoteValue(v)}`, "duplicate");
+      issues.fail(at, `Duplicate value: ${quoteValue(v)}`, "duplicate-value");
     } else seen.add(v);
   });
   return ok ? [...seen] : undefined;

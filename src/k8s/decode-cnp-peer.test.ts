@@ -85,7 +85,7 @@ describe("decodeCnpPeer: domainNames is not supported and fails closed", () => {
     ["a partial wildcard", ["*kubernetes.io"], "spec.x[0].to[3].domainNames[0]: invalid-value"],
     ["a wildcard not at the start", ["www.*.io"], "spec.x[0].to[3].domainNames[0]: invalid-value"],
     ["a single label", ["localhost"], "spec.x[0].to[3].domainNames[0]: invalid-value"],
-    ["a duplicate", ["a.io", "a.io"], "spec.x[0].to[3].domainNames[1]: duplicate"],
+    ["a duplicate", ["a.io", "a.io"], "spec.x[0].to[3].domainNames[1]: duplicate-value"],
     ["an empty list", [], "spec.x[0].to[3].domainNames: too-few"],
     ["26 names", many(26, (i) => `n${i}.io`), "spec.x[0].to[3].domainNames: too-many"],
   ])("%s is also an error", (_, names, error) => {
@@ -182,7 +182,7 @@ describe("decodeCnpPeer: malformed peers", () => {
       "a duplicate CIDR (listType set)",
       "egress",
       { networks: ["10.0.0.0/8", "10.0.0.0/8"] },
-      ["spec.x[0].to[3].networks[1]: duplicate"],
+      ["spec.x[0].to[3].networks[1]: duplicate-value"],
     ],
     [
       "an address without prefix",

@@ -61,6 +61,11 @@ describe("decodeCnpRules: valid rules", () => {
     expect(out[0]?.peers).toHaveLength(25);
   });
 
+  it("a name of 100 characters outside the BMP is within maxLength (it counts characters)", () => {
+    const { issues } = rules("ingress", [{ name: "🙂".repeat(100), action: "Deny", from: [ns] }]);
+    expect(issues).toEqual([]);
+  });
+
   it("an ingress rule may use destinationNamedPort with any peer (the CEL rule is on egress only)", () => {
     const { rules: out, issues } = rules("ingress", [{ action: "Accept", from: [ns], protocols: [named] }]);
     expect(errorsAt(issues)).toEqual([]);

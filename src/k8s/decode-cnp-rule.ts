@@ -119,7 +119,8 @@ export function failClosedRule(
 function decodeRuleName(v: JsonObject, path: string, issues: Issues, bad: string[]): string | undefined {
   const name = optString(v, "name", path, issues);
   if (name === undefined && present(v.name)) bad.push("name");
-  if (name !== undefined && name.length > NAME_MAX_LENGTH) {
+  // maxLength counts characters (code points), not UTF-16 units.
+  if (name !== undefined && [...name].length > NAME_MAX_LENGTH) {
     issues.fail(join(path, "name"), `must be no more than ${NAME_MAX_LENGTH} characters`, "too-long");
     bad.push("name");
     return clipName(name, NAME_MAX_LENGTH);
