@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { indexOf, type Json, namespace, node, pod, policy } from "../../test/support/objects.js";
 import type { ClusterNetworkPolicy } from "../k8s/cnp-model.js";
 import type { Labels, Protocol } from "../k8s/model.js";
-import { cnp, labels, networks, ports, type RuleShape, subjectPods } from "./cnp-build.js";
+import { cnp, labels, namedPort, networks, ports, type RuleShape, subjectPods } from "./cnp-build.js";
 import { evaluateTieredQuery, tieredPolicies } from "./cnp-evaluate.js";
 import type { TieredVerdict } from "./cnp-verdict.js";
 
@@ -87,6 +87,12 @@ describe("Admin tier", () => {
     });
     expect(allowed([deny], "x/a", "x/b", 8080)).toBe(true);
     expect(allowed([deny], "x/b", "x/a")).toBe(false);
+    const inY = cnp("y", {
+      subject: subjectPods(labels({ ns: "y" }), labels({ pod: "a" })),
+      ingress: [ingressRule("Deny")],
+    });
+    expect(allowed([inY], "x/b", "y/a")).toBe(false);
+    expect(allowed([inY], "x/b", "x/a")).toBe(true);
   });
 
   it("inside a policy, its rules of that direction are taken in written order", () => {
@@ -255,6 +261,14 @@ describe("other facts", () => {
     expect(verdict([deny], "x/a", "x/a").exemption).toBe("same-pod");
     expect(allowed([deny], "192.168.0.1", "x/a")).toBe(true);
     expect(allowed([deny], "192.168.0.2", "x/a")).toBe(false);
+  });
+});
+
+describe("named ports", () => {
+  it("an egress destinationNamedPort names the destination pod's container port, not the source's", () => {
+    const deny = cnp("p", { egress: [{ action: "Deny", peers: everyPod, protocols: [namedPort("http")] }] });
+    expect(allowed([deny], "x/a", "x/b", 8080)).toBe(false);
+    expect(allowed([deny], "x/a", "x/b", 80)).toBe(true);
   });
 });
 
