@@ -4,8 +4,10 @@
  * evaluated in the following order: Admin tier, NetworkPolicy tier, Baseline tier". Per direction
  * (egress at the source pod, ingress at the destination pod; both must allow):
  *
- * 1. Admin: the first matching rule decides — Accept allows, Deny denies, Pass skips the rest of
- *    the tier ("Skips all further ClusterNetworkPolicy rules in the current tier").
+ * 1. Admin: the first matching rule decides — Accept allows (for egress: "No further egress
+ *    ClusterNetworkPolicy or NetworkPolicy rules will be processed but any ingress rules at the
+ *    destination do apply"), Deny denies, Pass skips the rest of the tier ("Skips all further
+ *    ClusterNetworkPolicy rules in the current tier").
  * 2. NetworkPolicy: "v1.NetworkPolicy always makes a final decision for selected pods" — when one
  *    isolates the pod in this direction, its answer is final (`decideSide`, via `evaluatePacket`).
  * 3. Baseline: like Admin; Pass moves on to the default.

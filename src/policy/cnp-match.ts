@@ -49,11 +49,14 @@ function namespaceMatches(index: ClusterIndex, selector: LabelSelector, pod: Pod
 }
 
 /**
- * One peer against the other end: `namespaces` / `pods` match pods only ("host-networked pods are
- * not included in this type of peer"); `networks` matches any address in its CIDRs, pod addresses
- * included; `nodes` matches the addresses in the selected Nodes' `status.addresses`. An end whose
- * address is unknown matches no `networks` or `nodes` peer. `unsupported` matches nothing here:
- * its fail-closed reading is the rule's (see `matchCnpRule`).
+ * One peer against the other end. `namespaces` / `pods`: "Note that host-networked pods are not
+ * included in this type of peer" (their traffic is a `node` end, matched by neither). `networks`:
+ * "cluster-internal traffic will be checked against the rule as well. So if you Accept or Deny
+ * traffic to "0.0.0.0/0", that will allow or deny all IPv4 pod-to-pod traffic as well". `nodes`: "It
+ * selects the nodeIPs as the peer type by matching on the IPs present in the node.Status.Addresses
+ * field of the node" (not the pod-CIDR gateway). An end whose address is unknown matches no
+ * `networks` or `nodes` peer. `unsupported` matches nothing here: its fail-closed reading is the
+ * rule's (see `matchCnpRule`).
  */
 export function cnpPeerMatches(ctx: CnpMatchContext, peer: CnpPeer, other: Endpoint): boolean {
   switch (peer.kind) {
