@@ -237,6 +237,13 @@ describe("other facts", () => {
     expect(deny.egress.admin.hit?.failClosed).toContain("domainNames");
   });
 
+  it("an Accept rule with an unsupported peer matches no traffic at all, even where another of its peers would", () => {
+    const unsupported = { kind: "unsupported" as const, fields: ["domainNames"] };
+    const accept = cnp("p", { egress: [{ action: "Accept", peers: [unsupported, ...everyPod] }] });
+    const isolated = { objs: [policy("x", "deny", { podSelector: {}, policyTypes: ["Egress"] })] };
+    expect(allowed([accept], "x/a", "y/a", 80, isolated)).toBe(false);
+  });
+
   it("an unsupported peer in a Pass rule makes it a 'Deny all' rule, as the API's fail-closed sentence says", () => {
     const unsupported = { kind: "unsupported" as const, fields: [] };
     const pass = cnp("p", { egress: [{ action: "Pass", peers: [unsupported] }] });

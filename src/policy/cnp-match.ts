@@ -127,7 +127,8 @@ export function matchCnpRule(
   input: RuleInput,
 ): CnpRuleMatch | undefined {
   const unsupported = rule.peers.find((p) => p.kind === "unsupported");
-  if (unsupported && rule.action !== "Accept") {
+  if (unsupported && rule.action === "Accept") return undefined; // the whole rule matches no traffic
+  if (unsupported) {
     const fields = unsupported.fields.join(", ") || "no known field";
     return {
       action: "Deny",
