@@ -28,8 +28,8 @@ export type CnpSubject =
  * One entry of `from[]` / `to[]`. `networks` (egress only) matches any address in its CIDRs,
  * pod addresses included; `nodes` (egress only, experimental) matches the selected Nodes'
  * addresses. `unsupported` is a peer whose set field netguard does not implement (`domainNames`) or
- * does not recognise: per the API, an Accept rule with it matches nothing and a Deny or Pass rule
- * matches everything (fail closed).
+ * does not recognise: per the API ("fail closed"), an Accept rule with it matches no traffic at
+ * all, and a Deny or Pass rule with it is read as a Deny-all rule.
  */
 export type CnpPeer =
   | { readonly kind: "namespaces"; readonly namespaces: LabelSelector; readonly index: number }
