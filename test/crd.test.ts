@@ -270,6 +270,14 @@ describe("crds/policy.networking.k8s.io_clusternetworkpolicies.yaml", () => {
       if (s["x-kubernetes-list-type"] === "set") expect([path, s.items?.type]).toEqual([path, "string"]);
       for (const k of s["x-kubernetes-list-map-keys"] ?? []) expect(s.items?.required).toContain(k);
     }
+    // Integers carry the format of their Go type: int32 everywhere, int64 for observedGeneration.
+    const integers = [...nodes(root)].filter(([, s]) => s.type === "integer");
+    expect(integers.map(([p, s]) => [p.endsWith(".observedGeneration"), s.format])).toEqual(
+      integers.map(([p]) => [
+        p.endsWith(".observedGeneration"),
+        p.endsWith(".observedGeneration") ? "int64" : "int32",
+      ]),
+    );
     expect(root.required).toEqual(["metadata", "spec"]);
     expect(root.properties?.metadata).toEqual({ type: "object" });
   });
@@ -290,6 +298,27 @@ describe("crds/policy.networking.k8s.io_clusternetworkpolicies.yaml", () => {
     ]);
     const bare = ([, s]: [string, Schema]) => JSON.stringify({ ...s, description: undefined });
     expect(new Set(selectors.map(bare)).size).toBe(1);
+  });
+
+  it("writes each repeated definition the same way: rule fields, peers, protocols, ports", () => {
+    const at = (path: string): Schema => {
+      const found = [...nodes(root)].find(([p]) => p === path);
+      if (!found) throw new Error(`no schema node ${path}`);
+      return found[1];
+    };
+    const strip = (v: Json): Json =>
+      Array.isArray(v) ? v.map(strip) : isRec(v) ? mapValues({ ...v, description: undefined }, strip) : v;
+    const shape = (path: string): string => JSON.stringify(strip(at(path)));
+    const same = (...paths: string[]) => expect(new Set(paths.map(shape)).size, paths.join(" = ")).toBe(1);
+    for (const field of ["name", "action", "protocols"])
+      same(`spec.ingress[].${field}`, `spec.egress[].${field}`);
+    for (const kind of ["namespaces", "pods"])
+      same(`spec.ingress[].from[].${kind}`, `spec.egress[].to[].${kind}`);
+    same("spec.subject.pods", "spec.ingress[].from[].pods");
+    const peers = (p: string) => JSON.stringify({ ...(strip(at(p)) as Rec), items: undefined });
+    expect(peers("spec.ingress[].from")).toBe(peers("spec.egress[].to"));
+    expect(peers("spec.ingress")).toBe(peers("spec.egress"));
+    same(...["tcp", "udp", "sctp"].map((p) => `spec.ingress[].protocols[].${p}`));
   });
 
   it("holds exactly the CEL rules of the published API, each with a reading in this test", () => {
@@ -413,6 +442,12 @@ describe("a ClusterNetworkPolicy the CRD rejects", () => {
     ["a rule name of 101 characters", ingress({ name: "n".repeat(101) }), ["/spec/ingress/0/name maxLength"]],
     ["a peer with no field", egress({ to: [{}] }), [`${peer0} minProperties`]],
     ["a peer with two fields", egress({ to: [{ namespaces: {}, nodes: {} }] }), [`${peer0} maxProperties`]],
+    ["a source with no field", ingress({ from: [{}] }), ["/spec/ingress/0/from/0 minProperties"]],
+    [
+      "a source with two fields",
+      ingress({ from: [{ namespaces: {}, pods: { podSelector: {} } }] }),
+      ["/spec/ingress/0/from/0 maxProperties"],
+    ],
     [
       "a networks peer in an ingress rule",
       ingress({ from: [{ networks: ["10.0.0.0/8"] }] }),
@@ -563,6 +598,46 @@ describe("a ClusterNetworkPolicy the CRD rejects", () => {
       "a condition without reason",
       cnp({}, { status: { conditions: [condition("Ready", { reason: undefined })] } }),
       ["/status/conditions/0 required reason"],
+    ],
+    [
+      "a condition type that is not a CamelCase name",
+      cnp({}, { status: { conditions: [condition("not ready!")] } }),
+      ["/status/conditions/0/type pattern"],
+    ],
+    [
+      "a condition type of 317 characters",
+      cnp({}, { status: { conditions: [condition("T".repeat(317))] } }),
+      ["/status/conditions/0/type maxLength"],
+    ],
+    [
+      "an empty condition reason",
+      cnp({}, { status: { conditions: [condition("Ready", { reason: "" })] } }),
+      ["/status/conditions/0/reason minLength", "/status/conditions/0/reason pattern"],
+    ],
+    [
+      "a condition reason starting with a digit",
+      cnp({}, { status: { conditions: [condition("Ready", { reason: "1Ready" })] } }),
+      ["/status/conditions/0/reason pattern"],
+    ],
+    [
+      "a condition reason of 1025 characters",
+      cnp({}, { status: { conditions: [condition("Ready", { reason: "R".repeat(1025) })] } }),
+      ["/status/conditions/0/reason maxLength"],
+    ],
+    [
+      "a condition message of 32769 characters",
+      cnp({}, { status: { conditions: [condition("Ready", { message: "m".repeat(32769) })] } }),
+      ["/status/conditions/0/message maxLength"],
+    ],
+    [
+      "a negative observedGeneration",
+      cnp({}, { status: { conditions: [condition("Ready", { observedGeneration: -1 })] } }),
+      ["/status/conditions/0/observedGeneration minimum"],
+    ],
+    [
+      "a lastTransitionTime that is not an RFC 3339 time",
+      cnp({}, { status: { conditions: [condition("Ready", { lastTransitionTime: "yesterday" })] } }),
+      ["/status/conditions/0/lastTransitionTime format"],
     ],
     ["an unknown top-level field", cnp({}, { data: {} }), ["/data unknown field"]],
   ])("%s", (_name, obj, expected) => {
