@@ -545,6 +545,12 @@ describe("a ClusterNetworkPolicy the CRD rejects", () => {
       [`${peer0}/networks/0 Invalid CIDR format provided`],
     ],
     [
+      // isCIDR looks at the address as written, not at the network: a short prefix does not save it.
+      "an IPv4-mapped IPv6 address with a /64 prefix",
+      cidrs("::ffff:10.0.0.0/64"),
+      [`${peer0}/networks/0 Invalid CIDR format provided`],
+    ],
+    [
       "a 44-character CIDR",
       cidrs("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/0128"),
       [`${peer0}/networks/0 maxLength`, `${peer0}/networks/0 Invalid CIDR format provided`],
