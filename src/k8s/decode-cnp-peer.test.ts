@@ -203,6 +203,12 @@ describe("decodeCnpPeer: malformed peers", () => {
       ["spec.x[0].to[3].networks[0]: invalid-value"],
     ],
     [
+      "an IPv4-mapped IPv6 CIDR with a short prefix (isCIDR judges the address as written)",
+      "egress",
+      { networks: ["::ffff:10.0.0.0/64"] },
+      ["spec.x[0].to[3].networks[0]: invalid-value"],
+    ],
+    [
       "a CIDR of 44 characters",
       "egress",
       { networks: ["0000:0000:0000:0000:0000:0000:10.100.1.1/128"] },

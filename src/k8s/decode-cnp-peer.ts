@@ -5,6 +5,7 @@
  */
 import { error, warning } from "../diag/issue.js";
 import { clipName, quoteValue } from "../diag/quote.js";
+import { parseAddr } from "../net/address.js";
 import { type Cidr, parseCidr } from "../net/cidr.js";
 import type { CnpPeer } from "./cnp-model.js";
 import { boundedList, exactlyOne, stringSet } from "./decode-cnp-lists.js";
@@ -119,7 +120,7 @@ function decodeCidr(text: string, path: string, issues: Issues): Cidr | undefine
   if (typeof cidr === "string") {
     return issues.fail(path, `Invalid CIDR format provided: ${quoteValue(text)}: ${cidr}`);
   }
-  if (cidr.family === "IPv6" && cidr.prefix >= 96 && cidr.range.lo >> 32n === 0xffffn) {
+  if (isIPv4Mapped(text)) {
     return issues.fail(
       path,
       `Invalid CIDR format provided: ${quoteValue(text)} is an IPv4-mapped IPv6 address, which isCIDR rejects`,
@@ -135,6 +136,16 @@ function decodeCidr(text: string, path: string, issues: Issues): Cidr | undefine
     );
   }
   return cidr;
+}
+
+/**
+ * Whether the address as written (before the prefix masks it) is IPv4-mapped IPv6 (`::ffff:a.b.c.d`):
+ * `isCIDR` parses with Go's `netip.ParsePrefix` and rejects `Addr().Is4In6()`, whatever the length
+ * (`::ffff:10.0.0.0/64` is rejected too).
+ */
+function isIPv4Mapped(text: string): boolean {
+  const addr = parseAddr(text.slice(0, text.lastIndexOf("/")));
+  return addr?.family === "IPv6" && addr.value >> 32n === 0xffffn;
 }
 
 /** `nodes` (experimental channel): a label selector over Nodes; empty selects every Node. */
