@@ -12,7 +12,7 @@ import type { ClusterNetworkPolicy, CnpSubject } from "../k8s/cnp-model.js";
 import type { LabelSelector } from "../k8s/model.js";
 import { addrKey, parseAddr } from "../net/address.js";
 import { type ClusterIndex, indexSnapshot, nodeOwnAddresses } from "./cluster-index.js";
-import { cnp, labels, namedPort, networks, ports, type RuleShape } from "./cnp-build.js";
+import { cnp, labels, namedPort, networks, ports, type RuleShape } from "../../test/support/cnp.js";
 import { evaluateTiered, type TieredPolicies, tieredPolicies } from "./cnp-evaluate.js";
 import { matchCnpRule } from "./cnp-match.js";
 import type { TieredVerdict } from "./cnp-verdict.js";

@@ -6,7 +6,15 @@ import { describe, expect, it } from "vitest";
 import { indexOf, type Json, namespace, node, pod, policy } from "../../test/support/objects.js";
 import type { ClusterNetworkPolicy } from "../k8s/cnp-model.js";
 import type { Labels, Protocol } from "../k8s/model.js";
-import { cnp, labels, namedPort, networks, ports, type RuleShape, subjectPods } from "./cnp-build.js";
+import {
+  cnp,
+  labels,
+  namedPort,
+  networks,
+  ports,
+  type RuleShape,
+  subjectPods,
+} from "../../test/support/cnp.js";
 import { evaluateTieredQuery, tieredPolicies } from "./cnp-evaluate.js";
 import type { TieredVerdict } from "./cnp-verdict.js";
 

@@ -7,7 +7,7 @@ import { indexOf, namespace, node, pod } from "../../test/support/objects.js";
 import type { CnpRule } from "../k8s/cnp-model.js";
 import type { Labels, Pod, Protocol } from "../k8s/model.js";
 import { addrKey, parseAddr } from "../net/address.js";
-import { cnp, labels, namedPort, networks, ports, type RuleShape } from "./cnp-build.js";
+import { cnp, labels, namedPort, networks, ports, type RuleShape } from "../../test/support/cnp.js";
 import { type CnpMatchContext, cnpPeerMatches, matchCnpRule } from "./cnp-match.js";
 import type { Endpoint } from "./endpoint.js";
 

@@ -10,9 +10,9 @@ import type {
   CnpRule,
   CnpSubject,
   CnpTier,
-} from "../k8s/cnp-model.js";
-import type { LabelSelector, Protocol } from "../k8s/model.js";
-import { parseCidr } from "../net/cidr.js";
+} from "../../src/k8s/cnp-model.js";
+import type { LabelSelector, Protocol } from "../../src/k8s/model.js";
+import { parseCidr } from "../../src/net/cidr.js";
 
 type Unindexed<T> = T extends unknown ? Omit<T, "index"> : never;
 
