@@ -18,6 +18,8 @@ class FakeWatch implements Watch {
   readonly config = new KubeConfig();
   readonly open = new Map<string, { callback: WatchCallback; done: WatchDone; rv: unknown }>();
   readonly started: string[] = [];
+  /** How many of the next watch requests reject (as an auth plugin failing after the LIST does). */
+  reject = 0;
 
   watch(
     path: string,
@@ -26,6 +28,10 @@ class FakeWatch implements Watch {
     done: WatchDone,
   ): Promise<AbortController> {
     this.started.push(`${path}@${String(query.resourceVersion)}`);
+    if (this.reject > 0) {
+      this.reject--;
+      return Promise.reject(new Error("exec auth plugin failed"));
+    }
     this.open.set(path, { callback, done, rv: query.resourceVersion });
     return Promise.resolve(new AbortController());
   }
@@ -186,6 +192,24 @@ describe("KubeSource", () => {
     await settle();
     expect(s.source.connected).toBe(true);
     expect(s.log.at(-1)).toBe("changed Namespace @2000");
+    await s.source.stop();
+  });
+
+  it("a watch request that rejects after the LIST is a failure: disconnected, retried after the backoff", async () => {
+    const s = setup();
+    s.watch.reject = 1;
+    await s.source.start();
+    expect(s.source.synced).toBe(false);
+    expect(s.source.connected).toBe(false);
+    const failed = s.log.filter((l) => l.startsWith("disconnected"));
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatch(/^disconnected \w+ 500: exec auth plugin failed$/);
+    expect(s.clock.pending).toBe(1);
+    await s.clock.advance(500);
+    await settle();
+    expect(s.source.synced).toBe(true);
+    expect(s.source.connected).toBe(true);
+    expect(s.clock.pending).toBe(0);
     await s.source.stop();
   });
 

@@ -205,28 +205,40 @@ export class KubeSource implements ClusterSource {
       this.events.removed(w.kind, identity(obj));
       this.events.changed(w.kind, this.clock.now());
     });
-    w.informer.on(ERROR, (err: unknown) => {
-      if (this.stopped) return; // stop() aborts the watch, which the informer reports as an error
-      w.connected = false;
-      w.failures++;
-      const retry = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(w.failures - 1, 6));
-      this.events.disconnected(w.kind, describeError(err), retry);
-      const t = this.clock.setTimeout(() => {
-        this.timers.delete(t);
-        void this.startOne(w);
-      }, retry);
-      this.timers.add(t);
-    });
+    w.informer.on(ERROR, (err: unknown) => this.fail(w, err));
   }
 
   /**
-   * informer.start() resolves both when the list and watch succeeded and when they failed (the
-   * failure arrives through the ERROR callback first); a failure count that did not move means success.
+   * The one failure path (an ERROR callback, or informer.start() rejecting, e.g. the watch request
+   * failing after the LIST): the kind is disconnected and restarted after the backoff.
+   */
+  private fail(w: Watched, err: unknown): void {
+    if (this.stopped) return; // stop() aborts the watch, which the informer reports as an error
+    w.connected = false;
+    w.failures++;
+    const retry = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(w.failures - 1, 6));
+    this.events.disconnected(w.kind, describeError(err), retry);
+    const t = this.clock.setTimeout(() => {
+      this.timers.delete(t);
+      void this.startOne(w);
+    }, retry);
+    this.timers.add(t);
+  }
+
+  /**
+   * informer.start() resolves when the list and watch succeeded, resolves after an ERROR callback
+   * when the LIST failed, and rejects without one when the watch request itself failed; a failure
+   * count that did not move and no rejection means success.
    */
   private async startOne(w: Watched): Promise<void> {
     if (this.stopped) return;
     const before = w.failures;
-    await w.informer.start().catch(() => undefined);
+    try {
+      await w.informer.start();
+    } catch (err) {
+      if (w.failures === before) this.fail(w, err);
+      return;
+    }
     if (this.stopped || w.failures !== before) return;
     w.connected = true;
     w.synced = true;
