@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, expect, it, onTestFinished } from "vitest";
 import { systemExec } from "../src/sys/exec.js";
 import { type ApiServer, startApiServer } from "./support/apiserver/server.js";
@@ -46,9 +46,10 @@ function startAgent(kubeconfig: string, netns: string, port: number): ChildProce
       "--drift-interval",
       "0",
       "--cni-socket",
-      join(tmpdir(), `netguard-restart-${port}.sock`),
+      // Inside the test's own directory, removed even when the agent is killed mid-test.
+      join(dirname(kubeconfig), "cni.sock"),
       "--cni-state",
-      join(tmpdir(), `netguard-restart-${port}.json`),
+      join(dirname(kubeconfig), "cni-state.json"),
     ],
     { stdio: ["ignore", "ignore", "inherit"] },
   );

@@ -137,7 +137,7 @@ describe("Datapath on the checking fake", () => {
     await fake.apply(new Transaction().add({ op: "flush-chain", table: INET, name: "in/a/web" }));
     const repair = await dp.repairDrift();
     expect(repair.drifted).toBe(true);
-    expect(repair.differences.join("\n")).toMatch(/in\/a\/web/);
+    expect(repair.differences).toContain("inet netguard chain in/a/web: 2 rules wanted, 0 found");
     expect(repair.result).toMatchObject({ kind: "full" });
     expect(await dp.repairDrift()).toEqual({ drifted: false, differences: [] });
   });
@@ -202,7 +202,7 @@ describeAsRoot("Datapath on the real nft", () => {
       await nsRun(ns, "nft", ["flush", "chain", "inet", "netguard", "in/a/web"]);
       const repair = await dp.repairDrift();
       expect(repair.drifted).toBe(true);
-      expect(repair.differences.join("\n")).toMatch(/in\/a\/web/);
+      expect(repair.differences).toContain("inet netguard chain in/a/web: 2 rules wanted, 0 found");
       expect(repair.result).toMatchObject({ kind: "full" });
       expect((await dp.repairDrift()).drifted).toBe(false);
     });

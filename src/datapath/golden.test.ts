@@ -136,7 +136,21 @@ describe("golden incremental syncs", () => {
     expect(await differences(desiredState(rulesetOf(s.after)), fake)).toEqual([]);
     const text = goldenText(s, script);
     const path = goldenPath(s);
-    if (UPDATE) writeFileSync(path, text);
+    if (UPDATE) {
+      // An update run that rewrites a file fails: the next run, without the variable, checks it.
+      if (process.env.CI)
+        throw new Error("UPDATE_GOLDEN is refused under CI: golden files are checked, never rewritten there");
+      let before: string | undefined;
+      try {
+        before = readFileSync(path, "utf8");
+      } catch {
+        before = undefined;
+      }
+      if (before !== text) {
+        writeFileSync(path, text);
+        throw new Error(`rewrote ${path}: review the diff, then run again without UPDATE_GOLDEN`);
+      }
+    }
     let checkedIn: string;
     try {
       checkedIn = readFileSync(path, "utf8");

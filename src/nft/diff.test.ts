@@ -177,3 +177,32 @@ describe("diffTable", () => {
     ]);
   });
 });
+
+describe("diffTable's script is a function of content", () => {
+  it("deletes objects and elements in name order, however the old model was built", () => {
+    const set = (name: string, elements: string[]): SetSpec => ({
+      name,
+      type: "ipv4_addr",
+      interval: false,
+      elements,
+    });
+    const chain = (name: string): ChainSpec => ({ name, rules: ["counter"] });
+    const base: ChainSpec = { name: "forward", base: HOOK, rules: [] };
+    const built = (order: "ab" | "ba") => {
+      const names = order === "ab" ? ["a", "b"] : ["b", "a"];
+      return spec({
+        sets: [
+          ...names.map((n) => set(n, [])),
+          set("keep", order === "ab" ? ["10.0.0.1", "10.0.0.2"] : ["10.0.0.2", "10.0.0.1"]),
+        ],
+        counters: names.map((n) => `c${n}`),
+        chains: [...names.map((n) => chain(`x${n}`)), base],
+      });
+    };
+    const next = spec({ sets: [set("keep", [])], chains: [base] });
+    const ab = diffTable(stateOf(built("ab")), next);
+    const ba = diffTable(stateOf(built("ba")), next);
+    expect(ba).toEqual(ab);
+    expect(ab).not.toBe("replace");
+  });
+});

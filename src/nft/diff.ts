@@ -7,6 +7,7 @@
  * (elements.ts), so an element written as a prefix and read back as a range is no change. Returns "replace" when an object changed
  * shape (type, flags, hook, policy, or a set became a map): a full atomic replace is simpler.
  */
+import { byName, compareStrings } from "../base/compare.js";
 import { canonicalElement, canonicalVerdict } from "./elements.js";
 import { priorityNumber } from "./json.js";
 import type { Command } from "./transaction.js";
@@ -87,16 +88,19 @@ function removals(table: TableRef, old: TableState, next: TableSpec): Command[] 
   const sets = keep(next.sets.map((s) => s.name));
   const maps = keep(next.maps.map((m) => m.name));
   const counters = keep(next.counters);
-  const goneMaps = [...old.maps.keys()].filter((m) => !maps.has(m));
-  const gone = [...old.chains.values()].filter((c) => !chains.has(c.name));
+  // Sorted by name, so the script depends on the two states' content, not on how the model was built.
+  const goneMaps = [...old.maps.keys()].filter((m) => !maps.has(m)).sort(compareStrings);
+  const gone = [...old.chains.values()].filter((c) => !chains.has(c.name)).sort(byName);
   const holds = (c: ChainState) =>
     c.rules.some((r) => r.facts.chains.length > 0 || r.facts.sets.some((s) => goneMaps.includes(s)));
   const out: Command[] = [];
   for (const c of gone) if (holds(c)) out.push({ op: "flush-chain", table, name: c.name });
   for (const m of goneMaps) out.push({ op: "delete-map", table, name: m });
   for (const c of gone) out.push({ op: "delete-chain", table, name: c.name });
-  for (const s of old.sets.keys()) if (!sets.has(s)) out.push({ op: "delete-set", table, name: s });
-  for (const c of old.counters) if (!counters.has(c)) out.push({ op: "delete-counter", table, name: c });
+  for (const s of [...old.sets.keys()].sort(compareStrings))
+    if (!sets.has(s)) out.push({ op: "delete-set", table, name: s });
+  for (const c of [...old.counters].sort(compareStrings))
+    if (!counters.has(c)) out.push({ op: "delete-counter", table, name: c });
   return out;
 }
 
@@ -127,7 +131,7 @@ function canonicalTexts(
 function setElementChanges(table: TableRef, old: SetState, next: SetSpec): Command[] | "replace" {
   const after = canonicalTexts(next.type, next.interval, next.elements, old.elements);
   if (after === "replace") return after;
-  const gone = [...old.elements].filter((e) => !after.has(e));
+  const gone = [...old.elements].filter((e) => !after.has(e)).sort(compareStrings);
   const added = [...after].filter(([e]) => !old.elements.has(e)).map(([, text]) => text);
   const out: Command[] = [];
   if (gone.length > 0) out.push({ op: "delete-elements", table, set: next.name, elements: gone });
@@ -144,7 +148,10 @@ function mapChanges(table: TableRef, next: MapSpec, old: MapState | undefined): 
     if (!key.ok || !verdict.ok) return "replace";
     after.set(key.value, { verdict: verdict.value, text: `${k} : ${v}` });
   }
-  const gone = [...before].filter(([k, v]) => after.get(k)?.verdict !== v).map(([k]) => k);
+  const gone = [...before]
+    .filter(([k, v]) => after.get(k)?.verdict !== v)
+    .map(([k]) => k)
+    .sort(compareStrings);
   const added = [...after].filter(([k, a]) => before.get(k) !== a.verdict).map(([, a]) => a.text);
   const out: Command[] = [];
   if (gone.length > 0) out.push({ op: "delete-elements", table, set: next.name, elements: gone });
