@@ -9,7 +9,9 @@ import { destroyTestLabs } from "./support/lab.js";
 import { deleteTestNetns } from "./support/netns.js";
 
 const warnings: string[] = [];
-const onWarning = (w: Error) => void warnings.push(`${w.name}: ${w.message}`);
+/** The warning with its code (DEP0040, …) and where it was emitted, so a dependency's warning names its source. */
+const onWarning = (w: Error & { code?: string }) =>
+  void warnings.push(`${w.name}${w.code ? ` [${w.code}]` : ""}: ${w.message}\n${w.stack ?? ""}`);
 process.on("warning", onWarning);
 
 afterAll(async () => {
