@@ -150,6 +150,13 @@ async function until(what: string, cond: () => boolean): Promise<void> {
   if (!cond()) throw new Error(`never happened: ${what}`);
 }
 
+/** A promise the test releases: `wait` resolves once `release` is called. */
+function gate(): { wait: Promise<void>; release: () => void } {
+  let release = (): void => undefined;
+  const wait = new Promise<void>((r) => (release = r));
+  return { wait, release };
+}
+
 /** The syncs counted so far, as `kind/trigger` → count. */
 async function syncs(f: ReturnType<typeof fixture>): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
@@ -306,6 +313,57 @@ describe("Agent: what it reports", () => {
     await f.clock.advance(10_000);
     expect(f.kernel.applies).toBe(1);
     expect(f.kernel.state).toBe(before);
+  });
+});
+
+describe("Agent: stop during start", () => {
+  it("stop during the source's start waits for it, then stops the source and closes the socket", async () => {
+    const log: string[] = [];
+    const listed = gate();
+    const f = fixture({
+      driftIntervalMs: 1000,
+      cniServer: () => ({
+        start: () => (log.push("cni listen"), Promise.resolve()),
+        stop: () => (log.push("cni close"), Promise.resolve()),
+      }),
+    });
+    f.source.start = async () => {
+      log.push("source start");
+      await listed.wait;
+      log.push("source listed");
+    };
+    f.source.stop = () => (log.push("source stop"), Promise.resolve());
+    const started = f.agent.start();
+    await until("the source starts", () => log.includes("source start"));
+    const stopped = f.agent.stop();
+    for (let i = 0; i < 50; i++) await Promise.resolve();
+    expect(log).toEqual(["cni listen", "source start"]);
+    listed.release();
+    await Promise.all([started, stopped]);
+    expect(log).toEqual(["cni listen", "source start", "source listed", "source stop", "cni close"]);
+    expect(f.clock.pending).toBe(0); // no drift timer armed after the stop
+  });
+
+  it("stop while the CNI socket is being bound leaves it closed", async () => {
+    const bound = gate();
+    let open = false;
+    const f = fixture({
+      cniServer: () => ({
+        start: async () => {
+          await bound.wait;
+          open = true;
+        },
+        stop: () => ((open = false), Promise.resolve()),
+      }),
+    });
+    let sourceStarted = false;
+    f.source.start = () => ((sourceStarted = true), Promise.resolve());
+    const started = f.agent.start();
+    const stopped = f.agent.stop();
+    bound.release();
+    await Promise.all([started, stopped]);
+    expect(open).toBe(false);
+    expect(sourceStarted).toBe(false); // nothing more is started once stopped
   });
 });
 

@@ -39,6 +39,8 @@ export class Agent {
   private driftTimer: TimerHandle | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  /** The start in progress (or done), which stop() waits for. */
+  private starting: Promise<void> = Promise.resolve();
   private tableWatch: Pick<TableWatch, "start" | "stop"> | undefined;
   /** The rules last applied successfully (for CNI CHECK and ADD confirmation). */
   private applied: NodeRules | undefined;
@@ -104,8 +106,16 @@ export class Agent {
     };
   }
 
-  /** Starts the endpoint, the watches and the drift timer. */
-  async start(): Promise<void> {
+  /**
+   * Starts the endpoint, the watches and the drift timer. A stop() meanwhile ends the start at its
+   * next step (nothing more is opened) and waits for it before tearing down.
+   */
+  start(): Promise<void> {
+    this.starting = this.startParts();
+    return this.starting;
+  }
+
+  private async startParts(): Promise<void> {
     const { http, logger, nodeName, netns } = this.parts;
     if (http) this.http = await http(this);
     logger.info(
@@ -113,17 +123,21 @@ export class Agent {
       "agent starting; rules from before stay in force until the first complete list",
     );
     await this.cni.load();
+    if (this.stopped) return;
     await this.cniServer?.start();
+    if (this.stopped) return;
     await this.source.start();
+    if (this.stopped) return;
     this.chaining?.start();
     await this.keepChained();
     this.scheduleDrift();
     this.watchTables();
   }
 
-  /** Stops watching and serving; leaves the rules in the kernel as they are. */
+  /** Stops watching and serving (after a start in progress); leaves the rules in the kernel as they are. */
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.starting.catch(() => undefined);
     if (this.driftTimer) this.parts.clock.clearTimeout(this.driftTimer);
     this.chaining?.stop();
     this.tableWatch?.stop();

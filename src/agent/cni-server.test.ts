@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { request } from "node:http";
+import { request, type Server } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -201,7 +201,7 @@ describe("the CNI server's socket", () => {
     }
   });
 
-  it("binds through the injected listen function, and stop before start is harmless", async () => {
+  it("binds through the injected listen function", async () => {
     const bound: string[] = [];
     const other = new CniServer({
       handler,
@@ -212,9 +212,34 @@ describe("the CNI server's socket", () => {
         return new Promise<void>((resolve) => srv.listen(join(dir, "other.sock"), resolve));
       },
     });
-    await other.stop();
     await other.start();
     await other.stop();
     expect(bound).toEqual(["/nonexistent/cni.sock"]);
+    expect(existsSync(join(dir, "other.sock"))).toBe(false);
+  });
+
+  it("once stopped it never listens: start after stop refuses, stop during the bind closes the socket", async () => {
+    const bound: string[] = [];
+    let bind = (): void => undefined;
+    const deps = {
+      handler,
+      socketPath: join(dir, "late.sock"),
+      clock,
+      listen: (srv: Server, path: string) => {
+        bound.push(path);
+        return new Promise<void>((resolve) => (bind = () => srv.listen(path, resolve)));
+      },
+    };
+    const early = new CniServer(deps);
+    await early.stop();
+    await expect(early.start()).rejects.toThrow(/stopped/);
+    expect(bound).toEqual([]);
+    const late = new CniServer(deps);
+    const started = late.start();
+    await late.stop();
+    bind();
+    await started;
+    expect(bound).toEqual([deps.socketPath]);
+    expect(existsSync(deps.socketPath)).toBe(false); // bound, then closed at once
   });
 });

@@ -67,6 +67,8 @@ type Answer = readonly [number, CniReply];
 /** The agent's CNI endpoint: `start` listens, `stop` closes. */
 export class CniServer {
   private readonly server: Server;
+  /** Set by stop(): the server never listens again. */
+  private closed = false;
 
   constructor(private readonly deps: CniServerDeps) {
     const limits = deps.limits ?? DEFAULT_CNI_LIMITS;
@@ -86,13 +88,23 @@ export class CniServer {
     });
   }
 
-  /** Listens on the socket path. */
-  start(): Promise<void> {
-    return (this.deps.listen ?? listenUnix)(this.server, this.deps.socketPath);
+  /**
+   * Listens on the socket path. Refuses once stopped; a stop() while the listen is in progress
+   * closes the socket as soon as it is bound.
+   */
+  async start(): Promise<void> {
+    if (this.closed) throw new Error("the CNI server was stopped; not listening");
+    await (this.deps.listen ?? listenUnix)(this.server, this.deps.socketPath);
+    if (this.closed) await this.close();
   }
 
-  /** Stops accepting requests; resolves when open connections have ended. */
+  /** Stops accepting requests for good; resolves when open connections have ended. */
   stop(): Promise<void> {
+    this.closed = true;
+    return this.close();
+  }
+
+  private close(): Promise<void> {
     return new Promise((resolve) => (this.server.listening ? this.server.close(() => resolve()) : resolve()));
   }
 }
