@@ -3,7 +3,8 @@
  * (named in --help); flags win. SIGTERM/SIGINT stop it and leave the rules in place.
  */
 import { KubeConfig } from "@kubernetes/client-node";
-import { pino } from "pino";
+import { type Logger, pino } from "pino";
+import type { Agent } from "../agent/agent.js";
 import { systemClock } from "../agent/clock.js";
 import { nftMonitorSpawner } from "../agent/table-watch.js";
 import { systemExec } from "../sys/exec.js";
@@ -47,16 +48,48 @@ export async function runAgent(io: CliIo, opts: AgentCliOptions): Promise<ExitCo
       maxDelayMs: number(opts.maxDelay, "max delay"),
     },
   });
-  const stopped = new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info({ signal }, "stopping; rules stay in place");
-      void agent.stop().then(resolve);
-    };
-    process.once("SIGTERM", () => stop("SIGTERM")).once("SIGINT", () => stop("SIGINT"));
-  });
-  await agent.start();
-  await stopped;
+  await serveAgent(agent, logger, process);
   return 0;
+}
+
+/** What serveAgent runs: the Agent's lifecycle. */
+export type AgentLifecycle = Pick<Agent, "start" | "stop">;
+
+/** Where stop signals come from (production: `process`). */
+export interface SignalSource {
+  once(signal: "SIGTERM" | "SIGINT", listener: () => void): unknown;
+  off(signal: "SIGTERM" | "SIGINT", listener: () => void): unknown;
+}
+
+/**
+ * Starts the agent and runs it until SIGTERM/SIGINT. A start that fails stops the agent first (what
+ * had started, such as the HTTP endpoint answering /healthz, must not outlive it), then rethrows.
+ */
+export async function serveAgent(
+  agent: AgentLifecycle,
+  logger: Logger,
+  signals: SignalSource,
+): Promise<void> {
+  const handlers: Array<["SIGTERM" | "SIGINT", () => void]> = [];
+  const stopped = new Promise<void>((resolve) => {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      const stop = () => {
+        logger.info({ signal }, "stopping; rules stay in place");
+        void agent.stop().then(resolve);
+      };
+      handlers.push([signal, stop]);
+      signals.once(signal, stop);
+    }
+  });
+  try {
+    await agent.start();
+  } catch (e) {
+    for (const [signal, stop] of handlers) signals.off(signal, stop);
+    logger.error({ error: String(e) }, "agent failed to start; stopping what had started");
+    await agent.stop().catch((s: unknown) => logger.error({ error: String(s) }, "stopping failed too"));
+    throw e;
+  }
+  await stopped;
 }
 
 function splitHostPort(listen: string): [string, string] {
