@@ -207,12 +207,35 @@ describe("CniPods: the state file is written asynchronously, in order", () => {
     await pods.cniAdd(addReq("c1"));
     let release = () => undefined as void;
     file.gate = new Promise<void>((r) => (release = r));
-    await pods.cniDel({ containerId: "c1" });
+    const deleted = pods.cniDel({ containerId: "c1" });
     expect(file.writes).toHaveLength(1);
     const saved = pods.saved();
     release();
     await saved;
+    await deleted;
     expect(file.writes.map((t) => (JSON.parse(t) as { pods: unknown[] }).pods.length)).toEqual([1, 0]);
+  });
+
+  it("a DEL and a GC reply only once the state file no longer holds their sandboxes", async () => {
+    const { pods, reader, file } = setup();
+    for (const n of ["a", "b"]) reader.pods.set(n, podJson(n, `u-${n}`));
+    await pods.cniAdd(addReq("ca", "a", "10.1.0.5"));
+    await pods.cniAdd(addReq("cb", "b", "10.1.0.6"));
+    const onDisk = () => (JSON.parse(file.text ?? "{}") as { pods: Array<{ containerId: string }> }).pods;
+    for (const [op, left] of [
+      [() => pods.cniDel({ containerId: "ca" }), ["cb"]],
+      [() => pods.cniGc({ validContainerIds: [] }), []],
+    ] as const) {
+      let release = () => undefined as void;
+      file.gate = new Promise<void>((r) => (release = r));
+      let replied = false;
+      const reply = op().then((r) => ((replied = true), r));
+      for (let i = 0; i < 20; i++) await Promise.resolve();
+      expect(replied).toBe(false);
+      release();
+      expect(await reply).toEqual({ ok: true });
+      expect(onDisk().map((p) => p.containerId)).toEqual(left);
+    }
   });
 
   it("a failed write is logged and the ADD still succeeds; an unreadable file starts empty", async () => {

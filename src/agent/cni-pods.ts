@@ -117,12 +117,16 @@ export class CniPods implements CniHandler {
     }
   }
 
-  /** CNI DEL: forget the sandbox (never blocks: the sync follows asynchronously). */
-  cniDel(req: CniDelRequest): Promise<CniReply> {
+  /**
+   * CNI DEL: forget the sandbox; replies once the state file no longer holds it (a restart must not
+   * bring it back), without waiting for the sync, which follows asynchronously.
+   */
+  async cniDel(req: CniDelRequest): Promise<CniReply> {
     const pending = this.inFlight.get(req.containerId);
     if (pending) pending.deleted = true;
     this.forget(req.containerId);
-    return Promise.resolve({ ok: true });
+    await this.saved();
+    return { ok: true };
   }
 
   /** CNI CHECK: is the sandbox registered and its pod in the rules in force? */
@@ -143,12 +147,13 @@ export class CniPods implements CniHandler {
   /**
    * CNI GC (spec 1.1): forgets every sandbox not among the runtime's `cni.dev/valid-attachments`,
    * except ADDs still in flight (the runtime records a sandbox before its ADD, so a finished ADD
-   * of a live sandbox is in the list).
+   * of a live sandbox is in the list). Replies once the state file no longer holds what it dropped.
    */
-  cniGc(req: CniGcRequest): Promise<CniReply> {
+  async cniGc(req: CniGcRequest): Promise<CniReply> {
     const valid = new Set([...req.validContainerIds, ...this.inFlight.keys()]);
     this.dropped(this.registry.gc(valid), "CNI GC");
-    return Promise.resolve({ ok: true });
+    await this.saved();
+    return { ok: true };
   }
 
   /**
