@@ -34,11 +34,12 @@ export class SavedRegistrations {
     const file = this.file;
     if (!file) return this.saving;
     const text = JSON.stringify(registry.toJSON());
-    this.saving = this.saving.then(() =>
-      file.write(text).catch((e: unknown) => {
-        this.log.warn({ file: file.path, error: (e as Error).message }, "cannot save CNI registrations");
-      }),
-    );
+    // .catch after .then: a write that throws instead of rejecting must not jam the queue either
+    this.saving = this.saving
+      .then(() => file.write(text))
+      .catch((e: unknown) => {
+        this.log.warn({ file: file.path, error: String(e) }, "cannot save CNI registrations");
+      });
     return this.saving;
   }
 
