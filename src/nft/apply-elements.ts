@@ -104,7 +104,16 @@ function addToMap(t: WorkTable, map: MapState, texts: readonly string[]): Failur
     t.useVerdict(a.verdict, 1);
     jumps ||= verdictChain(a.verdict) !== undefined;
   }
-  return jumps ? checkDepth(t) : undefined;
+  return jumps ? jumpAdded(t) : undefined;
+}
+
+/**
+ * Notes that a jump was added to the table; the depth check runs at once only while replaying a
+ * batch whose committed tables failed it (the kernel's NFT_VALIDATE_DO), otherwise once at the end.
+ */
+export function jumpAdded(t: WorkTable): Failure | undefined {
+  t.jumpsAdded = true;
+  return t.validateEach ? checkDepth(t) : undefined;
 }
 
 /** Refuses a jump that makes a base chain reach deeper than nft allows (or a loop). */

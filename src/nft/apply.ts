@@ -16,7 +16,14 @@
  *   ENOENT. Elements: apply-elements.ts.
  */
 import { assertNever } from "../diag/assert-never.js";
-import { addElements, checkDepth, checkTarget, deleteElements, type Failure } from "./apply-elements.js";
+import {
+  addElements,
+  checkDepth,
+  checkTarget,
+  deleteElements,
+  type Failure,
+  jumpAdded,
+} from "./apply-elements.js";
 import { componentTypes } from "./elements.js";
 import { priorityNumber } from "./json.js";
 import type { ChainSpec, MapSpec, SetSpec } from "./model.js";
@@ -36,18 +43,49 @@ export interface NftError {
   readonly message: string;
 }
 
-/** The state after the transaction, or the error that refused all of it. */
+/**
+ * The state after the transaction, or the error that refused all of it. `validateEach`: the error
+ * came from the kernel's check of the committed tables, after which the kernel checks jumps after
+ * every command in each table a later transaction creates, until one commits a change (measured: a
+ * loop made and unmade in one transaction that also creates its table is then refused too).
+ */
 export type ApplyResult =
-  { readonly ok: true; readonly state: NftState } | { readonly ok: false; readonly error: NftError };
+  | { readonly ok: true; readonly state: NftState }
+  | { readonly ok: false; readonly error: NftError; readonly validateEach?: true };
 
-/** Applies `commands` to `state` as one atomic nft transaction. */
-export function applyCommands(state: NftState, commands: readonly Command[]): ApplyResult {
-  const work = new WorkState(state);
-  for (const [index, c] of commands.entries()) {
-    const failure = applyOne(work, c);
-    if (failure) return { ok: false, error: { index, ...failure } };
+/**
+ * Applies `commands` to `state` as one atomic nft transaction. `newTablesValidateEach`: check jump
+ * depth after every jump in the tables the transaction creates, as the kernel does after a
+ * transaction refused with `validateEach`.
+ */
+export function applyCommands(
+  state: NftState,
+  commands: readonly Command[],
+  newTablesValidateEach = false,
+): ApplyResult {
+  const work = new WorkState(state, newTablesValidateEach && "new tables");
+  const refused = applyEach(work, commands);
+  if (refused) return { ok: false, error: refused };
+  const tooDeep = work.tables().flatMap((t) => (t.jumpsAdded ? (checkDepth(t) ?? []) : []))[0];
+  if (tooDeep) {
+    // The kernel validates jumps once, on the committed tables (so a loop made and unmade within the
+    // transaction is accepted); when that fails it replays the batch validating after every jump
+    // (nfnetlink's NFNL_BATCH_REPLAY with NFT_VALIDATE_DO), and the error names the first command
+    // after which a base chain reaches too deep.
+    const replayed = applyEach(new WorkState(state, true), commands);
+    const error = replayed ?? { index: commands.length - 1, ...tooDeep };
+    return { ok: false, error, validateEach: true };
   }
   return { ok: true, state: work.freeze() };
+}
+
+/** Applies the commands in order; the first refused one's error. */
+function applyEach(work: WorkState, commands: readonly Command[]): NftError | undefined {
+  for (const [index, c] of commands.entries()) {
+    const failure = applyOne(work, c);
+    if (failure) return { index, ...failure };
+  }
+  return undefined;
 }
 
 function applyOne(work: WorkState, c: Command): Failure | undefined {
@@ -199,6 +237,5 @@ function addRule(t: WorkTable, chainName: string, text: string): Failure | undef
       return { kind: "no-such-object", message: `counter ${c}: No such file or directory` };
   t.rulesOf(chainName, chain).push({ text, facts });
   t.use(facts, 1);
-  if (facts.chains.length > 0 || verdictMapsOf(text).length > 0) return checkDepth(t);
-  return undefined;
+  return facts.chains.length > 0 || verdictMapsOf(text).length > 0 ? jumpAdded(t) : undefined;
 }

@@ -22,6 +22,8 @@ export class FakeNft implements NftBackend {
   /** The error of the last refused transaction, with the index of the refused command. */
   lastError: NftError | undefined;
   private current: NftState;
+  /** The kernel checks jumps after every command in new tables until a transaction commits (apply.ts). */
+  private validateEach = false;
 
   constructor(initial: NftState = EMPTY_STATE) {
     this.current = initial;
@@ -39,13 +41,15 @@ export class FakeNft implements NftBackend {
       this.failNext = undefined;
       return Promise.resolve({ ok: false, error });
     }
-    const r = applyCommands(this.current, txn.list);
+    const r = applyCommands(this.current, txn.list, this.validateEach);
     if (!r.ok) {
       this.lastError = r.error;
+      if (r.validateEach) this.validateEach = true;
       const { index, kind, message } = r.error;
       return Promise.resolve({ ok: false, error: `command ${index + 1}: ${kind}: ${message}`, kind });
     }
     this.current = r.state;
+    if (txn.list.length > 0) this.validateEach = false;
     return Promise.resolve({ ok: true });
   }
 

@@ -21,9 +21,13 @@ export class WorkTable {
   private readonly setElements = new Map<string, Set<string>>();
   private readonly mapElements = new Map<string, Map<string, string>>();
   private readonly chainRules = new Map<string, ChainState["rules"][number][]>();
+  /** Whether a rule or map element that jumps was added (the kernel's NFT_VALIDATE_NEED). */
+  jumpsAdded = false;
 
+  /** `validateEach`: check jump depth after every jump added (a replayed batch), not once at the end. */
   constructor(
     readonly ref: TableRef,
+    readonly validateEach: boolean,
     from?: TableState,
   ) {
     this.sets = new Map(from?.sets);
@@ -112,7 +116,19 @@ export class WorkTable {
 export class WorkState {
   private readonly touched = new Map<string, WorkTable | "deleted">();
 
-  constructor(private readonly base: NftState) {}
+  /**
+   * `validateEach`: see WorkTable; "new tables": only for tables this transaction creates (they
+   * inherit the kernel's per-netns state after a refused replay, tables that exist do not).
+   */
+  constructor(
+    private readonly base: NftState,
+    private readonly validateEach: boolean | "new tables",
+  ) {}
+
+  /** The tables changed so far. */
+  tables(): WorkTable[] {
+    return [...this.touched.values()].filter((t): t is WorkTable => t !== "deleted");
+  }
 
   /** The table, copied for change on first use; undefined when it does not exist. */
   table(ref: TableRef): WorkTable | undefined {
@@ -122,13 +138,13 @@ export class WorkState {
     if (t) return t;
     const from = this.base.get(key);
     if (!from) return undefined;
-    const w = new WorkTable({ family: from.family, name: from.name }, from);
+    const w = new WorkTable({ family: from.family, name: from.name }, this.validateEach === true, from);
     this.touched.set(key, w);
     return w;
   }
 
   create(ref: TableRef): WorkTable {
-    const w = new WorkTable({ family: ref.family, name: ref.name });
+    const w = new WorkTable({ family: ref.family, name: ref.name }, this.validateEach !== false);
     this.touched.set(tableKey(ref), w);
     return w;
   }
