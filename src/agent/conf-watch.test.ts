@@ -96,6 +96,24 @@ describe("ConfDirWatch", () => {
     await m.watch.ensure();
     expect([m.calls(), m.state.closed, m.state.armed]).toEqual([0, 1, 1]);
   });
+
+  it("a stop during a pending identity check arms no watch", async () => {
+    let armed = 0;
+    let answer = (_id: string | undefined): void => undefined;
+    const watch = new ConfDirWatch("/d", () => undefined, {
+      watcher: () => (armed++, () => undefined),
+      identity: () => new Promise<string | undefined>((r) => (answer = r)),
+      clock: new ManualClock(),
+      quietMs: 200,
+      maxWaitMs: 2000,
+      onError: () => undefined,
+    });
+    const ensured = watch.ensure();
+    watch.stop();
+    answer("d1");
+    await ensured;
+    expect(armed).toBe(0);
+  });
 });
 
 describe("ConfDirWatch on the real file system", () => {
