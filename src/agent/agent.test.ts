@@ -16,6 +16,7 @@ import { Transaction } from "../nft/transaction.js";
 import { Agent } from "./agent.js";
 import { ManualClock } from "./clock.js";
 import { CniPods } from "./cni-pods.js";
+import type { CniStateFile } from "./cni-state.js";
 import type { CniHandler } from "./cni-server.js";
 import { DropReader } from "./drops.js";
 import { PolicyEventReporter } from "./events.js";
@@ -72,7 +73,7 @@ const reader: KubeReader = {
   list: (): Promise<RawList> => Promise.resolve({ items: [], resourceVersion: "1" }),
 };
 
-function fixture(more: Partial<AgentParts> = {}) {
+function fixture(more: Partial<AgentParts> = {}, state?: CniStateFile) {
   const clock = new ManualClock();
   const logger = pino({ level: "silent" });
   const kernel = new Kernel();
@@ -111,7 +112,7 @@ function fixture(more: Partial<AgentParts> = {}) {
         reader,
         store,
         nodeName: "n1",
-        state: undefined,
+        state,
         log: logger,
         hooks,
         now: () => clock.now(),
@@ -156,6 +157,9 @@ function gate(): { wait: Promise<void>; release: () => void } {
   const wait = new Promise<void>((r) => (release = r));
   return { wait, release };
 }
+
+/** A CNI ADD (or the registration kept of one) of pod x/a. */
+const cniReq = (containerId: string) => ({ containerId, namespace: "x", name: "a", ips: ["10.1.0.10"] });
 
 /** The syncs counted so far, as `kind/trigger` → count. */
 async function syncs(f: ReturnType<typeof fixture>): Promise<Record<string, number>> {
@@ -364,6 +368,86 @@ describe("Agent: stop during start", () => {
     await Promise.all([started, stopped]);
     expect(open).toBe(false);
     expect(sourceStarted).toBe(false); // nothing more is started once stopped
+  });
+});
+
+describe("Agent: the CNI state file and socket", () => {
+  /** A state file whose reads and writes wait for `open`, logging each step. */
+  function gatedFile(log: string[]) {
+    const g = { read: gate(), write: gate(), text: undefined as string | undefined };
+    const file: CniStateFile = {
+      path: "memory",
+      read: async () => {
+        log.push("state read");
+        await g.read.wait;
+        log.push("state loaded");
+        return g.text;
+      },
+      write: async (text) => {
+        await g.write.wait;
+        g.text = text;
+        log.push("state written");
+      },
+    };
+    return { g, file };
+  }
+  /** A CNI endpoint logging its start and stop; `handler()` is what it would serve. */
+  function loggingServer(log: string[]) {
+    let served: CniHandler | undefined;
+    const parts: Partial<AgentParts> = {
+      cniServer: (h) => {
+        served = h;
+        return {
+          start: () => (log.push("cni listen"), Promise.resolve()),
+          stop: () => (log.push("cni close"), Promise.resolve()),
+        };
+      },
+    };
+    return { parts, handler: () => served as CniHandler };
+  }
+
+  it("the registrations are loaded before the CNI socket opens", async () => {
+    const log: string[] = [];
+    const { g, file } = gatedFile(log);
+    g.text = JSON.stringify({ version: 2, seq: 1, pods: [{ ...cniReq("c0"), seq: 1 }] });
+    const server = loggingServer(log);
+    const f = fixture(server.parts, file);
+    const started = f.agent.start();
+    await until("the state read", () => log.includes("state read"));
+    for (let i = 0; i < 50; i++) await Promise.resolve();
+    expect(log).toEqual(["state read"]);
+    g.read.release();
+    await started;
+    expect(log).toEqual(["state read", "state loaded", "cni listen"]);
+    f.listed();
+    await f.clock.advance(50);
+    await until("the first sync", () => f.kernel.applies === 1);
+    expect(await server.handler().cniCheck({ containerId: "c0" })).toEqual({ ok: true }); // loaded
+    await f.agent.stop();
+  });
+
+  it("stop closes the CNI socket and waits for the state writes asked for", async () => {
+    const log: string[] = [];
+    const { g, file } = gatedFile(log);
+    g.read.release();
+    const server = loggingServer(log);
+    const f = fixture(server.parts, file);
+    await f.agent.start();
+    f.listed();
+    g.write.release();
+    const cni = server.handler();
+    expect(await cni.cniAdd(cniReq("c1"))).toEqual({ ok: true });
+    const held = gate();
+    g.write = held;
+    const deleted = cni.cniDel({ containerId: "c1" });
+    const stopped = f.agent.stop().then(() => log.push("stopped"));
+    await until("the socket closed", () => log.includes("cni close"));
+    for (let i = 0; i < 50; i++) await Promise.resolve();
+    expect(log.includes("stopped")).toBe(false);
+    held.release();
+    await Promise.all([deleted, stopped]);
+    expect(log.slice(-3)).toEqual(["cni close", "state written", "stopped"]);
+    expect(g.text).toBe(JSON.stringify({ version: 2, seq: 1, pods: [] }));
   });
 });
 
