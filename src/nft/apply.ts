@@ -30,7 +30,7 @@ import type { ChainSpec, MapSpec, SetSpec } from "./model.js";
 import { ruleFacts, verdictMapsOf } from "./rule-facts.js";
 import type { NftState } from "./state.js";
 import { tableKey } from "./state.js";
-import type { Command } from "./transaction.js";
+import { type Command, mapElementTexts } from "./transaction.js";
 import { type WorkTable, WorkState } from "./working.js";
 
 /** What nft reports, by errno: ENOENT, EEXIST, EBUSY, EINVAL/EOPNOTSUPP/syntax, datatype mismatch. */
@@ -149,7 +149,7 @@ function addMap(t: WorkTable, m: MapSpec): Failure | undefined {
       return { kind: "invalid", message: `map ${m.name}: unknown datatype ${m.keyType}` };
     t.maps.set(m.name, { name: m.name, keyType: m.keyType, interval: m.interval, elements: new Map() });
   }
-  const elements = [...m.elements].map(([k, v]) => `${k} : ${v}`);
+  const elements = mapElementTexts(m.elements);
   return elements.length > 0 ? addElements(t, m.name, elements) : undefined;
 }
 

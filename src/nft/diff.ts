@@ -10,7 +10,7 @@
 import { byName, compareStrings } from "../base/compare.js";
 import { canonicalElement, canonicalVerdict } from "./elements.js";
 import { priorityNumber } from "./json.js";
-import type { Command } from "./transaction.js";
+import { type Command, mapElementText } from "./transaction.js";
 import type { ChainSpec, MapSpec, SetSpec, TableRef, TableSpec } from "./model.js";
 import type { ChainState, MapState, SetState, TableState } from "./state.js";
 
@@ -146,7 +146,7 @@ function mapChanges(table: TableRef, next: MapSpec, old: MapState | undefined): 
     const key = canonicalElement(next.keyType, next.interval, k);
     const verdict = canonicalVerdict(v);
     if (!key.ok || !verdict.ok) return "replace";
-    after.set(key.value, { verdict: verdict.value, text: `${k} : ${v}` });
+    after.set(key.value, { verdict: verdict.value, text: mapElementText(k, v) });
   }
   const gone = [...before]
     .filter(([k, v]) => after.get(k)?.verdict !== v)

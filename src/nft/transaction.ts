@@ -45,9 +45,20 @@ export type Command =
 /** Elements per `add element` line, to keep lines readable; nft accepts any number. */
 const ELEMENTS_PER_LINE = 500;
 
+/** A verdict map's entry as `add element` text: `key : verdict`. */
+export function mapElementText(key: string, verdict: string): string {
+  return `${key} : ${verdict}`;
+}
+
+/** A verdict map's entries as `add element` texts. */
+export function mapElementTexts(elements: ReadonlyMap<string, string>): string[] {
+  return [...elements].map(([k, v]) => mapElementText(k, v));
+}
+
 /** Builds one atomic nft script. */
 export class Transaction {
   private readonly commands: Command[] = [];
+  private rendered: string | undefined;
 
   /** The commands so far (for tests and the fake backend). */
   get list(): readonly Command[] {
@@ -61,6 +72,7 @@ export class Transaction {
   add(c: Command): this {
     validate(c);
     this.commands.push(c);
+    this.rendered = undefined;
     return this;
   }
 
@@ -84,15 +96,19 @@ export class Transaction {
     for (const chain of spec.chains)
       for (const rule of chain.rules) this.add({ op: "add-rule", table: spec, chain: chain.name, rule });
     for (const map of spec.maps) {
-      const elements = [...map.elements].map(([k, v]) => `${k} : ${v}`);
+      const elements = mapElementTexts(map.elements);
       if (elements.length > 0) this.add({ op: "add-elements", table: spec, set: map.name, elements });
     }
     return this;
   }
 
-  /** The script, one command per line (long element lists split over several lines). */
+  /**
+   * The script, one command per line (long element lists split over several lines); rendered once
+   * until a command is added (the backend runs it and the sync reports its size).
+   */
   render(): string {
-    return this.commands.flatMap(renderCommand).join("\n") + (this.commands.length ? "\n" : "");
+    this.rendered ??= this.commands.flatMap(renderCommand).join("\n") + (this.commands.length ? "\n" : "");
+    return this.rendered;
   }
 }
 
@@ -149,7 +165,7 @@ function renderCommand(c: Command): string[] {
     case "add-map": {
       const flags = c.map.interval ? " flags interval;" : "";
       const head = `add map ${tableText(c.table)} ${c.map.name} { type ${c.map.keyType} : verdict;${flags} }`;
-      const elements = [...c.map.elements].map(([k, v]) => `${k} : ${v}`);
+      const elements = mapElementTexts(c.map.elements);
       return [head, ...elementLines("add", c.table, c.map.name, elements)];
     }
     case "delete-map":
