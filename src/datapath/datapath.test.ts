@@ -112,22 +112,44 @@ describe("Datapath on the checking fake", () => {
     expect(fake.state).toEqual(modelOf(rulesetOf(cluster())));
   });
 
-  it("assumes nothing when the kernel takes what the model refuses: the next sync replaces fully", async () => {
+  it("reports a transaction the kernel took and the model refuses, and reads the applied state back", async () => {
+    const desired = rulesetOf(cluster());
+    const listing = modelOf(desired);
+    const lenient: NftBackend = {
+      apply: () => Promise.resolve({ ok: true }),
+      listTable: (t) => Promise.resolve(listing.get(`${t.family} ${t.name}`)),
+      listCounters: () => Promise.resolve(undefined),
+    };
+    const dp = new Datapath(lenient);
+    const broken = {
+      ...desired,
+      inet: { ...desired.inet, chains: [{ name: "x", rules: ["jump missing"] }] },
+    };
+    const r = await dp.sync(broken);
+    expect(r).toMatchObject({
+      kind: "full",
+      modelRefused: expect.stringMatching(/no-such-object/) as unknown,
+    });
+    expect(dp.inSync).toBe(true);
+    expect(dp.state).toEqual(listing);
+    expect(await dp.sync(desired)).toEqual({ kind: "unchanged" });
+  });
+
+  it("counts the script's size in bytes, not UTF-16 units", async () => {
+    const desired = rulesetOf(cluster());
+    const accented = {
+      ...desired,
+      inet: { ...desired.inet, chains: [{ name: "x", rules: ['meta comment "café" accept'] }] },
+    };
+    const txn = new Transaction().replaceTable(accented.inet).replaceTable(accented.bridge);
     const lenient: NftBackend = {
       apply: () => Promise.resolve({ ok: true }),
       listTable: () => Promise.resolve(undefined),
       listCounters: () => Promise.resolve(undefined),
     };
-    const dp = new Datapath(lenient);
-    const desired = rulesetOf(cluster());
-    const broken = {
-      ...desired,
-      inet: { ...desired.inet, chains: [{ name: "x", rules: ["jump missing"] }] },
-    };
-    expect(await dp.sync(broken)).toMatchObject({ kind: "full" });
-    expect(dp.inSync).toBe(false);
-    expect(await dp.sync(desired)).toMatchObject({ kind: "full" });
-    expect(dp.inSync).toBe(true);
+    const r = await new Datapath(lenient).sync(accented);
+    expect(r).toMatchObject({ scriptBytes: Buffer.byteLength(txn.render(), "utf8") });
+    expect(txn.render().length).not.toBe(Buffer.byteLength(txn.render(), "utf8"));
   });
 
   it("finds drift (a flushed chain) in the kernel's model, names it and repairs it", async () => {

@@ -3,14 +3,14 @@
  * detected drift, replaces both tables in one atomic transaction; later syncs send only the
  * difference from the state last applied. That state is the nft model (state.ts) of what the kernel
  * holds — the previous state with the transaction applied (apply.ts) — kept in memory, never read
- * back per sync. A failed transaction changes nothing in the kernel — the previous rules stay in
+ * back per sync (only when the model refuses what the kernel took: then the listing is the state). A failed transaction changes nothing in the kernel — the previous rules stay in
  * force — and the next sync does a full replace.
  */
 import { applyCommands } from "../nft/apply.js";
 import type { NftBackend } from "../nft/backend.js";
 import { diffTable } from "../nft/diff.js";
 import { OWNED_TABLES, type TableSpec } from "../nft/model.js";
-import { EMPTY_STATE, type NftState, tableKey } from "../nft/state.js";
+import { EMPTY_STATE, type NftState, type TableState, tableKey } from "../nft/state.js";
 import { Transaction } from "../nft/transaction.js";
 import type { NodeRuleset } from "../render/ruleset.js";
 import { compareTables } from "./drift.js";
@@ -18,7 +18,16 @@ import { compareTables } from "./drift.js";
 /** What a sync did. */
 export type SyncResult =
   | { readonly kind: "unchanged" }
-  | { readonly kind: "full" | "incremental"; readonly commands: number; readonly scriptBytes: number }
+  | {
+      readonly kind: "full" | "incremental";
+      readonly commands: number;
+      readonly scriptBytes: number;
+      /**
+       * Set when the kernel took the transaction but the model (apply.ts) refused it: nft's rule
+       * that the model lacks. The applied state is then the kernel's listing. Log it as an error.
+       */
+      readonly modelRefused?: string;
+    }
   | { readonly kind: "failed"; readonly error: string; readonly attempted: "full" | "incremental" };
 
 /** The datapath of one node (or one lab node). */
@@ -49,7 +58,7 @@ export class Datapath {
       return old ? diffTable(old, spec) : "replace";
     });
     const txn = new Transaction();
-    const attempted = diffs.includes("replace") ? "full" : "incremental";
+    const attempted: "full" | "incremental" = diffs.includes("replace") ? "full" : "incremental";
     if (attempted === "full") txn.replaceTable(desired.inet).replaceTable(desired.bridge);
     else for (const d of diffs) if (d !== "replace") for (const c of d) txn.add(c);
     if (txn.empty) return { kind: "unchanged" };
@@ -58,13 +67,30 @@ export class Datapath {
       this.applied = undefined;
       return { kind: "failed", error: r.error, attempted };
     }
-    // A full replace defines both tables afresh, whatever the kernel held before. Should the model
-    // refuse what the kernel took (a rule of nft's it does not know), nothing is assumed: the next
-    // sync replaces both tables again.
+    // A full replace defines both tables afresh, whatever the kernel held before.
     const next = applyCommands(attempted === "full" ? EMPTY_STATE : (previous ?? EMPTY_STATE), txn.list);
-    this.applied = next.ok ? next.state : undefined;
     this.desired = desired;
-    return { kind: attempted, commands: txn.list.length, scriptBytes: txn.render().length };
+    const done = { kind: attempted, commands: txn.list.length, scriptBytes: scriptBytes(txn) };
+    if (next.ok) {
+      this.applied = next.state;
+      return done;
+    }
+    // The kernel took what the model refuses (a rule of nft's it does not know): what the kernel
+    // holds is read back, so drift checks, restores and incremental syncs keep working.
+    this.applied = await this.listed();
+    const { index, kind, message } = next.error;
+    return { ...done, modelRefused: `command ${index + 1}: ${kind}: ${message}` };
+  }
+
+  /** Both tables as the kernel lists them; undefined when a listing is unreadable. */
+  private async listed(): Promise<NftState | undefined> {
+    const out = new Map<string, TableState>();
+    for (const t of OWNED_TABLES) {
+      const have = await this.backend.listTable(t);
+      if (have === "unreadable") return undefined;
+      if (have) out.set(tableKey(have), have);
+    }
+    return out;
   }
 
   /** Forces the next sync to replace both tables (e.g. after drift was detected elsewhere). */
@@ -105,7 +131,12 @@ export class Datapath {
     this.applied = undefined;
     this.desired = undefined;
     return r.ok
-      ? { kind: "full", commands: txn.list.length, scriptBytes: txn.render().length }
+      ? { kind: "full", commands: txn.list.length, scriptBytes: scriptBytes(txn) }
       : { kind: "failed", error: r.error, attempted: "full" };
   }
+}
+
+/** The script's size in bytes as nft reads it (UTF-8), not in UTF-16 units. */
+function scriptBytes(txn: Transaction): number {
+  return Buffer.byteLength(txn.render(), "utf8");
 }
