@@ -43,6 +43,8 @@ class FakeReader implements KubeReader {
 interface MemoryFile extends CniStateFile {
   text?: string;
   gate?: Promise<void>;
+  /** When set, each write waits for its own release, pushed here as it starts. */
+  held?: Array<() => void>;
   fail?: string;
   writes: string[];
 }
@@ -54,6 +56,7 @@ function memoryFile(): MemoryFile {
     read: () => Promise.resolve(f.text),
     write: async (t) => {
       await f.gate;
+      await new Promise<void>((r) => (f.held ? f.held.push(r) : r()));
       if (f.fail) throw new Error(f.fail);
       f.writes.push(t);
       f.text = t;
@@ -201,19 +204,26 @@ describe("CniPods: the state file is written asynchronously, in order", () => {
     expect(syncs).toEqual(["now, file written"]);
   });
 
-  it("writes keep their order, and saved() waits for the last one", async () => {
+  it("writes keep their order whatever order the disk would finish them in; saved() waits for the last", async () => {
     const { pods, reader, file } = setup();
-    reader.pods.set("web", podJson("web", "u1"));
-    await pods.cniAdd(addReq("c1"));
-    let release = () => undefined as void;
-    file.gate = new Promise<void>((r) => (release = r));
-    const deleted = pods.cniDel({ containerId: "c1" });
-    expect(file.writes).toHaveLength(1);
-    const saved = pods.saved();
-    release();
-    await saved;
-    await deleted;
-    expect(file.writes.map((t) => (JSON.parse(t) as { pods: unknown[] }).pods.length)).toEqual([1, 0]);
+    for (const n of ["a", "b"]) reader.pods.set(n, podJson(n, `u-${n}`));
+    await pods.cniAdd(addReq("ca", "a", "10.1.0.5"));
+    await pods.cniAdd(addReq("cb", "b", "10.1.0.6"));
+    const held: Array<() => void> = (file.held = []);
+    const replies = Promise.all([pods.cniDel({ containerId: "ca" }), pods.cniDel({ containerId: "cb" })]);
+    let saved = false;
+    void pods.saved().then(() => (saved = true));
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    expect(saved).toBe(false);
+    for (let k = 0; k < 10 && !saved; k++) {
+      held.pop()?.(); // the newest write started is released first
+      for (let i = 0; i < 20; i++) await Promise.resolve();
+    }
+    expect(saved).toBe(true);
+    await replies;
+    const sizes = file.writes.map((t) => (JSON.parse(t) as { pods: unknown[] }).pods.length);
+    expect(sizes).toEqual([1, 2, 1, 0]);
+    expect(file.text).toBe(file.writes.at(-1));
   });
 
   it("a DEL and a GC reply only once the state file no longer holds their sandboxes", async () => {
