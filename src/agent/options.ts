@@ -5,6 +5,7 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { Exec } from "../sys/exec.js";
+import type { ListenUnix } from "./cni-server.js";
 import type { Clock } from "./clock.js";
 import type { DirWatcher } from "./conf-watch.js";
 import type { PostEvent } from "./events.js";
@@ -30,6 +31,8 @@ export interface AgentOptions {
   readonly dropsIntervalMs: number;
   /** Unix socket for the CNI plugin; undefined: no CNI endpoint. */
   readonly cniSocket?: string;
+  /** How that socket is bound (default: node:net, replacing a stale socket file). */
+  readonly cniListen?: ListenUnix;
   /** File keeping CNI registrations across restarts; undefined: in memory only. */
   readonly cniStateFile?: string;
   /** The node's CNI configuration directory: netguard is re-chained there when Flannel drops it. */

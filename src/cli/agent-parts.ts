@@ -80,7 +80,15 @@ export function agentParts(opts: AgentOptions): AgentParts {
 function edgeParts(opts: AgentOptions): Pick<AgentParts, "cniServer" | "http" | "chaining" | "tableWatch"> {
   const { clock, logger, listen, cniSocket, cniConfDir, tableWatch: watch } = opts;
   return {
-    cniServer: cniSocket ? (handler) => new CniServer({ handler, socketPath: cniSocket, clock }) : undefined,
+    cniServer: cniSocket
+      ? (handler) =>
+          new CniServer({
+            handler,
+            socketPath: cniSocket,
+            clock,
+            ...(opts.cniListen ? { listen: opts.cniListen } : {}),
+          })
+      : undefined,
     http: listen ? (source) => startHttp(source, listen.host, listen.port) : undefined,
     chaining: cniConfDir
       ? (serial) =>
