@@ -201,6 +201,41 @@ const REFUSALS: Refusal[] = [
     "exists",
     0,
   ],
+  // Error: datatype mismatch, expected IPv4 address, expression has type IPv6 address
+  ["an IPv6 set after ip saddr", [rule("a", "ip saddr @i6 accept")], "type", 0],
+  ["an IPv4 set after ip6 saddr !=", [rule("a", "ip6 saddr != @s4 drop")], "type", 0],
+  ["an IPv6 set after ip saddr, then garbage words", [rule("a", "ip saddr @i6 acceptt garbage")], "type", 0],
+  // Error: datatype mismatch, map expects IPv6 address, mapping expression has type IPv4 address
+  ["an IPv6 map after ip saddr vmap", [addMap("m6", "ipv6_addr"), rule("a", "ip saddr vmap @m6")], "type", 1],
+  // Error: datatype mismatch, expected concatenation of (IPv4 address, internet network service), …
+  [
+    "a protocol . port set after ip daddr . th dport",
+    [rule("a", "ip daddr . th dport @pp accept")],
+    "type",
+    0,
+  ],
+  [
+    "an address . protocol . port set after meta l4proto . th dport",
+    [rule("a", "meta l4proto . th dport @ep accept")],
+    "type",
+    0,
+  ],
+  // Error: datatype mismatch, expected network interface name, expression has type IPv4 address
+  ["an address set after iifname", [rule("a", "iifname @s4 accept")], "type", 0],
+  ["an interface set after icmpv6 type", [rule("a", "icmpv6 type @ifs accept")], "type", 0],
+  // Error: Could not resolve hostname: Address family for hostname not supported
+  ["an IPv6 address after ip saddr", [rule("a", "ip saddr fd00::1 accept")], "type", 0],
+  [
+    "an IPv6 key in an anonymous vmap after ip saddr",
+    [rule("a", "ip saddr vmap { fd00::1 : accept }")],
+    "type",
+    0,
+  ],
+  // Error: Could not parse conntrack state
+  ["an unknown conntrack state", [rule("a", "ct state bogus accept")], "type", 0],
+  // Error: syntax error, unexpected newline (or unexpected <word>)
+  ["a word after the verdict", [rule("a", "ip saddr @s4 accept garbage")], "invalid", 0],
+  ["a word nft does not know", [rule("a", "ip saddr @s4 frobnicate")], "invalid", 0],
   // Error: Could not process rule: Too many links (EMLINK: 16 jumps below a base chain, or a loop it reaches)
   ["the 16th jump below a base chain", jumpLine(16), "invalid", 31],
   ["a rule letting a base chain reach a loop", [...loop(), rule("bc", "jump l1")], "invalid", 4],

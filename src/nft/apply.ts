@@ -8,7 +8,8 @@
  *   regular chain, is EOPNOTSUPP (priorities compare as numbers; another policy changes the policy; a regular chain over a base
  *   chain changes nothing);
  * - a rule naming a missing chain, set, map or counter is ENOENT; a jump to a base chain EOPNOTSUPP;
- *   `vmap @x` on a plain set is "Expression is not a map";
+ *   `vmap @x` on a plain set is "Expression is not a map"; a set, map or value of another type than
+ *   its selector, or words outside the renderer's grammar, are refused (rule-types.ts);
  * - jumps may go at most 15 chains deep below a base chain, so a loop a base chain reaches is
  *   refused ("Too many links", EMLINK; loops.ts);
  * - deleting a chain something still jumps to (a rule, its own rules included, or a map element), or
@@ -28,6 +29,7 @@ import { componentTypes } from "./elements.js";
 import { priorityNumber } from "./json.js";
 import type { ChainSpec, MapSpec, SetSpec } from "./model.js";
 import { ruleFacts, verdictMapsOf } from "./rule-facts.js";
+import { checkRuleTypes } from "./rule-types.js";
 import type { NftState } from "./state.js";
 import { tableKey } from "./state.js";
 import { type Command, mapElementTexts } from "./transaction.js";
@@ -235,6 +237,12 @@ function addRule(t: WorkTable, chainName: string, text: string): Failure | undef
   for (const c of facts.counters)
     if (!t.counters.has(c))
       return { kind: "no-such-object", message: `counter ${c}: No such file or directory` };
+  const typed = checkRuleTypes(text, (name) => {
+    const set = t.sets.get(name);
+    const map = t.maps.get(name);
+    return set ? { type: set.type, map: false } : map && { type: map.keyType, map: true };
+  });
+  if (typed) return typed;
   t.rulesOf(chainName, chain).push({ text, facts });
   t.use(facts, 1);
   return facts.chains.length > 0 || verdictMapsOf(text).length > 0 ? jumpAdded(t) : undefined;
