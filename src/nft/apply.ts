@@ -26,8 +26,7 @@ import {
   jumpAdded,
 } from "./apply-elements.js";
 import { componentTypes } from "./elements.js";
-import { priorityNumber } from "./json.js";
-import type { ChainSpec, MapSpec, SetSpec } from "./model.js";
+import { type ChainSpec, type MapSpec, priorityNumber, type SetSpec } from "./model.js";
 import { ruleFacts, verdictMapsOf } from "./rule-facts.js";
 import { checkRuleTypes } from "./rule-types.js";
 import type { NftState } from "./state.js";

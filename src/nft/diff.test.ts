@@ -178,6 +178,15 @@ describe("diffTable", () => {
   });
 });
 
+describe("diffTable compares base chain priorities as nft lists them", () => {
+  it("keeps a base chain whose priority is a name with an offset (`filter - 10` is listed as -10)", () => {
+    const at = (priority: number | string) =>
+      spec({ chains: [{ name: "forward", base: { ...HOOK, priority }, rules: [] }] });
+    expect(diffTable(stateOf(at(-10)), at("filter - 10"))).toEqual([]);
+    expect(diffTable(stateOf(at(-10)), at("filter - 5"))).toBe("replace");
+  });
+});
+
 describe("diffTable's script is a function of content", () => {
   it("deletes objects and elements in name order, however the old model was built", () => {
     const set = (name: string, elements: string[]): SetSpec => ({

@@ -9,9 +9,15 @@
  */
 import { byName, compareStrings } from "../base/compare.js";
 import { canonicalElement, canonicalVerdict } from "./elements.js";
-import { priorityNumber } from "./json.js";
 import { type Command, mapElementText } from "./transaction.js";
-import type { ChainSpec, MapSpec, SetSpec, TableRef, TableSpec } from "./model.js";
+import {
+  type ChainSpec,
+  type MapSpec,
+  priorityNumber,
+  type SetSpec,
+  type TableRef,
+  type TableSpec,
+} from "./model.js";
 import type { ChainState, MapState, SetState, TableState } from "./state.js";
 
 /** Commands turning `old` into `next` (the same table), or "replace". */

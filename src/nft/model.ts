@@ -17,7 +17,10 @@ export interface TableRef {
 export interface BaseChain {
   readonly type: "filter";
   readonly hook: "prerouting" | "input" | "forward" | "output" | "postrouting";
-  /** A number or a standard priority name (`filter`, `raw`, ...). */
+  /**
+   * A number, a standard priority name (`filter`, `raw`, ...) or a name with an offset
+   * (`filter - 10`); compare through `priorityNumber`, which gives the number nft lists.
+   */
   readonly priority: number | string;
   readonly policy: "accept" | "drop";
 }
@@ -64,3 +67,36 @@ export const OWNED_TABLES: readonly TableRef[] = [
 export function tableText(t: TableRef): string {
   return `${t.family} ${t.name}`;
 }
+
+/**
+ * The number nft lists for a base chain priority: a number is itself; standard priority names
+ * (nft(8), "CHAINS") differ by family, and may carry an offset (`filter - 10` is -10 in inet, -210
+ * in bridge; measured with nft 1.0.6). Undefined for a name the family does not have. The one
+ * conversion: the model, its diff and the kernel's listing all compare priorities through it.
+ */
+export function priorityNumber(family: string, priority: number | string): number | undefined {
+  if (typeof priority === "number") return priority;
+  const m = /^\s*([a-z]+|[-+]?\d+)\s*(?:([-+])\s*(\d+))?\s*$/.exec(priority);
+  if (!m?.[1]) return undefined;
+  const names = family === "bridge" ? BRIDGE_PRIORITIES : INET_PRIORITIES;
+  const at = /\d/.test(m[1]) ? Number(m[1]) : names.get(m[1]);
+  if (at === undefined) return undefined;
+  const offset = m[3] === undefined ? 0 : Number(m[3]);
+  return m[2] === "-" ? at - offset : at + offset;
+}
+
+const INET_PRIORITIES: ReadonlyMap<string, number> = new Map([
+  ["raw", -300],
+  ["mangle", -150],
+  ["dstnat", -100],
+  ["filter", 0],
+  ["security", 50],
+  ["srcnat", 100],
+]);
+
+const BRIDGE_PRIORITIES: ReadonlyMap<string, number> = new Map([
+  ["dstnat", -300],
+  ["filter", -200],
+  ["out", 100],
+  ["srcnat", 300],
+]);
