@@ -169,3 +169,43 @@ function wantedParts() {
   const w = wanted();
   return { sets: [...w.sets], maps: [...w.maps], counters: [...w.counters] };
 }
+
+describe("compareTables with the baseline of rule fingerprints", () => {
+  /** The rule as the kernel lists it, with a fingerprint standing for its exact expressions. */
+  const listed =
+    (edited?: string) =>
+    (text: string): RuleState => ({
+      ...kernels(text),
+      fingerprint: text === edited ? `${text} (edited)` : text,
+    });
+  const established = "ct state established,related accept";
+
+  it("names a rule whose expressions changed while its facts did not", () => {
+    const baseline = wanted(listed());
+    const have = wanted(listed(established));
+    expect(compareTables(wanted(), have, baseline)).toEqual([
+      "inet netguard chain forward: rule 1 changed since netguard applied it",
+    ]);
+  });
+
+  it("finds nothing when every fingerprint is the baseline's, or when either side has none", () => {
+    expect(compareTables(wanted(), wanted(listed()), wanted(listed()))).toEqual([]);
+    expect(compareTables(wanted(), wanted(listed(established)), wanted(kernels))).toEqual([]);
+    expect(compareTables(wanted(), wanted(listed(established)))).toEqual([]);
+  });
+
+  it("reports a changed fact rather than the fingerprint when both changed", () => {
+    const have = table({
+      sets: [set("peers", ["10.1.0.9", "10.1.0.10"])],
+      maps: [map("ingress4", [["10.1.0.5", "jump in/a/web"]])],
+      counters: ["drop/in/a/web"],
+      chains: [
+        chain("in/a/web", ["ip saddr @peers drop", WEB_RULES[1] ?? ""].map(listed("ip saddr @peers drop"))),
+        chain("forward", [established, "ip daddr vmap @ingress4"].map(listed()), FORWARD),
+      ],
+    });
+    expect(compareTables(wanted(), have, wanted(listed()))).toEqual([
+      "inet netguard chain in/a/web: rule 1 decides accept, kernel's drop",
+    ]);
+  });
+});

@@ -5,7 +5,11 @@
  * `nft -j list table` through json.ts. Elements compare in canonical text; rules compare by count and
  * by what each names and decides (`RuleFacts`), since the kernel's listing does not give our text back.
  * Someone flushing a chain, deleting an element, pointing a map entry elsewhere or adding a rule to
- * our table is found. The list is deterministic (names in code-unit order) and capped.
+ * our table is found. An edit inside a rule that keeps its facts (`ct state established,related
+ * accept` made `accept`, a `!=` dropped, `saddr` made `daddr`) is found by comparing each rule's
+ * fingerprint (its exact expressions as the kernel lists them) with a baseline: the kernel's own
+ * listing taken right after netguard last changed rules (rule-baseline.ts). The list is
+ * deterministic (names in code-unit order) and capped.
  */
 import { compareStrings } from "../base/compare.js";
 import type { BaseChain } from "../nft/model.js";
@@ -19,15 +23,25 @@ export const MAX_DIFFERENCES = 20;
 /** Elements named in one difference line before the rest is counted. */
 const ELEMENTS_SHOWN = 3;
 
-/** Differences between the table we want and the one the kernel has, each prefixed with the table. */
-export function compareTables(want: TableState, have: TableState | undefined): string[] {
+/**
+ * Differences between the table we want and the one the kernel has, each prefixed with the table.
+ * `baseline`, when given, is the kernel's listing of the table right after netguard last changed
+ * its rules: a rule whose fingerprint differs from the baseline's at the same position changed.
+ */
+export function compareTables(
+  want: TableState,
+  have: TableState | undefined,
+  baseline?: TableState,
+): string[] {
   const table = tableKey(want);
   if (have === undefined) return [`table ${table} is missing`];
   const lines = [
     ...compareNamed("set", want.sets, have.sets, compareSets),
     ...compareNamed("map", want.maps, have.maps, compareMaps),
     ...compareNamed("counter", toMap(want.counters), toMap(have.counters), () => []),
-    ...compareNamed("chain", want.chains, have.chains, (w, h) => compareChains(want.family, w, h)),
+    ...compareNamed("chain", want.chains, have.chains, (w, h) =>
+      compareChains(want.family, w, h, baseline?.chains.get(w.name)),
+    ),
   ].map((l) => `${table} ${l}`);
   if (lines.length <= MAX_DIFFERENCES) return lines;
   const shown = lines.slice(0, MAX_DIFFERENCES - 1);
@@ -114,17 +128,28 @@ function listed(elements: readonly string[]): string {
   return rest > 0 ? `${shown} and ${rest} more` : shown;
 }
 
-function compareChains(family: string, w: ChainState, h: ChainState): string[] {
+function compareChains(family: string, w: ChainState, h: ChainState, b: ChainState | undefined): string[] {
   const wb = baseText(family, w.base);
   const hb = baseText(family, h.base);
   if (wb !== hb) return [`${wb} wanted, ${hb} found`];
   if (w.rules.length !== h.rules.length) return [`${w.rules.length} rules wanted, ${h.rules.length} found`];
   const out: string[] = [];
   w.rules.forEach((rule, i) => {
-    const d = factsDifference(rule.facts, h.rules[i]?.facts);
+    const d = factsDifference(rule.facts, h.rules[i]?.facts) ?? fingerprintDifference(i, h, b);
     if (d !== undefined) out.push(`rule ${i + 1} ${d}`);
   });
   return out;
+}
+
+/**
+ * `changed since netguard applied it` when the kernel's rule `i` has another fingerprint than the
+ * baseline's rule `i`; nothing when either side has none (a model rule, or no baseline).
+ */
+function fingerprintDifference(i: number, h: ChainState, b: ChainState | undefined): string | undefined {
+  if (b === undefined || b.rules.length !== h.rules.length) return undefined;
+  const [now, then] = [h.rules[i]?.fingerprint, b.rules[i]?.fingerprint];
+  if (now === undefined || then === undefined || now === then) return undefined;
+  return "changed since netguard applied it";
 }
 
 /** `regular chain`, or `hook forward priority 0 policy accept` (priority as nft lists it). */

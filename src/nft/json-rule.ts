@@ -5,6 +5,8 @@
  * either: the chains it jumps or goes to (directly or through an anonymous verdict map), the named
  * sets and maps it looks up (`"right": "@name"`, `"data": "@name"`), the named counters it updates
  * (`{"counter": "name"}`; an anonymous `{"counter": {"packets": …}}` names none), and its verdict.
+ * Facts miss an edit inside a rule (`ct state established,related accept` made `accept`, a `!=`
+ * dropped, `saddr` made `daddr`), so a rule also gets a fingerprint of its exact expressions.
  */
 import { compareStrings } from "../base/compare.js";
 import { isFields, verdictText } from "./json-element.js";
@@ -52,4 +54,22 @@ function collectReferences(v: unknown, chains: Set<string>, sets: Set<string>): 
 
 function sorted(s: ReadonlySet<string>): string[] {
   return [...s].sort(compareStrings);
+}
+
+/**
+ * The rule's `expr` list as canonical JSON (object keys sorted), with the values of anonymous
+ * counters left out, since they change with traffic: equal for two listings of an untouched rule,
+ * different after any edit of its expressions. The rule's handle is not part of `expr`.
+ */
+export function ruleFingerprint(expr: unknown): string {
+  return JSON.stringify(canonical(expr));
+}
+
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return (v as unknown[]).map(canonical);
+  if (!isFields(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(v).sort(compareStrings))
+    out[key] = key === "counter" && isFields(v[key]) ? {} : canonical(v[key]);
+  return out;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { canonicalElement } from "./elements.js";
 import { parseCounters, parseListing, priorityNumber } from "./json.js";
 import type { RuleFacts, SetState, TableState } from "./state.js";
+import { fingerprints, withoutFingerprints } from "../../test/support/nft-fingerprints.js";
 
 /**
  * Fixture: SCRIPT applied to an empty network namespace with nft 1.0.6, then `nft -j list ruleset`
@@ -222,12 +223,23 @@ const BRIDGE: TableState = {
 describe("parseListing", () => {
   it("reads a real nft 1.0.6 listing of every object kind netguard creates into the model, elements as we wrote them", () => {
     expect(SCRIPT).toContain("add table bridge netguard");
-    expect(parseListing(LISTING)).toEqual(
+    const state = parseListing(LISTING);
+    if (state === "unreadable") throw new Error("the fixture is unreadable");
+    expect(withoutFingerprints(state)).toEqual(
       new Map([
         ["inet netguard", INET],
         ["bridge netguard", BRIDGE],
       ]),
     );
+  });
+
+  it("gives each rule read back a fingerprint of its expressions, distinct for distinct rules", () => {
+    const state = parseListing(LISTING);
+    if (state === "unreadable") throw new Error("the fixture is unreadable");
+    const all = [...fingerprints(state).values()].flat();
+    expect(all).toHaveLength(13);
+    expect(all.every((f) => typeof f === "string")).toBe(true);
+    expect(new Set(all).size).toBe(all.length);
   });
 
   it("reads a listing of no tables as the empty state", () => {

@@ -2,14 +2,15 @@
  * The one reader of `nft -j` output (libnftables JSON, `{"nftables": [{"<kind>": {...}}, ...]}`)
  * in netguard: listings become the same model transactions apply to (state.ts), so the drift check
  * compares like with like and callers never see JSON. Elements go through elements.ts (after
- * json-element.ts turns them back into nft text), rules become `RuleFacts` (json-rule.ts).
+ * json-element.ts turns them back into nft text), rules become `RuleFacts` and a fingerprint of
+ * their exact expressions (json-rule.ts).
  * Anything netguard does not create — another object kind, a set flag, a base chain type, a data
  * map, a field of the wrong type — makes the listing "unreadable" rather than silently partial:
  * the caller treats that as drift and replaces the table.
  */
 import { canonicalElement, canonicalVerdict } from "./elements.js";
 import { elementText, isFields, unwrapElem, verdictText } from "./json-element.js";
-import { factsOfJsonRule } from "./json-rule.js";
+import { factsOfJsonRule, ruleFingerprint } from "./json-rule.js";
 import type { BaseChain, TableFamily } from "./model.js";
 import type { MapState, NftState, RuleState, SetState, TableState } from "./state.js";
 import { tableKey } from "./state.js";
@@ -145,7 +146,7 @@ function addObject(tables: Map<string, TableBuilder>, kind: string, f: Fields): 
       const chain = str(f.chain) ? t.chains.get(f.chain) : undefined;
       const facts = factsOfJsonRule(f.expr);
       if (chain === undefined || facts === undefined) return false;
-      chain.rules.push({ text: undefined, facts });
+      chain.rules.push({ text: undefined, facts, fingerprint: ruleFingerprint(f.expr) });
       return true;
     }
     default:

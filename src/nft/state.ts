@@ -28,6 +28,12 @@ export interface RuleState {
   /** The rule as we wrote it; undefined when read back from the kernel. */
   readonly text: string | undefined;
   readonly facts: RuleFacts;
+  /**
+   * The rule exactly as the kernel lists it (json-rule.ts `ruleFingerprint`: its `expr` as canonical
+   * JSON, counter values left out); set only on rules read back from the kernel. Two listings of an
+   * untouched rule give the same fingerprint, so an edit inside a rule that keeps its facts is seen.
+   */
+  readonly fingerprint?: string;
 }
 
 /** A chain: a base chain when `base` is set. */
