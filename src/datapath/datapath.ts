@@ -3,8 +3,11 @@
  * detected drift, replaces both tables in one atomic transaction; later syncs send only the
  * difference from the state last applied. That state is the nft model (state.ts) of what the kernel
  * holds — the previous state with the transaction applied (apply.ts) — kept in memory, never read
- * back per sync (only when the model refuses what the kernel took: then the listing is the state). A failed transaction changes nothing in the kernel — the previous rules stay in
- * force — and the next sync does a full replace.
+ * back per sync (only when the model refuses what the kernel took: then the listing is the state).
+ * A sync that changes rules (not one that only changes elements) is followed by one listing of
+ * both tables, the baseline of rule fingerprints the drift check compares with (rule-baseline.ts).
+ * A failed transaction changes nothing in the kernel — the previous rules stay in force — and the
+ * next sync does a full replace.
  */
 import { applyCommands } from "../nft/apply.js";
 import type { NftBackend } from "../nft/backend.js";
@@ -14,6 +17,7 @@ import { EMPTY_STATE, type NftState, type TableState, tableKey } from "../nft/st
 import { Transaction } from "../nft/transaction.js";
 import type { NodeRuleset } from "../render/ruleset.js";
 import { compareTables } from "./drift.js";
+import { RuleBaseline } from "./rule-baseline.js";
 
 /** What a sync did. */
 export type SyncResult =
@@ -37,7 +41,12 @@ export class Datapath {
   /** The ruleset last applied, re-applied whole when drift is found. */
   private desired: NodeRuleset | undefined;
 
-  constructor(private readonly backend: NftBackend) {}
+  /** The kernel's listing right after the last sync that changed rules: drift.ts's rule fingerprints. */
+  private readonly baseline: RuleBaseline;
+
+  constructor(private readonly backend: NftBackend) {
+    this.baseline = new RuleBaseline(backend, OWNED_TABLES);
+  }
 
   /** True once a sync has succeeded and no failure happened since. */
   get inSync(): boolean {
@@ -70,6 +79,7 @@ export class Datapath {
     // A full replace defines both tables afresh, whatever the kernel held before.
     const next = applyCommands(attempted === "full" ? EMPTY_STATE : (previous ?? EMPTY_STATE), txn.list);
     this.desired = desired;
+    await this.baseline.afterApply(txn.list);
     const done = { kind: attempted, commands: txn.list.length, scriptBytes: scriptBytes(txn) };
     if (next.ok) {
       this.applied = next.state;
@@ -119,7 +129,7 @@ export class Datapath {
     const have = await this.backend.listTable(spec);
     if (want === undefined) return [`table ${tableKey(spec)}: not in the applied state`];
     if (have === "unreadable") return [`table ${tableKey(spec)}: listing unreadable`];
-    return compareTables(want, have);
+    return compareTables(want, have, have && this.baseline.against(have));
   }
 
   /** Removes netguard's tables (only those), whether or not they exist. */
@@ -130,6 +140,7 @@ export class Datapath {
     const r = await this.backend.apply(txn);
     this.applied = undefined;
     this.desired = undefined;
+    this.baseline.clear();
     return r.ok
       ? { kind: "full", commands: txn.list.length, scriptBytes: scriptBytes(txn) }
       : { kind: "failed", error: r.error, attempted: "full" };
