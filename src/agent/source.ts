@@ -13,13 +13,14 @@ import {
   type KubernetesListObject,
   type KubernetesObject,
   type ListPromise,
-  makeInformer,
+  ListWatch,
   UPDATE,
 } from "@kubernetes/client-node";
 import { error, type Issue, locate } from "../diag/issue.js";
 import { isObject } from "../k8s/fields.js";
 import type { KubeReader } from "../kube/raw-api.js";
 import type { Clock } from "./clock.js";
+import { ReportingWatch } from "./reporting-watch.js";
 import { type ClusterStore, resourceVersionOf, type WatchedKind } from "./store.js";
 
 /** The collection path of each watched kind (all namespaces). */
@@ -79,7 +80,7 @@ export type InformerFactory = (
 
 /** Informers that watch through the API server of `kc` (the library's Watch and ListWatch). */
 export function kubeInformers(kc: KubeConfig): InformerFactory {
-  return (path, list) => makeInformer(kc, path, list);
+  return (path, list) => new ListWatch(path, new ReportingWatch(kc), list, false);
 }
 
 /** What the agent needs from its view of the cluster (implemented by KubeSource). */
