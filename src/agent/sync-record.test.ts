@@ -36,6 +36,17 @@ describe("SyncRecord", () => {
     );
   });
 
+  it("a transaction nft took but the model refused is logged as an error, naming the refusal", () => {
+    const { record, lines } = setup();
+    record.record(
+      { ...full, modelRefused: "type at command 4: datatype mismatch" },
+      { trigger: "reconcile", durationMs: 1 },
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 50, modelRefused: "type at command 4: datatype mismatch" }),
+    );
+  });
+
   it("lost tables are not ready until a sync succeeds, and are counted by detector", async () => {
     const { record, metrics } = setup();
     record.record(full, { trigger: "reconcile", durationMs: 1 });

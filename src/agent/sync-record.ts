@@ -57,6 +57,11 @@ export class SyncRecord {
       );
       return;
     }
+    if (r.kind !== "unchanged" && r.modelRefused !== undefined)
+      this.log.error(
+        { ...base, modelRefused: r.modelRefused },
+        "nft took a transaction netguard's model of nft refuses (a bug in the model): the applied state is now the kernel's listing",
+      );
     const counts = this.counts();
     this.log.info(
       {

@@ -28,6 +28,7 @@ describe("classifyNftError", () => {
       "invalid",
     ],
     ["/dev/stdin:1:1-3: Error: syntax error, unexpected junk", "invalid"],
+    ["/dev/stdin:1:27-37: Error: No symbol type information", "invalid"],
     ["/dev/stdin:1:1-3: Error: something nft never said", undefined],
     ["nft: command not found", undefined],
   ])("%s → %s", (stderr, kind) => {

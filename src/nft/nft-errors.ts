@@ -16,7 +16,7 @@ const KINDS: ReadonlyArray<[NftErrorKind, RegExp]> = [
   ],
   [
     "invalid",
-    /Operation not supported|Too many links|Invalid argument|flags interval|zero or negative size|syntax error/,
+    /Operation not supported|Too many links|Invalid argument|flags interval|zero or negative size|syntax error|No symbol type information/,
   ],
 ];
 
