@@ -8,7 +8,7 @@
  * rule added) costs a listing; syncs that only add or delete set and map elements (pod churn) do
  * not. When the listing fails, the next drift check's own listing becomes the baseline.
  */
-import type { NftBackend } from "../nft/backend.js";
+import { listFailed, type NftBackend } from "../nft/backend.js";
 import type { TableRef } from "../nft/model.js";
 import { type TableState, tableKey } from "../nft/state.js";
 import type { Command } from "../nft/transaction.js";
@@ -40,7 +40,8 @@ export class RuleBaseline {
     this.tables.clear();
     for (const t of this.owned) {
       const listed = await this.backend.listTable(t);
-      if (listed !== undefined && listed !== "unreadable") this.tables.set(tableKey(t), listed);
+      if (listed !== undefined && listed !== "unreadable" && !listFailed(listed))
+        this.tables.set(tableKey(t), listed);
     }
   }
 

@@ -20,15 +20,27 @@ export type NftResult =
       readonly kind?: NftErrorKind;
     };
 
+/** A listing nft could not produce (a timeout, nft killed, a namespace gone), with nft's message. */
+export interface ListFailed {
+  readonly failed: string;
+}
+
+/** Whether a listing result is a failure to run nft (not a listing that could not be read). */
+export function listFailed(r: unknown): r is ListFailed {
+  return typeof r === "object" && r !== null && typeof (r as Partial<ListFailed>).failed === "string";
+}
+
 /** Applies transactions and reads back netguard's own tables. */
 export interface NftBackend {
   /** Applies a transaction atomically: the exec backend runs `txn.render()` through `nft -f -`. */
   apply(txn: Transaction): Promise<NftResult>;
   /**
    * `nft -j list table <t>` read into the model (json.ts): undefined when the table does not exist,
-   * "unreadable" when the listing holds something netguard does not create or cannot read.
+   * "unreadable" when the listing holds something netguard does not create or cannot read, and
+   * `{ failed }` when nft gave no listing (it failed, timed out or was killed): that says nothing
+   * about the table, try again later.
    */
-  listTable(table: TableRef): Promise<TableState | undefined | "unreadable">;
+  listTable(table: TableRef): Promise<TableState | undefined | "unreadable" | ListFailed>;
   /**
    * `nft -j list counters table <t>`: the table's named counters with their values (cheap next to
    * listing the whole table), or undefined when the table does not exist or cannot be read.
@@ -60,7 +72,8 @@ export function execBackend(exec: Exec, opts: ExecBackendOptions = {}): NftBacke
     async listTable(table) {
       const r = await run(nft, ["-j", "list", "table", table.family, table.name], { timeoutMs });
       if (r.code === 0) return tableOfListing(r.stdout, table);
-      return /No such file or directory/.test(r.stderr) ? undefined : "unreadable";
+      if (/No such file or directory/.test(r.stderr)) return undefined;
+      return { failed: (r.stderr || r.stdout || `nft exited ${r.code}`).trim() };
     },
     async listCounters(table) {
       const r = await run(nft, ["-j", "list", "counters", "table", table.family, table.name], { timeoutMs });

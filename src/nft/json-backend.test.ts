@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Exec, ExecResult } from "../sys/exec.js";
-import { execBackend } from "./backend.js";
+import { execBackend, listFailed } from "./backend.js";
 import type { TableRef } from "./model.js";
 
 const INET: TableRef = { family: "inet", name: "netguard" };
@@ -59,19 +59,23 @@ describe("execBackend's listings (read through json.ts: callers never see JSON)"
     const { exec, calls } = execAnswering({ stdout: LISTING });
     const table = await execBackend(exec, { netns: "ngt-x" }).listTable(INET);
     expect(calls).toEqual(["ip netns exec ngt-x nft -j list table inet netguard"]);
-    expect(table === "unreadable" || table === undefined ? table : [...table.chains.keys()]).toEqual([
-      "in/x/web",
-    ]);
-    expect(table === "unreadable" ? table : table?.sets.get("local4")?.elements).toEqual(
-      new Set(["10.1.0.9"]),
-    );
+    if (table === undefined || table === "unreadable" || listFailed(table))
+      throw new Error(JSON.stringify(table));
+    expect([...table.chains.keys()]).toEqual(["in/x/web"]);
+    expect(table.sets.get("local4")?.elements).toEqual(new Set(["10.1.0.9"]));
   });
 
-  it("answers undefined for a table nft does not have, and unreadable for any other failure or listing", async () => {
+  it("answers undefined for a table nft does not have, failed when nft gives no listing, unreadable for a listing it cannot read", async () => {
     const list = (r: Partial<ExecResult>) => execBackend(execAnswering(r).exec).listTable(INET);
     expect(await list({ code: 1, stderr: NO_TABLE })).toBeUndefined();
-    expect(await list({ code: 124, stderr: "" })).toBe("unreadable");
-    expect(await list({ code: 1, stderr: "Error: Operation not permitted" })).toBe("unreadable");
+    expect(await list({ code: 1, stderr: "Killed\n" })).toEqual({ failed: "Killed" });
+    expect(await list({ code: 124, stderr: "" })).toEqual({ failed: "nft exited 124" });
+    expect(await list({ code: 1, stderr: "Error: Operation not permitted" })).toEqual({
+      failed: "Error: Operation not permitted",
+    });
+    expect(await list({ code: 1, stderr: "Cannot open network namespace: No such device" })).toEqual({
+      failed: "Cannot open network namespace: No such device",
+    });
     expect(await list({ stdout: "not json" })).toBe("unreadable");
     expect(
       await list({ stdout: JSON.stringify({ nftables: [{ table: { family: "inet", name: "other" } }] }) }),
