@@ -10,7 +10,7 @@
  * next sync does a full replace.
  */
 import { applyCommands } from "../nft/apply.js";
-import type { NftBackend } from "../nft/backend.js";
+import { type ListFailed, listFailed, type NftBackend } from "../nft/backend.js";
 import { diffTable } from "../nft/diff.js";
 import { OWNED_TABLES, type TableSpec } from "../nft/model.js";
 import { EMPTY_STATE, type NftState, type TableState, tableKey } from "../nft/state.js";
@@ -92,12 +92,12 @@ export class Datapath {
     return { ...done, modelRefused: `command ${index + 1}: ${kind}: ${message}` };
   }
 
-  /** Both tables as the kernel lists them; undefined when a listing is unreadable. */
+  /** Both tables as the kernel lists them; undefined when a listing is unreadable or failed. */
   private async listed(): Promise<NftState | undefined> {
     const out = new Map<string, TableState>();
     for (const t of OWNED_TABLES) {
       const have = await this.backend.listTable(t);
-      if (have === "unreadable") return undefined;
+      if (have === "unreadable" || listFailed(have)) return undefined;
       if (have) out.set(tableKey(have), have);
     }
     return out;
@@ -110,23 +110,33 @@ export class Datapath {
 
   /**
    * Compares the kernel's tables with the model of what was applied (drift.ts) and re-applies
-   * everything when they differ. Reads the tables: run it on a timer, not per sync.
+   * everything when they differ. Reads the tables: run it on a timer, not per sync. When nft gives
+   * no listing (killed, timed out), nothing is known: the check is skipped, `failed` says why.
    */
-  async repairDrift(): Promise<{ drifted: boolean; result?: SyncResult; differences: string[] }> {
+  async repairDrift(): Promise<{
+    drifted: boolean;
+    result?: SyncResult;
+    differences: string[];
+    failed?: string;
+  }> {
     const applied = this.applied;
     const desired = this.desired;
     if (!applied || !desired) return { drifted: false, differences: [] };
     const differences: string[] = [];
-    for (const spec of [desired.inet, desired.bridge])
-      differences.push(...(await this.driftOf(applied, spec)));
+    for (const spec of [desired.inet, desired.bridge]) {
+      const d = await this.driftOf(applied, spec);
+      if (listFailed(d)) return { drifted: false, differences: [], failed: d.failed };
+      differences.push(...d);
+    }
     if (differences.length === 0) return { drifted: false, differences };
     this.applied = undefined;
     return { drifted: true, result: await this.sync(desired), differences };
   }
 
-  private async driftOf(applied: NftState, spec: TableSpec): Promise<string[]> {
+  private async driftOf(applied: NftState, spec: TableSpec): Promise<string[] | ListFailed> {
     const want = applied.get(tableKey(spec));
     const have = await this.backend.listTable(spec);
+    if (listFailed(have)) return have;
     if (want === undefined) return [`table ${tableKey(spec)}: not in the applied state`];
     if (have === "unreadable") return [`table ${tableKey(spec)}: listing unreadable`];
     return compareTables(want, have, have && this.baseline.against(have));
