@@ -19,7 +19,7 @@ import { BASE_DESCRIPTION, type Scenario, SCENARIOS } from "../../test/support/g
 import { type Json, snapshotOf } from "../../test/support/objects.js";
 import { describeAsRoot } from "../../test/support/root.js";
 import { compile, compileContext } from "../compile/compile.js";
-import { execBackend, type NftBackend, type NftResult } from "../nft/backend.js";
+import { execBackend, type ListFailed, listFailed, type NftBackend, type NftResult } from "../nft/backend.js";
 import { FakeNft } from "../nft/fake.js";
 import { stateOfSpecs } from "../nft/from-spec.js";
 import type { TableRef } from "../nft/model.js";
@@ -95,12 +95,13 @@ function desiredState(desired: NodeRuleset): NftState {
 /** How `have`'s tables differ from `want`'s, as the drift check describes it (none: the same). */
 async function differences(
   want: NftState,
-  have: (t: TableRef) => Promise<TableState | undefined | "unreadable">,
+  have: (t: TableRef) => Promise<TableState | undefined | "unreadable" | ListFailed>,
 ): Promise<string[]> {
   const out: string[] = [];
   for (const wanted of want.values()) {
     const table = await have(wanted);
-    if (table === "unreadable") out.push(`${tableKey(wanted)}: unreadable`);
+    if (listFailed(table)) out.push(`${tableKey(wanted)}: ${table.failed}`);
+    else if (table === "unreadable") out.push(`${tableKey(wanted)}: unreadable`);
     else out.push(...compareTables(wanted, table));
   }
   return out;
