@@ -4,7 +4,7 @@
  */
 import { type Exec, inNetns } from "../sys/exec.js";
 import type { NftErrorKind } from "./apply.js";
-import { type CounterValue, parseCounters, parseListing } from "./json.js";
+import { type CounterValue, parseCounters, parseListing, parseTables } from "./json.js";
 import { classifyNftError } from "./nft-errors.js";
 import type { TableRef } from "./model.js";
 import { type TableState, tableKey } from "./state.js";
@@ -48,6 +48,18 @@ export interface NftBackend {
   listCounters(table: TableRef): Promise<ReadonlyMap<string, CounterValue> | undefined>;
 }
 
+/**
+ * Lists which tables exist (the agent's check that its tables are still there). Kept apart from
+ * NftBackend for now so the backends written against it need not change at once.
+ */
+export interface TableLister {
+  /**
+   * `nft -j list tables`: the inet and bridge tables of the ruleset (anyone's, not only netguard's),
+   * or "failed" when nft fails or prints something else.
+   */
+  listTables(): Promise<TableRef[] | "failed">;
+}
+
 /** Options of the exec backend. */
 export interface ExecBackendOptions {
   /** Run inside this network namespace (`ip netns exec`). */
@@ -57,7 +69,7 @@ export interface ExecBackendOptions {
 }
 
 /** The real nft, through an injected Exec. */
-export function execBackend(exec: Exec, opts: ExecBackendOptions = {}): NftBackend {
+export function execBackend(exec: Exec, opts: ExecBackendOptions = {}): NftBackend & TableLister {
   const run = inNetns(exec, opts.netns);
   const nft = opts.nft ?? "nft";
   const timeoutMs = opts.timeoutMs ?? 60_000;
@@ -74,6 +86,11 @@ export function execBackend(exec: Exec, opts: ExecBackendOptions = {}): NftBacke
       if (r.code === 0) return tableOfListing(r.stdout, table);
       if (/No such file or directory/.test(r.stderr)) return undefined;
       return { failed: (r.stderr || r.stdout || `nft exited ${r.code}`).trim() };
+    },
+    async listTables() {
+      const r = await run(nft, ["-j", "list", "tables"], { timeoutMs });
+      const tables = r.code === 0 ? parseTables(r.stdout) : "unreadable";
+      return tables === "unreadable" ? "failed" : tables;
     },
     async listCounters(table) {
       const r = await run(nft, ["-j", "list", "counters", "table", table.family, table.name], { timeoutMs });

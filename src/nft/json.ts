@@ -11,7 +11,7 @@
 import { canonicalElement, canonicalVerdict } from "./elements.js";
 import { elementText, isFields, unwrapElem, verdictText } from "./json-element.js";
 import { factsOfJsonRule, ruleFingerprint } from "./json-rule.js";
-import type { BaseChain, TableFamily } from "./model.js";
+import type { BaseChain, TableFamily, TableRef } from "./model.js";
 import type { MapState, NftState, RuleState, SetState, TableState } from "./state.js";
 import { tableKey } from "./state.js";
 
@@ -68,6 +68,22 @@ export function parseCounters(text: string): CounterValues | "unreadable" {
     const key = tableKey({ family: f.family, name: f.table });
     const table = out.get(key) ?? new Map<string, CounterValue>();
     out.set(key, table.set(f.name, { packets, bytes }));
+  }
+  return out;
+}
+
+/**
+ * `nft -j list tables` text as the tables of the families netguard uses (inet, bridge), in listed
+ * order; tables of other families (ip, ip6, arp, netdev) are left out. "unreadable" when it is not
+ * a listing of tables.
+ */
+export function parseTables(text: string): TableRef[] | "unreadable" {
+  const objects = objectsOf(text);
+  if (objects === undefined) return "unreadable";
+  const out: TableRef[] = [];
+  for (const [kind, f] of objects) {
+    if (kind !== "table" || !str(f.family) || !str(f.name)) return "unreadable";
+    if (f.family === "inet" || f.family === "bridge") out.push({ family: f.family, name: f.name });
   }
   return out;
 }
