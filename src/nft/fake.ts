@@ -7,14 +7,14 @@
  */
 import { compareStrings } from "../base/compare.js";
 import { applyCommands, type NftError } from "./apply.js";
-import type { NftBackend, NftResult } from "./backend.js";
+import type { NftBackend, NftResult, TableLister } from "./backend.js";
 import type { CounterValue } from "./json.js";
 import type { TableRef } from "./model.js";
 import { EMPTY_STATE, type NftState, type TableState, tableKey } from "./state.js";
 import type { Transaction } from "./transaction.js";
 
 /** An in-memory nftables that refuses what nft refuses. */
-export class FakeNft implements NftBackend {
+export class FakeNft implements NftBackend, TableLister {
   /** When set, the next apply fails with this message and changes nothing. */
   failNext: string | undefined;
   /** Values `listCounters` reports, by `family table` then counter name (others read 0). */
@@ -56,6 +56,11 @@ export class FakeNft implements NftBackend {
   /** The table in the model, or undefined when it does not exist. */
   listTable(table: TableRef): Promise<TableState | undefined> {
     return Promise.resolve(this.current.get(tableKey(table)));
+  }
+
+  /** The tables in the model (all of them: the model holds only inet and bridge tables). */
+  listTables(): Promise<TableRef[]> {
+    return Promise.resolve([...this.current.values()].map(({ family, name }) => ({ family, name })));
   }
 
   /** The table's named counters with the values set in `counterValues` (0 otherwise). */
