@@ -5,9 +5,11 @@
  */
 import { expect, it } from "vitest";
 import { nsRun, withNetns } from "../../test/support/netns.js";
-import { goldenBaseRuleset } from "../../test/support/nft-ruleset.js";
+import { goldenBaseRuleset, goldenScenario, rulesetOf } from "../../test/support/nft-ruleset.js";
 import { describeAsRoot } from "../../test/support/root.js";
 import { execBackend } from "../nft/backend.js";
+import type { TableRef } from "../nft/model.js";
+import { tableKey } from "../nft/state.js";
 import { systemExec } from "../sys/exec.js";
 import { Datapath } from "./datapath.js";
 
@@ -21,18 +23,18 @@ const EDITS = [
   ["ip saddr vmap @egress4", "ip daddr vmap @egress4"],
 ] as const;
 
-/** The forward chain's rules as nft lists them, without handles and counter values. */
-async function forwardRules(ns: string): Promise<string[]> {
-  const text = await nsRun(ns, "nft", ["list", "chain", "inet", "netguard", "forward"]);
+/** A chain's rules as nft lists them, without handles and counter values. */
+async function rulesOf(ns: string, chain = "forward"): Promise<string[]> {
+  const text = await nsRun(ns, "nft", ["list", "chain", "inet", "netguard", chain]);
   return text
     .split("\n")
     .map((l) => l.trim())
     .filter((l) => l !== "" && !/^(table|chain|type|}|policy)/.test(l));
 }
 
-/** The handle of the forward rule listed exactly as `rule`. */
-async function handleOf(ns: string, rule: string): Promise<string> {
-  const text = await nsRun(ns, "nft", ["-a", "list", "chain", "inet", "netguard", "forward"]);
+/** The handle of the rule of the chain listed exactly as `rule`. */
+async function handleOf(ns: string, rule: string, chain = "forward"): Promise<string> {
+  const text = await nsRun(ns, "nft", ["-a", "list", "chain", "inet", "netguard", chain]);
   const line = text.split("\n").find((l) => l.trim().startsWith(`${rule} # handle `));
   const handle = line?.match(/# handle (\d+)$/)?.[1];
   if (handle === undefined) throw new Error(`no forward rule "${rule}" in:\n${text}`);
@@ -44,13 +46,13 @@ describeAsRoot("drift check on nft 1.0.6", () => {
     await withNetns(async (ns) => {
       const datapath = new Datapath(execBackend(systemExec, { netns: ns }));
       expect(await datapath.sync(goldenBaseRuleset())).toMatchObject({ kind: "full" });
-      const applied = await forwardRules(ns);
+      const applied = await rulesOf(ns);
       expect(applied).toContain(rule);
       expect(await datapath.repairDrift()).toEqual({ drifted: false, differences: [] });
 
       const handle = await handleOf(ns, rule);
       await nsRun(ns, "nft", ["replace", "rule", "inet", "netguard", "forward", "handle", handle, edited]);
-      expect(await forwardRules(ns)).not.toEqual(applied);
+      expect(await rulesOf(ns)).not.toEqual(applied);
       const position = applied.indexOf(rule) + 1;
       const repaired = await datapath.repairDrift();
       expect(repaired).toMatchObject({
@@ -58,8 +60,48 @@ describeAsRoot("drift check on nft 1.0.6", () => {
         differences: [`inet netguard chain forward: rule ${position} changed since netguard applied it`],
         result: { kind: "full" },
       });
-      expect(await forwardRules(ns)).toEqual(applied);
+      expect(await rulesOf(ns)).toEqual(applied);
       expect(await datapath.repairDrift()).toEqual({ drifted: false, differences: [] });
+    }, "drift");
+  });
+
+  it("keeps the baseline of a chain an incremental sync refilled, and finds an edit there", async () => {
+    await withNetns(async (ns) => {
+      const s = goldenScenario("policy-changed");
+      const real = execBackend(systemExec, { netns: ns });
+      const tableListings: string[] = [];
+      const listTable = (t: TableRef) => {
+        tableListings.push(tableKey(t));
+        return real.listTable(t);
+      };
+      const datapath = new Datapath({ ...real, listTable });
+      expect(await datapath.sync(rulesetOf(s.before ?? []))).toMatchObject({ kind: "full" });
+      expect(tableListings).toEqual(["inet netguard", "bridge netguard"]);
+      expect(await datapath.sync(rulesetOf(s.after))).toMatchObject({ kind: "incremental" });
+      // The refilled chain alone was listed for the baseline, not the tables.
+      expect(tableListings).toHaveLength(2);
+      expect(await datapath.repairDrift()).toEqual({ drifted: false, differences: [] });
+
+      const chain = "in/shop/web";
+      const applied = await rulesOf(ns, chain);
+      const rule = applied[0] ?? "";
+      const handle = await handleOf(ns, rule, chain);
+      await nsRun(ns, "nft", [
+        "replace",
+        "rule",
+        "inet",
+        "netguard",
+        chain,
+        "handle",
+        handle,
+        `meta mark 0x1 ${rule}`,
+      ]);
+      expect(await datapath.repairDrift()).toMatchObject({
+        drifted: true,
+        differences: [`inet netguard chain ${chain}: rule 1 changed since netguard applied it`],
+        result: { kind: "full" },
+      });
+      expect(await rulesOf(ns, chain)).toEqual(applied);
     }, "drift");
   });
 });

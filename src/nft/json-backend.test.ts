@@ -96,4 +96,30 @@ describe("execBackend's listings (read through json.ts: callers never see JSON)"
     expect(await counters({ code: 1, stderr: NO_TABLE })).toBeUndefined();
     expect(await counters({ stdout: "[]" })).toBeUndefined();
   });
+
+  it("lists one chain with nft -j list chain (nft 1.0.6 names no table object there) as the model's chain", async () => {
+    const { exec, calls } = execAnswering({ stdout: CHAIN_LISTING });
+    const chain = await execBackend(exec, { netns: "ngt-x" }).listChain?.(INET, "in/shop/web");
+    expect(calls).toEqual(["ip netns exec ngt-x nft -j list chain inet netguard in/shop/web"]);
+    if (chain === undefined || chain === "unreadable" || listFailed(chain))
+      throw new Error(JSON.stringify(chain));
+    expect(chain.rules.map((r) => r.facts)).toEqual([
+      { chains: [], sets: ["peer4_e54a9228dd73", "ports_81667bd08467"], counters: [], verdict: "accept" },
+      { chains: [], sets: [], counters: ["drop/in/shop/web"], verdict: "drop" },
+    ]);
+    expect(chain.rules.every((r) => r.fingerprint !== undefined)).toBe(true);
+  });
+
+  it("answers undefined for a chain nft does not have, failed when nft gives no listing", async () => {
+    const list = (r: Partial<ExecResult>) => execBackend(execAnswering(r).exec).listChain?.(INET, "c");
+    expect(
+      await list({ code: 1, stderr: "Error: No such file or directory\nlist chain inet netguard c\n" }),
+    ).toBeUndefined();
+    expect(await list({ code: 1, stderr: "Killed" })).toEqual({ failed: "Killed" });
+    expect(await list({ stdout: CHAIN_LISTING })).toBe("unreadable");
+    expect(await list({ stdout: "not json" })).toBe("unreadable");
+  });
 });
+
+/** `nft -j list chain inet netguard in/shop/web` of the golden base ruleset, nft 1.0.6. */
+const CHAIN_LISTING = String.raw`{"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}, {"chain": {"family": "inet", "table": "netguard", "name": "in/shop/web", "handle": 24}}, {"rule": {"family": "inet", "table": "netguard", "chain": "in/shop/web", "handle": 29, "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "@peer4_e54a9228dd73"}}, {"match": {"op": "==", "left": {"concat": [{"meta": {"key": "l4proto"}}, {"payload": {"protocol": "th", "field": "dport"}}]}, "right": "@ports_81667bd08467"}}, {"accept": null}]}}, {"rule": {"family": "inet", "table": "netguard", "chain": "in/shop/web", "handle": 30, "expr": [{"counter": "drop/in/shop/web"}, {"drop": null}]}}]}`;

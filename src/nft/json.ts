@@ -12,7 +12,7 @@ import { canonicalElement, canonicalVerdict } from "./elements.js";
 import { elementText, isFields, unwrapElem, verdictText } from "./json-element.js";
 import { factsOfJsonRule, ruleFingerprint } from "./json-rule.js";
 import type { BaseChain, TableFamily, TableRef } from "./model.js";
-import type { MapState, NftState, RuleState, SetState, TableState } from "./state.js";
+import type { ChainState, MapState, NftState, RuleState, SetState, TableState } from "./state.js";
 import { tableKey } from "./state.js";
 
 /** A named counter's values. */
@@ -53,6 +53,24 @@ export function parseListing(text: string): NftState | "unreadable" {
     state.set(key, { ...t, chains });
   }
   return state;
+}
+
+/**
+ * `nft -j list chain <family> <table> <chain>` text as that chain (the listing names no table
+ * object, only the chain and its rules); undefined when it does not hold the chain.
+ */
+export function parseChain(
+  text: string,
+  table: TableRef,
+  chain: string,
+): ChainState | undefined | "unreadable" {
+  const objects = objectsOf(text);
+  if (objects === undefined) return "unreadable";
+  const tables = new Map<string, TableBuilder>();
+  if (!addTable(tables, { family: table.family, name: table.name })) return "unreadable";
+  for (const [kind, body] of objects) if (!addObject(tables, kind, body)) return "unreadable";
+  const c = tables.get(tableKey(table))?.chains.get(chain);
+  return c === undefined ? undefined : { ...c, rules: [...c.rules] };
 }
 
 /** `nft -j list counters …` (or any listing) text as the named counters' values, or "unreadable". */
