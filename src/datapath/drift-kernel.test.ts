@@ -70,11 +70,11 @@ describeAsRoot("drift check on nft 1.0.6", () => {
       const s = goldenScenario("policy-changed");
       const real = execBackend(systemExec, { netns: ns });
       const tableListings: string[] = [];
-      const listTable = (t: TableRef) => {
+      const listRules = (t: TableRef) => {
         tableListings.push(tableKey(t));
-        return real.listTable(t);
+        return real.listRules(t);
       };
-      const datapath = new Datapath({ ...real, listTable });
+      const datapath = new Datapath({ ...real, listRules });
       expect(await datapath.sync(rulesetOf(s.before ?? []))).toMatchObject({ kind: "full" });
       expect(tableListings).toEqual(["inet netguard", "bridge netguard"]);
       expect(await datapath.sync(rulesetOf(s.after))).toMatchObject({ kind: "incremental" });

@@ -132,6 +132,20 @@ describe("RuleBaseline", () => {
     expect(baseline.against(listed("x"))).toEqual(listed("a"));
   });
 
+  it("lists the tables' rules without their elements when the backend can", async () => {
+    const asked: string[] = [];
+    const baseline = new RuleBaseline(
+      {
+        listTable: () => Promise.resolve(listed("a")).finally(() => asked.push("table")),
+        listRules: () => Promise.resolve(listed("b")).finally(() => asked.push("rules")),
+      },
+      [INET],
+    );
+    await baseline.afterApply([{ op: "delete-table", table: INET }]);
+    expect(asked).toEqual(["rules"]);
+    expect(baseline.against(listed("x"))).toEqual(listed("b"));
+  });
+
   it("lists the tables when more chains changed than are listed one by one", async () => {
     const asked: string[] = [];
     const baseline = new RuleBaseline(

@@ -6,9 +6,10 @@
  *
  * Only a transaction that can change a rule costs listings; syncs that only add or delete set and
  * map elements (pod churn) cost none. A few changed chains (a policy edited, a pod's chain added)
- * are listed one by one (`nft -j list chain`, no set elements: ~35 ms each at 10,000 pods); a full
- * replace or many changed chains list both tables (~230 ms there). When a listing fails, the next
- * drift check's own listing of that table becomes the baseline.
+ * are listed one by one (`nft -j list chain`: ~35 ms each at 10,000 pods); a full replace or
+ * many changed chains list both tables without their set elements (`nft -t`: ~120 ms there, ~200
+ * with the elements). When a listing fails, the next drift check's own listing of that table
+ * becomes the baseline.
  */
 import { listFailed, type NftBackend } from "../nft/backend.js";
 import type { TableRef } from "../nft/model.js";
@@ -42,7 +43,7 @@ export class RuleBaseline {
   private readonly tables = new Map<string, TableState>();
 
   constructor(
-    private readonly backend: Pick<NftBackend, "listTable" | "listChain">,
+    private readonly backend: Pick<NftBackend, "listTable" | "listRules" | "listChain">,
     private readonly owned: readonly TableRef[],
   ) {}
 
@@ -52,8 +53,9 @@ export class RuleBaseline {
     if (changes === "none") return;
     if (changes !== "tables" && (await this.relistChains(changes))) return;
     this.tables.clear();
+    const list = this.backend.listRules?.bind(this.backend) ?? this.backend.listTable.bind(this.backend);
     for (const t of this.owned) {
-      const listed = await this.backend.listTable(t);
+      const listed = await list(t);
       if (listed !== undefined && listed !== "unreadable" && !listFailed(listed))
         this.tables.set(tableKey(t), listed);
     }

@@ -97,9 +97,21 @@ describe("execBackend's listings (read through json.ts: callers never see JSON)"
     expect(await counters({ stdout: "[]" })).toBeUndefined();
   });
 
+  it("lists a table's rules without set elements with nft -t -j list table", async () => {
+    const { exec, calls } = execAnswering({ stdout: LISTING });
+    const table = await execBackend(exec).listRules(INET);
+    expect(calls).toEqual(["nft -t -j list table inet netguard"]);
+    if (table === undefined || table === "unreadable" || listFailed(table))
+      throw new Error(JSON.stringify(table));
+    expect([...table.chains.keys()]).toEqual(["in/x/web"]);
+    const fail = (r: Partial<ExecResult>) => execBackend(execAnswering(r).exec).listRules(INET);
+    expect(await fail({ code: 1, stderr: NO_TABLE })).toBeUndefined();
+    expect(await fail({ code: 1, stderr: "Killed" })).toEqual({ failed: "Killed" });
+  });
+
   it("lists one chain with nft -j list chain (nft 1.0.6 names no table object there) as the model's chain", async () => {
     const { exec, calls } = execAnswering({ stdout: CHAIN_LISTING });
-    const chain = await execBackend(exec, { netns: "ngt-x" }).listChain?.(INET, "in/shop/web");
+    const chain = await execBackend(exec, { netns: "ngt-x" }).listChain(INET, "in/shop/web");
     expect(calls).toEqual(["ip netns exec ngt-x nft -j list chain inet netguard in/shop/web"]);
     if (chain === undefined || chain === "unreadable" || listFailed(chain))
       throw new Error(JSON.stringify(chain));
@@ -111,7 +123,7 @@ describe("execBackend's listings (read through json.ts: callers never see JSON)"
   });
 
   it("answers undefined for a chain nft does not have, failed when nft gives no listing", async () => {
-    const list = (r: Partial<ExecResult>) => execBackend(execAnswering(r).exec).listChain?.(INET, "c");
+    const list = (r: Partial<ExecResult>) => execBackend(execAnswering(r).exec).listChain(INET, "c");
     expect(
       await list({ code: 1, stderr: "Error: No such file or directory\nlist chain inet netguard c\n" }),
     ).toBeUndefined();
