@@ -209,3 +209,15 @@ describe("compareTables with the baseline of rule fingerprints", () => {
     ]);
   });
 });
+
+describe("compareTables on base chain priorities", () => {
+  it("reads a priority name with an offset as the number nft lists (filter - 10 is -10 in inet)", () => {
+    const want = table({ chains: [chain("forward", [], { ...FORWARD, priority: "filter - 10" })] });
+    const have = table({ chains: [chain("forward", [], { ...FORWARD, priority: -10 })] });
+    expect(compareTables(want, have)).toEqual([]);
+    const other = table({ chains: [chain("forward", [], { ...FORWARD, priority: -11 })] });
+    expect(compareTables(want, other)).toEqual([
+      "inet netguard chain forward: filter hook forward priority -10 policy accept wanted, filter hook forward priority -11 policy accept found",
+    ]);
+  });
+});

@@ -12,8 +12,7 @@
  * deterministic (names in code-unit order) and capped.
  */
 import { compareStrings } from "../base/compare.js";
-import type { BaseChain } from "../nft/model.js";
-import { priorityNumber } from "../nft/json.js";
+import { type BaseChain, priorityNumber } from "../nft/model.js";
 import type { ChainState, MapState, RuleFacts, SetState, TableState } from "../nft/state.js";
 import { tableKey } from "../nft/state.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canonicalElement } from "./elements.js";
-import { parseCounters, parseListing, priorityNumber } from "./json.js";
+import { parseCounters, parseListing } from "./json.js";
 import type { RuleFacts, SetState, TableState } from "./state.js";
 import { fingerprints, withoutFingerprints } from "../../test/support/nft-fingerprints.js";
 
@@ -375,16 +375,5 @@ describe("parseCounters", () => {
     [listing({ counter: { family: "inet", table: "t", packets: 1, bytes: 0 } })],
   ])("finds a counter with a missing or malformed field unreadable (%#)", (text) => {
     expect(parseCounters(text)).toBe("unreadable");
-  });
-});
-
-describe("priorityNumber", () => {
-  it("gives the number nft lists for a standard priority name, which differs by family", () => {
-    expect(priorityNumber("inet", "filter")).toBe(0);
-    expect(priorityNumber("bridge", "filter")).toBe(-200);
-    expect(priorityNumber("inet", "raw")).toBe(-300);
-    expect(priorityNumber("inet", -150)).toBe(-150);
-    expect(priorityNumber("inet", "-150")).toBe(-150);
-    expect(priorityNumber("bridge", "mangle")).toBeUndefined();
   });
 });

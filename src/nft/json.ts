@@ -106,32 +106,6 @@ export function parseTables(text: string): TableRef[] | "unreadable" {
   return out;
 }
 
-/**
- * The number nft lists for a base chain priority: standard priority names (nft(8), "CHAINS")
- * differ by family; a number is itself. Undefined for a name the family does not have.
- */
-export function priorityNumber(family: string, priority: number | string): number | undefined {
-  if (typeof priority === "number") return priority;
-  const names = family === "bridge" ? BRIDGE_PRIORITIES : INET_PRIORITIES;
-  return names.get(priority) ?? (/^-?\d+$/.test(priority) ? Number(priority) : undefined);
-}
-
-const INET_PRIORITIES: ReadonlyMap<string, number> = new Map([
-  ["raw", -300],
-  ["mangle", -150],
-  ["dstnat", -100],
-  ["filter", 0],
-  ["security", 50],
-  ["srcnat", 100],
-]);
-
-const BRIDGE_PRIORITIES: ReadonlyMap<string, number> = new Map([
-  ["dstnat", -300],
-  ["filter", -200],
-  ["out", 100],
-  ["srcnat", 300],
-]);
-
 /** The `[kind, fields]` pairs of a listing, metainfo dropped; undefined when it is not a listing. */
 function objectsOf(text: string): Array<[string, Fields]> | undefined {
   let doc: unknown;

@@ -3,7 +3,7 @@
  * classified by errno (nft-errors.ts, the kinds of `NftError`), the command its first error names, and the
  * tables as plain data (rules by their facts, base chain priorities as the numbers nft lists).
  */
-import { priorityNumber } from "../../src/nft/json.js";
+import { priorityNumber } from "../../src/nft/model.js";
 import { classifyNftError, errorLine } from "../../src/nft/nft-errors.js";
 import type { NftState, TableState } from "../../src/nft/state.js";
 import { type Command, Transaction } from "../../src/nft/transaction.js";
