@@ -233,6 +233,8 @@ export class Agent {
     return this.serial(async () => {
       const started = clock.now();
       const d = await this.datapath.repairDrift();
+      if (d.failed !== undefined)
+        logger.warn({ error: d.failed }, "drift check skipped: nft gave no listing");
       if (!d.drifted) return;
       logger.warn({ differences: d.differences.slice(0, 20), result: d.result?.kind }, "drift repaired");
       if (d.result) this.recordSync(d.result, { trigger: "drift", durationMs: clock.now() - started });

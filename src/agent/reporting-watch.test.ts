@@ -1,5 +1,4 @@
 import {
-  ERROR,
   type KubernetesListObject,
   type KubernetesObject,
   KubeConfig,
@@ -24,14 +23,14 @@ describe("ReportingWatch", () => {
 
   it("turns the library's re-watch failure into an ERROR event (the plain Watch rejects with none)", async () => {
     const informer = new ListWatch("/api/v1/pods", new ReportingWatch(nowhere()), emptyList, false);
-    const error = new Promise<unknown>((resolve) => informer.on(ERROR, resolve));
+    const error = new Promise<unknown>((resolve) => informer.on("error", resolve));
     await informer.start();
     expect(String(await error)).toMatch(/No currently active cluster/);
     await informer.stop();
 
     const plain = new ListWatch("/api/v1/pods", new Watch(nowhere()), emptyList, false);
     let errors = 0;
-    plain.on(ERROR, () => errors++);
+    plain.on("error", () => void errors++);
     await expect(plain.start()).rejects.toThrow(/No currently active cluster/);
     expect(errors).toBe(0);
     await plain.stop();

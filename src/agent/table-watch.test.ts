@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "./clock.js";
-import { monitorEvent, parseTableList, type SpawnMonitor, TableWatch } from "./table-watch.js";
+import { monitorEvent, type SpawnMonitor, TableWatch } from "./table-watch.js";
 
 describe("monitorEvent", () => {
   it("reports deletions of netguard's tables and chains, nothing else", () => {
@@ -17,16 +17,6 @@ describe("monitorEvent", () => {
     expect(monitorEvent("add table inet netguard")).toBeUndefined();
     expect(monitorEvent("delete rule inet netguard c1 handle 2")).toBeUndefined();
     expect(monitorEvent("# new generation 9 by process 13143 (nft)")).toBeUndefined();
-  });
-});
-
-describe("parseTableList", () => {
-  it("reads nft list tables", () => {
-    expect(parseTableList("table inet netguard\ntable bridge netguard\ntable ip nat\n")).toEqual([
-      { family: "inet", name: "netguard" },
-      { family: "bridge", name: "netguard" },
-      { family: "ip", name: "nat" },
-    ]);
   });
 });
 

@@ -10,8 +10,6 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { OWNED_TABLES, type TableRef, tableText } from "../nft/model.js";
-import type { Exec } from "../sys/exec.js";
-import { inNetns } from "../sys/exec.js";
 import type { Clock, TimerHandle } from "./clock.js";
 
 /** A running monitor process. */
@@ -40,32 +38,10 @@ export function monitorEvent(line: string): MonitorEvent | undefined {
   return w[4] ? { kind: "chain-deleted", table, chain: w[4] } : undefined;
 }
 
-/** Parses `nft list tables` (`table inet netguard` per line). */
-export function parseTableList(text: string): TableRef[] {
-  const out: TableRef[] = [];
-  for (const line of text.split("\n")) {
-    const w = line.trim().split(/\s+/);
-    if (w[0] === "table" && w[1] && w[2]) out.push({ family: w[1], name: w[2] } as TableRef);
-  }
-  return out;
-}
-
 /** netguard's tables that are not in `have` (as `family name`). */
 export function missingTables(have: readonly TableRef[]): string[] {
   const present = new Set(have.map(tableText));
   return OWNED_TABLES.map(tableText).filter((t) => !present.has(t));
-}
-
-/** Lists the kernel's tables (inside `netns` when set); undefined when nft failed. */
-export function execTableLister(
-  exec: Exec,
-  netns: string | undefined,
-): () => Promise<TableRef[] | undefined> {
-  const run = inNetns(exec, netns);
-  return async () => {
-    const r = await run("nft", ["list", "tables"], { timeoutMs: 10_000 });
-    return r.code === 0 ? parseTableList(r.stdout) : undefined;
-  };
 }
 
 /**

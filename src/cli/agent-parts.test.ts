@@ -80,7 +80,7 @@ describe("agentParts", () => {
   it("lists the tables through the injected exec, inside the node's namespace", async () => {
     const p = agentParts(options({ netns: "ngt-y" }));
     expect(await p.listTables()).toBeUndefined(); // the fake nft failed
-    expect(ran.at(-1)).toBe("ip netns exec ngt-y nft list tables");
+    expect(ran.at(-1)).toBe("ip netns exec ngt-y nft -j list tables");
   });
 
   it("builds CNI handling that loads, registers through the API server and keeps a state file", async () => {

@@ -22,7 +22,7 @@ import { DEFAULT_RECONCILE, Reconciler } from "../agent/reconciler.js";
 import { KubeSource, kubeInformers } from "../agent/source.js";
 import { ClusterStore } from "../agent/store.js";
 import { SyncRecord } from "../agent/sync-record.js";
-import { execTableLister, TableWatch } from "../agent/table-watch.js";
+import { TableWatch } from "../agent/table-watch.js";
 import { Datapath } from "../datapath/datapath.js";
 import { nodeInstallFs } from "../cni/node-install-fs.js";
 import { kubeReader } from "../kube/raw-api.js";
@@ -72,7 +72,11 @@ export function agentParts(opts: AgentOptions): AgentParts {
       }),
     ...edgeParts(opts),
     drops: (owners) => new DropReader(backend, clock, opts.dropsIntervalMs, owners),
-    listTables: execTableLister(opts.exec, netns),
+    // The table check polls: a hung nft must not hold it for the apply timeout.
+    listTables: () =>
+      execBackend(opts.exec, { ...(netns ? { netns } : {}), timeoutMs: 10_000 })
+        .listTables()
+        .then((t) => (t === "failed" ? undefined : t)),
   };
 }
 
