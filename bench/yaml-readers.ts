@@ -22,7 +22,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CORE_SCHEMA, load, type State } from "js-yaml";
 import { isMap, isNode, isSeq, LineCounter, parseAllDocuments, stringify } from "yaml";
-import { error, type Issue } from "../src/diag/issue.js";
+import { error, type Issue } from "../src/issue/issue.js";
 import {
   type ParsedInput,
   parseDocuments,

@@ -13,7 +13,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { runCli } from "../src/cli/main.js";
-import { hasErrors, type Issue } from "../src/diag/issue.js";
+import { hasErrors, type Issue } from "../src/issue/issue.js";
 import { loadChecked } from "../src/load/api-check.js";
 import {
   type Json,

@@ -4,7 +4,7 @@ import type { CniAddRequest, CniReply } from "../cni/protocol.js";
 import { compile } from "../compile/compile.js";
 import type { NodeRules } from "../compile/ir.js";
 import { refOf } from "../k8s/model.js";
-import type { KubeReader, RawList } from "../kube/raw-api.js";
+import type { KubeReader, RawList } from "../api-client/raw-api.js";
 import { namespace, node, policy } from "../../test/support/objects.js";
 import { CniPods } from "./cni-pods.js";
 import type { CniStateFile } from "./cni-state.js";

@@ -16,7 +16,7 @@ import type { NodeRules } from "../compile/ir.js";
 import type { SyncResult } from "../datapath/datapath.js";
 import type { Snapshot } from "../k8s/model.js";
 import { isObject } from "../k8s/fields.js";
-import type { KubeReader } from "../kube/raw-api.js";
+import type { KubeReader } from "../api-client/raw-api.js";
 import { formatAddr, parseAddr } from "../net/address.js";
 import type { ResolvedAddresses } from "./address-conflicts.js";
 import { type CniPod, CniRegistry, type PodIdentity } from "./cni-registry.js";

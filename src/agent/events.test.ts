@@ -1,6 +1,6 @@
 import type { CoreV1Event } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import type { Issue } from "../diag/issue.js";
+import type { Issue } from "../issue/issue.js";
 import { INVALID_POLICY_REASON, invalidPolicyEvent, PolicyEventReporter, reportingNode } from "./events.js";
 
 const NOW = new Date("2026-11-22T10:00:00Z");

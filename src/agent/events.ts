@@ -8,7 +8,7 @@
  * all known) and are sent once per distinct set of errors of an object.
  */
 import { CoreV1Api, type CoreV1Event, type KubeConfig } from "@kubernetes/client-node";
-import type { Issue } from "../diag/issue.js";
+import type { Issue } from "../issue/issue.js";
 import type { ObjectIdentity } from "./source.js";
 
 /** `reason` of the Events netguard posts. */

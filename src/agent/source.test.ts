@@ -5,7 +5,7 @@
  */
 import { KubeConfig, ListWatch, type Watch } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import type { KubeReader, RawList } from "../kube/raw-api.js";
+import type { KubeReader, RawList } from "../api-client/raw-api.js";
 import { ManualClock } from "./clock.js";
 import { KubeSource, type SourceEvents, WATCH_PATHS } from "./source.js";
 import { ClusterStore, type WatchedKind } from "./store.js";

@@ -16,9 +16,9 @@ import {
   ListWatch,
   UPDATE,
 } from "@kubernetes/client-node";
-import { error, type Issue, locate } from "../diag/issue.js";
+import { error, type Issue, locate } from "../issue/issue.js";
 import { isObject } from "../k8s/fields.js";
-import type { KubeReader } from "../kube/raw-api.js";
+import type { KubeReader } from "../api-client/raw-api.js";
 import type { Clock } from "./clock.js";
 import { ReportingWatch } from "./reporting-watch.js";
 import { type ClusterStore, resourceVersionOf, type WatchedKind } from "./store.js";

@@ -4,7 +4,7 @@
  * A malformed object is kept out (or, for a policy, decoded fail-closed) and its issues are
  * reported once per change, naming it.
  */
-import type { Issue } from "../diag/issue.js";
+import type { Issue } from "../issue/issue.js";
 import { decodeObject } from "../k8s/decode-object.js";
 import { isObject } from "../k8s/fields.js";
 import {

@@ -25,7 +25,7 @@ import { SyncRecord } from "../agent/sync-record.js";
 import { TableWatch } from "../agent/table-watch.js";
 import { Datapath } from "../datapath/datapath.js";
 import { nodeInstallFs } from "../cni/node-install-fs.js";
-import { kubeReader } from "../kube/raw-api.js";
+import { kubeReader } from "../api-client/raw-api.js";
 import { execBackend } from "../nft/backend.js";
 
 /** Builds an agent (not started) from its configuration. */

@@ -4,7 +4,7 @@
  * names instead of an empty (all-denied) result.
  */
 import { compareStrings } from "../base/compare.js";
-import { clipName } from "../diag/quote.js";
+import { clipName } from "../issue/quote.js";
 import { editDistance } from "../k8s/suggest.js";
 
 /**

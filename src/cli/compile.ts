@@ -13,7 +13,7 @@ import { namesByCloseness } from "./closest.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
 import { kubeVersionFlag } from "./kube-version.js";
 import { reportIssues } from "./report-issues.js";
-import { clipName } from "../diag/quote.js";
+import { clipName } from "../issue/quote.js";
 
 /** Options of `compile`. */
 export interface CompileOptions {

@@ -2,8 +2,8 @@
  * `netguard diff --before <inputs...> --after <inputs...> [--port p]... [--format text|json|markdown]
  * [--fail-on denied|any]`: the connections a change opens or closes, grouped by workload.
  */
-import { clipName } from "../diag/quote.js";
-import type { Issue } from "../diag/issue.js";
+import { clipName } from "../issue/quote.js";
+import type { Issue } from "../issue/issue.js";
 import { type DiffGroup, diffSnapshots } from "../policy/diff.js";
 import { type DryRunInput, dryRunBase, emptyInputProblem, loadDryRun, reportNotes } from "./dry-run-input.js";
 import { errorEntries, errorFooter } from "./input-errors.js";

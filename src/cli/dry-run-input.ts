@@ -4,7 +4,7 @@
  * would (`--kube-version`), every issue reported on stderr, then turned into the dry-run view
  * (workloads and pods without status evaluated).
  */
-import type { Issue } from "../diag/issue.js";
+import type { Issue } from "../issue/issue.js";
 import { refOf, type Snapshot } from "../k8s/model.js";
 import type { RawObject } from "../load/documents.js";
 import { loadChecked } from "../load/api-check.js";

@@ -10,7 +10,7 @@ import type { EndpointRef } from "../policy/endpoint.js";
 import { closestSuffix } from "./closest.js";
 import { UsageError } from "./io.js";
 import { finishedPod, podNames } from "./pod-filter.js";
-import { clipName } from "../diag/quote.js";
+import { clipName } from "../issue/quote.js";
 
 /** A resolved endpoint reference, with a note when an owner's pod stands for the owner. */
 export interface ExplainEndpoint {

@@ -3,8 +3,8 @@
  * connection's verdict with the reasons, side by side for the source's egress and the
  * destination's ingress, with special cases said plainly.
  */
-import { clipName } from "../diag/quote.js";
-import { appendAll } from "../diag/append-all.js";
+import { clipName } from "../issue/quote.js";
+import { appendAll } from "../base/append-all.js";
 import type { Direction, Pod } from "../k8s/model.js";
 import { type ClusterIndex, indexSnapshot } from "../policy/cluster-index.js";
 import { evaluate, policiesSelecting } from "../policy/evaluate.js";

@@ -4,7 +4,7 @@
  * the cluster (the table footer, explain and diff).
  */
 import { compareStrings } from "../base/compare.js";
-import type { Issue } from "../diag/issue.js";
+import type { Issue } from "../issue/issue.js";
 
 /** One error-severity issue in the JSON outputs (`errors` array). */
 export interface ErrorEntry {

@@ -4,7 +4,7 @@
  * only" each read as what they are instead of an empty, clean-looking result.
  */
 import { byFirst } from "../base/compare.js";
-import { clipName } from "../diag/quote.js";
+import { clipName } from "../issue/quote.js";
 import { WORKLOAD_KINDS } from "../k8s/model.js";
 import type { RawObject } from "../load/documents.js";
 

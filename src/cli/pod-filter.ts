@@ -6,7 +6,7 @@
 import { type Pod, refOf } from "../k8s/model.js";
 import { closestSuffix } from "./closest.js";
 import { UsageError } from "./io.js";
-import { clipName } from "../diag/quote.js";
+import { clipName } from "../issue/quote.js";
 
 /** True when `pattern` names the pod, its namespace or its top-level owner. */
 export function patternMatches(pattern: string, pod: Pod): boolean {

@@ -1,7 +1,7 @@
 /**
  * `--port <number>/<PROTO>` values of simulate, explain, diff and lab.
  */
-import { clipName } from "../diag/quote.js";
+import { clipName } from "../issue/quote.js";
 import type { Protocol } from "../k8s/model.js";
 import { PROTOCOLS } from "../k8s/model.js";
 import { UsageError } from "./io.js";

@@ -1,7 +1,7 @@
 /**
  * Prints load issues on stderr, one line each, and tells whether any was an error.
  */
-import { formatIssue, hasErrors, type Issue } from "../diag/issue.js";
+import { formatIssue, hasErrors, type Issue } from "../issue/issue.js";
 import type { CliIo } from "./io.js";
 
 /** Writes every issue to stderr; returns true when at least one is an error. */

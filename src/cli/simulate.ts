@@ -3,7 +3,7 @@
  * workload|none] <file|dir|->...`: the dry-run of a whole input — the verdict for every ordered pair
  * of entries (pods, workloads standing for their replicas, host-network entries) on every probe port.
  */
-import { clipName } from "../diag/quote.js";
+import { clipName } from "../issue/quote.js";
 import { indexSnapshot } from "../policy/cluster-index.js";
 import { type EngineFilter, type MatrixEngine, matrixEngine } from "../policy/matrix-engine.js";
 import { ownerGroupOf, workloadGroupOf } from "../policy/workload.js";

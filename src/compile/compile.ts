@@ -4,7 +4,7 @@
  * `allowsInCluster` (interpret.ts) runs the result so property tests can compare the two.
  */
 import { pushTo } from "../base/multimap.js";
-import { assertNever } from "../diag/assert-never.js";
+import { assertNever } from "../base/assert-never.js";
 import type { Direction, Pod, Rule } from "../k8s/model.js";
 import { refOf, type Snapshot } from "../k8s/model.js";
 import { type ClusterIndex, indexSnapshot, nodeOwnAddresses } from "../policy/cluster-index.js";

@@ -2,8 +2,8 @@
  * A readable text form of NodeRules, for humans and golden tests: each pod's chains with their
  * rules, then the sets they reference with their elements.
  */
-import { appendAll } from "../diag/append-all.js";
-import { assertNever } from "../diag/assert-never.js";
+import { appendAll } from "../base/append-all.js";
+import { assertNever } from "../base/assert-never.js";
 import { formatAddr } from "../net/address.js";
 import { formatInterval } from "../net/cidr.js";
 import type { IrRule, NodeRules, PodChain } from "./ir.js";

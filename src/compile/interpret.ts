@@ -7,7 +7,7 @@
  * a local source pod's egress chain, then a local destination pod's ingress chain, must each either
  * be open or have a rule that matches; anything else is dropped.
  */
-import { assertNever } from "../diag/assert-never.js";
+import { assertNever } from "../base/assert-never.js";
 import type { Protocol } from "../k8s/model.js";
 import { type Addr, addrKey } from "../net/address.js";
 import { contains, type Interval } from "../net/interval.js";

@@ -3,7 +3,7 @@
  * pod peers become the IPs of the pods they select, ipBlocks their CIDR minus every `except`.
  * Results are memoised per peer definition, since many pods and policies share them.
  */
-import { assertNever } from "../diag/assert-never.js";
+import { assertNever } from "../base/assert-never.js";
 import type { NetworkPolicy, Peer, Pod } from "../k8s/model.js";
 import type { Family } from "../net/address.js";
 import { type Interval, normalize, subtract } from "../net/interval.js";

@@ -4,7 +4,7 @@
  * API (`spec.subject`, `spec.ingress[].from[]`, `spec.egress[].to[]`, `protocols[]`); `index` fields
  * keep the position as written, for field paths (`spec.egress[2].to[0]`).
  */
-import type { SourcePos } from "../diag/issue.js";
+import type { SourcePos } from "../issue/issue.js";
 import type { Cidr } from "../net/cidr.js";
 import type { LabelSelector, Protocol } from "./model.js";
 

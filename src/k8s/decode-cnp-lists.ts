@@ -2,7 +2,7 @@
  * List limits of the ClusterNetworkPolicy CRD (policy.networking.k8s.io/v1alpha2) as the API server
  * reports them: `minItems` / `maxItems`, and `x-kubernetes-list-type: set` (no duplicate items).
  */
-import { quoteValue } from "../diag/quote.js";
+import { quoteValue } from "../issue/quote.js";
 import { describe, type Issues, type JsonObject, join, optArray } from "./fields.js";
 
 /** True for a field that is set: the API server prunes `null` from a CRD object, as if absent. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Issue } from "../diag/issue.js";
+import type { Issue } from "../issue/issue.js";
 import { parseCidr } from "../net/cidr.js";
 import type { CnpPeer } from "./cnp-model.js";
 import { decodeCnpPeer } from "./decode-cnp-peer.js";

@@ -3,8 +3,8 @@
  * ClusterNetworkPolicyEgressPeer (`to[]`: also `networks`, and the experimental `nodes` and
  * `domainNames`), policy.networking.k8s.io/v1alpha2: "Exactly one of the fields must be set".
  */
-import { error, warning } from "../diag/issue.js";
-import { clipName, quoteValue } from "../diag/quote.js";
+import { error, warning } from "../issue/issue.js";
+import { clipName, quoteValue } from "../issue/quote.js";
 import { parseAddr } from "../net/address.js";
 import { type Cidr, parseCidr } from "../net/cidr.js";
 import type { CnpPeer } from "./cnp-model.js";

@@ -3,8 +3,8 @@
  * policy.networking.k8s.io/v1alpha2): exactly one of `tcp`, `udp`, `sctp` (each with
  * `destinationPort`: a `number` or a `range`) or `destinationNamedPort`.
  */
-import { warning } from "../diag/issue.js";
-import { quoteValue } from "../diag/quote.js";
+import { warning } from "../issue/issue.js";
+import { quoteValue } from "../issue/quote.js";
 import type { CnpPort } from "./cnp-model.js";
 import { exactlyOne, present } from "./decode-cnp-lists.js";
 import { isValidPortName } from "./decode-port.js";

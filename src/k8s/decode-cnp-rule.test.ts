@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Issue } from "../diag/issue.js";
+import type { Issue } from "../issue/issue.js";
 import type { CnpRule } from "./cnp-model.js";
 import { decodeCnpRules } from "./decode-cnp-rule.js";
 import { type DecodeOptions, Issues } from "./fields.js";

@@ -7,8 +7,8 @@
  * ("For "Accept" rules ... matching no traffic. For "Deny" and "Pass" rules ... a 'Deny all' rule").
  * Dropping it (what NetworkPolicy's decoder does) would be wrong here: a dropped Deny allows more.
  */
-import { warning } from "../diag/issue.js";
-import { clipName, quoteValue } from "../diag/quote.js";
+import { warning } from "../issue/issue.js";
+import { clipName, quoteValue } from "../issue/quote.js";
 import type { CnpAction, CnpPeer, CnpPort, CnpRule } from "./cnp-model.js";
 import { boundedList, present } from "./decode-cnp-lists.js";
 import { decodeCnpPeer, RULE_FAILS_CLOSED } from "./decode-cnp-peer.js";

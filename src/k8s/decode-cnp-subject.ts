@@ -2,8 +2,8 @@
  * Decodes ClusterNetworkPolicy `spec.subject` (ClusterNetworkPolicySubject: exactly one of
  * `namespaces` or `pods`) and NamespacedPod (`pods` in a subject or peer), policy.networking.k8s.io/v1alpha2.
  */
-import { warning } from "../diag/issue.js";
-import { clipName } from "../diag/quote.js";
+import { warning } from "../issue/issue.js";
+import { clipName } from "../issue/quote.js";
 import type { CnpSubject } from "./cnp-model.js";
 import { exactlyOne, present } from "./decode-cnp-lists.js";
 import { decodeSelector, EVERYTHING } from "./decode-selector.js";

@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { numRuns } from "../../test/gen/cluster.js";
-import type { Issue } from "../diag/issue.js";
+import type { Issue } from "../issue/issue.js";
 import type { ClusterNetworkPolicy } from "./cnp-model.js";
 import { CNP_API_VERSION, decodeClusterNetworkPolicy } from "./decode-cnp.js";
 import { type DecodeOptions, Issues, type JsonObject } from "./fields.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Issue } from "../diag/issue.js";
+import type { Issue } from "../issue/issue.js";
 import type { ClusterNetworkPolicy } from "./cnp-model.js";
 import { CNP_API_VERSION, decodeClusterNetworkPolicy } from "./decode-cnp.js";
 import { EVERYTHING } from "./decode-selector.js";

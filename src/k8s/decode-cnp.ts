@@ -12,8 +12,8 @@
  * subject's pods from the Admin tier. In `drop` mode (the dry-run commands) unknown fields are
  * reported and dropped, as the API server stores the object with field validation Warn.
  */
-import { error } from "../diag/issue.js";
-import { clipName, quoteValue } from "../diag/quote.js";
+import { error } from "../issue/issue.js";
+import { clipName, quoteValue } from "../issue/quote.js";
 import type { ClusterNetworkPolicy, CnpSubject, CnpTier } from "./cnp-model.js";
 import { present } from "./decode-cnp-lists.js";
 import { decodeCnpRules, failClosedRule } from "./decode-cnp-rule.js";

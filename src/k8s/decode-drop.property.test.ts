@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { numRuns, randomPolicy } from "../../test/gen/cluster.js";
-import type { Issue } from "../diag/issue.js";
+import type { Issue } from "../issue/issue.js";
 import { decodeObject } from "./decode-object.js";
 
 type Json = Record<string, unknown>;

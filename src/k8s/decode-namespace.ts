@@ -1,7 +1,7 @@
 /**
  * Decodes Namespace and Node objects.
  */
-import { quoteValue } from "../diag/quote.js";
+import { quoteValue } from "../issue/quote.js";
 import { type Addr, parseAddr } from "../net/address.js";
 import { type Cidr, parseCidr } from "../net/cidr.js";
 import type { ObjectMeta } from "./decode-meta.js";

@@ -2,13 +2,13 @@
  * Decodes one Kubernetes object by `kind`: NetworkPolicy (networking.k8s.io/v1), Pod, Namespace,
  * Node (v1), and the workloads whose pod template the dry-run reads (decode-workload.ts).
  */
-import { type Issue, locate, type SourcePos, warning } from "../diag/issue.js";
+import { type Issue, locate, type SourcePos, warning } from "../issue/issue.js";
 import { decodeMeta, type ObjectMeta } from "./decode-meta.js";
 import { decodeNamespace, decodeNode } from "./decode-namespace.js";
 import { decodePod } from "./decode-pod.js";
 import { decodePolicy } from "./decode-policy.js";
 import { decodeWorkload, isWorkloadKind, WORKLOAD_API_VERSIONS } from "./decode-workload.js";
-import { clipName, quoteValue } from "../diag/quote.js";
+import { clipName, quoteValue } from "../issue/quote.js";
 import { type DecodeOptions, describe, Issues, isObject } from "./fields.js";
 import { suggestField } from "./suggest.js";
 import type { Namespace, NetworkPolicy, Node, Pod, WorkloadKind } from "./model.js";

@@ -1,7 +1,7 @@
 /**
  * Decodes NetworkPolicyPeer: `podSelector`, `namespaceSelector` (alone or together) or `ipBlock`.
  */
-import { quoteValue } from "../diag/quote.js";
+import { quoteValue } from "../issue/quote.js";
 import { type Cidr, parseCidr } from "../net/cidr.js";
 import { decodeSelector, EVERYTHING } from "./decode-selector.js";
 import {

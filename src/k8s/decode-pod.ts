@@ -2,7 +2,7 @@
  * Decodes a Pod down to what NetworkPolicy needs: labels, node, IPs, container ports and whether the
  * pod is a policy target at all (pods with no IP, finished pods and host-network pods are not).
  */
-import { quoteValue } from "../diag/quote.js";
+import { quoteValue } from "../issue/quote.js";
 import { type Addr, parseAddr } from "../net/address.js";
 import type { ObjectMeta } from "./decode-meta.js";
 import { decodeProtocol } from "./decode-port.js";

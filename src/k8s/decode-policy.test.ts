@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { objectContaining } from "../../test/support/matchers.js";
-import type { Issue } from "../diag/issue.js";
+import type { Issue } from "../issue/issue.js";
 import { type Addr, parseAddr } from "../net/address.js";
 import { parseCidr } from "../net/cidr.js";
 import { type Decoded, decodeObject } from "./decode-object.js";

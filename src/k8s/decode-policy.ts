@@ -7,7 +7,7 @@
  * except that, in `drop` mode (the dry-run), an unknown field is reported as an error and then
  * dropped, because the cluster enforces the object without it (see `knownFieldsOnly`).
  */
-import { error, warning } from "../diag/issue.js";
+import { error, warning } from "../issue/issue.js";
 import type { ObjectMeta } from "./decode-meta.js";
 import { decodePeer } from "./decode-peer.js";
 import { decodePolicyPort } from "./decode-port.js";

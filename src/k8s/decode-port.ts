@@ -1,7 +1,7 @@
 /**
  * Decodes NetworkPolicyPort: `protocol` (default TCP), `port` (number or IANA service name), `endPort`.
  */
-import { quoteValue } from "../diag/quote.js";
+import { quoteValue } from "../issue/quote.js";
 import {
   describe,
   type Issues,

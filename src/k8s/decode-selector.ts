@@ -1,7 +1,7 @@
 /**
  * Decodes metav1.LabelSelector (`matchLabels`, `matchExpressions` with In, NotIn, Exists, DoesNotExist).
  */
-import { quoteValue } from "../diag/quote.js";
+import { quoteValue } from "../issue/quote.js";
 import {
   describe,
   type Issues,

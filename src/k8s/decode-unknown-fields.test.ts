@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Issue } from "../diag/issue.js";
+import type { Issue } from "../issue/issue.js";
 import { decodeObject } from "./decode-object.js";
 import type { NetworkPolicy } from "./model.js";
 

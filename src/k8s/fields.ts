@@ -2,8 +2,8 @@
  * Typed access to untyped JSON with field paths, so every decode problem becomes an Issue naming
  * the exact field (`spec.ingress[0].ports[1].port`).
  */
-import { error, type Issue } from "../diag/issue.js";
-import { clipName, quoteValue } from "../diag/quote.js";
+import { error, type Issue } from "../issue/issue.js";
+import { clipName, quoteValue } from "../issue/quote.js";
 import { suggestField } from "./suggest.js";
 
 /** A JSON object as parsed from YAML or JSON. */

@@ -2,7 +2,7 @@
  * The decoded, defaulted view of the Kubernetes objects the policy engine reads. Only the fields that
  * NetworkPolicy semantics depend on are kept, so a 10,000-pod snapshot stays small.
  */
-import type { SourcePos } from "../diag/issue.js";
+import type { SourcePos } from "../issue/issue.js";
 import type { Addr } from "../net/address.js";
 import type { Cidr } from "../net/cidr.js";
 

@@ -3,7 +3,7 @@
  * with their addresses (`Pod.status.podIPs`) and declared container ports. Validation reports
  * problems as values with field paths, before anything is created.
  */
-import { appendAll } from "../diag/append-all.js";
+import { appendAll } from "../base/append-all.js";
 import { type Addr, parseAddr } from "../net/address.js";
 import { type Cidr, parseCidr } from "../net/cidr.js";
 import { hostVethName } from "./names.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Issue } from "../diag/issue.js";
+import type { Issue } from "../issue/issue.js";
 import { selectorMatches } from "../policy/selector.js";
 import { validateNetworkPolicy } from "../validate/api/validate-network-policy.js";
 import { type KubeVersion, NEWEST_KUBE_VERSION } from "../validate/api/versions.js";

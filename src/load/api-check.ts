@@ -12,9 +12,9 @@
  * issue is an error too. API issues about unknown fields the decoder does not check (in
  * `metadata`, or `status` at versions without it) get the decoder's wording, did-you-mean included.
  */
-import { appendAll } from "../diag/append-all.js";
-import { type Issue, locate, type ObjectRef } from "../diag/issue.js";
-import { clipName } from "../diag/quote.js";
+import { appendAll } from "../base/append-all.js";
+import { type Issue, locate, type ObjectRef } from "../issue/issue.js";
+import { clipName } from "../issue/quote.js";
 import { decodeObject } from "../k8s/decode-object.js";
 import { isObject, join, unknownFieldMessage } from "../k8s/fields.js";
 import { networkPolicyType, type TypeNode } from "../validate/api/schema.js";

@@ -4,9 +4,9 @@
  * A malformed document is reported with its line and skipped; the others still load.
  */
 import { type Document, isMap, isNode, isSeq, parseAllDocuments } from "yaml";
-import { appendAll } from "../diag/append-all.js";
-import { error, type Issue, type ObjectRef, type SourcePos } from "../diag/issue.js";
-import { clipName } from "../diag/quote.js";
+import { appendAll } from "../base/append-all.js";
+import { error, type Issue, type ObjectRef, type SourcePos } from "../issue/issue.js";
+import { clipName } from "../issue/quote.js";
 import { isObject } from "../k8s/fields.js";
 import { firstDuplicateKey, listItemOffsets } from "./json-scan.js";
 import { lineIndex } from "./line-index.js";

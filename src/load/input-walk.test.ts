@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isRoot, itWhen } from "../../test/support/root.js";
 import type { CliIo } from "../cli/io.js";
 import { runCli } from "../cli/main.js";
-import type { Issue } from "../diag/issue.js";
+import type { Issue } from "../issue/issue.js";
 import { nodeInputFs } from "./node-fs.js";
 import { type InputFs, readInputs } from "./sources.js";
 

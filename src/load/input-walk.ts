@@ -9,7 +9,7 @@
  * writer cannot block the command. Each directory is walked once, however many links lead to it.
  */
 import { compareStrings } from "../base/compare.js";
-import { error, type Issue } from "../diag/issue.js";
+import { error, type Issue } from "../issue/issue.js";
 import type { InputFs } from "./sources.js";
 
 const EXTENSIONS = [".yaml", ".yml", ".json"];

@@ -2,7 +2,7 @@
  * Moves issues about an object's fields from the object's first line to the line of the field
  * itself (`file:line` of the offending key or list item), for every command that prints them.
  */
-import type { Issue } from "../diag/issue.js";
+import type { Issue } from "../issue/issue.js";
 import { type TextPositions, textPositions } from "./positions.js";
 
 /**

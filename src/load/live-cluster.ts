@@ -1,11 +1,11 @@
 /**
  * Reads the current state of a cluster (read-only: list calls only) — Namespaces, Nodes, Pods,
  * NetworkPolicies and the workloads that own pods — as raw objects, so files can be laid over it to answer "what would this change
- * do to my cluster". Lists are read as the plain JSON the API server sends (src/kube/raw-api.ts),
+ * do to my cluster". Lists are read as the plain JSON the API server sends (src/api-client/raw-api.ts),
  * never through the client library's typed models, so they decode exactly like files do.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
-import { type KubeReader, kubeReader } from "../kube/raw-api.js";
+import { type KubeReader, kubeReader } from "../api-client/raw-api.js";
 import type { RawObject } from "./documents.js";
 
 const KINDS = [

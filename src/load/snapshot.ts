@@ -4,9 +4,9 @@
  * Workloads (Deployments, Jobs, ...) are in `pods` as template entries named `Kind/name`.
  */
 import { compareStrings, sortedByKey } from "../base/compare.js";
-import { appendAll } from "../diag/append-all.js";
-import { type Issue, warning } from "../diag/issue.js";
-import { clipName } from "../diag/quote.js";
+import { appendAll } from "../base/append-all.js";
+import { type Issue, warning } from "../issue/issue.js";
+import { clipName } from "../issue/quote.js";
 import { namespaceLabels } from "../k8s/decode-namespace.js";
 import { decodeObject } from "../k8s/decode-object.js";
 import type { DecodeOptions } from "../k8s/fields.js";

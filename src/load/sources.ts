@@ -2,8 +2,8 @@
  * Reads inputs named on the command line: files, directories (recursively, `.yaml`, `.yml`, `.json`,
  * in sorted order) and `-` for stdin. The file system is injected so tests can supply their own.
  */
-import { appendAll } from "../diag/append-all.js";
-import type { Issue } from "../diag/issue.js";
+import { appendAll } from "../base/append-all.js";
+import type { Issue } from "../issue/issue.js";
 import type { DecodeOptions } from "../k8s/fields.js";
 import type { ParseOptions, RawObject } from "./documents.js";
 import { expandInput, fsProblem, inputIssue } from "./input-walk.js";

@@ -3,7 +3,7 @@
  * source offset of the key that holds the field, or of the list item.
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node } from "yaml";
-import { clipName } from "../diag/quote.js";
+import { clipName } from "../issue/quote.js";
 import { bestKey, nextIndex } from "./field-path.js";
 
 /**

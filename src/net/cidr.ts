@@ -3,7 +3,7 @@
  */
 import { type Addr, type Family, familyBits, formatAddr, parseAddr } from "./address.js";
 import type { Interval } from "./interval.js";
-import { quoteValue } from "../diag/quote.js";
+import { quoteValue } from "../issue/quote.js";
 
 /** A parsed CIDR: the range it covers and whether the text had host bits set (`10.0.0.1/8`). */
 export interface Cidr {

@@ -16,7 +16,7 @@
  *   a set, map or counter a rule still names, is EBUSY; deleting or flushing what does not exist is
  *   ENOENT. Elements: apply-elements.ts.
  */
-import { assertNever } from "../diag/assert-never.js";
+import { assertNever } from "../base/assert-never.js";
 import {
   addElements,
   checkDepth,

@@ -3,7 +3,7 @@
  * `nft -f -`, which the kernel applies atomically (all or nothing). Names are validated as
  * commands are added, so a bad script is a bug caught before it reaches nft.
  */
-import { assertNever } from "../diag/assert-never.js";
+import { assertNever } from "../base/assert-never.js";
 import { checkIdentifier } from "./identifier.js";
 import { checkUniqueNames } from "./unique.js";
 import {

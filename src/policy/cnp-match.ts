@@ -3,7 +3,7 @@
  * one packet (`from`/`to` peers and `protocols`), written as the API reads. Port matching and CIDR
  * containment are NetworkPolicy's (rule-match.ts); only what differs is written here.
  */
-import { assertNever } from "../diag/assert-never.js";
+import { assertNever } from "../base/assert-never.js";
 import type { CnpAction, CnpPeer, CnpPort, CnpRule, CnpSubject } from "../k8s/cnp-model.js";
 import type { LabelSelector, Labels, Pod } from "../k8s/model.js";
 import { addrKey } from "../net/address.js";

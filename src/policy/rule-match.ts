@@ -3,7 +3,7 @@
  * a rule allows traffic when some peer matches the other end (or the rule has no peers) AND some port
  * entry matches (or the rule has no ports).
  */
-import { assertNever } from "../diag/assert-never.js";
+import { assertNever } from "../base/assert-never.js";
 import type { NetworkPolicy, Peer, Pod, PortSpec, Protocol, Rule } from "../k8s/model.js";
 import type { Addr } from "../net/address.js";
 import type { ClusterIndex } from "./cluster-index.js";

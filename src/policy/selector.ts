@@ -3,7 +3,7 @@
  * must hold (they are ANDed); the empty selector matches everything.
  */
 
-import { assertNever } from "../diag/assert-never.js";
+import { assertNever } from "../base/assert-never.js";
 import type { LabelSelector, Labels, Requirement } from "../k8s/model.js";
 
 /** True when `labels` satisfy `selector`. */

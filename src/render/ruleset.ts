@@ -14,7 +14,7 @@
  * Every name in a table is unique (checked: a duplicate would merge two pods' rules).
  */
 import { byFirst, byName } from "../base/compare.js";
-import { assertNever } from "../diag/assert-never.js";
+import { assertNever } from "../base/assert-never.js";
 import type { IrRule, LocalPod, NodeRules, PodChain } from "../compile/ir.js";
 import type { Direction } from "../k8s/model.js";
 import type { Family } from "../net/address.js";

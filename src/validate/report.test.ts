@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { numRuns } from "../../test/gen/cluster.js";
 import { at, parseSarif, parseValidation, setIn } from "../../test/support/json.js";
 import { sarifSchemaErrors } from "../../test/support/sarif-schema.js";
-import type { Issue } from "../diag/issue.js";
+import type { Issue } from "../issue/issue.js";
 import {
   artifactUri,
   formatGithub,

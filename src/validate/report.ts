@@ -4,7 +4,7 @@
  */
 import { posix } from "node:path";
 import type { Location, Log } from "sarif";
-import { type Issue, objectPrefix } from "../diag/issue.js";
+import { type Issue, objectPrefix } from "../issue/issue.js";
 
 /** What a validation run found. */
 export interface ValidationReport {

@@ -4,8 +4,8 @@
  * decoded policies, against a cluster snapshot when one is given. Pure apart from the InputFs.
  */
 import { pushTo } from "../base/multimap.js";
-import { appendAll } from "../diag/append-all.js";
-import { error, locate, type Issue, warning } from "../diag/issue.js";
+import { appendAll } from "../base/append-all.js";
+import { error, locate, type Issue, warning } from "../issue/issue.js";
 import { decodeObject, misspeltKind } from "../k8s/decode-object.js";
 import { isObject } from "../k8s/fields.js";
 import type { NetworkPolicy } from "../k8s/model.js";

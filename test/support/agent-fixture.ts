@@ -19,7 +19,7 @@ import type { ClusterSource, SourceEvents } from "../../src/agent/source.js";
 import { ClusterStore } from "../../src/agent/store.js";
 import { SyncRecord } from "../../src/agent/sync-record.js";
 import { Datapath } from "../../src/datapath/datapath.js";
-import type { KubeReader, RawList } from "../../src/kube/raw-api.js";
+import type { KubeReader, RawList } from "../../src/api-client/raw-api.js";
 import type { NftResult } from "../../src/nft/backend.js";
 import { FakeNft } from "../../src/nft/fake.js";
 import { OWNED_TABLES, type TableRef } from "../../src/nft/model.js";

@@ -2,7 +2,7 @@
  * Test support for the lint tables (not used by production code): manifests decoded through
  * `decodeObject`, cluster snapshots through `buildSnapshot`, and issues reduced to `code path`.
  */
-import type { Issue } from "../../src/diag/issue.js";
+import type { Issue } from "../../src/issue/issue.js";
 import { decodeObject } from "../../src/k8s/decode-object.js";
 import type { NetworkPolicy } from "../../src/k8s/model.js";
 import { buildSnapshot } from "../../src/load/snapshot.js";

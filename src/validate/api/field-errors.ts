@@ -3,8 +3,8 @@
  * NotSupported, TooLong), producing Issues whose message reads like the API server's
  * (`Invalid value: "x": must be ...`) and whose path is the field path.
  */
-import { error, type Issue } from "../../diag/issue.js";
-import { clipName, quoteValue } from "../../diag/quote.js";
+import { error, type Issue } from "../../issue/issue.js";
+import { clipName, quoteValue } from "../../issue/quote.js";
 
 /**
  * A bad value as the API server prints it: strings quoted, numbers bare, the rest as JSON; of a long

@@ -3,8 +3,8 @@
  * IsValidCIDRForLegacyField and GetWarningsForCIDR). Whether ambiguous CIDRs are accepted, warned
  * about or rejected depends on the Kubernetes version: see the `cidr-strict` rule in versions.ts.
  */
-import { quoteValue } from "../../diag/quote.js";
-import { type Issue, warning } from "../../diag/issue.js";
+import { quoteValue } from "../../issue/quote.js";
+import { type Issue, warning } from "../../issue/issue.js";
 import { invalid, required } from "./field-errors.js";
 import { type GoCidr, goContains, goIpString, goNetString, is4In6, parseCidrSloppy } from "./go-cidr.js";
 import type { IpBlock } from "./model.js";

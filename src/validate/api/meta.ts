@@ -4,8 +4,8 @@
  * and the storage layer's resourceVersion check). Fields the server overwrites on create (uid,
  * creationTimestamp, generation, deletionTimestamp, managedFields) are not checked.
  */
-import { appendAll } from "../../diag/append-all.js";
-import type { Issue } from "../../diag/issue.js";
+import { appendAll } from "../../base/append-all.js";
+import type { Issue } from "../../issue/issue.js";
 import { forbidden, invalid, invalidEach, required, tooLong } from "./field-errors.js";
 import type { Meta, OwnerReference } from "./model.js";
 import { validateLabels } from "./selector.js";

@@ -2,8 +2,8 @@
  * metav1 LabelSelector validation (apimachinery pkg/apis/meta/v1/validation ValidateLabelSelector,
  * ValidateLabels, ValidateLabelName), used for `spec.podSelector` and the peers' selectors.
  */
-import { appendAll } from "../../diag/append-all.js";
-import type { Issue } from "../../diag/issue.js";
+import { appendAll } from "../../base/append-all.js";
+import type { Issue } from "../../issue/issue.js";
 import { forbidden, invalid, invalidEach, required } from "./field-errors.js";
 import type { Requirement, Selector, StringMap } from "./model.js";
 import { isQualifiedName, isValidLabelValue } from "./syntax.js";

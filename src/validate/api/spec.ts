@@ -3,8 +3,8 @@
  * ValidateNetworkPolicyPeer, ValidateNetworkPolicyPort), in the API server's order: podSelector,
  * each ingress rule (ports, then from), each egress rule (ports, then to), then policyTypes.
  */
-import { appendAll } from "../../diag/append-all.js";
-import { type Issue, warning } from "../../diag/issue.js";
+import { appendAll } from "../../base/append-all.js";
+import { type Issue, warning } from "../../issue/issue.js";
 import { forbidden, invalid, invalidEach, notSupported, required } from "./field-errors.js";
 import { validateIpBlock } from "./ip-block.js";
 import type { Peer, Port, Rule, Spec } from "./model.js";

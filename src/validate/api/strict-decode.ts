@@ -5,8 +5,8 @@
  * unmarshal string into Go struct field ... of type int32`). Also normalises `null` as Go does
  * (absent field, or the zero value inside lists and maps), so validators see what Go would.
  */
-import { clipName, quoteValue } from "../../diag/quote.js";
-import { error, type Issue } from "../../diag/issue.js";
+import { clipName, quoteValue } from "../../issue/quote.js";
+import { error, type Issue } from "../../issue/issue.js";
 import type { TypeNode } from "./schema.js";
 
 /** Decoder output: normalised JSON plus the issues found. */

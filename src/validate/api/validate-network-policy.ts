@@ -4,9 +4,9 @@
  * given Kubernetes version. A manifest the API server rejects yields at least one error; one it
  * accepts yields none (warnings are the server's warnings plus a few of netguard's).
  */
-import { appendAll } from "../../diag/append-all.js";
-import { error, type Issue } from "../../diag/issue.js";
-import { quoteValue } from "../../diag/quote.js";
+import { appendAll } from "../../base/append-all.js";
+import { error, type Issue } from "../../issue/issue.js";
+import { quoteValue } from "../../issue/quote.js";
 import { validateMeta } from "./meta.js";
 import type { Policy } from "./model.js";
 import { networkPolicyType } from "./schema.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Issue } from "../../diag/issue.js";
+import type { Issue } from "../../issue/issue.js";
 import { validateNetworkPolicy } from "./validate-network-policy.js";
 import {
   knownAt,

@@ -2,7 +2,7 @@
  * Lints that need the cluster (`--cluster` snapshots): selectors and named ports that match nothing
  * that exists. They speak about the snapshot given, which may be stale or partial.
  */
-import type { Issue } from "../../diag/issue.js";
+import type { Issue } from "../../issue/issue.js";
 import type { NetworkPolicy, Pod, PortSpec } from "../../k8s/model.js";
 import type { ClusterIndex } from "../../policy/cluster-index.js";
 import { PeerResolver } from "../../compile/peer-addresses.js";

@@ -3,7 +3,7 @@
  * input. Lints report `warning` issues: the policy is valid and enforced as written, but probably not
  * what its author meant.
  */
-import { type Issue, warning } from "../../diag/issue.js";
+import { type Issue, warning } from "../../issue/issue.js";
 import type { Direction, NetworkPolicy, Peer, PortSpec, Rule } from "../../k8s/model.js";
 import type { ClusterIndex } from "../../policy/cluster-index.js";
 

@@ -3,7 +3,7 @@
  * ports cover the other's ports (a rule allows a packet when some peer AND some port match). Only
  * provable coverage counts; anything uncertain is "not covered".
  */
-import { assertNever } from "../../diag/assert-never.js";
+import { assertNever } from "../../base/assert-never.js";
 import { NAMESPACE_NAME_LABEL } from "../../k8s/decode-namespace.js";
 import type { NetworkPolicy, Peer, PortSpec, Rule } from "../../k8s/model.js";
 import { normalize, subtract } from "../../net/interval.js";

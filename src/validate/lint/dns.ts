@@ -12,8 +12,8 @@
  *   one's (e.g. `app: web` and `{}` overlap; `app: web` and `app: db` do not). With a cluster, every
  *   policy-target pod this policy selects must be selected by a policy allowing DNS.
  */
-import { clipName } from "../../diag/quote.js";
-import type { Issue } from "../../diag/issue.js";
+import { clipName } from "../../issue/quote.js";
+import type { Issue } from "../../issue/issue.js";
 import { type NetworkPolicy, type Pod, type Protocol, refOf, type Rule } from "../../k8s/model.js";
 import { selectorMatches } from "../../policy/selector.js";
 import { type LintContext, lint, portsOf } from "./context.js";

@@ -2,8 +2,8 @@
  * Lints on `ipBlock` peers: blocks that also match pods (ipBlock matches any address in `cidr`
  * outside every `except`, "pod addresses included"), and `except` entries that repeat each other.
  */
-import { clipName } from "../../diag/quote.js";
-import type { Issue } from "../../diag/issue.js";
+import { clipName } from "../../issue/quote.js";
+import type { Issue } from "../../issue/issue.js";
 import { type NetworkPolicy, type Peer, refOf } from "../../k8s/model.js";
 import { type Cidr, parseCidr } from "../../net/cidr.js";
 import { contains, type Interval } from "../../net/interval.js";

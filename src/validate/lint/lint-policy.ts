@@ -2,7 +2,7 @@
  * `lintPolicy`: warnings for NetworkPolicies that are valid but probably not what their author meant
  * (the checks behind `netguard validate`). Pure: no I/O; same input, same issues in the same order.
  */
-import { type Issue, locate } from "../../diag/issue.js";
+import { type Issue, locate } from "../../issue/issue.js";
 import type { NetworkPolicy } from "../../k8s/model.js";
 import { lintEmptyPeers, lintNamedPorts, lintNamespaceLabels, lintSelectsNoPod } from "./cluster.js";
 import type { LintContext } from "./context.js";

@@ -2,7 +2,7 @@
  * Lints on what a rule's peers (`from` / `to`) let through: allowances broader than they look, and
  * named ports that ipBlock destinations can never satisfy.
  */
-import type { Issue } from "../../diag/issue.js";
+import type { Issue } from "../../issue/issue.js";
 import type { NetworkPolicy, Peer } from "../../k8s/model.js";
 import { isEmptySelector } from "../../policy/selector.js";
 import { lint, peerPath, peersOf, portPath, portsOf, ruleSites, type RuleSite } from "./context.js";

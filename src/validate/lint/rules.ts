@@ -2,7 +2,7 @@
  * Lints comparing the rules of one policy and direction: rules that add nothing (duplicates, rules
  * covered by a broader one) and rules that allow everything.
  */
-import type { Issue } from "../../diag/issue.js";
+import type { Issue } from "../../issue/issue.js";
 import type { NetworkPolicy } from "../../k8s/model.js";
 import { lint, ruleSites, type RuleSite } from "./context.js";
 import { ruleCovers, ruleKey } from "./coverage.js";

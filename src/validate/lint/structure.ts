@@ -2,7 +2,7 @@
  * Lints on the shape of the spec as written (before defaulting): what `policyTypes` defaulting and
  * omitted fields do that authors often do not expect.
  */
-import type { Issue } from "../../diag/issue.js";
+import type { Issue } from "../../issue/issue.js";
 import { lint } from "./context.js";
 
 type Json = Readonly<Record<string, unknown>>;
