@@ -10,6 +10,8 @@ import tseslint from "typescript-eslint";
 
 export default defineConfig(
   { ignores: ["dist/**", "dist-bench/**", "node_modules/**", "coverage/**"] },
+  // Findings are fixed, never silenced: inline eslint-disable comments are not honoured.
+  { linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: "error" } },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

@@ -72,9 +72,30 @@ export function scanBlockStream(text: string, opts: { read?: boolean } = {}): St
  * or treats specially, and the Unicode spaces (no-break space and the rest of category Zs), which
  * JavaScript's trim removes but YAML keeps as content: with them gone, trimming here trims spaces.
  */
-const UNUSUAL_CHARACTERS =
-  // eslint-disable-next-line no-control-regex
-  /[\u0000-\u0009\u000b-\u001f\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ud800-\udfff\ufeff\ufffe\uffff]/;
+function isUnusual(c: number): boolean {
+  if (c < 0x7f) return c < 0x20 && c !== 0x0a; // controls and tab; LF never occurs inside a line
+  if (c <= 0xa0) return true; // DEL, C1 controls, no-break space
+  if (c < 0x1680) return false;
+  return (
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    (c >= 0xd800 && c <= 0xdfff) ||
+    c === 0xfeff ||
+    c === 0xfffe ||
+    c === 0xffff
+  );
+}
+
+/** Whether a line holds any of the characters above (UTF-16 code units, surrogates included). */
+function hasUnusualCharacter(line: string): boolean {
+  for (let i = 0; i < line.length; i++) if (isUnusual(line.charCodeAt(i))) return true;
+  return false;
+}
 
 /** A document marker line: `---` alone or followed by white space (and possibly more). */
 function isMarker(line: string): boolean {
@@ -126,7 +147,7 @@ function readDocument(raw: readonly string[], from: number, to: number, record?:
   for (let i = from; i < to; i++) {
     // CRLF line ends (files written on Windows) are line ends like LF to YAML.
     const s = withoutCr(raw[i] as string);
-    if (UNUSUAL_CHARACTERS.test(s)) return undefined;
+    if (hasUnusualCharacter(s)) return undefined;
     let indent = 0;
     while (s.charCodeAt(indent) === 32) indent++;
     if (indent === s.length || s.charCodeAt(indent) === 35 /* # */) continue;
