@@ -161,10 +161,14 @@ describe("informer on the fake API server", () => {
     await expect(clients.core.listNode()).rejects.toSatisfy(
       (e) => e instanceof ApiException && e.code === 500,
     );
+    await waitFor("watch closed", () => server.openWatches === 0);
+    const watches = server.stats.watch["pods"];
     server.create(pod("x", "c"));
     server.remove("Pod", "x", "a");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(server.openWatches).toBe(0); // the informer gave up: no retry of its own
+    // A request sent after any immediate retry of the informer's has been answered: none came.
+    await expect(clients.core.listNode()).rejects.toSatisfy((e) => e instanceof ApiException);
+    expect(server.stats.watch["pods"]).toBe(watches); // the informer gave up: no retry of its own
+    expect(server.openWatches).toBe(0);
     server.setOutage("none");
     await inf.start();
     await waitFor("converged", () => cached(inf).join() === "x/b,x/c");
