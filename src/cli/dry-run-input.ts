@@ -5,6 +5,7 @@
  * (workloads and pods without status evaluated).
  */
 import type { Issue } from "../issue/issue.js";
+import { clipName } from "../issue/quote.js";
 import { refOf, type Snapshot } from "../k8s/model.js";
 import type { RawObject } from "../load/documents.js";
 import { loadChecked } from "../load/api-check.js";
@@ -109,7 +110,10 @@ export function viewNotes(view: DryRunView): string[] {
     notes.push(`${s} live pod${s === 1 ? "" : "s"} left out: the input's workload templates replace them`);
   const host = view.hostNetwork;
   if (host.length > 0) {
-    const listed = host.slice(0, LISTED).join(", ");
+    const listed = host
+      .slice(0, LISTED)
+      .map((ref) => clipName(ref))
+      .join(", ");
     const more = host.length > LISTED ? ` and ${host.length - LISTED} more` : "";
     notes.push(
       `host network: ${listed}${more}: their traffic is node traffic (no policy selects them; ` +
