@@ -12,6 +12,7 @@ import {
   chain,
   del,
   HOOK,
+  jumpLine,
   named,
   rule,
   T,
@@ -189,7 +190,7 @@ describe("applyCommands accepts jumps and intervals nft 1.0.6 accepts", () => {
       expect(t.sets.get("pp")?.elements.size).toBe(4);
     },
   );
-  accepts("15 jumps below a base chain", depthLine(15), (t) => {
+  accepts("15 jumps below a base chain", jumpLine(15), (t) => {
     expect(t.chains.get("d14")?.rules[0]?.facts.chains).toEqual(["d15"]);
   });
   accepts(
@@ -207,15 +208,6 @@ describe("applyCommands accepts jumps and intervals nft 1.0.6 accepts", () => {
     },
   );
 });
-
-/** Chains d1…dn and the jumps bc → d1 → … → dn. */
-function depthLine(n: number): Command[] {
-  const names = Array.from({ length: n }, (_, i) => `d${i + 1}`);
-  return [
-    ...names.map((d) => chain(d)),
-    ...["bc", ...names].slice(0, n).map((from, i) => rule(from, `jump d${i + 1}`)),
-  ];
-}
 
 describe("applyCommands on large interval sets", () => {
   const hosts = Array.from({ length: 4000 }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.1`);

@@ -11,6 +11,7 @@ import {
   chain,
   del,
   HOOK,
+  jumpLine,
   named,
   rule,
 } from "../../test/support/nft-commands.js";
@@ -21,15 +22,6 @@ import { classifyNftError, errorLine } from "./nft-errors.js";
 // Every expectation below was measured with nft 1.0.6 (kernel 6.18) in a throwaway network
 // namespace: the script = BASE (test/support/nft-commands.ts) + the case's commands, run with
 // `nft -f`. The comment on each case is the first error line nft printed (file:line:column left out).
-
-/** Chains d1…dn and the jumps bc → d1 → … → dn, top down. */
-function jumpLine(n: number): Command[] {
-  const names = Array.from({ length: n }, (_, i) => `d${i + 1}`);
-  return [
-    ...names.map((d) => chain(d)),
-    ...["bc", ...names].slice(0, n).map((from, i) => rule(from, `jump d${i + 1}`)),
-  ];
-}
 
 /** Chains l1 and l2 jumping to each other: a loop. */
 function loop(): Command[] {

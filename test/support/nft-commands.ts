@@ -91,3 +91,12 @@ export function after(commands: Command[]): TableState {
   if (!r.ok) throw new Error(`${r.error.kind} at ${r.error.index}: ${r.error.message}`);
   return table(r.state);
 }
+
+/** Chains d1…dn and the jumps bc → d1 → … → dn, top down (bc is BASE's base chain). */
+export function jumpLine(n: number): Command[] {
+  const names = Array.from({ length: n }, (_, i) => `d${i + 1}`);
+  return [
+    ...names.map((d) => chain(d)),
+    ...["bc", ...names].slice(0, n).map((from, i) => rule(from, `jump d${i + 1}`)),
+  ];
+}
