@@ -58,6 +58,25 @@ export function misspeltKind(kind: string): ReadKind | undefined {
   return kind.length >= 6 || k === g || k === `${g}s` ? guess : undefined;
 }
 
+/** SIG Network's cluster-scoped policy kinds (`policy.networking.k8s.io`), not yet evaluated (issue 14). */
+const POLICY_KINDS_NOT_EVALUATED = new Set([
+  "ClusterNetworkPolicy",
+  "AdminNetworkPolicy",
+  "BaselineAdminNetworkPolicy",
+]);
+
+/**
+ * A policy kind that changes which connections are allowed but that netguard does not read yet: an
+ * error, not a skipped-kind warning, so no command answers as if it were not there.
+ */
+export function isPolicyKindNotEvaluated(kind: string, apiVersion: unknown): boolean {
+  return (
+    POLICY_KINDS_NOT_EVALUATED.has(kind) &&
+    typeof apiVersion === "string" &&
+    apiVersion.startsWith("policy.networking.k8s.io/")
+  );
+}
+
 /** Decodes an object; `decoded` is absent when the object was skipped (other kind, or unidentifiable). */
 export function decodeObject(
   value: unknown,
@@ -70,23 +89,7 @@ export function decodeObject(
     return { issues: locate(issues.list, source, { kind: "?" }) };
   }
   const kind = typeof value.kind === "string" ? value.kind : undefined;
-  if (!isReadKind(kind)) {
-    const typo = kind === undefined ? undefined : misspeltKind(kind);
-    if (typo !== undefined) {
-      issues.fail(
-        "kind",
-        `${quoteValue(kind ?? "")} is not a kind the API server knows (did you mean \`${typo}\`?); skipped, so nothing it says is evaluated`,
-        "unknown-kind",
-      );
-      return { issues: locate(issues.list, source, { kind: typo }) };
-    }
-    const what = kind === undefined ? "object without kind" : clipName(kind);
-    return {
-      issues: locate([warning("skipped-kind", "", `${what} is not read by netguard; skipped`)], source, {
-        kind: what,
-      }),
-    };
-  }
+  if (!isReadKind(kind)) return { issues: unreadKind(kind, value.apiVersion, source, issues) };
   const apiVersion = value.apiVersion;
   if (apiVersion !== undefined && apiVersion !== API_VERSIONS[kind]) {
     issues.fail(
@@ -130,4 +133,34 @@ function decodeKind(
       return entry && { kind: "Pod", value: { ...entry, source } };
     }
   }
+}
+
+/** The issues of an object whose kind netguard does not read: a misspelt or unevaluated policy kind is an error. */
+function unreadKind(
+  kind: string | undefined,
+  apiVersion: unknown,
+  source: SourcePos,
+  issues: Issues,
+): Issue[] {
+  const typo = kind === undefined ? undefined : misspeltKind(kind);
+  if (typo !== undefined) {
+    issues.fail(
+      "kind",
+      `${quoteValue(kind ?? "")} is not a kind the API server knows (did you mean \`${typo}\`?); skipped, so nothing it says is evaluated`,
+      "unknown-kind",
+    );
+    return locate(issues.list, source, { kind: typo });
+  }
+  if (kind !== undefined && isPolicyKindNotEvaluated(kind, apiVersion)) {
+    issues.fail(
+      "kind",
+      `${kind} decides connectivity, and netguard does not evaluate or enforce it yet: an answer here would ignore it; skipped`,
+      "policy-kind-not-evaluated",
+    );
+    return locate(issues.list, source, { kind });
+  }
+  const what = kind === undefined ? "object without kind" : clipName(kind);
+  return locate([warning("skipped-kind", "", `${what} is not read by netguard; skipped`)], source, {
+    kind: what,
+  });
 }

@@ -528,6 +528,26 @@ describe("fail closed", () => {
 });
 
 describe("decodeObject: kinds, apiVersion and metadata", () => {
+  it.each(["ClusterNetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy"])(
+    "a %s is an error, never a silently skipped kind: netguard does not evaluate it yet",
+    (kind) => {
+      const value = {
+        apiVersion: "policy.networking.k8s.io/v1alpha2",
+        kind,
+        metadata: { name: "p" },
+        spec: {},
+      };
+      const { decoded, issues } = decode(value);
+      expect(decoded).toBeUndefined();
+      expect(issues).toEqual([
+        expect.objectContaining({ code: "policy-kind-not-evaluated", severity: "error", path: "kind" }),
+      ]);
+      // Another group's kind of the same name is someone else's CRD: skipped as before.
+      const other = decode({ ...value, apiVersion: "example.com/v1" });
+      expect(other.issues.map((i) => i.code)).toEqual(["skipped-kind"]);
+    },
+  );
+
   it.each<[string, Json, string]>([
     ["a Service", { apiVersion: "v1", kind: "Service", metadata: { name: "s", namespace: "ns" } }, "Service"],
     ["a ConfigMap", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" } }, "ConfigMap"],

@@ -6,7 +6,7 @@
 import { pushTo } from "../base/multimap.js";
 import { appendAll } from "../base/append-all.js";
 import { error, locate, type Issue, warning } from "../issue/issue.js";
-import { decodeObject, misspeltKind } from "../k8s/decode-object.js";
+import { decodeObject, isPolicyKindNotEvaluated, misspeltKind } from "../k8s/decode-object.js";
 import { isObject } from "../k8s/fields.js";
 import type { NetworkPolicy } from "../k8s/model.js";
 import type { RawObject } from "../load/documents.js";
@@ -85,11 +85,13 @@ function checkPolicies(
   let seen = 0;
   for (const o of objects) {
     if (!isObject(o.value) || o.value.kind !== "NetworkPolicy") {
-      // A policy under a misspelt kind (`NetworkPolicies`) would otherwise pass unchecked.
+      // A policy under a misspelt kind (`NetworkPolicies`), or of a kind netguard does not check
+      // yet (ClusterNetworkPolicy), would otherwise pass unchecked: the decoder's error says so.
       if (
         isObject(o.value) &&
         typeof o.value.kind === "string" &&
-        misspeltKind(o.value.kind) === "NetworkPolicy"
+        (misspeltKind(o.value.kind) === "NetworkPolicy" ||
+          isPolicyKindNotEvaluated(o.value.kind, o.value.apiVersion))
       )
         appendAll(found, decodeObject(o.value, o.source).issues);
       continue;
