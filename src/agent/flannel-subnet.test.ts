@@ -9,7 +9,7 @@ const FLANNEL =
   "FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.1.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n";
 
 function snapshotWith(nodes: Node[]): Snapshot {
-  return { namespaces: new Map(), pods: [], policies: [], nodes: new Map(nodes.map((n) => [n.name, n])) };
+  return { namespaces: new Map(), pods: [], policies: [], nodes: new Map(nodes.map((n) => [n.name, n])), clusterPolicies: [] };
 }
 
 describe("parseSubnetEnv", () => {
@@ -43,7 +43,7 @@ describe("readFlannelSubnet", () => {
 });
 
 describe("localNodeView", () => {
-  const bare: Node = { name: "n1", addresses: [], podCIDRs: [] };
+  const bare: Node = { name: "n1", labels: {}, addresses: [], podCIDRs: [] };
   const found = { kind: "found", cidrs: [cidr("10.244.1.0/24")] } as const;
 
   it("lays the file's CIDR onto a Node without spec.podCIDRs, and then nothing is wrong", () => {

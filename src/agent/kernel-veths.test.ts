@@ -37,6 +37,7 @@ describe("localPodIps", () => {
       namespaces: new Map(),
       policies: [],
       nodes: new Map(),
+      clusterPolicies: [],
       pods: [pod("a", "n1", ["10.1.0.10", "fd00:0::a"]), pod("b", "n2", ["10.2.0.10"])],
     };
     expect([...localPodIps(snapshot, "n1")]).toEqual([

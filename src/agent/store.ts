@@ -139,7 +139,8 @@ export class ClusterStore {
 
   /** The current snapshot (sorted; namespaces assumed where pods or policies need one). */
   snapshot(): Snapshot {
-    return assembleSnapshot(this.namespaces, this.pods.values(), this.policies.values(), this.nodes).snapshot;
+    return assembleSnapshot(this.namespaces, this.pods.values(), this.policies.values(), this.nodes, [])
+      .snapshot;
   }
 
   /** The nodes that run a pod carrying the label `key=value`. */

@@ -3,7 +3,7 @@ import type { DryRunView } from "../policy/dry-run-view.js";
 import { viewNotes } from "./dry-run-input.js";
 
 const view = (hostNetwork: string[]): DryRunView => ({
-  snapshot: { namespaces: new Map(), pods: [], policies: [], nodes: new Map() },
+  snapshot: { namespaces: new Map(), pods: [], policies: [], nodes: new Map(), clusterPolicies: [] },
   owners: new Map(),
   terminated: 0,
   hostNetwork,

@@ -242,14 +242,14 @@ describe("netguard validate never passes input it did not understand", () => {
     expect(io.stdout()).toMatch(/^p\.yaml:2: error: .*did you mean `NetworkPolicy`.*\[unknown-kind\]$/m);
   });
 
-  it("a ClusterNetworkPolicy is an error, not passed unchecked: netguard does not check it yet", async () => {
-    const cnp =
-      "apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata: {name: deny}\n" +
-      "spec: {tier: Admin, priority: 1, subject: {namespaces: {}}}\n";
-    const io = memoryIo({ "p.yaml": good, "cnp.yaml": cnp });
-    expect(await runCli(io, ["validate", "p.yaml", "cnp.yaml"])).toBe(1);
+  it("an AdminNetworkPolicy (v1alpha1) is an error, not passed unchecked: ClusterNetworkPolicy replaced it", async () => {
+    const anp =
+      "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: deny}\n" +
+      "spec: {priority: 1, subject: {namespaces: {}}}\n";
+    const io = memoryIo({ "p.yaml": good, "anp.yaml": anp });
+    expect(await runCli(io, ["validate", "p.yaml", "anp.yaml"])).toBe(1);
     expect(io.stdout()).toMatch(
-      /^cnp\.yaml:2: error: .*does not evaluate or enforce it yet.*\[policy-kind-not-evaluated\]$/m,
+      /^anp\.yaml:2: error: .*replaced by ClusterNetworkPolicy.*\[policy-kind-not-evaluated\]$/m,
     );
   });
 

@@ -67,6 +67,7 @@ export function compile(ctxOrSnapshot: CompileContext | Snapshot, nodeName: stri
     addressSets: done.addressSets,
     portSets: done.portSets,
     endpointPortSets: done.endpointPortSets,
+    tierChains: [],
   };
 }
 

@@ -32,7 +32,7 @@ export function decodeNamespace(meta: ObjectMeta): Namespace {
 /** Address types of `status.addresses` that carry the node's own IPs. */
 const NODE_IP_TYPES = new Set(["InternalIP", "ExternalIP"]);
 
-/** Decodes a Node: `status.addresses` (InternalIP, ExternalIP) and `spec.podCIDR(s)`. */
+/** Decodes a Node: `metadata.labels`, `status.addresses` (InternalIP, ExternalIP) and `spec.podCIDR(s)`. */
 export function decodeNode(meta: ObjectMeta, obj: JsonObject, issues: Issues): Node {
   const spec = optObject(obj, "spec", "", issues) ?? {};
   const status = optObject(obj, "status", "", issues) ?? {};
@@ -61,5 +61,5 @@ export function decodeNode(meta: ObjectMeta, obj: JsonObject, issues: Issues): N
     if (typeof c === "string") issues.fail(path, `${describe(text)}: ${c}`);
     else podCIDRs.push(c);
   }
-  return { name: meta.name, addresses, podCIDRs };
+  return { name: meta.name, labels: meta.labels, addresses, podCIDRs };
 }

@@ -1,8 +1,10 @@
 /**
- * Decodes one Kubernetes object by `kind`: NetworkPolicy (networking.k8s.io/v1), Pod, Namespace,
- * Node (v1), and the workloads whose pod template the dry-run reads (decode-workload.ts).
+ * Decodes one Kubernetes object by `kind`: NetworkPolicy (networking.k8s.io/v1),
+ * ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2, cluster-scoped), Pod, Namespace, Node (v1), and the workloads whose pod template the dry-run reads (decode-workload.ts).
  */
 import { type Issue, locate, type SourcePos, warning } from "../issue/issue.js";
+import type { ClusterNetworkPolicy } from "./cnp-model.js";
+import { CNP_API_VERSION, decodeCnpSpec } from "./decode-cnp.js";
 import { decodeMeta, type ObjectMeta } from "./decode-meta.js";
 import { decodeNamespace, decodeNode } from "./decode-namespace.js";
 import { decodePod } from "./decode-pod.js";
@@ -21,7 +23,8 @@ export type Decoded =
   | { readonly kind: "NetworkPolicy"; readonly value: NetworkPolicy }
   | { readonly kind: "Pod"; readonly value: Pod }
   | { readonly kind: "Namespace"; readonly value: Namespace }
-  | { readonly kind: "Node"; readonly value: Node };
+  | { readonly kind: "Node"; readonly value: Node }
+  | { readonly kind: "ClusterNetworkPolicy"; readonly value: ClusterNetworkPolicy };
 
 /** The kinds read: the decoded kinds and the workloads. */
 type ReadKind = Decoded["kind"] | WorkloadKind;
@@ -32,8 +35,12 @@ const API_VERSIONS: Readonly<Record<ReadKind, string>> = {
   Pod: "v1",
   Namespace: "v1",
   Node: "v1",
+  ClusterNetworkPolicy: CNP_API_VERSION,
   ...WORKLOAD_API_VERSIONS,
 };
+
+/** The read kinds without a namespace. */
+const CLUSTER_SCOPED: ReadonlySet<ReadKind> = new Set(["Namespace", "Node", "ClusterNetworkPolicy"]);
 
 function isReadKind(kind: string | undefined): kind is ReadKind {
   return (
@@ -41,6 +48,7 @@ function isReadKind(kind: string | undefined): kind is ReadKind {
     kind === "Pod" ||
     kind === "Namespace" ||
     kind === "Node" ||
+    kind === "ClusterNetworkPolicy" ||
     (kind !== undefined && isWorkloadKind(kind))
   );
 }
@@ -58,20 +66,19 @@ export function misspeltKind(kind: string): ReadKind | undefined {
   return kind.length >= 6 || k === g || k === `${g}s` ? guess : undefined;
 }
 
-/** SIG Network's cluster-scoped policy kinds (`policy.networking.k8s.io`), not yet evaluated (issue 14). */
-const POLICY_KINDS_NOT_EVALUATED = new Set([
-  "ClusterNetworkPolicy",
-  "AdminNetworkPolicy",
-  "BaselineAdminNetworkPolicy",
-]);
+/**
+ * The v1alpha1 kinds that ClusterNetworkPolicy (v1alpha2, bundle v0.2.0) replaced: AdminNetworkPolicy
+ * is an Admin-tier ClusterNetworkPolicy, BaselineAdminNetworkPolicy a Baseline-tier one.
+ */
+const REPLACED_POLICY_KINDS = new Set(["AdminNetworkPolicy", "BaselineAdminNetworkPolicy"]);
 
 /**
- * A policy kind that changes which connections are allowed but that netguard does not read yet: an
+ * A policy kind that changes which connections are allowed but that netguard does not read: an
  * error, not a skipped-kind warning, so no command answers as if it were not there.
  */
 export function isPolicyKindNotEvaluated(kind: string, apiVersion: unknown): boolean {
   return (
-    POLICY_KINDS_NOT_EVALUATED.has(kind) &&
+    REPLACED_POLICY_KINDS.has(kind) &&
     typeof apiVersion === "string" &&
     apiVersion.startsWith("policy.networking.k8s.io/")
   );
@@ -99,7 +106,7 @@ export function decodeObject(
     );
     return { issues: locate(issues.list, source, { kind }) };
   }
-  const meta = decodeMeta(value, kind !== "Namespace" && kind !== "Node", issues);
+  const meta = decodeMeta(value, !CLUSTER_SCOPED.has(kind), issues);
   if (!meta) return { issues: locate(issues.list, source, { kind }) };
   const ref = { kind, name: meta.name, ...(meta.namespace ? { namespace: meta.namespace } : {}) };
   const decoded = decodeKind(kind, meta, value, issues, source);
@@ -122,6 +129,10 @@ function decodeKind(
       return { kind, value: { ...decodeNamespace(meta), source } };
     case "Node":
       return { kind, value: { ...decodeNode(meta, value, issues), source } };
+    case "ClusterNetworkPolicy": {
+      const cnp = decodeCnpSpec(meta, value, issues);
+      return cnp && { kind, value: { ...cnp, source } };
+    }
     case "Deployment":
     case "ReplicaSet":
     case "StatefulSet":
@@ -154,7 +165,7 @@ function unreadKind(
   if (kind !== undefined && isPolicyKindNotEvaluated(kind, apiVersion)) {
     issues.fail(
       "kind",
-      `${kind} decides connectivity, and netguard does not evaluate or enforce it yet: an answer here would ignore it; skipped`,
+      `${kind} (v1alpha1) was replaced by ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2, tier ${kind === "AdminNetworkPolicy" ? "Admin" : "Baseline"}), which netguard reads; it decides connectivity but netguard does not evaluate the old kind, so an answer here would ignore it; skipped`,
       "policy-kind-not-evaluated",
     );
     return locate(issues.list, source, { kind });

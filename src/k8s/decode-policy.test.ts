@@ -528,11 +528,11 @@ describe("fail closed", () => {
 });
 
 describe("decodeObject: kinds, apiVersion and metadata", () => {
-  it.each(["ClusterNetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy"])(
-    "a %s is an error, never a silently skipped kind: netguard does not evaluate it yet",
+  it.each(["AdminNetworkPolicy", "BaselineAdminNetworkPolicy"])(
+    "a %s (v1alpha1, replaced by ClusterNetworkPolicy) is an error, never a silently skipped kind",
     (kind) => {
       const value = {
-        apiVersion: "policy.networking.k8s.io/v1alpha2",
+        apiVersion: "policy.networking.k8s.io/v1alpha1",
         kind,
         metadata: { name: "p" },
         spec: {},
@@ -542,11 +542,44 @@ describe("decodeObject: kinds, apiVersion and metadata", () => {
       expect(issues).toEqual([
         expect.objectContaining({ code: "policy-kind-not-evaluated", severity: "error", path: "kind" }),
       ]);
+      expect(issues[0]?.message).toContain("replaced by ClusterNetworkPolicy");
       // Another group's kind of the same name is someone else's CRD: skipped as before.
       const other = decode({ ...value, apiVersion: "example.com/v1" });
       expect(other.issues.map((i) => i.code)).toEqual(["skipped-kind"]);
     },
   );
+
+  it("a ClusterNetworkPolicy (v1alpha2) decodes, cluster-scoped, with where it was read from", () => {
+    const { decoded, issues } = decode({
+      apiVersion: "policy.networking.k8s.io/v1alpha2",
+      kind: "ClusterNetworkPolicy",
+      metadata: { name: "deny-all" },
+      spec: {
+        tier: "Admin",
+        priority: 3,
+        subject: { namespaces: {} },
+        ingress: [{ action: "Deny", from: [{ namespaces: {} }] }],
+      },
+    });
+    expect(issues).toEqual([]);
+    expect(decoded?.kind).toBe("ClusterNetworkPolicy");
+    expect(decoded?.value).toMatchObject({ name: "deny-all", tier: "Admin", priority: 3 });
+    expect(decoded?.value.source).toBeDefined();
+  });
+
+  it("a ClusterNetworkPolicy of another version is an error naming the version netguard reads", () => {
+    const { decoded, issues } = decode({
+      apiVersion: "policy.networking.k8s.io/v1alpha1",
+      kind: "ClusterNetworkPolicy",
+      metadata: { name: "p" },
+      spec: {},
+    });
+    expect(decoded).toBeUndefined();
+    expect(issues).toEqual([
+      expect.objectContaining({ code: "unsupported-api-version", severity: "error", path: "apiVersion" }),
+    ]);
+    expect(issues[0]?.message).toContain("policy.networking.k8s.io/v1alpha2");
+  });
 
   it.each<[string, Json, string]>([
     ["a Service", { apiVersion: "v1", kind: "Service", metadata: { name: "s", namespace: "ns" } }, "Service"],

@@ -2,6 +2,7 @@
  * The decoded, defaulted view of the Kubernetes objects the policy engine reads. Only the fields that
  * NetworkPolicy semantics depend on are kept, so a 10,000-pod snapshot stays small.
  */
+import type { ClusterNetworkPolicy } from "./cnp-model.js";
 import type { SourcePos } from "../issue/issue.js";
 import type { Addr } from "../net/address.js";
 import type { Cidr } from "../net/cidr.js";
@@ -98,6 +99,8 @@ export interface Pod {
 /** A Node: its own addresses (whose traffic to local pods is always allowed) and pod CIDRs. */
 export interface Node {
   readonly name: string;
+  /** `metadata.labels`: what a ClusterNetworkPolicy `nodes` peer selects on. */
+  readonly labels: Labels;
   readonly addresses: readonly Addr[];
   readonly podCIDRs: readonly Cidr[];
   readonly source?: SourcePos;
@@ -167,6 +170,8 @@ export interface Snapshot {
   readonly pods: readonly Pod[];
   readonly policies: readonly NetworkPolicy[];
   readonly nodes: ReadonlyMap<string, Node>;
+  /** ClusterNetworkPolicies (`policy.networking.k8s.io/v1alpha2`), sorted by name. */
+  readonly clusterPolicies: readonly ClusterNetworkPolicy[];
 }
 
 /** `namespace/name`, the key used for pods and policies throughout. */

@@ -33,7 +33,7 @@ export function labFromSnapshot(snapshot: Snapshot, probePorts: ProbePorts): Sna
   const rewritten: Snapshot = {
     ...snapshot,
     pods: [...pods, ...snapshot.pods.filter((p) => p.nonTarget)],
-    nodes: nodeObjects(planned),
+    nodes: nodeObjects(planned, snapshot.nodes),
   };
   return { spec: labSpec(planned, pods, probePorts), snapshot: rewritten, skipped };
 }
@@ -94,13 +94,14 @@ function labSpec(planned: readonly PlannedNode[], pods: readonly Pod[], probePor
   };
 }
 
-/** The snapshot's Nodes, rewritten to the lab's node addresses and pod CIDRs. */
-function nodeObjects(planned: readonly PlannedNode[]): Map<string, Node> {
+/** The snapshot's Nodes, rewritten to the lab's node addresses and pod CIDRs; labels are kept. */
+function nodeObjects(planned: readonly PlannedNode[], declared: ReadonlyMap<string, Node>): Map<string, Node> {
   return new Map<string, Node>(
     planned.map((n) => [
       n.name,
       {
         name: n.name,
+        labels: declared.get(n.name)?.labels ?? {},
         addresses: [parseAddr(n.nodeIP) as Addr],
         podCIDRs: [n.cidr4, ...(n.cidr6 ? [n.cidr6] : [])],
       },

@@ -60,6 +60,7 @@ export function bindSnapshotToLab(snapshot: Snapshot, lab: Lab): { snapshot: Sna
       n.name,
       {
         name: n.name,
+        labels: snapshot.nodes.get(n.name)?.labels ?? {},
         addresses: [parseAddr(n.nodeIP) as Addr],
         podCIDRs: [n.podCIDR4, ...(n.podCIDR6 ? [n.podCIDR6] : [])]
           .map((c) => parseCidr(c))

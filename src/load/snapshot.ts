@@ -3,11 +3,13 @@
  * of a stream would), and assumes Namespaces that pods or policies live in but the input lacks.
  * Workloads (Deployments, Jobs, ...) are in `pods` as template entries named `Kind/name`.
  */
-import { compareStrings, sortedByKey } from "../base/compare.js";
+import { assertNever } from "../base/assert-never.js";
+import { byName, compareStrings, sortedByKey } from "../base/compare.js";
 import { appendAll } from "../base/append-all.js";
 import { type Issue, warning } from "../issue/issue.js";
 import { clipName } from "../issue/quote.js";
 import { namespaceLabels } from "../k8s/decode-namespace.js";
+import type { ClusterNetworkPolicy } from "../k8s/cnp-model.js";
 import { decodeObject } from "../k8s/decode-object.js";
 import type { DecodeOptions } from "../k8s/fields.js";
 import {
@@ -33,6 +35,7 @@ export function buildSnapshot(objects: readonly RawObject[], opts: DecodeOptions
   const pods = new Map<string, Pod>();
   const policies = new Map<string, NetworkPolicy>();
   const nodes = new Map<string, Node>();
+  const clusterPolicies = new Map<string, ClusterNetworkPolicy>();
   const seen = (map: ReadonlyMap<string, Sourced>, key: string, kind: string, o: RawObject) => {
     const prev = map.get(key);
     if (prev) issues.push(duplicateWarning(prev, key, kind, o));
@@ -59,9 +62,21 @@ export function buildSnapshot(objects: readonly RawObject[], opts: DecodeOptions
         seen(policies, refOf(decoded.value), "NetworkPolicy", o);
         policies.set(refOf(decoded.value), decoded.value);
         break;
+      case "ClusterNetworkPolicy":
+        seen(clusterPolicies, decoded.value.name, "ClusterNetworkPolicy", o);
+        clusterPolicies.set(decoded.value.name, decoded.value);
+        break;
+      default:
+        assertNever(decoded);
     }
   }
-  const assembled = assembleSnapshot(namespaces, pods.values(), policies.values(), nodes);
+  const assembled = assembleSnapshot(
+    namespaces,
+    pods.values(),
+    policies.values(),
+    nodes,
+    clusterPolicies.values(),
+  );
   return { snapshot: assembled.snapshot, issues: [...issues, ...assembled.issues] };
 }
 
@@ -93,6 +108,7 @@ export function assembleSnapshot(
   pods: Iterable<Pod>,
   policies: Iterable<NetworkPolicy>,
   nodes: ReadonlyMap<string, Node>,
+  clusterPolicies: Iterable<ClusterNetworkPolicy>,
 ): LoadResult {
   const issues: Issue[] = [];
   const namespaces = new Map(declared);
@@ -105,6 +121,7 @@ export function assembleSnapshot(
       pods: sortedByRef(podList),
       policies: sortedByRef(policyList),
       nodes: sortedByKey(new Map(nodes)),
+      clusterPolicies: [...clusterPolicies].sort(byName),
     },
     issues,
   };

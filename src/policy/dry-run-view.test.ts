@@ -33,6 +33,7 @@ function snapshot(...pods: Pod[]): Snapshot {
     pods: [...pods].sort((a, b) => (refOf(a) < refOf(b) ? -1 : 1)),
     policies: [],
     nodes: new Map(),
+    clusterPolicies: [],
   };
 }
 const refs = (s: Snapshot) => s.pods.map(refOf);
