@@ -1,17 +1,21 @@
 /**
  * `netguard explain --from <ns/pod|IP> --to <ns/pod|IP> --port <n>/<PROTO> <inputs...>`: one
  * connection's verdict with the reasons, side by side for the source's egress and the
- * destination's ingress, with special cases said plainly.
+ * destination's ingress, with special cases said plainly. With ClusterNetworkPolicies in the input,
+ * each side goes through the tiers (Admin, NetworkPolicy, Baseline, default; explain-tiers.ts).
  */
 import { clipName } from "../issue/quote.js";
 import { appendAll } from "../base/append-all.js";
 import type { Direction, Pod } from "../k8s/model.js";
 import { type ClusterIndex, indexSnapshot } from "../policy/cluster-index.js";
-import { evaluate, policiesSelecting } from "../policy/evaluate.js";
+import { evaluateTieredQuery } from "../policy/cnp-evaluate.js";
+import type { TieredSide, TieredVerdict } from "../policy/cnp-verdict.js";
+import { evaluate, policiesSelecting, type Query } from "../policy/evaluate.js";
 import { missingNamedPorts } from "../policy/named-port-notes.js";
 import type { SideVerdict, Verdict } from "../policy/verdict.js";
 import { loadForCommand } from "./dry-run-input.js";
 import { explainEndpoint } from "./explain-endpoint.js";
+import { entry, snapshotTiers, tieredExplainText } from "./explain-tiers.js";
 import { errorEntries, errorFooter } from "./input-errors.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
 import { parseProbePort } from "./probe-port.js";
@@ -49,27 +53,61 @@ export async function runExplain(
   const index = indexSnapshot(input.snapshot);
   const from = explainEndpoint(index, "--from", opts.from, input.finished);
   const to = explainEndpoint(index, "--to", opts.to, input.finished);
-  const v = evaluate(index, { from: from.ref, to: to.ref, port: probe.port, protocol: probe.protocol });
-  if (typeof v === "string") {
-    io.err(`netguard: ${v}\n`);
+  const query = { from: from.ref, to: to.ref, port: probe.port, protocol: probe.protocol };
+  const endpointNotes = [from.note, to.note].filter((n): n is string => n !== undefined);
+  const answer = explainAnswer(index, query, endpointNotes);
+  if (typeof answer === "string") {
+    io.err(`netguard: ${answer}\n`);
     return 1;
   }
-  const receiver = v.ingress.kind === "pod" ? index.podsByRef.get(v.ingress.pod) : undefined;
-  const notes = [
-    ...[from.note, to.note].filter((n): n is string => n !== undefined),
-    ...(v.notes ?? []),
-    ...(v.egress.kind === "pod" ? notesFor(index, v.egress, "egress", receiver, probe.port) : []),
-    ...(v.ingress.kind === "pod" ? notesFor(index, v.ingress, "ingress", receiver, probe.port) : []),
-  ];
-  if (format === "json") io.out(`${JSON.stringify({ ...v, notes, errors: errorEntries(input.issues) })}\n`);
+  if (format === "json")
+    io.out(`${JSON.stringify({ ...answer.json, errors: errorEntries(input.issues) })}\n`);
   else
     io.out(
-      explainText(v, notes) +
+      answer.text +
         errorFooter(input.issues)
           .map((l) => `${l}\n`)
           .join(""),
     );
   return input.failed ? 1 : 0;
+}
+
+/**
+ * The verdict with its notes, as text and as the JSON document: NetworkPolicy's `Verdict` when the
+ * input has no ClusterNetworkPolicy (as before issue 14), else the tiered evaluator's `TieredVerdict`.
+ */
+function explainAnswer(
+  index: ClusterIndex,
+  query: Query,
+  endpointNotes: readonly string[],
+): { text: string; json: object } | string {
+  const v = evaluate(index, query);
+  if (typeof v === "string") return v;
+  if (index.snapshot.clusterPolicies.length === 0) {
+    const notes = [...endpointNotes, ...(v.notes ?? []), ...npNotes(index, v, query.port)];
+    return { text: explainText(v, notes), json: { ...v, notes } };
+  }
+  const tiers = snapshotTiers(index.snapshot);
+  const t = evaluateTieredQuery(index, tiers, query);
+  if (typeof t === "string") return t;
+  const notes = [...endpointNotes, ...(t.notes ?? []), ...tieredNotes(index, v, t, query.port)];
+  return { text: tieredExplainText(t, tiers, notes, v.replicas === true), json: { ...t, notes } };
+}
+
+/** Named-port notes for the sides NetworkPolicy denied. */
+function npNotes(index: ClusterIndex, v: Verdict, port: number): string[] {
+  const receiver = v.ingress.kind === "pod" ? index.podsByRef.get(v.ingress.pod) : undefined;
+  return [
+    ...(v.egress.kind === "pod" ? notesFor(index, v.egress, "egress", receiver, port) : []),
+    ...(v.ingress.kind === "pod" ? notesFor(index, v.ingress, "ingress", receiver, port) : []),
+  ];
+}
+
+/** The same notes, for the sides where NetworkPolicy decided (a tier that decided overrides it). */
+function tieredNotes(index: ClusterIndex, v: Verdict, t: TieredVerdict, port: number): string[] {
+  const decided = (side: TieredSide): SideVerdict =>
+    side.decidedBy === "network-policy" ? side.networkPolicy : { ...side.networkPolicy, allowed: true };
+  return npNotes(index, { ...v, egress: decided(t.egress), ingress: decided(t.ingress) }, port);
 }
 
 function notesFor(
@@ -98,9 +136,6 @@ export function explainText(v: Verdict, notes: readonly string[]): string {
   );
   return `${lines.join("\n")}\n`;
 }
-
-/** `pod ns/name` or `workload ns/Kind/name` (a workload's ref has three segments). */
-const entry = (ref: string) => `${ref.split("/").length === 3 ? "workload" : "pod"} ${ref}`;
 
 function sideLines(title: string, s: SideVerdict): string[] {
   if (s.kind === "not-a-pod") return [`  ${title}: not checked (${s.reason})`];

@@ -1,0 +1,126 @@
+/**
+ * `explain` when the input holds ClusterNetworkPolicies (`policy.networking.k8s.io/v1alpha2`): per
+ * direction, the tiers in the order `spec.tier` gives them — "Admin tier, NetworkPolicy tier,
+ * Baseline tier" — then the default ("all pods can communicate with each other"), each with what it
+ * consulted and whether it decided, from the reference evaluator's trace (policy/cnp-evaluate.ts).
+ */
+import { appendAll } from "../base/append-all.js";
+import { assertNever } from "../base/assert-never.js";
+import type { ClusterNetworkPolicy, CnpTier } from "../k8s/cnp-model.js";
+import type { Snapshot } from "../k8s/model.js";
+import { type TieredPolicies, tieredPolicies } from "../policy/cnp-evaluate.js";
+import type { CnpRuleHit, TieredSide, TieredVerdict, TierStep, TierTrace } from "../policy/cnp-verdict.js";
+import type { SideVerdict } from "../policy/verdict.js";
+
+/** The tiers of a snapshot: its ClusterNetworkPolicies ordered, its Nodes' labels for `nodes` peers. */
+export function snapshotTiers(snapshot: Snapshot): TieredPolicies {
+  const nodeLabels = new Map([...snapshot.nodes].map(([name, node]) => [name, node.labels]));
+  return tieredPolicies(snapshot.clusterPolicies, nodeLabels);
+}
+
+/** The human form of a tiered verdict: verdict, then egress and ingress tier by tier, then notes. */
+export function tieredExplainText(
+  v: TieredVerdict,
+  tiers: TieredPolicies,
+  notes: readonly string[],
+  replicas: boolean,
+): string {
+  const lines = [`${v.from} -> ${v.to} ${v.protocol}/${v.port}: ${v.allowed ? "ALLOWED" : "DENIED"}`];
+  if (v.exemption || replicas) lines.push(`  ${v.reasons[0] ?? ""}`);
+  const suffix = v.exemption ? " (not applied: exempt, see above)" : "";
+  const priorities = new Map([...tiers.admin, ...tiers.baseline].map((p) => [p.name, p]));
+  appendAll(lines, sideLines(`egress of the source${suffix}`, v.egress, "egress", priorities));
+  appendAll(lines, sideLines(`ingress of the destination${suffix}`, v.ingress, "ingress", priorities));
+  if (notes.length > 0) lines.push("  notes:");
+  appendAll(
+    lines,
+    notes.map((n) => `    - ${n}`),
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+/** `pod ns/name` or `workload ns/Kind/name` (a workload's ref has three segments). */
+export const entry = (ref: string): string => `${ref.split("/").length === 3 ? "workload" : "pod"} ${ref}`;
+
+type Policies = ReadonlyMap<string, ClusterNetworkPolicy>;
+
+/** What decided, as the side's heading says it. */
+function decider(step: TierStep): string {
+  switch (step) {
+    case "admin":
+      return "the Admin tier";
+    case "network-policy":
+      return "NetworkPolicy";
+    case "baseline":
+      return "the Baseline tier";
+    case "default":
+      return "default (no tier decided)";
+    case "not-a-pod":
+      return "default";
+    default:
+      return assertNever(step);
+  }
+}
+
+function sideLines(title: string, s: TieredSide, direction: string, policies: Policies): string[] {
+  const np = s.networkPolicy;
+  if (np.kind === "not-a-pod") return [`  ${title}: not checked (${np.reason})`];
+  const verdict = s.allowed ? "allowed" : "DENIED";
+  // "Accept ... any ingress rules at the destination do apply" (spec.egress[].action).
+  const still =
+    direction === "egress" && s.allowed && s.decidedBy === "admin"
+      ? "; the destination's ingress still applies"
+      : "";
+  const afterAdmin = s.decidedBy === "admin" ? "not consulted (the Admin tier decided)" : undefined;
+  const lines = [`  ${title}: ${entry(np.pod)}: ${verdict} by ${decider(s.decidedBy)}${still}`];
+  appendAll(lines, tierLines("Admin", s.admin, policies));
+  if (afterAdmin) lines.push(`    NetworkPolicy: ${afterAdmin}`);
+  else appendAll(lines, networkPolicyLines(np));
+  if (s.baseline) appendAll(lines, tierLines("Baseline", s.baseline, policies));
+  else
+    lines.push(
+      `    Baseline tier: not consulted (${afterAdmin ? "the Admin tier decided" : "NetworkPolicy isolates the pod"})`,
+    );
+  if (s.decidedBy === "default")
+    lines.push("    default: allowed (all pods can communicate with each other)");
+  return lines;
+}
+
+/** The policies of a tier that select the pod (in evaluation order), then the rule that matched. */
+function tierLines(tier: CnpTier, trace: TierTrace, policies: Policies): string[] {
+  if (trace.policies.length === 0)
+    return [`    ${tier} tier: no ${tier} ClusterNetworkPolicy selects the pod`];
+  const named = trace.policies.map((name) => {
+    const p = policies.get(name);
+    return p ? `${name} (priority ${p.priority})` : name;
+  });
+  const head = `    ${tier} tier: ${named.join(", ")}`;
+  if (!trace.hit) return [head, "      no rule matches"];
+  return [head, `      ${hitLine(trace.hit)}`];
+}
+
+/** `matched tenancy spec.egress[1] "no-cross-tenant" (to[0], protocols[0]): Deny`. */
+function hitLine(hit: CnpRuleHit): string {
+  const name = hit.name !== undefined ? ` "${hit.name}"` : "";
+  const where = [hit.peer, hit.port]
+    .filter((p): p is string => p !== undefined)
+    .map((p) => p.slice(hit.rule.length + 1));
+  const what = where.length > 0 ? ` (${where.join(", ")})` : "";
+  const closed = hit.failClosed !== undefined ? ` (fail closed: ${hit.failClosed})` : "";
+  const next = hit.tier === "Admin" ? "NetworkPolicy" : "the default";
+  const effect = hit.action === "Pass" ? `, on to ${next}` : "";
+  return `matched ${hit.policy} ${hit.rule}${name}${what}${closed}: ${hit.action}${effect}`;
+}
+
+/** NetworkPolicy's answer, as the NetworkPolicy-only explanation words it. */
+function networkPolicyLines(np: Extract<SideVerdict, { kind: "pod" }>): string[] {
+  if (!np.isolated)
+    return [`    NetworkPolicy: ${entry(np.pod)} is not isolated (no policy selects it for this direction)`];
+  const head = `    NetworkPolicy: ${entry(np.pod)} is isolated by ${np.policies.join(", ")}: ${np.allowed ? "allowed" : "DENIED, no rule allows it"}`;
+  return [
+    head,
+    ...np.allowedBy.map(
+      (m) => `      allowed by ${m.policy} ${m.peer ?? m.rule}${m.port ? ` ${m.port}` : ""}`,
+    ),
+  ];
+}
