@@ -1,11 +1,13 @@
 /**
  * Reads the current state of a cluster (read-only: list calls only) — Namespaces, Nodes, Pods,
- * NetworkPolicies and the workloads that own pods — as raw objects, so files can be laid over it to answer "what would this change
- * do to my cluster". Lists are read as the plain JSON the API server sends (src/api-client/raw-api.ts),
- * never through the client library's typed models, so they decode exactly like files do.
+ * NetworkPolicies, ClusterNetworkPolicies and the workloads that own pods — as raw objects, so files
+ * can be laid over it to answer "what would this change do to my cluster". Lists are read as the
+ * plain JSON the API server sends (src/api-client/raw-api.ts), never through the client library's
+ * typed models, so they decode exactly like files do.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
-import { type KubeReader, kubeReader } from "../api-client/raw-api.js";
+import { KubeApiError, type KubeReader, kubeReader, type RawList } from "../api-client/raw-api.js";
+import { CNP_API_VERSION } from "../k8s/decode-cnp.js";
 import type { RawObject } from "./documents.js";
 
 const KINDS = [
@@ -21,14 +23,32 @@ const KINDS = [
   ["Job", "batch/v1", "/apis/batch/v1/jobs"],
   ["CronJob", "batch/v1", "/apis/batch/v1/cronjobs"],
   ["ReplicationController", "v1", "/api/v1/replicationcontrollers"],
+  ["ClusterNetworkPolicy", CNP_API_VERSION, `/apis/${CNP_API_VERSION}/clusternetworkpolicies`],
 ] as const;
+
+/**
+ * Kinds served by a CustomResourceDefinition: a cluster without the CRD answers their list 404, which
+ * means there are none (ClusterNetworkPolicy comes from network-policy-api's CRDs, not Kubernetes).
+ */
+const CRD_KINDS: ReadonlySet<string> = new Set(["ClusterNetworkPolicy"]);
+
+/** Lists one kind; a CRD kind whose list is 404 (the CRD is not installed) has no objects. */
+async function listKind(reader: KubeReader, kind: string, path: string): Promise<RawList> {
+  try {
+    return await reader.list(path);
+  } catch (e) {
+    if (CRD_KINDS.has(kind) && e instanceof KubeApiError && e.status === 404)
+      return { items: [], resourceVersion: "" };
+    throw e;
+  }
+}
 
 /** Lists every kind above; each object is tagged with its kind and `cluster` as its source. */
 export async function readLiveCluster(
   kc: KubeConfig,
   reader: KubeReader = kubeReader(kc),
 ): Promise<RawObject[]> {
-  const lists = await Promise.all(KINDS.map(([, , path]) => reader.list(path)));
+  const lists = await Promise.all(KINDS.map(([kind, , path]) => listKind(reader, kind, path)));
   const out: RawObject[] = [];
   KINDS.forEach(([kind, apiVersion], i) => {
     for (const item of lists[i]?.items ?? []) {
