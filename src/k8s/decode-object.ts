@@ -39,8 +39,8 @@ const API_VERSIONS: Readonly<Record<ReadKind, string>> = {
   ...WORKLOAD_API_VERSIONS,
 };
 
-/** The read kinds without a namespace. */
-const CLUSTER_SCOPED: ReadonlySet<ReadKind> = new Set(["Namespace", "Node", "ClusterNetworkPolicy"]);
+/** The read kinds without a namespace (`metadata.namespace` is ignored for them). */
+export const CLUSTER_SCOPED: ReadonlySet<string> = new Set(["Namespace", "Node", "ClusterNetworkPolicy"]);
 
 function isReadKind(kind: string | undefined): kind is ReadKind {
   return (

@@ -1,6 +1,7 @@
 /**
  * Laying input files over a base set of objects (the live cluster's), by object identity.
  */
+import { CLUSTER_SCOPED } from "../k8s/decode-object.js";
 import type { RawObject } from "./documents.js";
 
 /**
@@ -11,8 +12,8 @@ export function overlayObjects(base: readonly RawObject[], top: readonly RawObje
   const key = (o: RawObject): string | undefined => {
     const v = o.value as { kind?: unknown; metadata?: { namespace?: unknown; name?: unknown } } | null;
     if (!v || typeof v.kind !== "string" || typeof v.metadata?.name !== "string") return undefined;
-    // Namespaces and Nodes are cluster-scoped; every other kind netguard reads is namespaced.
-    const namespaced = v.kind !== "Namespace" && v.kind !== "Node";
+    // Namespaces, Nodes and ClusterNetworkPolicies are cluster-scoped; every other kind netguard reads is namespaced.
+    const namespaced = !CLUSTER_SCOPED.has(v.kind);
     return `${v.kind}/${namespaced ? (typeof v.metadata.namespace === "string" && v.metadata.namespace) || "default" : ""}/${v.metadata.name}`;
   };
   const replaced = new Set(top.map(key).filter((k): k is string => k !== undefined));

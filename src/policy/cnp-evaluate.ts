@@ -18,7 +18,7 @@
  * tier filters them, as netguard's datapath never does.
  */
 import type { ClusterNetworkPolicy } from "../k8s/cnp-model.js";
-import type { Direction, Labels, Protocol } from "../k8s/model.js";
+import type { Direction, Labels, Protocol, Snapshot } from "../k8s/model.js";
 import type { ClusterIndex } from "./cluster-index.js";
 import type { CnpMatchContext } from "./cnp-match.js";
 import { orderTier, walkTier } from "./cnp-tier.js";
@@ -42,6 +42,14 @@ export function tieredPolicies(
   nodeLabels: ReadonlyMap<string, Labels> = new Map(),
 ): TieredPolicies {
   return { admin: orderTier(cnps, "Admin"), baseline: orderTier(cnps, "Baseline"), nodeLabels };
+}
+
+/** The tiers of a snapshot: its ClusterNetworkPolicies ordered, with its Nodes' labels for `nodes` peers. */
+export function snapshotTiers(snapshot: Snapshot): TieredPolicies {
+  return tieredPolicies(
+    snapshot.clusterPolicies,
+    new Map([...snapshot.nodes].map(([name, node]) => [name, node.labels])),
+  );
 }
 
 /** Evaluates a query (pods by name or addresses), or returns why an end cannot take part in traffic. */
