@@ -118,7 +118,7 @@ describe("netguard explain with ClusterNetworkPolicies", () => {
       [
         "pod tenant-a/web (10.244.1.10) -> pod tenant-b/api (10.244.1.20) TCP/8080: DENIED",
         "  egress of the source: pod tenant-a/web: DENIED by the Admin tier",
-        "    Admin tier: tenancy (priority 10)",
+        "    Admin tier: consulted tenancy (priority 10)",
         '      matched tenancy spec.egress[1] "no-cross-tenant" (to[0]): Deny',
         "    NetworkPolicy: not consulted (the Admin tier decided)",
         "    Baseline tier: not consulted (the Admin tier decided)",
@@ -144,7 +144,7 @@ describe("netguard explain with ClusterNetworkPolicies", () => {
     expect(r.out).toContain(
       [
         "  ingress of the destination: pod tenant-b/api: allowed by NetworkPolicy",
-        "    Admin tier: delegate-monitoring (priority 20)",
+        "    Admin tier: consulted delegate-monitoring (priority 20)",
         '      matched delegate-monitoring spec.ingress[0] "to-teams" (from[0]): Pass, on to NetworkPolicy',
         "    NetworkPolicy: pod tenant-b/api is isolated by tenant-b/from-monitoring: allowed",
         "      allowed by tenant-b/from-monitoring spec.ingress[0].from[0] spec.ingress[0].ports[0]",
@@ -163,7 +163,7 @@ describe("netguard explain with ClusterNetworkPolicies", () => {
         "  ingress of the destination: pod tenant-a/web: DENIED by the Baseline tier",
         "    Admin tier: no Admin ClusterNetworkPolicy selects the pod",
         "    NetworkPolicy: pod tenant-a/web is not isolated (no policy selects it for this direction)",
-        "    Baseline tier: default-deny (priority 100)",
+        "    Baseline tier: consulted default-deny (priority 100)",
         "      matched default-deny spec.ingress[0] (from[0]): Deny",
         "",
       ].join("\n"),
@@ -177,7 +177,7 @@ describe("netguard explain with ClusterNetworkPolicies", () => {
     expect(r.out).toContain(
       [
         "  egress of the source: pod tenant-a/web: allowed by default (no tier decided)",
-        "    Admin tier: tenancy (priority 10)",
+        "    Admin tier: consulted tenancy (priority 10)",
         "      no rule matches",
         "    NetworkPolicy: pod tenant-a/web is not isolated (no policy selects it for this direction)",
         "    Baseline tier: no Baseline ClusterNetworkPolicy selects the pod",
@@ -194,7 +194,7 @@ describe("netguard explain with ClusterNetworkPolicies", () => {
     expect(r.out).toContain("TCP/8080: DENIED\n");
     expect(r.out).toContain(
       "  egress of the source: pod tenant-a/web: allowed by the Admin tier; the destination's ingress still applies\n" +
-        "    Admin tier: tenancy (priority 10)\n" +
+        "    Admin tier: consulted tenancy (priority 10)\n" +
         '      matched tenancy spec.egress[1] "no-cross-tenant" (to[0]): Accept\n',
     );
     expect(r.out).toContain(

@@ -86,7 +86,7 @@ function sideLines(title: string, s: TieredSide, direction: string, policies: Po
   return lines;
 }
 
-/** The policies of a tier that select the pod (in evaluation order), then the rule that matched. */
+/** The policies of a tier selecting the pod, in evaluation order up to the one whose rule decided, then that rule. */
 function tierLines(tier: CnpTier, trace: TierTrace, policies: Policies): string[] {
   if (trace.policies.length === 0)
     return [`    ${tier} tier: no ${tier} ClusterNetworkPolicy selects the pod`];
@@ -94,7 +94,7 @@ function tierLines(tier: CnpTier, trace: TierTrace, policies: Policies): string[
     const p = policies.get(name);
     return p ? `${name} (priority ${p.priority})` : name;
   });
-  const head = `    ${tier} tier: ${named.join(", ")}`;
+  const head = `    ${tier} tier: consulted ${named.join(", ")}`;
   if (!trace.hit) return [head, "      no rule matches"];
   return [head, `      ${hitLine(trace.hit)}`];
 }
