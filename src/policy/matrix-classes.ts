@@ -2,11 +2,12 @@
  * Equivalence classes of matrix entries: entries that no policy can tell apart get the same cell
  * against every other entry. Two entries share a class when they have the same namespace, labels,
  * container ports, kind (pod, workload, host network), address families in order, the same
- * position relative to every ipBlock per family, and — only when some host-network entry runs on
- * their node — the same node (the own-node exemption).
+ * position relative to every ipBlock and ClusterNetworkPolicy `networks` CIDR per family, the same
+ * address when it is some Node's (a `nodes` peer matches it), and — only when some host-network
+ * entry runs on their node — the same node (the own-node exemption).
  */
 import type { Node, Peer, Pod, Snapshot } from "../k8s/model.js";
-import type { Addr, Family } from "../net/address.js";
+import { type Addr, addrKey, type Family } from "../net/address.js";
 import type { ClusterIndex } from "./cluster-index.js";
 import { nodeOwnAddresses } from "./cluster-index.js";
 import { commonFamilies } from "./endpoint.js";
@@ -59,22 +60,45 @@ export const FAMILY_COMBO: readonly (readonly number[])[] = FAMILY_LISTS.map((a)
   }),
 );
 
-/** Every distinct ipBlock peer of the snapshot's policies. */
-function distinctBlocks(snapshot: Snapshot): Extract<Peer, { kind: "ipBlock" }>[] {
-  const seen = new Map<string, Extract<Peer, { kind: "ipBlock" }>>();
+type IpBlock = Extract<Peer, { kind: "ipBlock" }>;
+
+/**
+ * Every distinct ipBlock peer of the snapshot's NetworkPolicies, and every `networks` CIDR of its
+ * ClusterNetworkPolicies as a block without `except` ("cluster-internal traffic will be checked
+ * against the rule as well": pod addresses included).
+ */
+function distinctBlocks(snapshot: Snapshot): IpBlock[] {
+  const seen = new Map<string, IpBlock>();
+  const note = (peer: IpBlock) => {
+    const key = JSON.stringify([peer.cidr, peer.except], (_, v: unknown) =>
+      typeof v === "bigint" ? v.toString() : v,
+    );
+    if (!seen.has(key)) seen.set(key, peer);
+  };
   for (const p of snapshot.policies) {
     for (const rule of [...p.ingress, ...p.egress]) {
       if (rule.peers.kind !== "list") continue;
-      for (const peer of rule.peers.items) {
-        if (peer.kind !== "ipBlock") continue;
-        const key = JSON.stringify([peer.cidr, peer.except], (_, v: unknown) =>
-          typeof v === "bigint" ? v.toString() : v,
-        );
-        if (!seen.has(key)) seen.set(key, peer);
-      }
+      for (const peer of rule.peers.items) if (peer.kind === "ipBlock") note(peer);
+    }
+  }
+  for (const rule of cnpRules(snapshot)) {
+    for (const peer of rule.peers) {
+      if (peer.kind === "networks")
+        for (const cidr of peer.cidrs) note({ kind: "ipBlock", cidr, except: [], index: 0 });
     }
   }
   return [...seen.values()];
+}
+
+const cnpRules = (snapshot: Snapshot) => snapshot.clusterPolicies.flatMap((p) => [...p.ingress, ...p.egress]);
+
+/**
+ * The Nodes' own addresses (`status.addresses`) when some ClusterNetworkPolicy has a `nodes` peer,
+ * which matches exactly those addresses: an entry carrying one is told apart by it.
+ */
+function nodeAddressKeys(snapshot: Snapshot): ReadonlySet<string> {
+  if (!cnpRules(snapshot).some((r) => r.peers.some((p) => p.kind === "nodes"))) return new Set();
+  return new Set([...snapshot.nodes.values()].flatMap((n) => n.addresses.map(addrKey)));
 }
 
 function kindOf(index: ClusterIndex, pod: Pod): { kind: EntryKind; node?: Node } {
@@ -104,6 +128,7 @@ export function classifyEntries(
   entries: readonly Pod[],
 ): { classes: EntryClass[]; classOf: Map<Pod, number> } {
   const blocks = distinctBlocks(index.snapshot);
+  const nodeAddrs = nodeAddressKeys(index.snapshot);
   const hostNodes = new Set<string>();
   for (const e of entries) {
     const k = kindOf(index, e);
@@ -118,7 +143,7 @@ export function classifyEntries(
     const byFamily = firstByFamily(addrs);
     const famSig = familySig(addrs);
     const nodeName = node?.name ?? (pod.nodeName && hostNodes.has(pod.nodeName) ? pod.nodeName : undefined);
-    const key = classKey(pod, kind, famSig, byFamily, nodeName, blocks);
+    const key = classKey(pod, kind, famSig, byFamily, nodeName, { blocks, nodeAddrs });
     let id = byKey.get(key);
     if (id === undefined) {
       id = classes.length;
@@ -145,7 +170,7 @@ function classKey(
   famSig: number,
   byFamily: Partial<Record<Family, Addr>>,
   node: string | undefined,
-  blocks: readonly Extract<Peer, { kind: "ipBlock" }>[],
+  seen: { readonly blocks: readonly IpBlock[]; readonly nodeAddrs: ReadonlySet<string> },
 ): string {
   switch (kind) {
     case "host":
@@ -158,7 +183,8 @@ function classKey(
       let bits = "";
       for (const f of FAMILY_LISTS[famSig] ?? []) {
         const a = byFamily[f] as Addr;
-        for (const b of blocks) bits += inBlock(b, a) ? "1" : "0";
+        for (const b of seen.blocks) bits += inBlock(b, a) ? "1" : "0";
+        if (seen.nodeAddrs.has(addrKey(a))) bits += `@${addrKey(a)}`;
         bits += "|";
       }
       const ports = JSON.stringify(pod.ports.map((p) => `${p.name ?? ""}/${p.port}/${p.protocol}`).sort());

@@ -2,8 +2,9 @@
  * The one engine behind `simulate`, `--group-by` and reachabilityMatrix: the verdict of every
  * ordered pair of entries (pods, workload entries, host-network entries) on every probe port,
  * computed once per class pair (see matrix-classes.ts) on the verdict-only fast path
- * (matrix-sides.ts) and expanded per entry only when asked. It agrees with `evaluate()` cell by
- * cell (a property test checks it):
+ * (matrix-sides.ts) and expanded per entry only when asked. The snapshot's ClusterNetworkPolicies
+ * take part (matrix-tiers.ts): it agrees with `evaluateTiered()` — `evaluate()` when there are none —
+ * cell by cell (property tests check it):
  * - a pod to itself is the same-pod exemption; a workload entry to itself is replica-to-replica
  *   traffic (two different pods of the workload), evaluated normally;
  * - a host-network entry is node traffic: evaluated as its node (own-node exemption included)
@@ -16,6 +17,7 @@ import type { Family } from "../net/address.js";
 import type { ClusterIndex } from "./cluster-index.js";
 import { classifyEntries, type EntryClass, FAMILY_COMBO, FAMILY_LISTS } from "./matrix-classes.js";
 import { type FamilySlot, hasClass, type SideSets, sideSets, slotOf } from "./matrix-sides.js";
+import { matrixTiers } from "./matrix-tiers.js";
 import type { ProbePort } from "./probe-ports.js";
 import { byKey } from "../base/compare.js";
 
@@ -161,7 +163,7 @@ export function matrixEngine(
   const { sources, destinations, union } = chooseEntries(index, filter);
   const { classes, classOf: classMap } = classifyEntries(index, union);
   const cells = cellTable();
-  const pairCell = pairCells(sideSets(index, classes, ports), cells);
+  const pairCell = pairCells(sideSets(index, classes, ports, matrixTiers(index.snapshot)), cells);
   const classOf = (entry: Pod): number => {
     const id = classMap.get(entry);
     if (id === undefined) throw new Error(`matrix engine: ${refOf(entry)} is not an entry`);

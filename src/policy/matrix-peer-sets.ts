@@ -4,8 +4,8 @@
  * rule-match.ts's, applied to every class at once; each set is built once.
  */
 import { pushTo } from "../base/multimap.js";
-import type { NetworkPolicy, Peer, Rule } from "../k8s/model.js";
-import type { Family } from "../net/address.js";
+import type { Labels, NetworkPolicy, Peer, Protocol, Rule } from "../k8s/model.js";
+import type { Addr, Family } from "../net/address.js";
 import type { ClusterIndex } from "./cluster-index.js";
 import type { EntryClass } from "./matrix-classes.js";
 import type { ProbePort } from "./probe-ports.js";
@@ -32,7 +32,8 @@ export function orMasked(acc: Uint32Array, a: ClassSet, b: ClassSet): void {
   }
 }
 
-function add(set: Uint32Array, id: number): void {
+/** Adds class `id` to `set`. */
+export function add(set: Uint32Array, id: number): void {
   set[id >>> 5] = (set[id >>> 5] as number) | (1 << (id & 31));
 }
 
@@ -65,6 +66,35 @@ export class PeerSets {
   /** An empty set. */
   empty(): Uint32Array {
     return new Uint32Array(this.words);
+  }
+
+  /** Pod and workload classes in a namespace `ns` accepts (by its labels) whose labels `pods` accepts. */
+  podClasses(ns: (labels: Labels) => boolean, pods: (labels: Labels) => boolean): Uint32Array {
+    const set = this.empty();
+    for (const [name, members] of this.byNamespace) {
+      const namespace = this.index.namespace(name);
+      if (namespace === undefined || !ns(namespace.labels)) continue;
+      for (const c of members) if (pods(c.rep.labels)) add(set, c.id);
+    }
+    return set;
+  }
+
+  /** Per family slot: the classes whose first address of that family `inside` accepts (none for slot 2). */
+  addressClasses(inside: (a: Addr) => boolean): Uint32Array[] {
+    return SLOT_FAMILY.map((f) => {
+      const set = this.empty();
+      if (f === undefined) return set;
+      for (const c of this.classes) {
+        const a = c.byFamily[f];
+        if (a && inside(a)) add(set, c.id);
+      }
+      return set;
+    });
+  }
+
+  /** Pod and workload classes declaring the containerPort `name`/`protocol`/`port`. */
+  namedClasses(name: string, protocol: Protocol, port: number): readonly number[] {
+    return this.named.get(`${name}/${protocol}/${port}`) ?? [];
   }
 
   /** A small number for a rule, for memo keys. */
@@ -104,7 +134,7 @@ export class PeerSets {
       let any = false;
       for (const p of items) {
         if (p.kind !== "named" || p.protocol !== probe.protocol) continue;
-        for (const id of this.named.get(`${p.name}/${p.protocol}/${probe.port}`) ?? []) {
+        for (const id of this.namedClasses(p.name, p.protocol, probe.port)) {
           add(set, id);
           any = true;
         }
@@ -145,14 +175,6 @@ export class PeerSets {
 
   /** ipBlock peers match the classes whose address of the packet's family is in the block. */
   private blockPeer(peer: Extract<Peer, { kind: "ipBlock" }>): Uint32Array[] {
-    return SLOT_FAMILY.map((f) => {
-      const set = this.empty();
-      if (f === undefined) return set;
-      for (const c of this.classes) {
-        const a = c.byFamily[f];
-        if (a && inBlock(peer, a)) add(set, c.id);
-      }
-      return set;
-    });
+    return this.addressClasses((a) => inBlock(peer, a));
   }
 }
