@@ -9,15 +9,19 @@ import type { Direction, Pod, Rule } from "../k8s/model.js";
 import { refOf, type Snapshot } from "../k8s/model.js";
 import { type ClusterIndex, indexSnapshot, nodeOwnAddresses } from "../policy/cluster-index.js";
 import { policiesSelecting } from "../policy/evaluate.js";
+import { tieredPolicies } from "../policy/cnp-evaluate.js";
 import type { AddrMatch, IrRule, LocalPod, NodeRules, Origin, PodChain } from "./ir.js";
 import { PeerResolver } from "./peer-addresses.js";
 import { normalizePorts, portEntries } from "./ports.js";
 import { type RuleParts, type RulePartsDeps, ruleParts } from "./rule-parts.js";
 import { SetRegistry } from "./set-registry.js";
 import { SharedSets } from "./shared-sets.js";
+import { renameTierChain } from "./tier-rename.js";
+import { selectedNodeIntervals } from "./tier-rules.js";
+import { compileTiers, type TierDeps } from "./tiers.js";
 
 /** Shared state for compiling many nodes of one snapshot: indexes, memoised peers, sets and rules. */
-export interface CompileContext extends RulePartsDeps {
+export interface CompileContext extends RulePartsDeps, TierDeps {
   readonly index: ClusterIndex;
   /** Pod-independent parts of each rule, computed on first use. */
   readonly rules: Map<Rule, RuleParts>;
@@ -35,6 +39,8 @@ export function compileContext(snapshotOrIndex: Snapshot | ClusterIndex): Compil
     for (const name of new Set(pod.ports.map((p) => p.name).filter((n): n is string => !!n)))
       pushTo(podsByPortName, name, pod);
   }
+  const nodes = [...index.snapshot.nodes.values()];
+  const nodeLabels = new Map(nodes.map((n) => [n.name, n.labels]));
   return {
     index,
     peers: new PeerResolver(index),
@@ -43,6 +49,10 @@ export function compileContext(snapshotOrIndex: Snapshot | ClusterIndex): Compil
     podsByNode,
     rules: new Map(),
     endpointTuples: new Map(),
+    tiered: tieredPolicies(index.snapshot.clusterPolicies, nodeLabels),
+    tierRules: new Map(),
+    subjectClasses: new Map(),
+    selectedNodes: (selector) => selectedNodeIntervals(nodes, selector),
   };
 }
 
@@ -51,12 +61,17 @@ export function compile(ctxOrSnapshot: CompileContext | Snapshot, nodeName: stri
   const ctx = "peers" in ctxOrSnapshot ? ctxOrSnapshot : compileContext(ctxOrSnapshot);
   const sets = new SetRegistry();
   const local = ctx.podsByNode.get(nodeName) ?? [];
-  const pods = local.map((pod) => ({
-    ref: refOf(pod),
-    addrs: pod.ips,
-    ingress: chainFor(ctx, sets, pod, "ingress"),
-    egress: chainFor(ctx, sets, pod, "egress"),
-  }));
+  const tiers = compileTiers(ctx, sets, nodeName, local);
+  const pods = local.map((pod): LocalPod => {
+    const podTiers = tiers.podTiers.get(pod);
+    return {
+      ref: refOf(pod),
+      addrs: pod.ips,
+      ingress: chainFor(ctx, sets, pod, "ingress"),
+      egress: chainFor(ctx, sets, pod, "egress"),
+      ...(podTiers ? { tiers: podTiers } : {}),
+    };
+  });
   const done = sets.finish();
   const node = ctx.index.snapshot.nodes.get(nodeName);
   return {
@@ -67,7 +82,7 @@ export function compile(ctxOrSnapshot: CompileContext | Snapshot, nodeName: stri
     addressSets: done.addressSets,
     portSets: done.portSets,
     endpointPortSets: done.endpointPortSets,
-    tierChains: [],
+    tierChains: tiers.chains.map((c) => renameTierChain(c, done.rename)),
   };
 }
 

@@ -4,14 +4,27 @@
  *
  * On a node: traffic from or to the node's own addresses never crosses the forward hook (accepted);
  * traffic from or to an address of the node's pod CIDRs that is no programmed pod is dropped;
- * a local source pod's egress chain, then a local destination pod's ingress chain, must each either
- * be open or have a rule that matches; anything else is dropped.
+ * a local source pod's egress side, then a local destination pod's ingress side, must each allow it.
+ * A side runs the pod's Admin tier chain (the first matching rule decides: Accept allows the side,
+ * Deny drops, Pass or no match goes on), then the NetworkPolicy chain when the pod is isolated (an
+ * allow rule must match: final), else its Baseline tier chain (Deny drops), else allows.
  */
 import { assertNever } from "../base/assert-never.js";
 import type { Protocol } from "../k8s/model.js";
 import { type Addr, addrKey } from "../net/address.js";
 import { contains, type Interval } from "../net/interval.js";
-import type { IrRule, LocalPod, NodeRules, PodChain, PortEntry } from "./ir.js";
+import type { CnpAction } from "../k8s/cnp-model.js";
+import type { Direction } from "../k8s/model.js";
+import type {
+  AddrMatch,
+  IrRule,
+  LocalPod,
+  NodeRules,
+  PodChain,
+  PortEntry,
+  TierChain,
+  TierRule,
+} from "./ir.js";
 import { portEntriesContain } from "./ports.js";
 
 /** A packet as the datapath sees it. */
@@ -47,7 +60,8 @@ export function interpreter(rules: NodeRules): Interpreter {
   const unprogrammed = (a: Addr) =>
     !podByAddr.has(addrKey(a)) &&
     rules.podCIDRs.some((c) => c.family === a.family && a.value >= c.range.lo && a.value <= c.range.hi);
-  const lookups: Lookups = { addrSets, portSets, endpointSets };
+  const tierChains = new Map(rules.tierChains.map((c) => [c.name, c]));
+  const lookups: Lookups = { addrSets, portSets, endpointSets, tierChains };
 
   const allows = (p: Packet): boolean => {
     if (own.has(addrKey(p.src)) || own.has(addrKey(p.dst))) return true;
@@ -55,8 +69,8 @@ export function interpreter(rules: NodeRules): Interpreter {
     const src = podByAddr.get(addrKey(p.src));
     const dst = podByAddr.get(addrKey(p.dst));
     if (src && src === dst) return true; // never leaves the pod's network namespace
-    if (src && !chainAllows(src.egress, p.dst, p, lookups)) return false;
-    if (dst && !chainAllows(dst.ingress, p.src, p, lookups)) return false;
+    if (src && !sideAllows(src, "egress", p.dst, p, lookups)) return false;
+    if (dst && !sideAllows(dst, "ingress", p.src, p, lookups)) return false;
     return true;
   };
   return { rules, allows, isLocal: (a) => podByAddr.has(addrKey(a)) };
@@ -74,6 +88,56 @@ interface Lookups {
   readonly addrSets: ReadonlyMap<string, readonly Interval[]>;
   readonly portSets: ReadonlyMap<string, readonly PortEntry[]>;
   readonly endpointSets: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly tierChains: ReadonlyMap<string, TierChain>;
+}
+
+/** One pod's side: Admin tier, then NetworkPolicy (final when isolated), then Baseline, then allow. */
+function sideAllows(pod: LocalPod, direction: Direction, peer: Addr, p: Packet, l: Lookups): boolean {
+  const chain = direction === "ingress" ? pod.ingress : pod.egress;
+  const tiers = pod.tiers?.[direction];
+  const admin = tiers?.admin !== undefined ? runTier(need(l.tierChains, tiers.admin), peer, p, l) : undefined;
+  if (admin === "Accept") return true;
+  if (admin === "Deny") return false;
+  if (chain.kind === "isolated") return chainAllows(chain, peer, p, l);
+  const baseline =
+    tiers?.baseline !== undefined ? runTier(need(l.tierChains, tiers.baseline), peer, p, l) : undefined;
+  return baseline !== "Deny";
+}
+
+/** The action of the first rule of a tier chain that matches; undefined when none does. */
+function runTier(chain: TierChain, peer: Addr, p: Packet, l: Lookups): CnpAction | undefined {
+  return chain.rules.find((r) => tierRuleMatches(r, peer, p, l))?.action;
+}
+
+function tierRuleMatches(rule: TierRule, peer: Addr, p: Packet, l: Lookups): boolean {
+  if (!peersMatch(rule.peers, peer, l)) return false;
+  const ports = rule.ports;
+  switch (ports.kind) {
+    case "any":
+      return true;
+    case "set":
+      return portEntriesContain(need(l.portSets, ports.set), p.protocol, p.port);
+    case "endpoints":
+      return endpointMatches(ports, p, l);
+    default:
+      return assertNever(ports);
+  }
+}
+
+function peersMatch(peers: AddrMatch, peer: Addr, l: Lookups): boolean {
+  if (peers.kind === "any") return true;
+  const name = peer.family === "IPv4" ? peers.v4 : peers.v6;
+  return !!name && contains(need(l.addrSets, name), peer.value);
+}
+
+/** `daddr . protocol . dport` in the family's endpoint set. */
+function endpointMatches(
+  sets: { readonly v4?: string; readonly v6?: string },
+  p: Packet,
+  l: Lookups,
+): boolean {
+  const name = p.dst.family === "IPv4" ? sets.v4 : sets.v6;
+  return !!name && need(l.endpointSets, name).has(`${p.dst.value}.${p.protocol}.${p.port}`);
 }
 
 function chainAllows(chain: PodChain, peer: Addr, p: Packet, l: Lookups): boolean {
@@ -89,19 +153,14 @@ function chainAllows(chain: PodChain, peer: Addr, p: Packet, l: Lookups): boolea
 
 function ruleMatches(rule: IrRule, peer: Addr, p: Packet, l: Lookups): boolean {
   switch (rule.kind) {
-    case "allow": {
-      if (rule.peers.kind === "sets") {
-        const name = peer.family === "IPv4" ? rule.peers.v4 : rule.peers.v6;
-        if (!name || !contains(need(l.addrSets, name), peer.value)) return false;
-      }
+    case "allow":
       return (
-        rule.ports.kind === "any" || portEntriesContain(need(l.portSets, rule.ports.set), p.protocol, p.port)
+        peersMatch(rule.peers, peer, l) &&
+        (rule.ports.kind === "any" ||
+          portEntriesContain(need(l.portSets, rule.ports.set), p.protocol, p.port))
       );
-    }
-    case "allow-endpoint-ports": {
-      const name = p.dst.family === "IPv4" ? rule.v4 : rule.v6;
-      return !!name && need(l.endpointSets, name).has(`${p.dst.value}.${p.protocol}.${p.port}`);
-    }
+    case "allow-endpoint-ports":
+      return endpointMatches(rule, p, l);
     default:
       return assertNever(rule);
   }

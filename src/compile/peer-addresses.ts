@@ -16,8 +16,14 @@ export interface FamilyIntervals {
   readonly v6: readonly Interval[];
 }
 
+/**
+ * The namespace a peer's `namespaces: own` refers to: a NetworkPolicy's own namespace. A
+ * ClusterNetworkPolicy's peers always name their namespaces (`matching`), so it passes any.
+ */
+export type PeerOwner = Pick<NetworkPolicy, "namespace">;
+
 /** Canonical identity of a peer within its policy; equal keys select equal addresses. */
-export function peerKey(policy: NetworkPolicy, peer: Peer): string {
+export function peerKey(policy: PeerOwner, peer: Peer): string {
   switch (peer.kind) {
     case "pods": {
       const ns =
@@ -41,7 +47,7 @@ export class PeerResolver {
   constructor(private readonly index: ClusterIndex) {}
 
   /** Addresses of the union of `peers` of a rule of `policy`. */
-  resolve(policy: NetworkPolicy, peers: readonly Peer[]): FamilyIntervals {
+  resolve(policy: PeerOwner, peers: readonly Peer[]): FamilyIntervals {
     if (peers.length === 1) return this.one(policy, peers[0] as Peer);
     const parts = peers.map((p) => this.one(policy, p));
     return {
@@ -53,7 +59,7 @@ export class PeerResolver {
   private readonly podMemo = new Map<string, readonly Pod[]>();
 
   /** Pods selected by a pod peer, memoised per peer key. */
-  selectedPods(policy: NetworkPolicy, peer: Extract<Peer, { kind: "pods" }>): readonly Pod[] {
+  selectedPods(policy: PeerOwner, peer: Extract<Peer, { kind: "pods" }>): readonly Pod[] {
     const key = peerKey(policy, peer);
     const hit = this.podMemo.get(key);
     if (hit) return hit;
@@ -66,7 +72,7 @@ export class PeerResolver {
    * The target pods a peer list can match by selector, or undefined when it has an ipBlock (which
    * matches by address, so any pod may fall inside it).
    */
-  candidatePods(policy: NetworkPolicy, peers: readonly Peer[]): readonly Pod[] | undefined {
+  candidatePods(policy: PeerOwner, peers: readonly Peer[]): readonly Pod[] | undefined {
     if (peers.some((p) => p.kind !== "pods")) return undefined;
     const out = new Set<Pod>();
     for (const p of peers)
@@ -74,7 +80,7 @@ export class PeerResolver {
     return [...out];
   }
 
-  private scanPods(policy: NetworkPolicy, peer: Extract<Peer, { kind: "pods" }>): Pod[] {
+  private scanPods(policy: PeerOwner, peer: Extract<Peer, { kind: "pods" }>): Pod[] {
     const out: Pod[] = [];
     for (const ns of this.namespacesOf(policy, peer)) {
       for (const pod of this.index.targetsByNamespace.get(ns) ?? []) {
@@ -84,7 +90,7 @@ export class PeerResolver {
     return out;
   }
 
-  private one(policy: NetworkPolicy, peer: Peer): FamilyIntervals {
+  private one(policy: PeerOwner, peer: Peer): FamilyIntervals {
     const key = peerKey(policy, peer);
     const hit = this.memo.get(key);
     if (hit) return hit;
@@ -93,7 +99,7 @@ export class PeerResolver {
     return value;
   }
 
-  private compute(policy: NetworkPolicy, peer: Peer): FamilyIntervals {
+  private compute(policy: PeerOwner, peer: Peer): FamilyIntervals {
     switch (peer.kind) {
       case "pods": {
         const v4: Interval[] = [];
@@ -115,7 +121,7 @@ export class PeerResolver {
     }
   }
 
-  private namespacesOf(policy: NetworkPolicy, peer: Extract<Peer, { kind: "pods" }>): string[] {
+  private namespacesOf(policy: PeerOwner, peer: Extract<Peer, { kind: "pods" }>): string[] {
     if (peer.namespaces.kind === "own") return [policy.namespace];
     const sel = peer.namespaces.selector;
     return [...this.index.snapshot.namespaces.values()]

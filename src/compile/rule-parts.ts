@@ -132,6 +132,11 @@ function endpointTuples(
       }
     }
   }
+  return { v4: sortEndpointEntries(v4), v6: sortEndpointEntries(v6) };
+}
+
+/** Sorts tuples by address, protocol and port, without duplicates (a set's canonical content). */
+export function sortEndpointEntries(entries: EndpointPortEntry[]): EndpointPortEntry[] {
   const order = (x: EndpointPortEntry, y: EndpointPortEntry) =>
     x.addr < y.addr
       ? -1
@@ -142,7 +147,7 @@ function endpointTuples(
           : x.protocol > y.protocol
             ? 1
             : x.port - y.port;
-  return { v4: unique(v4.sort(order), order), v6: unique(v6.sort(order), order) };
+  return unique(entries.sort(order), order);
 }
 
 function unique<T>(sorted: T[], order: (a: T, b: T) => number): T[] {
