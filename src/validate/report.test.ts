@@ -61,7 +61,7 @@ describe("validate report formats", () => {
       severity: "error",
       message: 'Invalid value: "10.1.0.0/16": must be a strict subset of `cidr`',
     });
-    expect(j.summary).toEqual({ errors: 1, warnings: 1, files: 1, policies: 2 });
+    expect(j.summary).toEqual({ errors: 1, warnings: 1, files: 1, policies: 2, clusterPolicies: 0 });
   });
 
   it("github: workflow-command annotations with escaped properties and messages", () => {

@@ -10,7 +10,10 @@ import { type Issue, objectPrefix } from "../issue/issue.js";
 export interface ValidationReport {
   readonly issues: readonly Issue[];
   readonly files: number;
+  /** NetworkPolicy objects read. */
   readonly policies: number;
+  /** ClusterNetworkPolicy objects read (absent: none). */
+  readonly clusterPolicies?: number;
 }
 
 /** Counts for summaries. */
@@ -19,9 +22,16 @@ export function summary(r: ValidationReport): {
   warnings: number;
   files: number;
   policies: number;
+  clusterPolicies: number;
 } {
   const errors = r.issues.filter((i) => i.severity === "error").length;
-  return { errors, warnings: r.issues.length - errors, files: r.files, policies: r.policies };
+  return {
+    errors,
+    warnings: r.issues.length - errors,
+    files: r.files,
+    policies: r.policies,
+    clusterPolicies: r.clusterPolicies ?? 0,
+  };
 }
 
 /** One issue in the json document (`formatJson`): every key present, `null` where it does not apply. */
@@ -73,10 +83,15 @@ export function formatText(r: ValidationReport, color: boolean): string {
     return `${where}${sev}: ${obj}${i.path ? `${i.path}: ` : ""}${i.message} [${i.code}]`;
   });
   const s = summary(r);
-  lines.push(
-    `${s.errors} error(s), ${s.warnings} warning(s) in ${s.policies} NetworkPolic${s.policies === 1 ? "y" : "ies"} from ${s.files} file(s)`,
-  );
+  lines.push(`${s.errors} error(s), ${s.warnings} warning(s) in ${validated(s)} from ${s.files} file(s)`);
   return `${lines.join("\n")}\n`;
+}
+
+/** `2 NetworkPolicies`, or `1 NetworkPolicy and 3 ClusterNetworkPolicies` when there are any. */
+function validated(s: { policies: number; clusterPolicies: number }): string {
+  const n = (count: number, kind: string) => `${count} ${kind}Polic${count === 1 ? "y" : "ies"}`;
+  const cnps = s.clusterPolicies > 0 ? ` and ${n(s.clusterPolicies, "ClusterNetwork")}` : "";
+  return `${n(s.policies, "Network")}${cnps}`;
 }
 
 /** GitHub Actions workflow commands: one `::error`/`::warning` annotation per issue. */

@@ -1,31 +1,34 @@
 /**
  * The `validate` pipeline: read manifests strictly (duplicate keys reported, other kinds ignored),
- * check every NetworkPolicy as the API server would (via the injected `checkApi`), then lint the
- * decoded policies, against a cluster snapshot when one is given. Pure apart from the InputFs.
+ * check every NetworkPolicy as the API server would (via the injected `checkApi`) and every
+ * ClusterNetworkPolicy through the one decoder (the CRD's limits and CEL rules), then lint the
+ * policies the API server would accept, against a cluster view when there is one. Pure apart from
+ * the InputFs.
  */
-import { pushTo } from "../base/multimap.js";
 import { appendAll } from "../base/append-all.js";
-import { error, locate, type Issue, warning } from "../issue/issue.js";
+import { byKey } from "../base/compare.js";
+import { error, type Issue, warning } from "../issue/issue.js";
 import { decodeObject, isPolicyKindNotEvaluated, misspeltKind } from "../k8s/decode-object.js";
 import { isObject } from "../k8s/fields.js";
-import type { NetworkPolicy } from "../k8s/model.js";
 import type { RawObject } from "../load/documents.js";
 import { issuesAtFieldLines } from "../load/issue-lines.js";
-import { type InputFs, loadSnapshot, readInputs } from "../load/sources.js";
-import { type ClusterIndex, indexSnapshot } from "../policy/cluster-index.js";
-import { dryRunView } from "../policy/dry-run-view.js";
-import { lintMemo } from "./lint/context.js";
-import { lintPolicy } from "./lint/lint-policy.js";
+import { type InputFs, readInputs } from "../load/sources.js";
+import {
+  type CheckedClusterPolicy,
+  checkClusterPolicy,
+  isClusterPolicyObject,
+  lintClusterPolicies,
+} from "./cluster-policies.js";
+import { loadClusterViews } from "./cluster-view.js";
+import { type ApiCheck, type CheckedPolicy, checkPolicy, lintPolicies } from "./network-policies.js";
 import type { ValidationReport } from "./report.js";
-import { byKey } from "../base/compare.js";
 
-/** API-server validation of one NetworkPolicy object as written. */
-export type ApiCheck = (obj: unknown) => Issue[];
+export type { ApiCheck } from "./network-policies.js";
 
 /** What `validate` reads besides the manifests. */
 export interface ValidateInputs {
   readonly manifests: readonly string[];
-  /** Files with Pods, Namespaces and Nodes for cluster-aware lints. */
+  /** Files with Pods, Namespaces, Nodes and policies for cluster-aware lints. */
   readonly cluster: readonly string[];
   /** Objects read from a live cluster, under the `cluster` files. */
   readonly clusterBase?: readonly RawObject[];
@@ -41,111 +44,66 @@ export async function validateManifests(
   const issues: Issue[] = [...read.issues];
   const ioProblem = read.issues.some((i) => i.code === "missing-input" || i.code === "unreadable-input");
   const files = new Set(read.objects.map((o) => o.source.file));
-  const cluster = await loadCluster(fs, inputs, issues);
+  const views = await loadClusterViews(fs, inputs, read.objects, issues);
   const found: Issue[] = []; // about the manifests' objects, at their objects' lines until the end
-  const { policies, seen } = checkPolicies(read.objects, checkApi, found);
-  lintPolicies(policies, cluster, found);
+  const checked = checkObjects(read.objects, checkApi, found);
+  lintPolicies(checked.policies, views.cluster, found);
+  lintClusterPolicies(checked.clusterPolicies, views.clusterPolicies, views.view, found);
   appendAll(issues, issuesAtFieldLines(found, read.texts));
-  if (!ioProblem) appendAll(issues, nothingToValidate(read.objects.length, seen));
-  return { report: { issues: sortIssues(issues), files: files.size, policies: seen }, ioProblem };
+  const counts = checked.seen;
+  if (!ioProblem) appendAll(issues, nothingToValidate(read.objects.length, counts));
+  return {
+    report: { issues: sortIssues(issues), files: files.size, ...counts },
+    ioProblem,
+  };
 }
 
-/** The cluster for cluster-aware lints, when one is given; its errors go to `issues`. */
-async function loadCluster(
-  fs: InputFs,
-  inputs: ValidateInputs,
-  issues: Issue[],
-): Promise<ClusterIndex | undefined> {
-  if (inputs.cluster.length === 0 && (inputs.clusterBase?.length ?? 0) === 0) return undefined;
-  const loaded = await loadSnapshot(fs, inputs.cluster, inputs.clusterBase ?? []);
-  appendAll(
-    issues,
-    loaded.issues.filter((i) => i.severity === "error"),
-  );
-  // Lints see the cluster as the dry-run does: workloads' templates and pods without status count.
-  return indexSnapshot(dryRunView(loaded.snapshot).snapshot);
+/** What the checks found: the policies to lint, and how many objects of each policy kind were read. */
+interface Checked {
+  readonly policies: CheckedPolicy[];
+  readonly clusterPolicies: CheckedClusterPolicy[];
+  readonly seen: { policies: number; clusterPolicies: number };
 }
 
-/** A decoded policy the API server accepts, with the object as written (lints read both). */
-interface CheckedPolicy {
-  readonly policy: NetworkPolicy;
-  readonly raw: Record<string, unknown>;
-}
-
-/**
- * The API-server checks of every NetworkPolicy object (issues into `found`); `seen` counts them.
- * Returns the policies the API server would accept, decoded, for the lints.
- */
-function checkPolicies(
-  objects: readonly RawObject[],
-  checkApi: ApiCheck,
-  found: Issue[],
-): { policies: CheckedPolicy[]; seen: number } {
-  const policies: CheckedPolicy[] = [];
-  let seen = 0;
+/** Dispatches each object by `kind`: NetworkPolicy, ClusterNetworkPolicy, or a policy kind misnamed. */
+function checkObjects(objects: readonly RawObject[], checkApi: ApiCheck, found: Issue[]): Checked {
+  const out: Checked = { policies: [], clusterPolicies: [], seen: { policies: 0, clusterPolicies: 0 } };
   for (const o of objects) {
-    if (!isObject(o.value) || o.value.kind !== "NetworkPolicy") {
-      // A policy under a misspelt kind (`NetworkPolicies`), or of a kind netguard does not check
-      // yet (ClusterNetworkPolicy), would otherwise pass unchecked: the decoder's error says so.
-      if (
-        isObject(o.value) &&
-        typeof o.value.kind === "string" &&
-        (misspeltKind(o.value.kind) === "NetworkPolicy" ||
-          isPolicyKindNotEvaluated(o.value.kind, o.value.apiVersion))
-      )
-        appendAll(found, decodeObject(o.value, o.source).issues);
-      continue;
+    if (isClusterPolicyObject(o)) {
+      out.seen.clusterPolicies++;
+      const cnp = checkClusterPolicy(o, found);
+      if (cnp) out.clusterPolicies.push(cnp);
+    } else if (isObject(o.value) && o.value.kind === "NetworkPolicy") {
+      out.seen.policies++;
+      const np = checkPolicy(o, checkApi, found);
+      if (np) out.policies.push(np);
+    } else if (isMisnamedPolicy(o.value)) {
+      // A policy under a misspelt kind (`NetworkPolicies`), or of a kind netguard does not read
+      // (v1alpha1 AdminNetworkPolicy), would otherwise pass unchecked: the decoder's error says so.
+      appendAll(found, decodeObject(o.value, o.source).issues);
     }
-    seen++;
-    const meta = isObject(o.value.metadata) ? o.value.metadata : {};
-    const ref = {
-      kind: "NetworkPolicy",
-      ...(typeof meta.namespace === "string" ? { namespace: meta.namespace } : {}),
-      ...(typeof meta.name === "string" ? { name: meta.name } : {}),
-    };
-    const apiIssues = checkApi(o.value);
-    appendAll(found, locate(apiIssues, o.source, ref));
-    // Lints read the decoded policy; one the API server would reject is not linted further.
-    if (apiIssues.some((i) => i.severity === "error")) continue;
-    const { decoded } = decodeObject(o.value, o.source);
-    if (decoded?.kind === "NetworkPolicy") policies.push({ policy: decoded.value, raw: o.value });
   }
-  return { policies, seen };
+  return out;
 }
 
-/** The lints of every accepted policy (against the others and the cluster), issues into `found`. */
-function lintPolicies(
-  policies: readonly CheckedPolicy[],
-  cluster: ClusterIndex | undefined,
-  found: Issue[],
-): void {
-  const all = policies.map((p) => p.policy);
-  const memo = lintMemo();
-  const policiesByNamespace = new Map<string, NetworkPolicy[]>();
-  for (const p of all) pushTo(policiesByNamespace, p.namespace, p);
-  for (const { policy, raw } of policies) {
-    const ref = { kind: "NetworkPolicy", namespace: policy.namespace, name: policy.name };
-    appendAll(
-      found,
-      locate(
-        lintPolicy(policy, raw, {
-          policies: all,
-          policiesByNamespace,
-          memo,
-          ...(cluster ? { cluster } : {}),
-        }),
-        policy.source,
-        ref,
-      ),
-    );
-  }
+function isMisnamedPolicy(v: unknown): boolean {
+  if (!isObject(v) || typeof v.kind !== "string") return false;
+  const meant = misspeltKind(v.kind);
+  return (
+    meant === "NetworkPolicy" ||
+    meant === "ClusterNetworkPolicy" ||
+    isPolicyKindNotEvaluated(v.kind, v.apiVersion)
+  );
 }
 
 /**
  * An input with no objects at all is an error (an empty file or directory is never a clean pass);
- * objects but no NetworkPolicy is a warning (the summary says 0; `--strict` fails on it).
+ * objects but no policy of either kind is a warning (the summary says 0; `--strict` fails on it).
  */
-function nothingToValidate(objects: number, policies: number): Issue[] {
+function nothingToValidate(
+  objects: number,
+  seen: { readonly policies: number; readonly clusterPolicies: number },
+): Issue[] {
   if (objects === 0)
     return [
       error(
@@ -154,12 +112,12 @@ function nothingToValidate(objects: number, policies: number): Issue[] {
         "no objects in the input (empty files or no .yaml, .yml or .json file): nothing was validated",
       ),
     ];
-  if (policies === 0)
+  if (seen.policies + seen.clusterPolicies === 0)
     return [
       warning(
         "no-network-policy",
         "",
-        `none of the ${objects} object(s) read is a NetworkPolicy: nothing was validated`,
+        `none of the ${objects} object(s) read is a NetworkPolicy or ClusterNetworkPolicy: nothing was validated`,
       ),
     ];
   return [];

@@ -1,0 +1,87 @@
+/**
+ * The ClusterNetworkPolicy part of `validate`: every ClusterNetworkPolicy object through the one
+ * decoder (src/k8s/decode-cnp*.ts), which reports the CRD's schema limits and CEL rules as errors at
+ * their field paths, plus the API server's metadata checks; then the lints of the policies the API
+ * server would accept, against every policy known and the cluster view.
+ */
+import { appendAll } from "../base/append-all.js";
+import { type Issue, locate } from "../issue/issue.js";
+import type { ClusterNetworkPolicy } from "../k8s/cnp-model.js";
+import { decodeCnpRules } from "../k8s/decode-cnp-rule.js";
+import { decodeObject } from "../k8s/decode-object.js";
+import { Issues, isObject } from "../k8s/fields.js";
+import type { RawObject } from "../load/documents.js";
+import type { ClusterIndex } from "../policy/cluster-index.js";
+import { notRepeating, validateCnpMeta } from "./cnp-meta.js";
+import { lintExperimentalFields } from "./lint/cnp-experimental.js";
+import { lintClusterPolicy } from "./lint/lint-cnp.js";
+
+/** The decoder's code for experimental fields; validate reports them as `cnp-experimental-field`. */
+const DECODER_EXPERIMENTAL = "experimental-field";
+/**
+ * The one error netguard adds to what the API server checks: `domainNames`, which the API server
+ * (experimental CRD) accepts and netguard does not support. A policy with it is still linted.
+ */
+const NETGUARD_ONLY_ERROR = "unsupported-field";
+
+/** Whether an object is a ClusterNetworkPolicy to check (`kind` as written). */
+export function isClusterPolicyObject(o: RawObject): boolean {
+  return isObject(o.value) && o.value.kind === "ClusterNetworkPolicy";
+}
+
+/** A checked policy: decoded, and whether the API server would accept it. */
+export interface CheckedClusterPolicy {
+  readonly policy: ClusterNetworkPolicy;
+  readonly accepted: boolean;
+}
+
+/**
+ * Checks one ClusterNetworkPolicy object (issues into `found`, at the object's source); returns the
+ * decoded policy, if it decoded.
+ */
+export function checkClusterPolicy(o: RawObject, found: Issue[]): CheckedClusterPolicy | undefined {
+  const { decoded, issues } = decodeObject(o.value, o.source);
+  const name = isObject(o.value) && isObject(o.value.metadata) ? o.value.metadata.name : undefined;
+  const ref = { kind: "ClusterNetworkPolicy", ...(typeof name === "string" ? { name } : {}) };
+  const extra = isObject(o.value) ? [...validateCnpMeta(o.value), ...rulesNotDecoded(o.value, issues)] : [];
+  const kept = issues.filter((i) => i.code !== DECODER_EXPERIMENTAL);
+  const all = [...kept, ...notRepeating(kept, locate(extra, o.source, ref))];
+  appendAll(found, all);
+  if (decoded?.kind !== "ClusterNetworkPolicy") return undefined;
+  appendAll(found, locate(lintExperimentalFields(decoded.value), o.source, ref));
+  const accepted = !all.some((i) => i.severity === "error" && i.code !== NETGUARD_ONLY_ERROR);
+  return { policy: decoded.value, accepted };
+}
+
+/**
+ * The issues of the rules of a policy the decoder read fail-closed as a whole (unusable tier or
+ * priority, unknown fields) without decoding its rules: the API server reports every error of a
+ * request at once, so the rules are checked here too (their decoded form is not used).
+ */
+function rulesNotDecoded(obj: Record<string, unknown>, decoderIssues: readonly Issue[]): Issue[] {
+  const spec = obj.spec;
+  if (!isObject(spec) || !decoderIssues.some((i) => i.code === "fail-closed" && i.path === "spec")) return [];
+  const issues = new Issues();
+  decodeCnpRules(spec, "ingress", issues);
+  decodeCnpRules(spec, "egress", issues);
+  return issues.list.filter((i) => i.code !== DECODER_EXPERIMENTAL && i.code !== "rule-fails-closed");
+}
+
+/**
+ * Lints the accepted policies of the input. The policies known are those and the cluster's
+ * (`fromCluster`) that they do not replace, by name (a rejected object replaces nothing).
+ */
+export function lintClusterPolicies(
+  checked: readonly CheckedClusterPolicy[],
+  fromCluster: readonly ClusterNetworkPolicy[],
+  view: ClusterIndex | undefined,
+  found: Issue[],
+): void {
+  const mine = checked.filter((c) => c.accepted).map((c) => c.policy);
+  const inInput = new Set(mine.map((p) => p.name));
+  const policies = [...mine, ...fromCluster.filter((p) => !inInput.has(p.name))].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
+  const ctx = { policies, inInput, ...(view ? { view } : {}) };
+  for (const policy of mine) appendAll(found, lintClusterPolicy(policy, ctx));
+}

@@ -1,0 +1,65 @@
+/**
+ * What the ClusterNetworkPolicy lints see: every CNP known (the input's, and the cluster view's
+ * that the input does not replace), and the cluster view when there is one (`--cluster`,
+ * `--kubeconfig`, or Pods in the input): its pods, Nodes and NetworkPolicies, the input's laid over
+ * the cluster's. Lint findings are warnings (the policy is enforced as written) unless stated.
+ */
+import type { ClusterNetworkPolicy, CnpRule } from "../../k8s/cnp-model.js";
+import type { Direction, Pod } from "../../k8s/model.js";
+import type { ClusterIndex } from "../../policy/cluster-index.js";
+import { subjectSelects } from "../../policy/cnp-match.js";
+
+/** Input-wide facts for the CNP lints. */
+export interface CnpLintContext {
+  /** Every ClusterNetworkPolicy known, the linted ones included, sorted by name. */
+  readonly policies: readonly ClusterNetworkPolicy[];
+  /** Names of the policies read from the manifests (the others come from the cluster view). */
+  readonly inInput: ReadonlySet<string>;
+  /** The cluster view with the input laid over it, when there is one. */
+  readonly view?: ClusterIndex;
+}
+
+/** One rule of a policy with its direction and field path (`spec.egress[2]`). */
+export interface CnpRuleSite {
+  readonly policy: ClusterNetworkPolicy;
+  readonly direction: Direction;
+  readonly rule: CnpRule;
+  readonly path: string;
+}
+
+/** The rules of one direction of a policy, in written order. */
+export function cnpRules(policy: ClusterNetworkPolicy, direction: Direction): CnpRuleSite[] {
+  return (direction === "ingress" ? policy.ingress : policy.egress).map((rule) => ({
+    policy,
+    direction,
+    rule,
+    path: `spec.${direction}[${rule.index}]`,
+  }));
+}
+
+/** Both directions, ingress first. */
+export const DIRECTIONS: readonly Direction[] = ["ingress", "egress"];
+
+/** `Admin ClusterNetworkPolicy name (priority 10)`: how messages name another policy. */
+export function policyName(p: ClusterNetworkPolicy): string {
+  return `${p.tier} ClusterNetworkPolicy ${p.name} (priority ${p.priority})`;
+}
+
+/** `spec.egress[2] "name"`: how messages name a rule. */
+export function ruleName(site: CnpRuleSite): string {
+  return site.rule.name !== undefined ? `${site.path} "${site.rule.name}"` : site.path;
+}
+
+/**
+ * The pods of the view a policy's subject selects (`subjectSelects`; host-network pods, not being
+ * policy targets, are never among them).
+ */
+export function subjectPods(view: ClusterIndex, policy: ClusterNetworkPolicy): Pod[] {
+  return view.targets.filter((pod) => subjectSelects(view, policy.subject, pod));
+}
+
+/** `a, b, c and 4 more`. */
+export function someOf(names: readonly string[], shown = 3): string {
+  const more = names.length > shown ? ` and ${names.length - shown} more` : "";
+  return names.slice(0, shown).join(", ") + more;
+}
