@@ -114,6 +114,7 @@ function goldenText(s: Scenario, script: string | undefined): string {
     `Scenario: ${s.title}.`,
     "",
     ...BASE_DESCRIPTION,
+    ...(s.description ?? []),
     "",
     "What to notice:",
     ...s.notice.map((n) => (n.startsWith("  ") ? n : `- ${n}`)),
@@ -171,6 +172,18 @@ describe("golden incremental syncs", () => {
     expect(removed).toMatch(/^flush chain inet netguard in\/shop\/db\n/);
     expect(await scriptOf("pod-label-changed")).toBe(removed);
   });
+
+  it.each(["cnp-priority-changed", "cnp-action-changed"])(
+    "%s refills only a tier chain: no pod chain, set, map or counter changes",
+    async (file) => {
+      const s = SCENARIOS.find((x) => x.file === file);
+      if (s === undefined) throw new Error(`no scenario ${file}`);
+      const lines = ((await syncOf(s)).script ?? "").trimEnd().split("\n");
+      expect(lines[0]).toMatch(/^flush chain inet netguard admin-(in|out)\/[0-9a-f]+$/);
+      const chain = lines[0]?.split(" ").at(-1) ?? "";
+      for (const l of lines.slice(1)) expect(l.startsWith(`add rule inet netguard ${chain} `), l).toBe(true);
+    },
+  );
 
   it("has a scenario for every checked-in file", () => {
     const files = readdirSync(GOLDEN_DIR).filter((f) => f.endsWith(".nft"));

@@ -4,6 +4,7 @@
  * resulting nft script should notice (written into each golden file's header).
  */
 import type { SyncResult } from "../../src/datapath/datapath.js";
+import { CNP_DESCRIPTION, cnpScenarios } from "./golden-cnp-scenarios.js";
 import { type Json, namespace, node, pod, policy } from "./objects.js";
 
 /** What every scenario starts from, described once for the file headers. */
@@ -50,6 +51,8 @@ export interface Scenario {
   /** The golden file's name, without `.nft`. */
   readonly file: string;
   readonly title: string;
+  /** What the scenario adds to the base cluster, for the file header (after BASE_DESCRIPTION). */
+  readonly description?: readonly string[];
   /** What a reader of the script should notice: a point per line, `  `-indented lines continue it. */
   readonly notice: readonly string[];
   readonly before: Json[] | undefined;
@@ -271,4 +274,5 @@ export const SCENARIOS: readonly Scenario[] = [
     after: without(baseCluster(), "Pod", "db"),
     kind: "incremental",
   },
+  ...cnpScenarios(baseCluster).map((s) => ({ ...s, description: CNP_DESCRIPTION })),
 ];
