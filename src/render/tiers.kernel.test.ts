@@ -4,7 +4,10 @@
  * syncs a ClusterNetworkPolicy change causes, and after each sync the kernel's listing equals both
  * the checking fake's state and the state a full replace of the desired tables leads to.
  */
+import fc from "fast-check";
 import { expect, it } from "vitest";
+import { numRuns } from "../../test/gen/cluster.js";
+import { randomCnps, snapshotWithCnps, tieredCluster } from "../../test/support/cnp-arbitraries.js";
 import { withNetns } from "../../test/support/netns.js";
 import { describeAsRoot } from "../../test/support/root.js";
 import {
@@ -17,6 +20,7 @@ import {
   tierChain,
   tierRule,
 } from "../../test/support/tier-ir.js";
+import { compileAll } from "../compile/compile.js";
 import type { NodeRules, TierChain } from "../compile/ir.js";
 import { Datapath } from "../datapath/datapath.js";
 import { compareTables } from "../datapath/drift.js";
@@ -118,6 +122,24 @@ function inetScript(a: NodeRules, b: NodeRules): string[] {
 describeAsRoot("tier chains on a real kernel", () => {
   it("takes the tier tables whole, and lists what the checking fake holds", async () => {
     await withNetns((ns) => stepThrough(ns, [cluster(guardFirst)]), "tiers");
+  });
+
+  it("takes every node's tables for random ClusterNetworkPolicies and NetworkPolicies, as the fake does", async () => {
+    await withNetns(async (ns) => {
+      await fc.assert(
+        fc.asyncProperty(tieredCluster, randomCnps(undefined, 4), async (objs, cnps) => {
+          for (const rules of compileAll(snapshotWithCnps(objs, cnps)).values()) {
+            const fakeNft = new FakeNft();
+            expect(await new Datapath(fakeNft).sync(renderNode(rules))).toMatchObject({ kind: "full" });
+            const synced = await new Datapath(execBackend(systemExec, { netns: ns })).sync(renderNode(rules));
+            expect(synced).toMatchObject({ kind: "full" });
+            expect(synced).not.toHaveProperty("modelRefused");
+            await expectKernelIs(ns, fakeNft.state, rules);
+          }
+        }),
+        { numRuns: numRuns(8) },
+      );
+    }, "tiers");
   });
 
   it("takes a priority change, an action change and a policy's removal as incremental syncs", async () => {
