@@ -23,7 +23,13 @@ function chain(t: TableSpec, name: string): readonly string[] {
   return c.rules;
 }
 
-const inet = (r: NodeRules) => renderNode(r).inet;
+/** The inet table, after checking that the checking fake (nft's grammar, types and references) takes both tables. */
+function inet(r: NodeRules): TableSpec {
+  const rs = renderNode(r);
+  const state = stateOfSpecs([rs.inet, rs.bridge]);
+  if (!state.ok) throw new Error(`the fake refuses the tables: ${state.error.message}`);
+  return rs.inet;
+}
 
 /** Admin egress: metadata denied, DNS to tenants accepted, everything else passed. */
 const adminOut = tierChain(
