@@ -184,7 +184,7 @@ function decodeDomainNames(v: JsonObject, index: number, path: string, issues: I
     error(
       "unsupported-field",
       at,
-      `netguard does not support \`domainNames\` (it would need to intercept DNS): the peer fails closed: ${RULE_FAILS_CLOSED}`,
+      `netguard does not support \`domainNames\` (it would need to intercept DNS): the agent and every command read the peer fail-closed, as the API requires: ${RULE_FAILS_CLOSED}`,
     ),
   );
   return { kind: "unsupported", fields: ["domainNames"], index };

@@ -84,6 +84,9 @@ export function decodeCnpSpec(
   const priority = decodePriority(spec, issues);
   const subject = decodeCnpSubject(spec, issues);
   if (!known || tier === undefined || priority === undefined) {
+    // The API server reports every error of a request at once: check the rules too.
+    decodeCnpRules(spec, "ingress", issues);
+    decodeCnpRules(spec, "egress", issues);
     const why = known ? "its tier or priority is unusable" : "it has fields netguard does not know";
     return failClosedPolicy(meta.name, priority ?? 0, subject, why, issues);
   }

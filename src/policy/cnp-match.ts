@@ -96,7 +96,10 @@ function selectedNodeAddresses(ctx: CnpMatchContext, selector: LabelSelector): S
  * range of that protocol; `destinationNamedPort` resolves against the destination pod's container
  * ports by name, the packet's protocol being the container port's (the entry names no protocol).
  */
-export function cnpPortMatches(spec: CnpPort, input: RuleInput): boolean {
+export function cnpPortMatches(
+  spec: CnpPort,
+  input: Pick<RuleInput, "receiver" | "protocol" | "port">,
+): boolean {
   switch (spec.kind) {
     case "range":
       return portMatches(spec, input);
