@@ -18,10 +18,14 @@ import { systemExec } from "../src/sys/exec.js";
 import { startApiServer, type ApiServer, type KubeObject } from "../test/support/apiserver/server.js";
 import { syntheticCluster } from "./synthetic.js";
 
-// The executable as shipped (dist/, built by `npm run build`, which `npm run bench` runs first).
-const bin = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "dist", "cli", "bin.js");
+// The executable as shipped (dist/, built by `npm run build`, which `npm run bench` runs first);
+// BENCH_AGENT_BIN names another build.
+const bin =
+  process.env.BENCH_AGENT_BIN ??
+  join(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "dist", "cli", "bin.js");
 
-function agentProcess(
+/** Starts `netguard agent` for `node` against the API server, applying into `netns`; its stdout lines go to `lines`. */
+export function agentProcess(
   api: ApiServer,
   netns: string,
   port: number,
@@ -57,7 +61,8 @@ function agentProcess(
   return { child, lines: (fn) => listeners.push(fn) };
 }
 
-async function ready(port: number, timeoutMs: number): Promise<number> {
+/** Waits for the agent's /readyz; resolves with the milliseconds it took. */
+export async function ready(port: number, timeoutMs: number): Promise<number> {
   const t0 = performance.now();
   while (performance.now() - t0 < timeoutMs) {
     if (

@@ -32,7 +32,7 @@ export interface CostResult {
 }
 
 /** Stands in for kube-proxy/Flannel: a table of the lab's own that makes the node track connections. */
-const CONNTRACK_ONLY = `table inet ngbench {
+export const CONNTRACK_ONLY = `table inet ngbench {
   chain forward {
     type filter hook forward priority 10; policy accept;
     ct state established,related accept

@@ -72,8 +72,8 @@ export async function datapathBench(pods: number, policies: number): Promise<Dat
     const remote = structuredClone(template);
     (remote.metadata as Json).name = "bench-new-pod";
     (remote.spec as Json).nodeName = "node-001";
-    (remote.status as Json).podIP = "10.64.1.251";
-    (remote.status as Json).podIPs = [{ ip: "10.64.1.251" }];
+    (remote.status as Json).podIP = "10.64.1.9";
+    (remote.status as Json).podIPs = [{ ip: "10.64.1.9" }];
     const withPod = rulesetFor([...objs, remote], node).ruleset;
     t = now();
     const r1 = await dp.sync(withPod);

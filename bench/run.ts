@@ -19,6 +19,7 @@ import { evaluate } from "../src/policy/evaluate.js";
 import { datapathBench } from "./datapath.js";
 import { datapathCost } from "./datapath-cost.js";
 import { agentAtScale, eventLatency } from "./agent.js";
+import { cnpMarkdown } from "./cnp.js";
 import { cniBinaryBench } from "./cni.js";
 import { diffBench, validateBench, validateCliBench } from "./validate.js";
 import { type SimulateCase, simulateBench, simulateTable } from "./simulate.js";
@@ -271,6 +272,11 @@ async function main(): Promise<void> {
     process.stdout.write(`${simulateTableRows().join("\n")}\n`);
     return;
   }
+  // BENCH_ONLY=cnp: just the ClusterNetworkPolicy benchmarks (issue 14; root for the datapath parts).
+  if (process.env.BENCH_ONLY === "cnp") {
+    process.stdout.write(`${(await cnpMarkdown()).join("\n")}\n`);
+    return;
+  }
   // BENCH_SIZES="10000x2000,20000x2000" picks sizes; the default is the issue's size and its doublings.
   const sizes = (process.env.BENCH_SIZES ?? "10000x2000,20000x2000,10000x4000,20000x4000")
     .split(",")
@@ -306,7 +312,7 @@ async function main(): Promise<void> {
     ),
   ];
   process.stdout.write(
-    `${rows.join("\n")}\n\n${(await datapathTable()).join("\n")}\n\n${(await costTable()).join("\n")}\n\n${(await agentTable()).join("\n")}\n\n${(await cniTable()).join("\n")}\n\n${(await validateTable()).join("\n")}\n\n${simulateTableRows().join("\n")}\n\n${yamlTable().join("\n")}\n`,
+    `${rows.join("\n")}\n\n${(await datapathTable()).join("\n")}\n\n${(await costTable()).join("\n")}\n\n${(await agentTable()).join("\n")}\n\n${(await cniTable()).join("\n")}\n\n${(await validateTable()).join("\n")}\n\n${simulateTableRows().join("\n")}\n\n${yamlTable().join("\n")}\n\n${(await cnpMarkdown()).join("\n")}\n`,
   );
 }
 

@@ -4,25 +4,24 @@
  * matchExpressions and named ports — the shapes real clusters have.
  */
 
-type Json = Record<string, unknown>;
+import { syntheticClusterPolicies } from "./synthetic-cnp.js";
+import { prng, TENANTS } from "./synthetic-shared.js";
 
-/** A small seeded PRNG (mulberry32), so every run builds the same cluster. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+type Json = Record<string, unknown>;
 
 export interface SyntheticSize {
   readonly pods: number;
   readonly policies: number;
-  /** Pods per node (default 200). */
+  /** Pods per node (default 200; at most 253, the hosts of a node's /24 from .2 to .254). */
   readonly podsPerNode?: number;
+  /** ClusterNetworkPolicies to add (half Admin, half Baseline, 10 rules each; synthetic-cnp.ts). */
+  readonly clusterPolicies?: number;
+  /**
+   * Every `openEvery`-th namespace (ns-000 first) gets no policy isolating all its pods (its default-deny, DNS
+   * egress and monitoring-ingress policies become pod-selector ones), so some pods are isolated in
+   * neither or one direction and Baseline ClusterNetworkPolicies reach them. Absent: none.
+   */
+  readonly openEvery?: number;
 }
 
 const APPS_PER_NS = 10;
@@ -44,6 +43,7 @@ export function syntheticCluster(size: SyntheticSize, seed = 42): Json[] {
         labels: {
           team: `t${i % 10}`,
           env: ["prod", "dev", "staging"][i % 3],
+          tenant: `tn-${i % TENANTS}`,
           ...(i === 1 ? { role: "monitoring" } : {}),
         },
       },
@@ -65,7 +65,7 @@ export function syntheticCluster(size: SyntheticSize, seed = 42): Json[] {
   for (let i = 0; i < size.pods; i++) {
     const ns = namespaces[i % nsCount] as string;
     const node = i % nodeCount;
-    const host = 10 + (perNode[node] as number);
+    const host = hostOf(perNode[node] as number);
     perNode[node] = (perNode[node] as number) + 1;
     const app = Math.floor(i / nsCount) % APPS_PER_NS;
     const ports: Json[] = [
@@ -94,8 +94,22 @@ export function syntheticCluster(size: SyntheticSize, seed = 42): Json[] {
       },
     });
   }
-  for (let p = 0; p < size.policies; p++) objs.push(syntheticPolicy(p, namespaces, pick, rand));
+  for (let p = 0; p < size.policies; p++) {
+    const open = size.openEvery !== undefined && (p % nsCount) % size.openEvery === 0;
+    objs.push(syntheticPolicy(p, namespaces, pick, rand, open));
+  }
+  objs.push(...syntheticClusterPolicies(size.clusterPolicies ?? 0, namespaces));
   return objs;
+}
+
+/**
+ * The host part of a node's k-th pod address in its /24: .10 upwards as always, then .2-.9 (the
+ * generator used to run on to .256-.259 at 250 pods per node: addresses that do not parse).
+ */
+function hostOf(k: number): number {
+  if (k < 245) return 10 + k;
+  if (k < 253) return 2 + (k - 245);
+  throw new Error(`synthetic cluster: at most 253 pods per node (a /24 from .2 to .254), got ${k + 1}`);
 }
 
 function nodeName(n: number): string {
@@ -107,6 +121,7 @@ function syntheticPolicy(
   namespaces: readonly string[],
   pick: <T>(xs: readonly T[]) => T,
   rand: () => number,
+  open = false,
 ): Json {
   const ns = namespaces[p % namespaces.length] as string;
   const meta = { name: `np-${p}`, namespace: ns };
@@ -117,7 +132,8 @@ function syntheticPolicy(
     metadata: meta,
     spec,
   });
-  switch (Math.floor(p / namespaces.length) % 10) {
+  const shape = Math.floor(p / namespaces.length) % 10;
+  switch (open && (shape === 0 || shape === 1 || shape === 4) ? 2 : shape) {
     case 0:
       return wrap({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
     case 1:

@@ -1,0 +1,134 @@
+/**
+ * The new-connection rate with the ClusterNetworkPolicies loaded against the same node without
+ * them (issue 14: within 10 %), measured side by side in one run: a lab node with the probed pair
+ * (cnp-pair.ts), the compiled load generator's client pinned to CPU 0 and its server to CPU 1, and
+ * four configurations rotated every round — no tables, conntrack only, netguard with the
+ * NetworkPolicies, netguard with the NetworkPolicies and the ClusterNetworkPolicies — each round
+ * after a conntrack flush. Medians and ranges over the rounds; the with/without ratio is taken per
+ * round (paired), then its median.
+ */
+import type { ChildProcess } from "node:child_process";
+import { Datapath } from "../src/datapath/datapath.js";
+import { refOf, type Snapshot } from "../src/k8s/model.js";
+import { buildLab, destroyLab, newLabId } from "../src/lab/topology.js";
+import { formatAddr } from "../src/net/address.js";
+import { execBackend } from "../src/nft/backend.js";
+import { renderNode } from "../src/render/ruleset.js";
+import { systemExec } from "../src/sys/exec.js";
+import { BENCH_NODE, compileNode } from "./cnp-cluster.js";
+import { type ProbePair, probePair } from "./cnp-pair.js";
+import { buildConnRate, connectionRate, startServer } from "./conn-rate.js";
+import { CONNTRACK_ONLY } from "./datapath-cost.js";
+import { type Spread, spread } from "./stats.js";
+
+/** The configurations, in the table's order. */
+export const COST_CONFIGS = [
+  "no tables",
+  "conntrack only",
+  "NetworkPolicies",
+  "NetworkPolicies + CNPs",
+] as const;
+
+/** What one run measured. */
+export interface CostFigures {
+  readonly pair: ProbePair;
+  readonly rates: readonly Spread[];
+  /** Per round: with CNPs / without (NetworkPolicies only). */
+  readonly ratio: Spread;
+  /** Per round: with CNPs / conntrack only, and NetworkPolicies only / conntrack only. */
+  readonly ratioToConntrack: { readonly with: Spread; readonly without: Spread };
+  /** Per round: microseconds a new connection costs with the CNPs beyond without them (1/rate). */
+  readonly addedMicros: Spread;
+}
+
+/** Options: rounds, seconds per measurement, client worker processes. */
+export interface CostOptions {
+  readonly rounds: number;
+  readonly seconds: number;
+  readonly workers: number;
+}
+
+/** Runs the measurement; throws when the lab or the generator cannot be built. */
+export async function costSideBySide(
+  without: Snapshot,
+  withCnp: Snapshot,
+  o: CostOptions,
+): Promise<CostFigures> {
+  const pair = probePair(withCnp);
+  const bin = await buildConnRate();
+  const node = withCnp.nodes.get(BENCH_NODE);
+  const cidr = node?.podCIDRs[0];
+  if (!node || !cidr) throw new Error(`${BENCH_NODE} has no pod CIDR`);
+  const id = newLabId();
+  let server: ChildProcess | undefined;
+  try {
+    const lab = await buildLab(
+      systemExec,
+      {
+        nodes: [
+          {
+            name: BENCH_NODE,
+            nodeIP: "192.168.0.1",
+            podCIDR4: `${formatAddr({ family: "IPv4", value: cidr.range.lo })}/${cidr.prefix}`,
+          },
+        ],
+        pods: [pair.a, pair.b].map((p) => ({
+          key: refOf(p),
+          node: BENCH_NODE,
+          ips: p.ips.map(formatAddr),
+          ports: [],
+        })),
+      },
+      id,
+    );
+    const [podA, podB] = lab.pods;
+    const nodeNs = lab.nodes[0]?.netns;
+    if (!podA || !podB || !nodeNs) throw new Error("lab pods missing");
+    const interfaces = new Map(lab.pods.map((p) => [p.key, p.hostVeth]));
+    const rulesets = [without, withCnp].map((s) => renderNode(compileNode(s), { interfaces }));
+    const dp = new Datapath(execBackend(systemExec, { netns: nodeNs }));
+    const nft = (script: string) =>
+      systemExec("ip", ["netns", "exec", nodeNs, "nft", "-f", "-"], { input: script });
+    const setups: Array<() => Promise<unknown>> = [
+      async () => (await dp.cleanup(), nft("add table inet ngbench\ndelete table inet ngbench\n")),
+      async () => (await dp.cleanup(), nft(CONNTRACK_ONLY)),
+      ...rulesets.map((rules) => async () => {
+        await dp.cleanup();
+        await nft("add table inet ngbench\ndelete table inet ngbench\n");
+        const r = await dp.sync(rules);
+        if (r.kind === "failed") throw new Error(r.error);
+      }),
+    ];
+    server = await startServer(bin, podB.netns, pair.port, 1);
+    const dst = formatAddr(pair.b.ips[0] as (typeof pair.b.ips)[number]);
+    const samples = setups.map(() => [] as number[]);
+    for (let round = 0; round < o.rounds; round++) {
+      for (let k = 0; k < setups.length; k++) {
+        const i = (k + round) % setups.length;
+        await (setups[i] as () => Promise<unknown>)();
+        await systemExec("ip", ["netns", "exec", nodeNs, "conntrack", "-F"]);
+        const rate = await connectionRate(bin, podA.netns, dst, pair.port, { ...o, cpu: 0 });
+        (samples[i] as number[]).push(rate);
+      }
+    }
+    return summarise(pair, samples);
+  } finally {
+    if (server?.pid !== undefined) process.kill(server.pid, "SIGKILL");
+    await destroyLab(systemExec, id);
+  }
+}
+
+function summarise(pair: ProbePair, samples: readonly number[][]): CostFigures {
+  const [, conntrack, without, withCnp] = samples as [number[], number[], number[], number[]];
+  const per = (f: (r: number) => number) => spread(withCnp.map((_, r) => f(r)));
+  return {
+    pair,
+    rates: samples.map((s) => spread(s)),
+    ratio: per((r) => (withCnp[r] as number) / (without[r] as number)),
+    ratioToConntrack: {
+      with: per((r) => (withCnp[r] as number) / (conntrack[r] as number)),
+      without: per((r) => (without[r] as number) / (conntrack[r] as number)),
+    },
+    addedMicros: per((r) => 1e6 / (withCnp[r] as number) - 1e6 / (without[r] as number)),
+  };
+}

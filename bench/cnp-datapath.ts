@@ -1,0 +1,137 @@
+/**
+ * The node's ruleset applied with the real `nft` in a throwaway network namespace, with and without
+ * the ClusterNetworkPolicies, interleaved: a full atomic apply, then incremental syncs through the
+ * Datapath (the diff, one `nft -f` transaction and the drift check's rule baseline, as in the
+ * agent) for one NetworkPolicy changed, and — with the CNPs — one ClusterNetworkPolicy's priority
+ * changed and one rule's action changed. Each edit is compiled and rendered afresh per round (the
+ * agent's work before the sync, timed apart), applied, then reverted.
+ */
+import { randomBytes } from "node:crypto";
+import { Datapath } from "../src/datapath/datapath.js";
+import type { Snapshot } from "../src/k8s/model.js";
+import { execBackend } from "../src/nft/backend.js";
+import { type NodeRuleset, renderNode } from "../src/render/ruleset.js";
+import { systemExec } from "../src/sys/exec.js";
+import {
+  type CnpClusters,
+  compileNode,
+  editedPolicy,
+  flipIsolation,
+  lastPriority,
+  snapshotOf,
+  withEditedCnp,
+  withEditedNp,
+} from "./cnp-cluster.js";
+import { type Spread, since, spread } from "./stats.js";
+
+type Json = Record<string, unknown>;
+
+/** One incremental case: the sync's time and commands, and the compile + render before it. */
+export interface SyncFigures {
+  readonly sync: Spread;
+  readonly commands: number;
+  readonly compileRender: Spread;
+}
+
+/** One configuration's figures. */
+export interface ApplyFigures {
+  readonly fullApply: Spread;
+  readonly scriptKB: number;
+  readonly edits: ReadonlyMap<string, SyncFigures>;
+}
+
+/** The edits of each configuration, by the label the table prints. */
+function edits(
+  c: CnpClusters,
+  policy: string,
+): Array<{ label: string; objs: readonly Json[]; base: Json[] }> {
+  return [
+    { label: "NetworkPolicy np-20 changed (without CNPs)", objs: withEditedNp(c.without), base: c.without },
+    { label: "NetworkPolicy np-20 changed (with CNPs)", objs: withEditedNp(c.with), base: c.with },
+    {
+      label: `ClusterNetworkPolicy ${policy}: priority → 995`,
+      objs: withEditedCnp(c.with, policy, lastPriority),
+      base: c.with,
+    },
+    {
+      label: `ClusterNetworkPolicy ${policy}: ingress[4] action flipped`,
+      objs: withEditedCnp(c.with, policy, flipIsolation),
+      base: c.with,
+    },
+  ];
+}
+
+const rulesetOf = (objs: readonly Json[]): NodeRuleset => renderNode(compileNode(snapshotOf(objs)));
+
+/** Runs the cases; undefined (with the reason on stderr) when no network namespace can be made. */
+export async function applySideBySide(
+  c: CnpClusters,
+  rounds: number,
+): Promise<{ without: ApplyFigures; with: ApplyFigures; policy: string } | undefined> {
+  const ns = `ngb${randomBytes(3).toString("hex")}-cnp`;
+  const add = await systemExec("ip", ["netns", "add", ns]);
+  if (add.code !== 0) {
+    process.stderr.write(
+      `cnp datapath bench skipped: cannot create a network namespace (${add.stderr.trim()})\n`,
+    );
+    return undefined;
+  }
+  try {
+    const bases = [rulesetOf(c.without), rulesetOf(c.with)];
+    const policy = editedPolicy(compileNode(snapshotOf(c.with)));
+    const cases = edits(c, policy).map((e) => ({ ...e, snapshot: snapshotOf(e.objs) }));
+    const full: number[][] = [[], []];
+    const scripts = [0, 0];
+    const perEdit = cases.map(() => ({ sync: [] as number[], commands: 0, compileRender: [] as number[] }));
+    const dp = new Datapath(execBackend(systemExec, { netns: ns }));
+    for (let round = 0; round < rounds; round++) {
+      for (const i of round % 2 === 0 ? [0, 1] : [1, 0]) {
+        await dp.cleanup();
+        const t = performance.now();
+        const r = await dp.sync(bases[i] as NodeRuleset);
+        (full[i] as number[]).push(since(t));
+        if (r.kind !== "full") throw new Error(`full apply: ${JSON.stringify(r)}`);
+        scripts[i] = Math.round(r.scriptBytes / 1024);
+        for (const [k, e] of cases.entries()) {
+          if ((e.base === c.with ? 1 : 0) !== i) continue;
+          await measureEdit(dp, e.snapshot, bases[i] as NodeRuleset, perEdit[k] as (typeof perEdit)[number]);
+        }
+      }
+    }
+    const figures = (i: number): ApplyFigures => ({
+      fullApply: spread(full[i] as number[]),
+      scriptKB: scripts[i] as number,
+      edits: new Map(
+        cases.flatMap((e, k) => {
+          if ((e.base === c.with ? 1 : 0) !== i) return [];
+          const s = perEdit[k] as (typeof perEdit)[number];
+          const f = { sync: spread(s.sync), commands: s.commands, compileRender: spread(s.compileRender) };
+          return [[e.label, f] as const];
+        }),
+      ),
+    });
+    return { without: figures(0), with: figures(1), policy };
+  } finally {
+    await systemExec("ip", ["netns", "del", ns]);
+  }
+}
+
+/** Compiles and renders the edit (decoded beforehand, as the agent's store holds it), syncs to it (timed), syncs back to the base. */
+async function measureEdit(
+  dp: Datapath,
+  snapshot: Snapshot,
+  base: NodeRuleset,
+  out: { sync: number[]; commands: number; compileRender: number[] },
+): Promise<void> {
+  global.gc?.();
+  let t = performance.now();
+  const edited = renderNode(compileNode(snapshot));
+  out.compileRender.push(since(t));
+  t = performance.now();
+  const r = await dp.sync(edited);
+  out.sync.push(since(t));
+  if (r.kind === "failed") throw new Error(`sync failed: ${r.error}`);
+  out.commands = r.kind === "unchanged" ? 0 : r.commands;
+  const back = await dp.sync(base);
+  if (back.kind === "failed") throw new Error(`sync back failed: ${back.error}`);
+}
