@@ -15,6 +15,25 @@ metadata: {name: deny, namespace: x}
 spec: {podSelector: {}}
 `;
 
+/** An Admin policy denying x's pods ingress from namespace y, rule named. */
+const adminDeny = `
+apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: no-y}
+spec:
+  tier: Admin
+  priority: 5
+  subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: x}}}
+  ingress:
+    - {name: deny-y, action: Deny, from: [{namespaces: {matchLabels: {kubernetes.io/metadata.name: y}}}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b, namespace: y}
+spec: {nodeName: n2}
+status: {podIP: 10.0.1.11}
+`;
+
 describe("netguard compile", () => {
   it("prints the nft script that replaces netguard's tables on the node", async () => {
     const io = memoryIo({ "c.yaml": input });
@@ -28,6 +47,24 @@ describe("netguard compile", () => {
     const io = memoryIo({ "c.yaml": input });
     expect(await runCli(io, ["compile", "--node", "n1", "--format", "ir", "c.yaml"])).toBe(0);
     expect(io.stdout()).toContain("    ingress: isolated by x/deny\n      drop\n");
+  });
+
+  it("prints the Admin tier chain a selected pod jumps to, with the rule's named counter and drop", async () => {
+    const io = memoryIo({ "c.yaml": input, "a.yaml": adminDeny });
+    expect(await runCli(io, ["compile", "--node", "n1", "c.yaml", "a.yaml"])).toBe(0);
+    const out = io.stdout();
+    const jump = /add rule inet netguard in\/x\/a jump (admin-in\/[0-9a-f]+)\n/.exec(out);
+    expect(jump).not.toBeNull();
+    const chain = jump?.[1] ?? "";
+    expect(out).toContain(`add chain inet netguard ${chain}\n`);
+    expect(out).toMatch(
+      new RegExp(
+        `add rule inet netguard ${chain} ip saddr @peer4_[0-9a-f]+ counter name cnp/no-y/in/deny-y drop\n`,
+      ),
+    );
+    expect(out.indexOf(`in/x/a jump ${chain}`)).toBeLessThan(
+      out.indexOf("in/x/a counter name drop/in/x/a drop"),
+    );
   });
 
   it("compiles nothing for a node without pods", async () => {

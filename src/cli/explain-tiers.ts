@@ -7,16 +7,9 @@
 import { appendAll } from "../base/append-all.js";
 import { assertNever } from "../base/assert-never.js";
 import type { ClusterNetworkPolicy, CnpTier } from "../k8s/cnp-model.js";
-import type { Snapshot } from "../k8s/model.js";
-import { type TieredPolicies, tieredPolicies } from "../policy/cnp-evaluate.js";
+import type { TieredPolicies } from "../policy/cnp-evaluate.js";
 import type { CnpRuleHit, TieredSide, TieredVerdict, TierStep, TierTrace } from "../policy/cnp-verdict.js";
 import type { SideVerdict } from "../policy/verdict.js";
-
-/** The tiers of a snapshot: its ClusterNetworkPolicies ordered, its Nodes' labels for `nodes` peers. */
-export function snapshotTiers(snapshot: Snapshot): TieredPolicies {
-  const nodeLabels = new Map([...snapshot.nodes].map(([name, node]) => [name, node.labels]));
-  return tieredPolicies(snapshot.clusterPolicies, nodeLabels);
-}
 
 /** The human form of a tiered verdict: verdict, then egress and ingress tier by tier, then notes. */
 export function tieredExplainText(

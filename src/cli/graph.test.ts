@@ -6,7 +6,9 @@ import { indexSnapshot } from "../policy/cluster-index.js";
 import { matrixEngine } from "../policy/matrix-engine.js";
 import { workloadGroupOf } from "../policy/workload.js";
 import { formatDot, formatMermaid, groupedEdges } from "./graph.js";
+import { memoryIo } from "../../test/support/memory-io.js";
 import { groupMatrix } from "./group-by.js";
+import { runCli } from "./main.js";
 
 const TCP80 = [{ port: 80, protocol: "TCP" as const }];
 
@@ -97,5 +99,32 @@ describe("a group with no allowed edge in dot and mermaid", () => {
     const names = g.groups.map((x) => x.name);
     expect(formatDot(groupedEdges(g), names)).toContain('"x/lonely";');
     expect(formatMermaid(groupedEdges(g), names)).toContain('["x/lonely"]');
+  });
+});
+
+describe("simulate --format dot with ClusterNetworkPolicies", () => {
+  const cluster = [
+    "apiVersion: v1\nkind: Namespace\nmetadata: {name: x}",
+    "apiVersion: v1\nkind: Namespace\nmetadata: {name: y}",
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: x}\nspec: {nodeName: n1}\nstatus: {podIP: 10.0.0.1}",
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: y}\nspec: {nodeName: n1}\nstatus: {podIP: 10.0.0.2}",
+  ];
+  const denyXtoY = [
+    "apiVersion: policy.networking.k8s.io/v1alpha2",
+    "kind: ClusterNetworkPolicy",
+    "metadata: {name: no-x-to-y}",
+    "spec:",
+    "  tier: Admin",
+    "  priority: 1",
+    "  subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: x}}}",
+    "  egress:",
+    "    - {action: Deny, to: [{namespaces: {matchLabels: {kubernetes.io/metadata.name: y}}}]}",
+  ].join("\n");
+
+  it("drops the edge an Admin Deny removes and keeps the other direction", async () => {
+    const io = memoryIo({ "/in/c.yaml": [...cluster, denyXtoY].join("\n---\n") });
+    expect(await runCli(io, ["simulate", "-f", "dot", "--port", "80/TCP", "/in"])).toBe(0);
+    expect(io.stdout()).toContain('  "y/b" -> "x/a" [label="TCP/80"];\n');
+    expect(io.stdout()).not.toContain('"x/a" -> "y/b"');
   });
 });
