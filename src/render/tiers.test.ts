@@ -236,12 +236,12 @@ describe("shared tier chains", () => {
       [localPod("shop/web", WEB, {}, { ingress: { admin: adminOut.name } })],
       [adminOut],
     );
-    expect(() => renderNode(wrongWay)).toThrow(/not a Admin ingress chain/);
+    expect(() => renderNode(wrongWay)).toThrow(/Admin ingress tier admin\/out\/p1 is a Admin egress chain/);
     const missing = nodeRules(
       [localPod("shop/web", WEB, {}, { egress: { baseline: "baseline/out/x" } })],
       [],
     );
-    expect(() => renderNode(missing)).toThrow(/baseline\/out\/x/);
+    expect(() => renderNode(missing)).toThrow(/no tier chain baseline\/out\/x/);
   });
 });
 

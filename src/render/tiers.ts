@@ -96,9 +96,10 @@ export function podTierChains(
   const check = (name: string | undefined, tier: CnpTier): string | undefined => {
     if (name === undefined) return undefined;
     const chain = byChainName.get(name);
-    if (chain?.tier !== tier || chain.direction !== direction)
+    if (chain === undefined) throw new Error(`pod ${pod.ref}: no tier chain ${name} (${tier}, ${direction})`);
+    if (chain.tier !== tier || chain.direction !== direction)
       throw new Error(
-        `pod ${pod.ref}: ${direction} ${tier} tier chain ${name} is not a ${tier} ${direction} chain`,
+        `pod ${pod.ref}: ${tier} ${direction} tier ${name} is a ${chain.tier} ${chain.direction} chain`,
       );
     return name;
   };
