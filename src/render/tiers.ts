@@ -71,9 +71,10 @@ function tierChainRules(chain: TierChain): string[] {
 export const INGRESS_DISPATCH: readonly string[] = ["ip daddr vmap @ingress4", "ip6 daddr vmap @ingress6"];
 
 /**
- * The destination's ingress dispatch as a chain, reached by `goto` from the forward chain and from egress tier
- * Accept rules. It ends in `accept`: a chain reached by `goto` that falls off its end would return
- * to the chain that jumped before it (the source pod's chain), running its NetworkPolicy part.
+ * The destination's ingress dispatch as a chain, reached by `goto` from the forward chain and from
+ * egress tier Accept rules. It ends in `accept`: a chain reached by `goto` that falls off its end
+ * would return to the chain that jumped before it (the source pod's chain), running its
+ * NetworkPolicy part.
  */
 function ingressPhaseChain(): ChainSpec {
   return {
