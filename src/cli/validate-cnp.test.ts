@@ -102,7 +102,7 @@ describe("netguard validate: ClusterNetworkPolicies are validated objects", () =
       "11 warning cnp-experimental-field",
       "11 error unsupported-field",
     ]);
-    expect(onField[1]?.message).toMatch(/fails closed/);
+    expect(onField[1]?.message).toMatch(/fails?[- ]closed/);
   });
 
   it("nodes peers and destinationNamedPort are experimental-field warnings (exit 0, 1 with --strict)", async () => {

@@ -67,21 +67,33 @@ function rulesNotDecoded(obj: Record<string, unknown>, decoderIssues: readonly I
   return issues.list.filter((i) => i.code !== DECODER_EXPERIMENTAL && i.code !== "rule-fails-closed");
 }
 
-/**
- * Lints the accepted policies of the input. The policies known are those and the cluster's
- * (`fromCluster`) that they do not replace, by name (a rejected object replaces nothing).
- */
-export function lintClusterPolicies(
+/** The policies of one run: the input's the API server would accept, and every policy known. */
+export interface KnownClusterPolicies {
+  readonly accepted: readonly ClusterNetworkPolicy[];
+  /** The accepted ones and the cluster's they do not replace (by name), sorted by name. */
+  readonly all: readonly ClusterNetworkPolicy[];
+}
+
+/** What the run knows of ClusterNetworkPolicies (a rejected object replaces nothing in the cluster). */
+export function knownClusterPolicies(
   checked: readonly CheckedClusterPolicy[],
   fromCluster: readonly ClusterNetworkPolicy[],
+): KnownClusterPolicies {
+  const accepted = checked.filter((c) => c.accepted).map((c) => c.policy);
+  const names = new Set(accepted.map((p) => p.name));
+  const all = [...accepted, ...fromCluster.filter((p) => !names.has(p.name))].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
+  return { accepted, all };
+}
+
+/** Lints the accepted policies of the input against every policy known and the view. */
+export function lintClusterPolicies(
+  known: KnownClusterPolicies,
   view: ClusterIndex | undefined,
   found: Issue[],
 ): void {
-  const mine = checked.filter((c) => c.accepted).map((c) => c.policy);
-  const inInput = new Set(mine.map((p) => p.name));
-  const policies = [...mine, ...fromCluster.filter((p) => !inInput.has(p.name))].sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-  );
-  const ctx = { policies, inInput, ...(view ? { view } : {}) };
-  for (const policy of mine) appendAll(found, lintClusterPolicy(policy, ctx));
+  const inInput = new Set(known.accepted.map((p) => p.name));
+  const ctx = { policies: known.all, inInput, ...(view ? { view } : {}) };
+  for (const policy of known.accepted) appendAll(found, lintClusterPolicy(policy, ctx));
 }

@@ -6,6 +6,7 @@
 import { appendAll } from "../base/append-all.js";
 import { pushTo } from "../base/multimap.js";
 import { type Issue, locate } from "../issue/issue.js";
+import type { ClusterNetworkPolicy } from "../k8s/cnp-model.js";
 import { decodeObject } from "../k8s/decode-object.js";
 import { isObject } from "../k8s/fields.js";
 import type { NetworkPolicy } from "../k8s/model.js";
@@ -43,12 +44,19 @@ export function checkPolicy(o: RawObject, checkApi: ApiCheck, found: Issue[]): C
   return decoded?.kind === "NetworkPolicy" ? { policy: decoded.value, raw: o.value } : undefined;
 }
 
-/** The lints of every accepted policy (against the others and the cluster), issues into `found`. */
+/**
+ * The lints of every accepted policy (against the others, the cluster and the ClusterNetworkPolicies
+ * known), issues into `found`.
+ */
 export function lintPolicies(
   policies: readonly CheckedPolicy[],
-  cluster: ClusterIndex | undefined,
+  around: {
+    readonly cluster: ClusterIndex | undefined;
+    readonly clusterPolicies: readonly ClusterNetworkPolicy[];
+  },
   found: Issue[],
 ): void {
+  const { cluster, clusterPolicies } = around;
   const all = policies.map((p) => p.policy);
   const memo = lintMemo();
   const policiesByNamespace = new Map<string, NetworkPolicy[]>();
@@ -62,6 +70,7 @@ export function lintPolicies(
           policies: all,
           policiesByNamespace,
           memo,
+          clusterPolicies,
           ...(cluster ? { cluster } : {}),
         }),
         policy.source,

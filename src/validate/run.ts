@@ -17,6 +17,7 @@ import {
   type CheckedClusterPolicy,
   checkClusterPolicy,
   isClusterPolicyObject,
+  knownClusterPolicies,
   lintClusterPolicies,
 } from "./cluster-policies.js";
 import { loadClusterViews } from "./cluster-view.js";
@@ -47,8 +48,9 @@ export async function validateManifests(
   const views = await loadClusterViews(fs, inputs, read.objects, issues);
   const found: Issue[] = []; // about the manifests' objects, at their objects' lines until the end
   const checked = checkObjects(read.objects, checkApi, found);
-  lintPolicies(checked.policies, views.cluster, found);
-  lintClusterPolicies(checked.clusterPolicies, views.clusterPolicies, views.view, found);
+  const cnps = knownClusterPolicies(checked.clusterPolicies, views.clusterPolicies);
+  lintPolicies(checked.policies, { cluster: views.cluster, clusterPolicies: cnps.all }, found);
+  lintClusterPolicies(cnps, views.view, found);
   appendAll(issues, issuesAtFieldLines(found, read.texts));
   const counts = checked.seen;
   if (!ioProblem) appendAll(issues, nothingToValidate(read.objects.length, counts));

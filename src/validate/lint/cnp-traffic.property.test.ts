@@ -15,8 +15,8 @@ import { parseCidr, type Cidr } from "../../net/cidr.js";
 import { type CnpMatchContext, matchCnpRule } from "../../policy/cnp-match.js";
 import type { Endpoint } from "../../policy/endpoint.js";
 import { selectorMatches } from "../../policy/selector.js";
-import { mayIntersect, selectorCovers } from "./cnp-selectors.js";
 import { ruleCovers, rulesMayOverlap } from "./cnp-traffic.js";
+import { selectorImplies, selectorsDisjoint } from "./selector-logic.js";
 
 const KEYS = ["app", "team"];
 const VALUES = ["x", "y"];
@@ -111,13 +111,13 @@ const PACKETS = ENDPOINTS.flatMap((peer) =>
   ),
 );
 
-describe("the lints' selector reasoning agrees with selector matching", () => {
-  it("selectorCovers(a, b) only when every label map b selects, a selects; !mayIntersect only when none matches both", () => {
+describe("the lints' selector reasoning (selector-logic.ts) agrees with selector matching", () => {
+  it("selectorImplies(b, a) only when every label map b selects, a selects; selectorsDisjoint only when none matches both", () => {
     fc.assert(
       fc.property(selector, selector, (a, b) => {
-        if (selectorCovers(a, b))
+        if (selectorImplies(b, a))
           for (const l of LABEL_MAPS) if (selectorMatches(b, l)) expect(selectorMatches(a, l)).toBe(true);
-        if (!mayIntersect(a, b))
+        if (selectorsDisjoint(a, b))
           for (const l of LABEL_MAPS) expect(selectorMatches(a, l) && selectorMatches(b, l)).toBe(false);
       }),
       { numRuns: numRuns(2000) },
@@ -126,9 +126,9 @@ describe("the lints' selector reasoning agrees with selector matching", () => {
 
   it("proves the obvious cases (not vacuous)", () => {
     const s = (matchLabels: Labels): LabelSelector => ({ matchLabels, matchExpressions: [] });
-    expect(selectorCovers(s({}), s({ app: "x" }))).toBe(true);
-    expect(selectorCovers(s({ app: "x" }), s({ app: "x", team: "y" }))).toBe(true);
-    expect(mayIntersect(s({ app: "x" }), s({ app: "y" }))).toBe(false);
+    expect(selectorImplies(s({ app: "x" }), s({}))).toBe(true);
+    expect(selectorImplies(s({ app: "x", team: "y" }), s({ app: "x" }))).toBe(true);
+    expect(selectorsDisjoint(s({ app: "x" }), s({ app: "y" }))).toBe(true);
   });
 });
 

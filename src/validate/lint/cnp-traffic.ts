@@ -11,9 +11,14 @@ import { assertNever } from "../../base/assert-never.js";
 import type { CnpPeer, CnpPort, CnpRule, CnpSubject } from "../../k8s/cnp-model.js";
 import type { LabelSelector } from "../../k8s/model.js";
 import type { Cidr } from "../../net/cidr.js";
-import { mayIntersect, selectorCovers } from "./cnp-selectors.js";
+import { selectorImplies, selectorsDisjoint } from "./selector-logic.js";
 
 const EVERYTHING: LabelSelector = { matchLabels: {}, matchExpressions: [] };
+
+/** Whether some label map may match both selectors (selector-logic.ts, not proved disjoint). */
+const mayIntersect = (a: LabelSelector, b: LabelSelector) => !selectorsDisjoint(a, b);
+/** Whether `outer` provably selects every label map `inner` selects. */
+const selectorCovers = (outer: LabelSelector, inner: LabelSelector) => selectorImplies(inner, outer);
 
 /** A peer or subject as (namespace selector, pod selector), or undefined when it is not about pods. */
 function podSet(p: CnpPeer | CnpSubject): { ns: LabelSelector; pods: LabelSelector } | undefined {

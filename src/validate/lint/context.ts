@@ -4,6 +4,7 @@
  * what its author meant.
  */
 import { type Issue, warning } from "../../issue/issue.js";
+import type { ClusterNetworkPolicy } from "../../k8s/cnp-model.js";
 import type { Direction, NetworkPolicy, Peer, PortSpec, Rule } from "../../k8s/model.js";
 import type { ClusterIndex } from "../../policy/cluster-index.js";
 
@@ -16,6 +17,8 @@ export interface LintContext {
   readonly policiesByNamespace?: ReadonlyMap<string, readonly NetworkPolicy[]>;
   /** Memo for lints that look across policies; share one per run (see `lintMemo`). */
   readonly memo?: Map<string, readonly NetworkPolicy[]>;
+  /** Every ClusterNetworkPolicy known (the input's and the cluster's): an Admin Accept may supply DNS. */
+  readonly clusterPolicies?: readonly ClusterNetworkPolicy[];
 }
 
 /** A fresh memo for one validation run. */

@@ -11,12 +11,14 @@
  * - Without a cluster, another policy counts when its podSelector is not provably disjoint from this
  *   one's (e.g. `app: web` and `{}` overlap; `app: web` and `app: db` do not). With a cluster, every
  *   policy-target pod this policy selects must be selected by a policy allowing DNS.
+ * - An Admin ClusterNetworkPolicy Accepting DNS egress for the pods supplies it too (dns-cnp.ts).
  */
 import { clipName } from "../../issue/quote.js";
 import type { Issue } from "../../issue/issue.js";
 import { type NetworkPolicy, type Pod, type Protocol, refOf, type Rule } from "../../k8s/model.js";
 import { selectorMatches } from "../../policy/selector.js";
 import { type LintContext, lint, portsOf } from "./context.js";
+import { adminDnsPolicies, grantsDnsTo, mayGrantDnsTo } from "./dns-cnp.js";
 import { selectorsDisjoint } from "./selector-logic.js";
 
 const DNS_PORT = 53;
@@ -57,11 +59,21 @@ function dnsPolicies(policy: NetworkPolicy, ctx: LintContext, protocol: Protocol
 /** Pods of `policy` lacking DNS over `protocol`, or a boolean verdict when no cluster is known. */
 function lacksDns(policy: NetworkPolicy, ctx: LintContext, protocol: Protocol): Pod[] | boolean {
   const candidates = dnsPolicies(policy, ctx, protocol);
-  if (!ctx.cluster) return !candidates.some((q) => !selectorsDisjoint(q.podSelector, policy.podSelector));
-  const pods = (ctx.cluster.targetsByNamespace.get(policy.namespace) ?? []).filter((pod) =>
+  const admin = adminDnsPolicies(ctx.clusterPolicies ?? [], protocol);
+  const cluster = ctx.cluster;
+  if (!cluster)
+    return (
+      !candidates.some((q) => !selectorsDisjoint(q.podSelector, policy.podSelector)) &&
+      !admin.some((c) => mayGrantDnsTo(c, policy))
+    );
+  const pods = (cluster.targetsByNamespace.get(policy.namespace) ?? []).filter((pod) =>
     selectorMatches(policy.podSelector, pod.labels),
   );
-  return pods.filter((pod) => !candidates.some((q) => selectorMatches(q.podSelector, pod.labels)));
+  return pods.filter(
+    (pod) =>
+      !candidates.some((q) => selectorMatches(q.podSelector, pod.labels)) &&
+      !admin.some((c) => grantsDnsTo(cluster, c, pod)),
+  );
 }
 
 function which(missing: Pod[] | boolean): string | undefined {
