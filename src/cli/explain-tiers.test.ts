@@ -204,6 +204,42 @@ describe("netguard explain with ClusterNetworkPolicies", () => {
     );
   });
 
+  it("notes a consulted rule whose named port resolves to another number on the receiving pod", async () => {
+    const exporter = [
+      "apiVersion: v1",
+      "kind: Pod",
+      "metadata: { name: exporter, namespace: tenant-b }",
+      "spec: { nodeName: n1, containers: [{ name: c, ports: [{ name: metrics, containerPort: 9100 }] }] }",
+      "status: { podIPs: [{ ip: 10.244.1.21 }] }",
+    ].join("\n");
+    const scrape = DELEGATE.replace("name: delegate-monitoring", "name: scrape")
+      .replace("action: Pass", "action: Accept")
+      .replace(
+        "from: [{ namespaces",
+        "protocols: [{ destinationNamedPort: metrics }]\n      from: [{ namespaces",
+      );
+    const r = await explain(
+      [exporter, scrape, BASELINE_DENY],
+      "monitoring/prom",
+      "tenant-b/exporter",
+      "9090",
+    );
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("TCP/9090: DENIED\n");
+    expect(r.out).toContain(
+      "  notes:\n" +
+        '    - ClusterNetworkPolicy scrape spec.ingress[0].protocols[0] names port "metrics", which is 9100/TCP on pod tenant-b/exporter, not 9090\n',
+    );
+    const ok = await explain(
+      [exporter, scrape, BASELINE_DENY],
+      "monitoring/prom",
+      "tenant-b/exporter",
+      "9100",
+    );
+    expect(ok.out).toContain("TCP/9100: ALLOWED\n");
+    expect(ok.out).not.toContain("notes:");
+  });
+
   it("prints the tiered trace as JSON with --format json", async () => {
     const r = await explain([TENANCY], "tenant-a/web", "tenant-b/api", "8080", "-f", "json");
     expect(r.code).toBe(0);

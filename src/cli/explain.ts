@@ -14,6 +14,7 @@ import { evaluate, policiesSelecting, type Query } from "../policy/evaluate.js";
 import { missingNamedPorts } from "../policy/named-port-notes.js";
 import type { SideVerdict, Verdict } from "../policy/verdict.js";
 import { loadForCommand } from "./dry-run-input.js";
+import { cnpNamedPortNotes } from "./explain-cnp-notes.js";
 import { explainEndpoint } from "./explain-endpoint.js";
 import { entry, tieredExplainText } from "./explain-tiers.js";
 import { errorEntries, errorFooter } from "./input-errors.js";
@@ -90,7 +91,12 @@ function explainAnswer(
   const tiers = snapshotTiers(index.snapshot);
   const t = evaluateTieredQuery(index, tiers, query);
   if (typeof t === "string") return t;
-  const notes = [...endpointNotes, ...(t.notes ?? []), ...tieredNotes(index, v, t, query.port)];
+  const notes = [
+    ...endpointNotes,
+    ...(t.notes ?? []),
+    ...tieredNotes(index, v, t, query.port),
+    ...(t.exemption ? [] : cnpNamedPortNotes(index, tiers, query, t)),
+  ];
   return { text: tieredExplainText(t, tiers, notes, v.replicas === true), json: { ...t, notes } };
 }
 
