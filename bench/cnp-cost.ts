@@ -9,14 +9,15 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { Datapath } from "../src/datapath/datapath.js";
-import { refOf, type Snapshot } from "../src/k8s/model.js";
+import type { NodeRules } from "../src/compile/ir.js";
+import { type Direction, refOf, type Snapshot } from "../src/k8s/model.js";
 import { buildLab, destroyLab, newLabId } from "../src/lab/topology.js";
 import { formatAddr } from "../src/net/address.js";
 import { execBackend } from "../src/nft/backend.js";
 import { renderNode } from "../src/render/ruleset.js";
 import { systemExec } from "../src/sys/exec.js";
 import { BENCH_NODE, compileNode } from "./cnp-cluster.js";
-import { type ProbePair, probePair } from "./cnp-pair.js";
+import { type ProbePair, probePair, type RuleRef } from "./cnp-pair.js";
 import { buildConnRate, connectionRate, startServer } from "./conn-rate.js";
 import { CONNTRACK_ONLY } from "./datapath-cost.js";
 import { type Spread, spread } from "./stats.js";
@@ -32,6 +33,8 @@ export const COST_CONFIGS = [
 /** What one run measured. */
 export interface CostFigures {
   readonly pair: ProbePair;
+  /** The compiled Admin tier chains the SYN meets (source egress, destination ingress). */
+  readonly chains: { readonly egress: ChainWalk; readonly ingress: ChainWalk };
   readonly rates: readonly Spread[];
   /** Per round: with CNPs / without (NetworkPolicies only). */
   readonly ratio: Spread;
@@ -39,6 +42,31 @@ export interface CostFigures {
   readonly ratioToConntrack: { readonly with: Spread; readonly without: Spread };
   /** Per round: microseconds a new connection costs with the CNPs beyond without them (1/rate). */
   readonly addedMicros: Spread;
+}
+
+/** One tier chain: its policies, its rules, and how many of them the SYN walks before leaving it. */
+export interface ChainWalk {
+  readonly name: string;
+  readonly policies: number;
+  readonly rules: number;
+  readonly walked: number;
+}
+
+/** The Admin chain of `pod` in `dir` and the rules the SYN walks in it (up to the hit, else all). */
+function chainWalk(rules: NodeRules, pod: string, dir: Direction, hit: RuleRef | undefined): ChainWalk {
+  const name = rules.pods.find((p) => p.ref === pod)?.tiers?.[dir].admin;
+  const chain = rules.tierChains.find((c) => c.name === name);
+  if (!name || !chain)
+    throw new Error(`${pod} has no ${dir} Admin chain: the compiler and the evaluator disagree`);
+  const at = hit
+    ? chain.rules.findIndex((r) => r.origin.policy === hit.policy && r.origin.rule === hit.rule)
+    : -1;
+  return {
+    name,
+    policies: chain.policies.length,
+    rules: chain.rules.length,
+    walked: at < 0 ? chain.rules.length : at + 1,
+  };
 }
 
 /** Options: rounds, seconds per measurement, client worker processes. */
@@ -85,7 +113,13 @@ export async function costSideBySide(
     const nodeNs = lab.nodes[0]?.netns;
     if (!podA || !podB || !nodeNs) throw new Error("lab pods missing");
     const interfaces = new Map(lab.pods.map((p) => [p.key, p.hostVeth]));
-    const rulesets = [without, withCnp].map((s) => renderNode(compileNode(s), { interfaces }));
+    const compiled = [without, withCnp].map((s) => compileNode(s));
+    const rulesets = compiled.map((r) => renderNode(r, { interfaces }));
+    const ir = compiled[1] as NodeRules;
+    const chains = {
+      egress: chainWalk(ir, refOf(pair.a), "egress", pair.hits.egress),
+      ingress: chainWalk(ir, refOf(pair.b), "ingress", pair.hits.ingress),
+    };
     const dp = new Datapath(execBackend(systemExec, { netns: nodeNs }));
     const nft = (script: string) =>
       systemExec("ip", ["netns", "exec", nodeNs, "nft", "-f", "-"], { input: script });
@@ -111,14 +145,14 @@ export async function costSideBySide(
         (samples[i] as number[]).push(rate);
       }
     }
-    return summarise(pair, samples);
+    return { ...summarise(pair, samples), chains };
   } finally {
     if (server?.pid !== undefined) process.kill(server.pid, "SIGKILL");
     await destroyLab(systemExec, id);
   }
 }
 
-function summarise(pair: ProbePair, samples: readonly number[][]): CostFigures {
+function summarise(pair: ProbePair, samples: readonly number[][]): Omit<CostFigures, "chains"> {
   const [, conntrack, without, withCnp] = samples as [number[], number[], number[], number[]];
   const per = (f: (r: number) => number) => spread(withCnp.map((_, r) => f(r)));
   return {

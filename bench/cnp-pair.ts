@@ -25,6 +25,14 @@ export interface ProbePair {
   readonly adminPolicies: { readonly egress: readonly string[]; readonly ingress: readonly string[] };
   /** The tiered evaluator's reasons, one per direction. */
   readonly reasons: readonly string[];
+  /** The Admin rule that ended each side's walk (a Pass), as `policy spec.<dir>[i]`; absent: none matched. */
+  readonly hits: { readonly egress?: RuleRef; readonly ingress?: RuleRef };
+}
+
+/** A rule of a ClusterNetworkPolicy. */
+export interface RuleRef {
+  readonly policy: string;
+  readonly rule: string;
 }
 
 /** Picks the pair in the snapshot with the CNPs (`withCnp`); throws when there is none. */
@@ -61,6 +69,7 @@ export function probePair(withCnp: Snapshot): ProbePair {
           adminRules,
           adminPolicies: { egress: t.egress.admin.policies, ingress: t.ingress.admin.policies },
           reasons: [t.egress.reason, t.ingress.reason],
+          hits: { egress: t.egress.admin.hit, ingress: t.ingress.admin.hit },
         };
       }
     }

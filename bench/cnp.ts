@@ -91,8 +91,10 @@ async function costRows(
   );
   if (!x) return ["(connection rate skipped: see stderr)"];
   const p = x.pair;
+  const walk = (w: typeof x.chains.egress) =>
+    `${w.walked} of the ${w.rules} rules of Admin chain ${w.name} (${w.policies} policies)`;
   return [
-    `Pair ${p.a.namespace}/${p.a.name} → ${p.b.namespace}/${p.b.name} port ${p.port}/TCP; with the CNPs the SYN walks ${p.adminRules.egress} Admin rules at the source (${p.adminPolicies.egress.join(", ")}) and ${p.adminRules.ingress} at the destination (${p.adminPolicies.ingress.join(", ")}), then the NetworkPolicy chains. ${p.reasons.join(" ")}`,
+    `Pair ${p.a.namespace}/${p.a.name} → ${p.b.namespace}/${p.b.name} port ${p.port}/TCP, allowed by NetworkPolicies on both sides. With the CNPs the SYN walks ${walk(x.chains.egress)} at the source and ${walk(x.chains.ingress)} at the destination, then the NetworkPolicy chains. The evaluator: ${p.reasons.join(" ")}`,
     "",
     `| ${COST_CONFIGS.join(" | ")} | with ÷ without CNPs (per round) | with CNPs ÷ conntrack only | without ÷ conntrack only | added per connection |`,
     `|${"---:|".repeat(COST_CONFIGS.length + 4)}`,
