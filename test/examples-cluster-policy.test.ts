@@ -7,11 +7,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { compileAll } from "../src/compile/compile.js";
+import { allowsInCluster, interpreter } from "../src/compile/interpret.js";
 import type { Protocol } from "../src/k8s/model.js";
 import { nodeInputFs } from "../src/load/node-fs.js";
 import { loadSnapshot } from "../src/load/sources.js";
 import { indexSnapshot } from "../src/policy/cluster-index.js";
-import { evaluateTieredQuery, tieredPolicies } from "../src/policy/cnp-evaluate.js";
+import { evaluateTieredQuery, snapshotTiers } from "../src/policy/cnp-evaluate.js";
 import type { TieredSide, TieredVerdict } from "../src/policy/cnp-verdict.js";
 import { declaredPorts } from "../src/policy/probe-ports.js";
 import { netguard } from "./dry-run-examples.js";
@@ -22,14 +24,13 @@ const DIR = join(import.meta.dirname, "..", "examples", "cluster-policy");
 async function load() {
   const { snapshot, issues } = await loadSnapshot(nodeInputFs, [DIR]);
   const index = indexSnapshot(snapshot);
-  const nodeLabels = new Map([...snapshot.nodes.values()].map((n) => [n.name, n.labels]));
-  const tiers = tieredPolicies(snapshot.clusterPolicies, nodeLabels);
+  const tiers = snapshotTiers(snapshot);
   const verdict = (from: string, to: string, protocol: Protocol, port: number): TieredVerdict => {
     const v = evaluateTieredQuery(index, tiers, { from: { pod: from }, to: { pod: to }, protocol, port });
     if (typeof v === "string") throw new Error(`${from} -> ${to}: ${v}`);
     return v;
   };
-  return { snapshot, issues, verdict };
+  return { snapshot, issues, index, verdict };
 }
 
 /** Which step decided a side, and by which policy and rule (`policy spec.egress[0]`). */
@@ -80,6 +81,22 @@ describe("examples/cluster-policy", () => {
           got.set(`${protocol}/${port} ${from} ${to}`, verdict(from, to, protocol, port).allowed);
         }
       }
+    }
+    expect(Object.fromEntries(got)).toEqual(Object.fromEntries(expected.cells));
+  });
+
+  it("the compiled tier chains (run by the IR interpreter) give the same cells", async () => {
+    const { snapshot, index } = await load();
+    const expected = parseTruthTable(readFileSync(join(DIR, "expected.txt"), "utf8"));
+    const nodes = [...compileAll(snapshot).values()].map(interpreter);
+    const got = new Map<string, boolean>();
+    for (const key of expected.cells.keys()) {
+      const [port, from, to] = key.split(" ") as [string, string, string];
+      const [protocol, number] = port.split("/") as [Protocol, string];
+      const src = index.podsByRef.get(from)?.ips[0];
+      const dst = index.podsByRef.get(to)?.ips[0];
+      if (!src || !dst) throw new Error(`no address for ${from} -> ${to}`);
+      got.set(key, allowsInCluster(nodes, { src, dst, protocol, port: Number(number) }));
     }
     expect(Object.fromEntries(got)).toEqual(Object.fromEntries(expected.cells));
   });

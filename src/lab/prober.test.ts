@@ -85,6 +85,23 @@ describe("startAgents", () => {
     expect(fake.started.every((s) => s.killed)).toBe(true);
   });
 
+  it("makes every node's agent a server too on nodePorts (egress to node addresses)", async () => {
+    const fake = fakeSpawn();
+    const prober = await startAgents(fake.spawn, lab, {
+      agentPath: "/x/probe-agent.js",
+      nodePorts: [
+        { port: 10250, protocol: "TCP" },
+        { port: 9, protocol: "SCTP" },
+      ],
+    });
+    await prober.close();
+    expect(fake.started.find((s) => s.netns === "nglfake-n0")?.args).toEqual([
+      "/x/probe-agent.js",
+      "--tcp",
+      "10250",
+    ]);
+  });
+
   it("routes probes to the source's agent and answers in order", async () => {
     const prober = await startAgents(fakeSpawn().spawn, lab);
     try {

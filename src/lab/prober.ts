@@ -1,13 +1,15 @@
 /**
  * Real-packet probes in a lab: one probe agent per pod namespace (serving the pod's declared TCP and
- * UDP container ports, as its containers would) and one per node namespace (a client only: the
- * kubelet-probe source, whose traffic to local pods Kubernetes always allows).
+ * UDP container ports, as its containers would) and one per node namespace (the kubelet-probe
+ * source, whose traffic to local pods Kubernetes always allows; a server too on `nodePorts`, for
+ * egress to node addresses such as ClusterNetworkPolicy's `nodes` peer).
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AgentProcess, SpawnInNetns } from "./agent-process.js";
 import type { Lab, LabPod } from "./lab.js";
 import type { ProbeCommand, ProbeProtocol } from "./probe-protocol.js";
+import type { LabPortSpec } from "./spec.js";
 
 /** A connection attempt from a pod (its key) or a node's own namespace. */
 export interface ProbeRequest {
@@ -47,6 +49,8 @@ export interface ProberOptions {
   readonly timeoutMs?: number;
   /** Beyond a probe's timeout, how long to wait for the agent's answer before giving up (default 2 s). */
   readonly answerGraceMs?: number;
+  /** TCP and UDP ports every node's agent serves on the node's addresses (default: none, a client only). */
+  readonly nodePorts?: readonly LabPortSpec[];
 }
 
 /**
@@ -112,8 +116,9 @@ function spawnAgents(spawnInNetns: SpawnInNetns, lab: Lab, options: ProberOption
       startAgent(spawnInNetns, pod.netns, exe, [agentPath, ...agentPortArgs(pod)]),
     );
   }
+  const nodeArgs = agentPortArgs({ ports: options.nodePorts ?? [] });
   for (const node of lab.nodes)
-    agents.set(`node:${node.name}`, startAgent(spawnInNetns, node.netns, exe, [agentPath]));
+    agents.set(`node:${node.name}`, startAgent(spawnInNetns, node.netns, exe, [agentPath, ...nodeArgs]));
   return agents;
 }
 
