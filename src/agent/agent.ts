@@ -16,10 +16,11 @@ import { type CounterOwner, renderNode } from "../render/ruleset.js";
 import type { TimerHandle } from "./clock.js";
 import type { CniAgentHooks, CniPods } from "./cni-pods.js";
 import type { DropReader } from "./drops.js";
-import { type AgentMetrics, recordRuleset } from "./metrics.js";
+import { type AgentMetrics, recordClusterPolicies, recordRuleset } from "./metrics.js";
 import type { AgentParts, Endpoint } from "./parts.js";
 import type { Reconciler } from "./reconciler.js";
 import type { ClusterSource, SourceEvents } from "./source.js";
+import { agentSourceEvents } from "./source-report.js";
 import type { ClusterStore } from "./store.js";
 import type { SyncInfo, SyncTrigger } from "./sync-record.js";
 import { missingTables, type TableWatch } from "./table-watch.js";
@@ -84,26 +85,7 @@ export class Agent {
 
   /** What the cluster source reports: changes trigger the loop; invalid policies become Events. */
   private sourceEvents(): SourceEvents {
-    const { logger: log, policyEvents, clock, metrics } = this.parts;
-    return {
-      changed: (_kind, at) => this.reconciler.trigger(at),
-      upserted: (kind, object, issues) => {
-        if (issues.length > 0)
-          log.warn(
-            { kind, issues },
-            "object has errors; its valid parts are enforced, the rest fails closed",
-          );
-        if (kind === "NetworkPolicy") policyEvents.update(object, issues, new Date(clock.now()));
-      },
-      removed: (kind, object) => {
-        if (kind === "NetworkPolicy") policyEvents.remove(object);
-      },
-      disconnected: (kind, error, retryInMs) => {
-        metrics.reconnects.inc({ resource: kind });
-        log.warn({ kind, error, retryInMs }, "watch failed; current rules stay in force, retrying");
-      },
-      connected: (kind) => log.info({ kind }, "watch connected"),
-    };
+    return agentSourceEvents(this.parts, (at) => this.reconciler.trigger(at));
   }
 
   /**
@@ -194,6 +176,7 @@ export class Agent {
       this.counterOwners = ruleset.counterOwners;
     }
     recordRuleset(this.parts.metrics, rules.pods.length, snapshot.policies.length, ruleset);
+    recordClusterPolicies(this.parts.metrics, snapshot.clusterPolicies);
     return result;
   }
 

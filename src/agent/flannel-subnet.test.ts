@@ -9,7 +9,13 @@ const FLANNEL =
   "FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.1.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n";
 
 function snapshotWith(nodes: Node[]): Snapshot {
-  return { namespaces: new Map(), pods: [], policies: [], nodes: new Map(nodes.map((n) => [n.name, n])), clusterPolicies: [] };
+  return {
+    namespaces: new Map(),
+    pods: [],
+    policies: [],
+    nodes: new Map(nodes.map((n) => [n.name, n])),
+    clusterPolicies: [],
+  };
 }
 
 describe("parseSubnetEnv", () => {

@@ -2,7 +2,9 @@
  * The agent's Prometheus metrics (prom-client), on a registry of its own.
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { ClusterNetworkPolicy, CnpTier } from "../k8s/cnp-model.js";
 import type { NodeRuleset } from "../render/ruleset.js";
+import type { KindAvailability } from "./crd-kinds.js";
 
 /** All metrics the agent exports. */
 export interface AgentMetrics {
@@ -12,6 +14,8 @@ export interface AgentMetrics {
   readonly eventToEnforced: Histogram;
   readonly podsEnforced: Gauge;
   readonly policies: Gauge;
+  readonly clusterPolicies: Gauge<"tier">;
+  readonly clusterPolicyWatch: Gauge<"state">;
   readonly nftObjects: Gauge<"type">;
   readonly reconnects: Counter<"resource">;
   readonly droppedPackets: Gauge<"pod" | "direction">;
@@ -69,6 +73,18 @@ function rulesetGauges(registry: Registry) {
       help: "NetworkPolicies known in the cluster",
       registers,
     }),
+    clusterPolicies: new Gauge({
+      name: "netguard_cluster_network_policies",
+      help: "ClusterNetworkPolicies known in the cluster, by spec.tier (one that fails closed as a whole counts as Admin)",
+      labelNames: ["tier"] as const,
+      registers,
+    }),
+    clusterPolicyWatch: new Gauge({
+      name: "netguard_cluster_network_policy_watch",
+      help: "1 for the state of the ClusterNetworkPolicy watch, 0 for the others: watched; not-installed (no CRD: looked for again with a backoff); forbidden (the agent's RBAC lacks list/watch)",
+      labelNames: ["state"] as const,
+      registers,
+    }),
     nftObjects: new Gauge({
       name: "netguard_nft_objects",
       help: "Objects in netguard's nft tables",
@@ -117,4 +133,21 @@ export function recordRuleset(m: AgentMetrics, pods: number, policies: number, r
     ruleset.inet.sets.reduce((n, s) => n + s.elements.length, 0) +
       ruleset.inet.maps.reduce((n, x) => n + x.elements.size, 0),
   );
+}
+
+/** The tiers of `spec.tier`, each reported (0 included). */
+const TIERS: readonly CnpTier[] = ["Admin", "Baseline"];
+
+/** `netguard_cluster_network_policies{tier}` from the ClusterNetworkPolicies a sync compiled. */
+export function recordClusterPolicies(m: AgentMetrics, policies: readonly ClusterNetworkPolicy[]): void {
+  for (const tier of TIERS) m.clusterPolicies.set({ tier }, policies.filter((p) => p.tier === tier).length);
+}
+
+/** The states of the ClusterNetworkPolicy watch. */
+const WATCH_STATES = ["watched", "not-installed", "forbidden"] as const;
+
+/** `netguard_cluster_network_policy_watch{state}`: 1 for the state now, 0 for the others. */
+export function recordAvailability(m: AgentMetrics, a: KindAvailability): void {
+  const now = a.state === "watched" ? "watched" : a.why;
+  for (const state of WATCH_STATES) m.clusterPolicyWatch.set({ state }, state === now ? 1 : 0);
 }

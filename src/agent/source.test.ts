@@ -3,70 +3,11 @@
  * fill the store, watch events update it, a 410 Gone re-lists, a failure is retried with backoff
  * on the injected clock.
  */
-import { KubeConfig, ListWatch, type Watch } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import type { KubeReader, RawList } from "../api-client/raw-api.js";
+import { fakeSource, settle } from "../../test/support/agent-source.js";
 import { ManualClock } from "./clock.js";
-import { KubeSource, type SourceEvents, WATCH_PATHS } from "./source.js";
+import { type SourceEvents, WATCH_PATHS } from "./source.js";
 import { ClusterStore, type WatchedKind } from "./store.js";
-
-type WatchCallback = (phase: string, obj: unknown) => void;
-type WatchDone = (err: unknown) => void;
-
-/** The library's Watch, answered by the test: `emit` sends an event, `end` closes the watch. */
-class FakeWatch implements Watch {
-  readonly config = new KubeConfig();
-  readonly open = new Map<string, { callback: WatchCallback; done: WatchDone; rv: unknown }>();
-  readonly started: string[] = [];
-  /** How many of the next watch requests reject (as an auth plugin failing after the LIST does). */
-  reject = 0;
-
-  watch(
-    path: string,
-    query: Record<string, string | number | boolean | undefined>,
-    callback: WatchCallback,
-    done: WatchDone,
-  ): Promise<AbortController> {
-    this.started.push(`${path}@${String(query.resourceVersion)}`);
-    if (this.reject > 0) {
-      this.reject--;
-      return Promise.reject(new Error("exec auth plugin failed"));
-    }
-    this.open.set(path, { callback, done, rv: query.resourceVersion });
-    return Promise.resolve(new AbortController());
-  }
-
-  emit(path: string, phase: string, obj: unknown): void {
-    this.open.get(path)?.callback(phase, obj);
-  }
-
-  end(path: string, err: unknown): void {
-    const w = this.open.get(path);
-    this.open.delete(path);
-    w?.done(err);
-  }
-}
-
-/** LISTs from per-path item lists; `fail` makes the next LISTs of a path reject. */
-class FakeLists implements KubeReader {
-  readonly items = new Map<string, unknown[]>();
-  readonly fail = new Map<string, number>();
-  readonly calls: string[] = [];
-
-  get(): Promise<unknown> {
-    return Promise.reject(new Error("not used"));
-  }
-
-  list(path: string): Promise<RawList> {
-    this.calls.push(path);
-    const failures = this.fail.get(path) ?? 0;
-    if (failures > 0) {
-      this.fail.set(path, failures - 1);
-      return Promise.reject(new Error(`connect ECONNREFUSED (${path})`));
-    }
-    return Promise.resolve({ items: this.items.get(path) ?? [], resourceVersion: "100" });
-  }
-}
 
 const ns = (name: string, rv = "5", labels: Record<string, string> = {}) => ({
   metadata: { name, resourceVersion: rv, labels },
@@ -74,8 +15,6 @@ const ns = (name: string, rv = "5", labels: Record<string, string> = {}) => ({
 
 function setup() {
   const clock = new ManualClock();
-  const watch = new FakeWatch();
-  const lists = new FakeLists();
   const store = new ClusterStore();
   const log: string[] = [];
   const events: SourceEvents = {
@@ -84,20 +23,12 @@ function setup() {
     removed: (kind, o) => log.push(`removed ${kind} ${o.name}`),
     disconnected: (kind, error, retry) => log.push(`disconnected ${kind} ${retry}: ${error}`),
     connected: (kind) => log.push(`connected ${kind}`),
+    availability: (kind, a) =>
+      log.push(
+        `${kind} ${a.state === "watched" ? "watched" : `${a.why} dropped=${a.dropped} recheck=${a.recheckInMs}`}`,
+      ),
   };
-  const source = new KubeSource({
-    store,
-    events,
-    clock,
-    reader: lists,
-    informers: (path, list) => new ListWatch(path, watch, list, false),
-  });
-  return { clock, watch, lists, store, log, source };
-}
-
-/** Lets the informers' promise chains (LIST, then WATCH) run. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
+  return { clock, store, log, ...fakeSource(store, events, clock) };
 }
 
 const NS = WATCH_PATHS.Namespace;

@@ -1,8 +1,9 @@
 /**
- * Watches Pods (all namespaces), Namespaces, Nodes and NetworkPolicies with @kubernetes/client-node
- * informers (list, then watch from the list's resourceVersion; a `410 Gone` makes the informer
- * re-list). An informer that fails (API unreachable, 5xx) is restarted with exponential backoff;
- * the rules in force stay as they are meanwhile.
+ * Watches Pods (all namespaces), Namespaces, Nodes, NetworkPolicies and ClusterNetworkPolicies with
+ * @kubernetes/client-node informers (list, then watch from the list's resourceVersion; a `410 Gone`
+ * makes the informer re-list). An informer that fails (API unreachable, 5xx) is restarted with
+ * exponential backoff; the rules in force stay as they are meanwhile. A CRD kind whose API is absent
+ * (crd-kinds.ts) is not a failure: it is reported once and looked for again with a backoff.
  */
 import {
   ADD,
@@ -10,18 +11,28 @@ import {
   ERROR,
   type Informer,
   type KubeConfig,
-  type KubernetesListObject,
   type KubernetesObject,
   type ListPromise,
   ListWatch,
   UPDATE,
 } from "@kubernetes/client-node";
-import { error, type Issue, locate } from "../issue/issue.js";
-import { isObject } from "../k8s/fields.js";
 import type { KubeReader } from "../api-client/raw-api.js";
 import type { Clock } from "./clock.js";
+import {
+  absenceOf,
+  CRD_KINDS,
+  DEFAULT_RECHECK,
+  describeError,
+  type KindAbsence,
+  type RecheckBackoff,
+  recheckDelay,
+} from "./crd-kinds.js";
+import { listForInformer } from "./list-raw.js";
+import type { ClusterSource, ObjectIdentity, SourceEvents } from "./source-events.js";
 import { ReportingWatch } from "./reporting-watch.js";
 import { type ClusterStore, resourceVersionOf, type WatchedKind } from "./store.js";
+
+export type { ClusterSource, ObjectIdentity, SourceEvents } from "./source-events.js";
 
 /** The collection path of each watched kind (all namespaces). */
 export const WATCH_PATHS: Readonly<Record<WatchedKind, string>> = {
@@ -29,14 +40,8 @@ export const WATCH_PATHS: Readonly<Record<WatchedKind, string>> = {
   Node: "/api/v1/nodes",
   Pod: "/api/v1/pods",
   NetworkPolicy: "/apis/networking.k8s.io/v1/networkpolicies",
+  ClusterNetworkPolicy: "/apis/policy.networking.k8s.io/v1alpha2/clusternetworkpolicies",
 };
-
-/** Which object an event is about. */
-export interface ObjectIdentity {
-  readonly namespace: string | undefined;
-  readonly name: string;
-  readonly uid: string | undefined;
-}
 
 const identity = (o: KubernetesObject): ObjectIdentity => ({
   namespace: o.metadata?.namespace,
@@ -44,29 +49,20 @@ const identity = (o: KubernetesObject): ObjectIdentity => ({
   uid: o.metadata?.uid,
 });
 
-/** What the source reports to the rest of the agent. */
-export interface SourceEvents {
-  /** An object changed at time `at` (a sync should follow). */
-  changed(kind: WatchedKind, at: number): void;
-  /**
-   * An object was added or changed, with the problems decoding it (none when it is valid);
-   * reported once per change of that object.
-   */
-  upserted(kind: WatchedKind, object: ObjectIdentity, issues: readonly Issue[]): void;
-  /** An object was deleted. */
-  removed(kind: WatchedKind, object: ObjectIdentity): void;
-  /** An informer failed and will be restarted after `retryInMs`. */
-  disconnected(kind: WatchedKind, error: string, retryInMs: number): void;
-  /** An informer (re)connected and listed. */
-  connected(kind: WatchedKind): void;
-}
-
 interface Watched {
   readonly kind: WatchedKind;
-  readonly informer: Informer<KubernetesObject>;
+  /** Undefined while a CRD kind is absent: its re-check starts a fresh one (an empty cache). */
+  informer: Informer<KubernetesObject> | undefined;
   synced: boolean;
   connected: boolean;
+  /** Consecutive failures (the reconnect backoff). */
   failures: number;
+  /** Errors seen so far: a start during which none came succeeded. */
+  errors: number;
+  /** CRD kinds: re-checks while absent (their backoff). */
+  rechecks: number;
+  /** CRD kinds: the availability reported last. */
+  reported: "watched" | KindAbsence | undefined;
 }
 
 /**
@@ -83,16 +79,6 @@ export function kubeInformers(kc: KubeConfig): InformerFactory {
   return (path, list) => new ListWatch(path, new ReportingWatch(kc), list, false);
 }
 
-/** What the agent needs from its view of the cluster (implemented by KubeSource). */
-export interface ClusterSource {
-  /** True once every kind has completed a full list. */
-  readonly synced: boolean;
-  /** True while every watch is connected. */
-  readonly connected: boolean;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
-
 /** The collaborators of KubeSource. */
 export interface KubeSourceDeps {
   readonly store: ClusterStore;
@@ -103,6 +89,8 @@ export interface KubeSourceDeps {
   readonly reader: KubeReader;
   /** WATCHes, from the LIST's resourceVersion. */
   readonly informers: InformerFactory;
+  /** How often an absent CRD kind is looked for (default DEFAULT_RECHECK). */
+  readonly recheck?: RecheckBackoff;
 }
 
 /** First reconnect delay of a failed informer, doubled per failure up to RETRY_MAX_MS. */
@@ -110,7 +98,7 @@ export const RETRY_BASE_MS = 500;
 /** Longest reconnect delay. */
 export const RETRY_MAX_MS = 30_000;
 
-/** The informers of the four watched kinds. */
+/** The informers of the watched kinds. */
 export class KubeSource implements ClusterSource {
   private readonly watched: Watched[];
   private stopped = false;
@@ -118,6 +106,8 @@ export class KubeSource implements ClusterSource {
   private readonly store: ClusterStore;
   private readonly events: SourceEvents;
   private readonly clock: Clock;
+  private readonly recheck: RecheckBackoff;
+  private readonly newInformer: (kind: WatchedKind) => Informer<KubernetesObject>;
 
   /**
    * Lists go through `deps.reader` as raw JSON (never the library's typed models, which rename
@@ -127,51 +117,26 @@ export class KubeSource implements ClusterSource {
     this.store = deps.store;
     this.events = deps.events;
     this.clock = deps.clock;
+    this.recheck = deps.recheck ?? DEFAULT_RECHECK;
+    this.newInformer = (kind) =>
+      deps.informers(WATCH_PATHS[kind], () =>
+        listForInformer(deps.reader, WATCH_PATHS[kind], kind, (object, issues) =>
+          this.events.upserted(kind, object, issues),
+        ),
+      );
     this.watched = (Object.keys(WATCH_PATHS) as WatchedKind[]).map((kind) => ({
       kind,
-      informer: deps.informers(WATCH_PATHS[kind], () => this.listRaw(deps.reader, kind)),
+      informer: undefined,
       synced: false,
       connected: false,
       failures: 0,
+      errors: 0,
+      rechecks: 0,
+      reported: undefined,
     }));
-    for (const w of this.watched) this.wire(w);
   }
 
-  /**
-   * One kind's LIST as raw JSON. An item without a name cannot be cached by the informer: it is
-   * reported and left out, and the rest of the list is used (one bad object never blocks a kind).
-   */
-  private async listRaw(
-    reader: KubeReader,
-    kind: WatchedKind,
-  ): Promise<KubernetesListObject<KubernetesObject>> {
-    const list = await reader.list(WATCH_PATHS[kind]);
-    const items: KubernetesObject[] = [];
-    list.items.forEach((item, i) => {
-      const meta = isObject(item) && isObject(item.metadata) ? item.metadata : undefined;
-      if (meta && typeof meta.name === "string" && meta.name !== "") items.push(item as KubernetesObject);
-      else {
-        const issue = error(
-          "malformed-object",
-          "metadata.name",
-          `item ${i} of the ${kind} list has no name; skipped`,
-        );
-        this.events.upserted(
-          kind,
-          { namespace: undefined, name: `#${i}`, uid: undefined },
-          locate([issue], { file: `kubernetes:${kind}`, line: 0 }, { kind }),
-        );
-      }
-    });
-    return {
-      apiVersion: "v1",
-      kind: `${kind}List`,
-      metadata: { resourceVersion: list.resourceVersion },
-      items,
-    };
-  }
-
-  /** True once every kind has completed a full list. */
+  /** True once every kind has completed a full list (an absent CRD kind: has none to list). */
   get synced(): boolean {
     return this.watched.every((w) => w.synced);
   }
@@ -190,23 +155,64 @@ export class KubeSource implements ClusterSource {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) this.clock.clearTimeout(t);
-    await Promise.all(this.watched.map((w) => w.informer.stop()));
+    await Promise.all(this.watched.map((w) => w.informer?.stop() ?? Promise.resolve()));
   }
 
-  private wire(w: Watched): void {
+  /** A new informer of `w`'s kind, reporting to the store and the agent while it is `w`'s. */
+  private informerOf(w: Watched): Informer<KubernetesObject> {
+    const informer = this.newInformer(w.kind);
+    const current = () => w.informer === informer && !this.stopped;
     const upsert = (obj: KubernetesObject) => {
+      if (!current()) return;
       const issues = this.store.upsert(w.kind, obj);
       this.events.upserted(w.kind, identity(obj), issues);
       this.events.changed(w.kind, this.clock.now());
     };
-    w.informer.on(ADD, upsert);
-    w.informer.on(UPDATE, upsert);
-    w.informer.on(DELETE, (obj) => {
+    informer.on(ADD, upsert);
+    informer.on(UPDATE, upsert);
+    informer.on(DELETE, (obj) => {
+      if (!current()) return;
       this.store.remove(w.kind, obj.metadata?.namespace, obj.metadata?.name ?? "", resourceVersionOf(obj));
       this.events.removed(w.kind, identity(obj));
       this.events.changed(w.kind, this.clock.now());
     });
-    w.informer.on(ERROR, (err: unknown) => this.fail(w, err));
+    informer.on(ERROR, (err: unknown) => {
+      if (current()) this.failed(w, err);
+    });
+    return informer;
+  }
+
+  /** An error of `w`'s informer: a CRD kind's API absent, or a failure to retry. */
+  private failed(w: Watched, err: unknown): void {
+    w.errors++;
+    const absence = CRD_KINDS.has(w.kind) ? absenceOf(err) : undefined;
+    if (absence) this.absent(w, absence, err);
+    else this.fail(w, err);
+  }
+
+  /**
+   * A CRD kind's API is absent: not a disconnection (there is nothing to watch), reported once per
+   * change. `not-installed` drops what the kind held (deleting a CRD deletes its objects: their
+   * enforcement must go too); `forbidden` keeps it (the objects may well still exist). The kind is
+   * looked for again with a fresh informer after the re-check backoff.
+   */
+  private absent(w: Watched, why: KindAbsence, err: unknown): void {
+    const informer = w.informer;
+    w.informer = undefined;
+    void informer?.stop();
+    const dropped = why === "not-installed" ? this.store.clear(w.kind) : 0;
+    const first = !w.synced;
+    w.synced = true;
+    w.connected = true;
+    w.failures = 0;
+    const recheckInMs = recheckDelay(this.recheck, w.rechecks++);
+    if (w.reported !== why) {
+      w.reported = why;
+      const detail = describeError(err);
+      this.events.availability(w.kind, { state: "absent", why, detail, dropped, recheckInMs });
+    }
+    if (first || dropped > 0) this.events.changed(w.kind, this.clock.now());
+    this.after(recheckInMs, () => void this.startOne(w));
   }
 
   /**
@@ -219,43 +225,47 @@ export class KubeSource implements ClusterSource {
     w.failures++;
     const retry = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(w.failures - 1, 6));
     this.events.disconnected(w.kind, describeError(err), retry);
+    this.after(retry, () => void this.startOne(w));
+  }
+
+  /** Runs `fn` after `ms` on the clock, unless stopped first. */
+  private after(ms: number, fn: () => void): void {
     const t = this.clock.setTimeout(() => {
       this.timers.delete(t);
-      void this.startOne(w);
-    }, retry);
+      fn();
+    }, ms);
     this.timers.add(t);
   }
 
   /**
    * informer.start() resolves when the list and watch succeeded, resolves after an ERROR callback
-   * when the LIST failed, and rejects without one when the watch request itself failed; a failure
+   * when the LIST failed, and rejects without one when the watch request itself failed; an error
    * count that did not move and no rejection means success.
    */
   private async startOne(w: Watched): Promise<void> {
     if (this.stopped) return;
-    const before = w.failures;
+    const informer = (w.informer ??= this.informerOf(w));
+    const before = w.errors;
     try {
-      await w.informer.start();
+      await informer.start();
     } catch (err) {
-      if (w.failures === before) this.fail(w, err);
+      if (w.errors === before && w.informer === informer) this.failed(w, err);
       return;
     }
-    if (this.stopped || w.failures !== before) return;
+    if (this.stopped || w.errors !== before || w.informer !== informer) return;
     w.connected = true;
     w.synced = true;
     w.failures = 0;
     this.events.connected(w.kind);
+    if (CRD_KINDS.has(w.kind)) this.watching(w);
     this.events.changed(w.kind, this.clock.now());
   }
-}
 
-function describeError(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  if (typeof err === "object" && err !== null) {
-    const o = err as { code?: unknown; statusCode?: unknown; message?: unknown };
-    for (const v of [o.message, o.statusCode, o.code])
-      if (typeof v === "string" || typeof v === "number") return String(v);
-    return JSON.stringify(err);
+  /** A CRD kind listed: its API exists (again). */
+  private watching(w: Watched): void {
+    w.rechecks = 0;
+    if (w.reported === "watched") return;
+    w.reported = "watched";
+    this.events.availability(w.kind, { state: "watched" });
   }
-  return String(err);
 }

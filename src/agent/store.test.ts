@@ -14,7 +14,7 @@ describe("ClusterStore", () => {
     expect(snap.pods.map((p) => p.name)).toEqual(["a", "b"]);
     expect(snap.policies.map((p) => p.name)).toEqual(["deny"]);
     expect(snap.namespaces.get("x")?.declared).toBe(false);
-    expect(s.counts()).toEqual({ Pod: 2, Namespace: 0, Node: 0, NetworkPolicy: 1 });
+    expect(s.counts()).toEqual({ Pod: 2, Namespace: 0, Node: 0, NetworkPolicy: 1, ClusterNetworkPolicy: 0 });
   });
 
   it("replaces on update and forgets on delete", () => {

@@ -4,7 +4,10 @@
  * A malformed object is kept out (or, for a policy, decoded fail-closed) and its issues are
  * reported once per change, naming it.
  */
+import { assertNever } from "../base/assert-never.js";
 import type { Issue } from "../issue/issue.js";
+import type { ClusterNetworkPolicy } from "../k8s/cnp-model.js";
+import { CNP_API_VERSION } from "../k8s/decode-cnp.js";
 import { decodeObject } from "../k8s/decode-object.js";
 import { isObject } from "../k8s/fields.js";
 import {
@@ -23,20 +26,36 @@ export const WATCHED_KINDS = {
   Namespace: "v1",
   Node: "v1",
   NetworkPolicy: "networking.k8s.io/v1",
+  ClusterNetworkPolicy: CNP_API_VERSION,
 } as const;
 
 /** One of the watched kinds. */
 export type WatchedKind = keyof typeof WATCHED_KINDS;
+
+/** The decoded model of each watched kind. */
+interface Models {
+  Pod: Pod;
+  Namespace: Namespace;
+  Node: Node;
+  NetworkPolicy: NetworkPolicy;
+  ClusterNetworkPolicy: ClusterNetworkPolicy;
+}
+
+/** The watched kinds without a namespace: keyed by name. */
+const CLUSTER_SCOPED: ReadonlySet<WatchedKind> = new Set(["Namespace", "Node", "ClusterNetworkPolicy"]);
 
 /** Deletions remembered (per kind) so a late re-list cannot bring an object back. */
 const MAX_TOMBSTONES = 10_000;
 
 /** Objects by kind and `namespace/name` (cluster-scoped: name). */
 export class ClusterStore {
-  private readonly pods = new Map<string, Pod>();
-  private readonly namespaces = new Map<string, Namespace>();
-  private readonly nodes = new Map<string, Node>();
-  private readonly policies = new Map<string, NetworkPolicy>();
+  private readonly objects: { readonly [K in WatchedKind]: Map<string, Models[K]> } = {
+    Pod: new Map(),
+    Namespace: new Map(),
+    Node: new Map(),
+    NetworkPolicy: new Map(),
+    ClusterNetworkPolicy: new Map(),
+  };
   /** `kind/key` → metadata.resourceVersion of the version held. */
   private readonly versions = new Map<string, string>();
   /** `kind/key` → resourceVersion at which the informer saw the object deleted. */
@@ -63,33 +82,43 @@ export class ClusterStore {
    * taken as newer, so such an object only fills a gap.
    */
   upsertFresh(kind: WatchedKind, raw: unknown): Issue[] {
-    const key = `${kind}/${keyOf(raw)}`;
+    const key = keyOf(raw);
     const rv = resourceVersionOf(raw);
-    const deletedAt = this.tombstones.get(key);
+    const deletedAt = this.tombstones.get(`${kind}/${key}`);
     if (deletedAt !== undefined && !isNewer(rv, deletedAt)) return [];
-    const held = this.versions.get(key);
-    if (this.has(kind, key) && (held === undefined || !isNewer(rv, held))) return [];
+    const held = this.versions.get(`${kind}/${key}`);
+    if (this.objects[kind].has(key) && (held === undefined || !isNewer(rv, held))) return [];
     return this.upsert(kind, raw);
   }
 
+  /**
+   * Decodes with the one decoder in its default, fail-closed mode: a policy (NetworkPolicy or
+   * ClusterNetworkPolicy) with a field netguard does not know is kept in its fail-closed reading.
+   */
   private decodeInto(kind: WatchedKind, raw: unknown): Issue[] {
     const value =
       typeof raw === "object" && raw !== null ? { ...raw, kind, apiVersion: WATCHED_KINDS[kind] } : raw;
     const { decoded, issues } = decodeObject(value, { file: `kubernetes:${kind}`, line: 0 });
     if (!decoded) return issues;
+    const o = this.objects;
     switch (decoded.kind) {
       case "Pod":
-        this.pods.set(refOf(decoded.value), decoded.value);
-        break;
-      case "Namespace":
-        this.namespaces.set(decoded.value.name, decoded.value);
-        break;
-      case "Node":
-        this.nodes.set(decoded.value.name, decoded.value);
+        o.Pod.set(refOf(decoded.value), decoded.value);
         break;
       case "NetworkPolicy":
-        this.policies.set(refOf(decoded.value), decoded.value);
+        o.NetworkPolicy.set(refOf(decoded.value), decoded.value);
         break;
+      case "Namespace":
+        o.Namespace.set(decoded.value.name, decoded.value);
+        break;
+      case "Node":
+        o.Node.set(decoded.value.name, decoded.value);
+        break;
+      case "ClusterNetworkPolicy":
+        o.ClusterNetworkPolicy.set(decoded.value.name, decoded.value);
+        break;
+      default:
+        assertNever(decoded);
     }
     return issues;
   }
@@ -99,7 +128,7 @@ export class ClusterStore {
    * re-list answered from before it cannot resurrect the object.
    */
   remove(kind: WatchedKind, namespace: string | undefined, name: string, resourceVersion?: string): void {
-    const key = namespace ? `${namespace}/${name}` : name;
+    const key = namespace && !CLUSTER_SCOPED.has(kind) ? `${namespace}/${name}` : name;
     this.versions.delete(`${kind}/${key}`);
     this.tombstones.delete(`${kind}/${key}`);
     this.tombstones.set(`${kind}/${key}`, resourceVersion ?? "");
@@ -107,61 +136,54 @@ export class ClusterStore {
       const oldest = this.tombstones.keys().next();
       if (!oldest.done) this.tombstones.delete(oldest.value);
     }
-    switch (kind) {
-      case "Pod":
-        this.pods.delete(key);
-        break;
-      case "Namespace":
-        this.namespaces.delete(name);
-        break;
-      case "Node":
-        this.nodes.delete(name);
-        break;
-      case "NetworkPolicy":
-        this.policies.delete(key);
-        break;
-    }
+    this.objects[kind].delete(key);
   }
 
-  private has(kind: WatchedKind, kindKey: string): boolean {
-    const key = kindKey.slice(kind.length + 1);
-    switch (kind) {
-      case "Pod":
-        return this.pods.has(key);
-      case "Namespace":
-        return this.namespaces.has(key);
-      case "Node":
-        return this.nodes.has(key);
-      case "NetworkPolicy":
-        return this.policies.has(key);
-    }
+  /**
+   * Forgets every object of a kind whose API went away (the ClusterNetworkPolicy CRD deleted: the
+   * API server deletes its objects with it). Returns how many were held.
+   */
+  clear(kind: WatchedKind): number {
+    const held = this.objects[kind].size;
+    this.objects[kind].clear();
+    for (const map of [this.versions, this.tombstones])
+      for (const k of [...map.keys()]) if (k.startsWith(`${kind}/`)) map.delete(k);
+    return held;
   }
 
   /** The current snapshot (sorted; namespaces assumed where pods or policies need one). */
   snapshot(): Snapshot {
-    return assembleSnapshot(this.namespaces, this.pods.values(), this.policies.values(), this.nodes, [])
-      .snapshot;
+    const o = this.objects;
+    return assembleSnapshot(
+      o.Namespace,
+      o.Pod.values(),
+      o.NetworkPolicy.values(),
+      o.Node,
+      o.ClusterNetworkPolicy.values(),
+    ).snapshot;
   }
 
   /** The nodes that run a pod carrying the label `key=value`. */
   nodesWithPodLabel(key: string, value: string): Set<string> {
     const out = new Set<string>();
-    for (const p of this.pods.values()) if (p.nodeName && p.labels[key] === value) out.add(p.nodeName);
+    for (const p of this.objects.Pod.values()) if (p.nodeName && p.labels[key] === value) out.add(p.nodeName);
     return out;
   }
 
   /** The names of the known nodes. */
   nodeNames(): Iterable<string> {
-    return this.nodes.keys();
+    return this.objects.Node.keys();
   }
 
   /** Object counts, for logs and metrics. */
   counts(): Record<WatchedKind, number> {
+    const o = this.objects;
     return {
-      Pod: this.pods.size,
-      Namespace: this.namespaces.size,
-      Node: this.nodes.size,
-      NetworkPolicy: this.policies.size,
+      Pod: o.Pod.size,
+      Namespace: o.Namespace.size,
+      Node: o.Node.size,
+      NetworkPolicy: o.NetworkPolicy.size,
+      ClusterNetworkPolicy: o.ClusterNetworkPolicy.size,
     };
   }
 }

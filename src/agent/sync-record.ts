@@ -72,6 +72,7 @@ export class SyncRecord {
         pods: counts.Pod,
         policies: counts.NetworkPolicy,
         namespaces: counts.Namespace,
+        clusterPolicies: counts.ClusterNetworkPolicy,
       },
       "sync",
     );

@@ -72,11 +72,22 @@ const reader: KubeReader = {
   list: (): Promise<RawList> => Promise.resolve({ items: [], resourceVersion: "1" }),
 };
 
+/** The objects every fixture's store starts with (as the API server would hold them). */
+export const FIXTURE_OBJECTS = [
+  namespace("x"),
+  node("n1", "192.168.0.1", ["10.1.0.0/24"]),
+  pod("x", "a", { ips: ["10.1.0.10"], node: "n1" }),
+];
+
+/**
+ * The agent on fake parts. `more` replaces any part; a ManualClock, store or logger given there is
+ * the one the fixture uses too.
+ */
 export function fixture(more: Partial<AgentParts> = {}, state?: CniStateFile) {
-  const clock = new ManualClock();
-  const logger = pino({ level: "silent" });
+  const clock = more.clock instanceof ManualClock ? more.clock : new ManualClock();
+  const logger = more.logger ?? pino({ level: "silent" });
   const kernel = new Kernel();
-  const store = new ClusterStore();
+  const store = more.store ?? new ClusterStore();
   const metrics = createMetrics();
   const found: { source?: FakeSource; cni?: CniHandler; tableWatch?: TableWatchHooks } = {};
   const posted: string[] = [];
@@ -132,9 +143,10 @@ export function fixture(more: Partial<AgentParts> = {}, state?: CniStateFile) {
   };
   const agent = new Agent(parts);
   const source = found.source as FakeSource;
-  store.upsert("Namespace", namespace("x"));
-  store.upsert("Node", node("n1", "192.168.0.1", ["10.1.0.0/24"]));
-  store.upsert("Pod", pod("x", "a", { ips: ["10.1.0.10"], node: "n1" }));
+  const [ns, n1, a] = FIXTURE_OBJECTS;
+  store.upsert("Namespace", ns);
+  store.upsert("Node", n1);
+  store.upsert("Pod", a);
   /** Every kind listed: the source reports the change, as KubeSource does after its lists. */
   const listed = () => {
     source.synced = true;
