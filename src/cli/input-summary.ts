@@ -13,6 +13,8 @@ export interface InputSummary {
   readonly files: number;
   /** Kind -> number of objects, in byte order of the kind. */
   readonly kinds: ReadonlyMap<string, number>;
+  /** ClusterNetworkPolicies by `spec.tier` as written (Admin, Baseline, or what else was written), in byte order. */
+  readonly tiers: ReadonlyMap<string, number>;
   /** Objects read from the live cluster (`--kubeconfig`). */
   readonly fromCluster: number;
 }
@@ -23,28 +25,49 @@ export interface InputSummary {
  */
 export function summarizeInput(files: number, objects: readonly RawObject[], fromCluster = 0): InputSummary {
   const counts = new Map<string, number>();
+  const tiers = new Map<string, number>();
+  const add = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
   for (const o of objects) {
-    const kind = (o.value as { kind?: unknown } | null)?.kind;
-    const k = typeof kind === "string" && kind !== "" ? kind : "object without kind";
-    counts.set(k, (counts.get(k) ?? 0) + 1);
+    const v = o.value as { kind?: unknown; spec?: { tier?: unknown } } | null;
+    const k = typeof v?.kind === "string" && v.kind !== "" ? v.kind : "object without kind";
+    add(counts, k);
+    if (k === "ClusterNetworkPolicy") add(tiers, tierOf(v?.spec?.tier));
   }
   return {
     files,
     kinds: new Map([...counts.entries()].sort(byFirst)),
+    tiers: new Map([...tiers.entries()].sort(byFirst)),
     fromCluster,
   };
 }
 
+/** `spec.tier` as written, for counting: a tier the API does not know is counted under its own text. */
+function tierOf(tier: unknown): string {
+  if (tier === "Admin" || tier === "Baseline") return tier;
+  return typeof tier === "string" && tier !== "" ? `tier ${tier}` : "no tier";
+}
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-/** `2 files with 3 objects (2 NetworkPolicy, 1 Service)`, `1 file with no objects`, `no files`. */
+/**
+ * `2 files with 3 objects (2 NetworkPolicy, 1 Service)`, `1 file with 4 objects (3
+ * ClusterNetworkPolicy (2 Admin, 1 Baseline), 1 NetworkPolicy)`, `1 file with no objects`, `no files`.
+ */
 export function describeInput(s: InputSummary): string {
   const cluster = s.fromCluster > 0 ? ` over ${plural(s.fromCluster, "object")} of the live cluster` : "";
   if (s.files === 0) return `no files (no .yaml, .yml or .json file in the inputs)${cluster}`;
   const total = [...s.kinds.values()].reduce((a, b) => a + b, 0);
   if (total === 0) return `${plural(s.files, "file")} with no objects${cluster}`;
-  const byKind = [...s.kinds.entries()].map(([k, n]) => `${n} ${clipName(k)}`).join(", ");
+  const byKind = [...s.kinds.entries()]
+    .map(([k, n]) => `${n} ${clipName(k)}${k === "ClusterNetworkPolicy" ? tierCounts(s) : ""}`)
+    .join(", ");
   return `${plural(s.files, "file")} with ${plural(total, "object")} (${byKind})${cluster}`;
+}
+
+/** ` (2 Admin, 1 Baseline)`: the ClusterNetworkPolicies by tier. */
+function tierCounts(s: InputSummary): string {
+  const parts = [...s.tiers.entries()].map(([t, n]) => `${n} ${clipName(t)}`);
+  return parts.length > 0 ? ` (${parts.join(", ")})` : "";
 }
 
 /**
