@@ -196,10 +196,12 @@ describe("examples/cluster-policy", () => {
     expect([decided(v.egress), decided(v.ingress)]).toEqual([egress, ingress]);
   });
 
-  it("netguard validate reports no errors", async () => {
+  it("netguard validate reports no errors, and no missing DNS where the Admin tier accepts it", async () => {
     const r = await netguard(["validate", DIR]);
     expect(r.err).not.toMatch(/(^|: )error: /m);
     expect(r.out).not.toMatch(/(^|: )error: /m);
+    expect(r.out + r.err).not.toMatch(/no-dns-egress/);
+    expect(r.out).toMatch(/0 error\(s\).* 4 NetworkPolicies and 7 ClusterNetworkPolicies/);
     expect(r.code).toBe(0);
   });
 });
