@@ -1,6 +1,7 @@
 /**
  * `netguard diff --before <inputs...> --after <inputs...> [--port p]... [--format text|json|markdown]
- * [--fail-on denied|any]`: the connections a change opens or closes, grouped by workload.
+ * [--fail-on denied|any]`: the connections a change opens or closes, grouped by workload — through the
+ * ClusterNetworkPolicy tiers when either side has any (a new priority or action is a connection change).
  */
 import { clipName } from "../issue/quote.js";
 import type { Issue } from "../issue/issue.js";
@@ -8,6 +9,7 @@ import { type DiffGroup, diffSnapshots } from "../policy/diff.js";
 import { type DryRunInput, dryRunBase, emptyInputProblem, loadDryRun, reportNotes } from "./dry-run-input.js";
 import { errorEntries, errorFooter } from "./input-errors.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
+import { tiersNotes } from "./matrix-tiers-note.js";
 import { declaredPorts, parseProbePort, sortPorts } from "./probe-port.js";
 
 /** Options of `diff`. */
@@ -75,6 +77,7 @@ export async function runDiff(io: CliIo, opts: DiffOptions): Promise<ExitCode> {
 function bothSidesHold(io: CliIo, before: DryRunInput, after: DryRunInput): boolean {
   reportNotes(io, before, "--before: ");
   reportNotes(io, after, "--after: ");
+  for (const n of tierSideNotes(before, after)) io.err(`netguard: ${n}\n`);
   const problems = [emptyInputProblem(before, " in --before"), emptyInputProblem(after, " in --after")];
   for (const p of problems) if (p) io.err(`netguard: ${p}\n`);
   if (problems.every((p) => p === undefined)) return true;
@@ -82,9 +85,21 @@ function bothSidesHold(io: CliIo, before: DryRunInput, after: DryRunInput): bool
   return false;
 }
 
-/** Each side's notes (pods left out, host network), prefixed with the side, for the json output. */
+/** Each side's notes (pods left out, host network, tiers), prefixed with the side, for the json output. */
 function sideNotes(before: DryRunInput, after: DryRunInput): string[] {
-  return [...before.notes.map((n) => `--before: ${n}`), ...after.notes.map((n) => `--after: ${n}`)];
+  return [
+    ...before.notes.map((n) => `--before: ${n}`),
+    ...after.notes.map((n) => `--after: ${n}`),
+    ...tierSideNotes(before, after),
+  ];
+}
+
+/** How many ClusterNetworkPolicies each side's matrix went through, prefixed with the side. */
+function tierSideNotes(before: DryRunInput, after: DryRunInput): string[] {
+  return [
+    ...tiersNotes(before.snapshot).map((n) => `--before: ${n}`),
+    ...tiersNotes(after.snapshot).map((n) => `--after: ${n}`),
+  ];
 }
 
 /** A warning under the markdown table naming the policies with errors. */

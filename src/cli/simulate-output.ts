@@ -7,11 +7,13 @@ import type { DryRunInput } from "./dry-run-input.js";
 import { errorEntries, errorFooter } from "./input-errors.js";
 import type { CliIo } from "./io.js";
 import type { MatrixJsonExtras } from "./matrix-json.js";
+import { tiersNotes } from "./matrix-tiers-note.js";
 import type { Progress } from "./progress.js";
 
-/** The keys every simulate JSON output ends with: `owners`, `notes`, `errors`. */
+/** The keys every simulate JSON output ends with: `owners`, `notes` (the tiers' included), `errors`. */
 export function jsonExtras(input: DryRunInput): MatrixJsonExtras {
-  return { owners: input.owners, notes: input.notes, errors: errorEntries(input.issues) };
+  const notes = [...input.notes, ...tiersNotes(input.snapshot)];
+  return { owners: input.owners, notes, errors: errorEntries(input.issues) };
 }
 
 /** The same keys as a plain object, for writers that serialise them as given. */

@@ -1,7 +1,8 @@
 /**
  * `netguard simulate [--port <n>/<PROTO>]... [--format table|json|dot|mermaid] [--group-by
  * workload|none] <file|dir|->...`: the dry-run of a whole input — the verdict for every ordered pair
- * of entries (pods, workloads standing for their replicas, host-network entries) on every probe port.
+ * of entries (pods, workloads standing for their replicas, host-network entries) on every probe port,
+ * through the ClusterNetworkPolicy tiers around the NetworkPolicies when the input has any.
  */
 import { clipName } from "../issue/quote.js";
 import { indexSnapshot } from "../policy/cluster-index.js";
@@ -17,6 +18,7 @@ import { writeEngineTable } from "./matrix-table.js";
 import { podFilter } from "./pod-filter.js";
 import { declaredPorts, parseProbePort, type ProbePort, sortPorts } from "./probe-port.js";
 import { writeMatrixJson } from "./matrix-json.js";
+import { tiersNotes } from "./matrix-tiers-note.js";
 import { createProgress, type Progress } from "./progress.js";
 import { footerLines, graphFooter, jsonExtras, jsonTail, writeChunks } from "./simulate-output.js";
 
@@ -68,6 +70,7 @@ export async function runSimulate(
   const requested = opts.port.map(parseProbePort);
   const input = await loadForCommand(io, inputs, opts);
   if (input === 1) return 1;
+  for (const n of tiersNotes(input.snapshot)) io.err(`netguard: ${n}\n`);
   const ports = requested.length > 0 ? sortPorts(requested) : declaredPorts(input.snapshot);
   if (ports.length === 0)
     throw new UsageError(

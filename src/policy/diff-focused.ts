@@ -5,6 +5,7 @@
  * with each pod's selecting policies computed once. Workload entries take part like pods: without an
  * address (matched by no ipBlock), and with a self pair that is two of their replicas (issue 12).
  */
+import type { ClusterNetworkPolicy } from "../k8s/cnp-model.js";
 import type { NetworkPolicy, Pod, Protocol, Snapshot } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
 import type { ClusterIndex } from "./cluster-index.js";
@@ -176,11 +177,26 @@ export function onlyPoliciesChanged(before: Snapshot, after: Snapshot): boolean 
   );
 }
 
+/** True when the Nodes (addresses, labels: what `nodes` peers and host-network pods see) are the same. */
+export function sameNodes(before: Snapshot, after: Snapshot): boolean {
+  const all = (s: Snapshot) => [...s.nodes.values()].map(content);
+  const [x, y] = [all(before), all(after)];
+  return x.length === y.length && x.every((n, i) => n === y[i]);
+}
+
+/** Objects that differ between two lists by key, in both versions (added, removed or edited). */
+function changed<T extends object>(before: readonly T[], after: readonly T[], key: (o: T) => string): T[] {
+  const beforeBy = new Map(before.map((p) => [key(p), content(p)]));
+  const afterBy = new Map(after.map((p) => [key(p), content(p)]));
+  return [...before, ...after].filter((p) => beforeBy.get(key(p)) !== afterBy.get(key(p)));
+}
+
 /** Policies that differ between the snapshots, in both versions (added, removed or edited). */
-function changedPolicies(before: Snapshot, after: Snapshot): NetworkPolicy[] {
-  const beforeBy = new Map(before.policies.map((p) => [refOf(p), content(p)]));
-  const afterBy = new Map(after.policies.map((p) => [refOf(p), content(p)]));
-  return [...before.policies, ...after.policies].filter(
-    (p) => beforeBy.get(refOf(p)) !== afterBy.get(refOf(p)),
-  );
+export function changedPolicies(before: Snapshot, after: Snapshot): NetworkPolicy[] {
+  return changed(before.policies, after.policies, refOf);
+}
+
+/** ClusterNetworkPolicies that differ (by name), in both versions: a new priority or action counts. */
+export function changedClusterPolicies(before: Snapshot, after: Snapshot): ClusterNetworkPolicy[] {
+  return changed(before.clusterPolicies, after.clusterPolicies, (p) => p.name);
 }

@@ -6,13 +6,21 @@
  * template label is a connection change, and its self pair is replica to replica (issue 12). Pods that cannot be told apart by any policy — same namespace, labels, container ports,
  * and the same position relative to every ipBlock — are evaluated once per class, and only the
  * pods whose verdicts can change (those selected by a changed policy) are examined when pods and
- * namespaces are the same in both snapshots (diff-focused.ts).
+ * namespaces are the same in both snapshots (diff-focused.ts). With ClusterNetworkPolicies on either
+ * side, the matrices of the engine are compared instead, so every tier counts (diff-tiered.ts).
  */
 import type { NetworkPolicy, Peer, Pod, Protocol, Snapshot } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
 import { type ClusterIndex, indexSnapshot } from "./cluster-index.js";
 import { evaluate } from "./evaluate.js";
-import { focusedChanges, onlyPoliciesChanged } from "./diff-focused.js";
+import {
+  changedClusterPolicies,
+  changedPolicies,
+  focusedChanges,
+  onlyPoliciesChanged,
+  sameNodes,
+} from "./diff-focused.js";
+import { tieredChanges } from "./diff-tiered.js";
 import { byFirst } from "../base/compare.js";
 import { inBlock } from "./rule-match.js";
 import { workloadGroupOf } from "./workload.js";
@@ -69,7 +77,13 @@ export function diffSnapshots(
     if (prev) prev.pairs += pairs;
     else groups.set(key, { g, pairs });
   };
-  if (onlyPoliciesChanged(before, after)) {
+  if (before.clusterPolicies.length > 0 || after.clusterPolicies.length > 0) {
+    const focus =
+      onlyPoliciesChanged(before, after) && sameNodes(before, after)
+        ? { policies: changedPolicies(before, after), clusterPolicies: changedClusterPolicies(before, after) }
+        : undefined;
+    tieredChanges(b, a, ports, add, focus);
+  } else if (onlyPoliciesChanged(before, after)) {
     focusedChanges(before, after, b, a, ports, (c) => add(c.from, c.to, c.port, c.protocol, c.nowAllowed, 1));
   } else {
     classChanges(b, a, [...before.policies, ...after.policies], ports, add);

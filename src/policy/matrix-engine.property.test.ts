@@ -15,7 +15,7 @@ import { type Pod, refOf, type Snapshot } from "../k8s/model.js";
 import type { Addr } from "../net/address.js";
 import { type ClusterIndex, indexSnapshot, nodeOwnAddresses } from "./cluster-index.js";
 import { commonFamilies } from "./endpoint.js";
-import { evaluateTieredQuery, tieredPolicies } from "./cnp-evaluate.js";
+import { evaluateTieredQuery, snapshotTiers } from "./cnp-evaluate.js";
 import { evaluate, type Query } from "./evaluate.js";
 import { type Cell, matrixEngine } from "./matrix-engine.js";
 
@@ -75,8 +75,7 @@ type Oracle = (index: ClusterIndex, q: Query) => { readonly allowed: boolean } |
 const oracle: Oracle = (index, q) => {
   const cnps = index.snapshot.clusterPolicies;
   if (cnps.length === 0) return evaluate(index, q);
-  const nodeLabels = new Map([...index.snapshot.nodes.values()].map((n) => [n.name, n.labels]));
-  return evaluateTieredQuery(index, tieredPolicies(cnps, nodeLabels), q);
+  return evaluateTieredQuery(index, snapshotTiers(index.snapshot), q);
 };
 
 /** The reference per family, in the engine's Cell shape. */

@@ -9,24 +9,17 @@
  * every pod, its Accept rules match nothing and its Deny and Pass rules deny. matrix-sides.ts
  * combines the outcomes with the NetworkPolicy sets as `decideTieredSide` does.
  */
-import type {
-  ClusterNetworkPolicy,
-  CnpAction,
-  CnpPeer,
-  CnpPort,
-  CnpRule,
-  CnpTier,
-} from "../k8s/cnp-model.js";
+import type { ClusterNetworkPolicy, CnpAction, CnpPeer, CnpRule, CnpTier } from "../k8s/cnp-model.js";
 import type { Direction, Snapshot } from "../k8s/model.js";
 import { addrKey } from "../net/address.js";
 import { assertNever } from "../base/assert-never.js";
 import type { ClusterIndex } from "./cluster-index.js";
-import { type TieredPolicies, tieredPolicies } from "./cnp-evaluate.js";
-import { subjectSelects } from "./cnp-match.js";
+import { snapshotTiers, type TieredPolicies } from "./cnp-evaluate.js";
+import { cnpPortMatches, subjectSelects } from "./cnp-match.js";
 import type { EntryClass } from "./matrix-classes.js";
 import { add, type ClassSet, type FamilySlot, orMasked, type PeerSets } from "./matrix-peer-sets.js";
 import type { ProbePort } from "./probe-ports.js";
-import { inBlock, portMatches, type RuleInput } from "./rule-match.js";
+import { inBlock, type RuleInput } from "./rule-match.js";
 import { selectorMatches } from "./selector.js";
 
 /** What one tier decides for one class, direction, port and family, over the other classes. */
@@ -38,13 +31,11 @@ export interface TierOutcome {
 }
 
 /**
- * The tiers of a snapshot (`snapshot.clusterPolicies`, Node labels for `nodes` peers), or
- * undefined when it has no ClusterNetworkPolicy: then the matrix is NetworkPolicy's alone.
+ * The tiers of a snapshot (`snapshotTiers`), or undefined when it has no ClusterNetworkPolicy: then
+ * the matrix is NetworkPolicy's alone, computed exactly as before tiers existed.
  */
 export function matrixTiers(snapshot: Snapshot): TieredPolicies | undefined {
-  if (snapshot.clusterPolicies.length === 0) return undefined;
-  const nodeLabels = new Map([...snapshot.nodes.values()].map((n) => [n.name, n.labels]));
-  return tieredPolicies(snapshot.clusterPolicies, nodeLabels);
+  return snapshot.clusterPolicies.length === 0 ? undefined : snapshotTiers(snapshot);
 }
 
 /** A rule with its fail-closed reading applied once: `all` matches every packet. */
@@ -189,7 +180,7 @@ export class TierSets {
     const probe = this.ports[pi] as ProbePort;
     let result: ClassSet | undefined;
     if (
-      protocols.items.some((p) => p.kind === "range" && portMatchesCnp(p, { receiver: undefined, ...probe }))
+      protocols.items.some((p) => p.kind === "range" && cnpPortMatches(p, { receiver: undefined, ...probe }))
     )
       result = null;
     else {
@@ -260,14 +251,7 @@ export class TierSets {
 
 type PortInput = Pick<RuleInput, "receiver" | "protocol" | "port">;
 
-/** `cnpPortMatches` for a packet whose other end does not matter (ports never look at it). */
-function portMatchesCnp(spec: CnpPort, input: PortInput): boolean {
-  return spec.kind === "range"
-    ? portMatches(spec, input)
-    : portMatches({ ...spec, protocol: input.protocol }, input);
-}
-
 /** Whether a rule's `protocols` match a packet to `receiver` (absent `protocols`: every packet). */
 function portsMatch(rule: CnpRule, input: PortInput): boolean {
-  return rule.protocols.kind === "any" || rule.protocols.items.some((p) => portMatchesCnp(p, input));
+  return rule.protocols.kind === "any" || rule.protocols.items.some((p) => cnpPortMatches(p, input));
 }

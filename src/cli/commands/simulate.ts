@@ -11,7 +11,7 @@ export function registerSimulate(program: Command, { io, done }: CommandContext)
   program
     .command("simulate")
     .description(
-      "dry-run: evaluate every ordered pair of pods and workloads in the input against its NetworkPolicies",
+      "dry-run: evaluate every ordered pair of pods and workloads in the input against its NetworkPolicies and ClusterNetworkPolicies",
     )
     .argument("[inputs...]", "YAML/JSON files, directories (recursive) or - for stdin")
     .option(
