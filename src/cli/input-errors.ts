@@ -45,15 +45,38 @@ export function policiesWithErrors(issues: readonly Issue[]): string[] {
 }
 
 /**
- * Footer lines for the human outputs: the policies with errors and, when other objects or files
- * had errors too, how many (their details are on stderr). Empty without errors.
+ * The name of every ClusterNetworkPolicy with at least one error, sorted, each once: the decoder
+ * reads such a policy fail-closed, so verdicts involving it may not be the cluster's.
+ */
+export function clusterPoliciesWithErrors(issues: readonly Issue[]): string[] {
+  const names = new Set<string>();
+  for (const i of issues) {
+    if (i.severity !== "error" || i.object?.kind !== "ClusterNetworkPolicy" || i.object.name === undefined)
+      continue;
+    names.add(i.object.name);
+  }
+  return [...names].sort(compareStrings);
+}
+
+const POLICY_KINDS: ReadonlySet<string | undefined> = new Set(["NetworkPolicy", "ClusterNetworkPolicy"]);
+
+/**
+ * Footer lines for the human outputs: the policies (of both kinds) with errors and, when other
+ * objects or files had errors too, how many (their details are on stderr). Empty without errors.
  */
 export function errorFooter(issues: readonly Issue[]): string[] {
   const policies = policiesWithErrors(issues);
-  const others = issues.filter((i) => i.severity === "error" && i.object?.kind !== "NetworkPolicy").length;
+  const cnps = clusterPoliciesWithErrors(issues);
+  const others = issues.filter(
+    (i) => i.severity === "error" && (!POLICY_KINDS.has(i.object?.kind) || i.object?.name === undefined),
+  ).length;
   const lines: string[] = [];
   if (policies.length > 0)
     lines.push(`policies with errors (their verdicts may not match the cluster): ${policies.join(", ")}`);
+  if (cnps.length > 0)
+    lines.push(
+      `ClusterNetworkPolicies with errors, read fail-closed (their verdicts may not match the cluster): ${cnps.join(", ")}`,
+    );
   if (others > 0)
     lines.push(
       `${others} other input error${others === 1 ? "" : "s"} (see stderr): the result may not match the cluster`,
