@@ -150,7 +150,7 @@ describe("netguard simulate with ClusterNetworkPolicies", () => {
     const s = await simulate(B_ALLOWS_A, isolate(10), BASELINE_DENY);
     const note = "2 ClusterNetworkPolicies evaluated (1 Admin, 1 Baseline tier)";
     expect(s.err).toContain(`netguard: ${note}`);
-    expect((s.out as { notes: string[] }).notes.some((n) => n.startsWith(note))).toBe(true);
+    expect(s.out.notes.some((n) => n.startsWith(note))).toBe(true);
     expect((await simulate(B_ALLOWS_A)).err).not.toContain("ClusterNetworkPolic");
   });
 
