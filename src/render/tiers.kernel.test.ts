@@ -142,6 +142,35 @@ describeAsRoot("tier chains on a real kernel", () => {
     }, "tiers");
   });
 
+  it("follows random ClusterNetworkPolicy changes with incremental syncs that end where a full replace would", async () => {
+    await withNetns(async (ns) => {
+      await fc.assert(
+        fc.asyncProperty(
+          tieredCluster,
+          randomCnps(undefined, 4),
+          randomCnps(undefined, 4),
+          async (objs, before, after) => {
+            await systemExec("ip", ["netns", "exec", ns, "nft", "flush", "ruleset"]);
+            const node = (cnps: typeof before) => [...compileAll(snapshotWithCnps(objs, cnps)).values()][0];
+            const [a, b] = [node(before), node(after)];
+            if (a === undefined || b === undefined) return;
+            const fakeNft = new FakeNft();
+            const fake = new Datapath(fakeNft);
+            const kernel = new Datapath(execBackend(systemExec, { netns: ns }));
+            await fake.sync(renderNode(a));
+            expect(await kernel.sync(renderNode(a))).toMatchObject({ kind: "full" });
+            await fake.sync(renderNode(b));
+            const synced = await kernel.sync(renderNode(b));
+            expect(["incremental", "unchanged"]).toContain(synced.kind);
+            expect(synced).not.toHaveProperty("modelRefused");
+            await expectKernelIs(ns, fakeNft.state, b);
+          },
+        ),
+        { numRuns: numRuns(8) },
+      );
+    }, "tiers");
+  });
+
   it("takes a priority change, an action change and a policy's removal as incremental syncs", async () => {
     await withNetns(
       (ns) =>
