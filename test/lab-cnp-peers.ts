@@ -142,7 +142,7 @@ const nodes: Scenario = {
 /** SCTP: no SCTP packet can be sent here; its rules must render and load beside TCP ones that work. */
 const sctp: Scenario = {
   name: "SCTP ports are rendered and loaded (Admin and Baseline), TCP in the same rule enforced",
-  loaded: /sctp/,
+  loaded: [/sctp \. 9000[\s,}]/, /sctp \. 9000-9010/],
   objects: [
     cnp("sctp-and-tcp-into-x", {
       tier: "Admin",

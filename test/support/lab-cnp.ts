@@ -32,7 +32,7 @@ export interface Scenario {
   readonly nodes?: boolean;
   readonly cells: readonly HandCell[];
   /** What every node's `inet netguard` table must hold (for what no packet here can show). */
-  readonly loaded?: RegExp;
+  readonly loaded?: readonly RegExp[];
 }
 
 /** A hand-worked IPv4 cell. */
@@ -54,8 +54,8 @@ export const v6 = (from: string, to: string, port: string, want: boolean): HandC
 /** A peer of every namespace's pods. */
 export const ALL_NAMESPACES = { namespaces: {} };
 
-/** The probe timeout: a dropped packet is a probe that times out. */
-export const PROBE_TIMEOUT_MS = 400;
+/** The probe timeout: a dropped packet is a probe that times out (an allowed one that is slow under load is re-probed). */
+export const PROBE_TIMEOUT_MS = 600;
 
 /** A label selector on `ns` (the lab namespaces carry `ns: <name>`). */
 export const ns = (name: string): Json => ({ matchLabels: { ns: name } });
