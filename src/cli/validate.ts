@@ -1,7 +1,10 @@
 /**
  * `netguard validate [--format text|json|sarif|github] [--strict] [--kube-version 1.N]
- * [--cluster <inputs>]... <inputs...>`: CI validation of NetworkPolicy manifests — what the API
- * server would reject (errors) and what is probably not what the author meant (warnings).
+ * [--cluster <inputs>]... <inputs...>`: CI validation of NetworkPolicy and ClusterNetworkPolicy
+ * manifests — what the API server would reject (errors: for ClusterNetworkPolicy the CRD's limits
+ * and CEL rules, and `domainNames`, which netguard does not support) and what is probably not what
+ * the author meant (warnings). The ClusterNetworkPolicy lints see the cluster after applying the
+ * input (`--cluster`, `--kubeconfig`, or the input itself when it holds pods or Nodes).
  * Exit 0 without errors (warnings fail only with --strict), 1 on errors, 2 on usage or I/O problems.
  */
 import { readFileSync } from "node:fs";

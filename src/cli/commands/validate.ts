@@ -1,5 +1,6 @@
 /**
- * `netguard validate`: API-server checks and lints of NetworkPolicy manifests, for CI.
+ * `netguard validate`: API-server checks and lints of NetworkPolicy and ClusterNetworkPolicy
+ * manifests, for CI.
  */
 import type { Command } from "commander";
 import { runValidate, type ValidateCliOptions } from "../validate.js";
@@ -9,7 +10,9 @@ import { collect, type CommandContext } from "./command.js";
 export function registerValidate(program: Command, { io, done }: CommandContext): void {
   program
     .command("validate")
-    .description("validate NetworkPolicy manifests for CI: API-server checks (errors) and lints (warnings)")
+    .description(
+      "validate NetworkPolicy and ClusterNetworkPolicy manifests for CI: API-server checks (errors) and lints (warnings)",
+    )
     .argument(
       "<inputs...>",
       "YAML/JSON files, directories (recursive) or - for stdin (Helm/kustomize output works)",
@@ -20,10 +23,15 @@ export function registerValidate(program: Command, { io, done }: CommandContext)
       "--kube-version <1.N>",
       "the Kubernetes release whose API server to mirror (default: the newest tracked)",
     )
-    .option("--cluster <inputs>", "Pods/Namespaces/Nodes for cluster-aware lints (repeatable)", collect, [])
+    .option(
+      "--cluster <inputs>",
+      "Pods/Namespaces/Nodes and the policies already applied, for cluster-aware lints (repeatable)",
+      collect,
+      [],
+    )
     .option(
       "--kubeconfig <file>",
-      "read Pods, Namespaces and Nodes from the live cluster (read-only) for cluster-aware lints",
+      "read Pods, Namespaces, Nodes and policies from the live cluster (read-only) for cluster-aware lints",
     )
     .action(async (inputs: string[], opts: ValidateCliOptions) => done(await runValidate(io, inputs, opts)));
 }
