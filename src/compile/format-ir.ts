@@ -1,12 +1,14 @@
 /**
  * A readable text form of NodeRules, for humans and golden tests: each pod's chains with their
- * rules, then the sets they reference with their elements.
+ * rules (and the ClusterNetworkPolicy tier chains it jumps to), then the tier chains, then the sets
+ * they reference with their elements.
  */
 import { appendAll } from "../base/append-all.js";
 import { assertNever } from "../base/assert-never.js";
 import { formatAddr } from "../net/address.js";
 import { formatInterval } from "../net/cidr.js";
-import type { IrRule, NodeRules, PodChain } from "./ir.js";
+import type { Direction } from "../k8s/model.js";
+import type { IrRule, LocalPod, NodeRules, PodChain, TierChain, TierRule } from "./ir.js";
 
 /** Renders the rules of one node as text (deterministic). */
 export function formatNodeRules(r: NodeRules): string {
@@ -17,9 +19,10 @@ export function formatNodeRules(r: NodeRules): string {
   ];
   for (const pod of r.pods) {
     lines.push(`  pod ${pod.ref} ${pod.addrs.map(formatAddr).join(" ")}`);
-    appendAll(lines, chainLines("ingress", pod.ingress));
-    appendAll(lines, chainLines("egress", pod.egress));
+    appendAll(lines, sideLines(pod, "ingress"));
+    appendAll(lines, sideLines(pod, "egress"));
   }
+  for (const chain of r.tierChains) appendAll(lines, tierChainLines(chain));
   for (const s of r.addressSets) {
     lines.push(
       `  set ${s.name} ${s.family}: ${s.intervals.map((i) => formatInterval(s.family, i)).join(", ")}`,
@@ -37,6 +40,44 @@ export function formatNodeRules(r: NodeRules): string {
     lines.push(`  set ${s.name} ${s.family}: ${els.join(", ")}`);
   }
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * One direction of a pod: its Admin tier jump, the NetworkPolicy chain, and its Baseline tier jump
+ * (consulted only when no NetworkPolicy isolates the pod).
+ */
+function sideLines(pod: LocalPod, direction: Direction): string[] {
+  const tiers = pod.tiers?.[direction];
+  const chain = chainLines(direction, pod[direction]);
+  if (!tiers) return chain;
+  const admin = tiers.admin ? [`    ${direction}: admin tier -> ${tiers.admin}`] : [];
+  const baseline =
+    tiers.baseline && pod[direction].kind === "open"
+      ? [`    ${direction}: baseline tier -> ${tiers.baseline}`]
+      : [];
+  return [...admin, ...chain, ...baseline];
+}
+
+/** A tier chain: its policies in evaluation order, then its rules (first match decides; none: return). */
+function tierChainLines(chain: TierChain): string[] {
+  const peerWord = chain.direction === "ingress" ? "from" : "to";
+  return [
+    `  tier chain ${chain.name} (${chain.tier} ${chain.direction}): ${chain.policies.join(", ")}`,
+    ...chain.rules.map((rule) => `    ${tierRuleText(rule, peerWord)}`),
+    "    return",
+  ];
+}
+
+function tierRuleText(rule: TierRule, peerWord: string): string {
+  const peers = rule.peers.kind === "any" ? "any peer" : `${peerWord} ${sets(rule.peers)}`;
+  const ports =
+    rule.ports.kind === "any"
+      ? "any port"
+      : rule.ports.kind === "set"
+        ? `ports @${rule.ports.set}`
+        : `address.port ${sets(rule.ports)}`;
+  const name = rule.origin.name !== undefined ? ` ${JSON.stringify(rule.origin.name)}` : "";
+  return `${rule.action} ${peers} ${ports} counter ${rule.counter} (${rule.origin.policy} ${rule.origin.rule}${name})`;
 }
 
 function chainLines(direction: string, chain: PodChain): string[] {

@@ -8,7 +8,8 @@ import type { NetworkPolicy, Peer, Pod } from "../k8s/model.js";
 import type { Family } from "../net/address.js";
 import { type Interval, normalize, subtract } from "../net/interval.js";
 import type { ClusterIndex } from "../policy/cluster-index.js";
-import { selectorKey, selectorMatches } from "../policy/selector.js";
+import { isEmptySelector, selectorKey, selectorMatches } from "../policy/selector.js";
+import { AddressIndex } from "./address-index.js";
 
 /** Canonical intervals per family. */
 export interface FamilyIntervals {
@@ -102,12 +103,19 @@ export class PeerResolver {
   private compute(policy: PeerOwner, peer: Peer): FamilyIntervals {
     switch (peer.kind) {
       case "pods": {
-        const v4: Interval[] = [];
-        const v6: Interval[] = [];
-        for (const pod of this.selectedPods(policy, peer)) {
-          for (const a of pod.ips) (a.family === "IPv4" ? v4 : v6).push({ lo: a.value, hi: a.value });
+        const namespaces = this.namespacesOf(policy, peer);
+        const size = namespaces.reduce(
+          (n, ns) => n + (this.index.targetsByNamespace.get(ns)?.length ?? 0),
+          0,
+        );
+        // A large part of the cluster (a ClusterNetworkPolicy's `namespaces: {}`): one linear pass.
+        if (size * 8 > this.index.targets.length) {
+          this.byAddress ??= new AddressIndex(this.index.targets);
+          return this.byAddress.select(namespaces, peer.pods);
         }
-        return { v4: normalize(v4), v6: normalize(v6) };
+        if (!isEmptySelector(peer.pods)) return podIntervals(this.selectedPods(policy, peer));
+        const parts = namespaces.map((ns) => this.namespaceAddresses(ns));
+        return { v4: normalize(parts.flatMap((p) => p.v4)), v6: normalize(parts.flatMap((p) => p.v6)) };
       }
       case "ipBlock": {
         const block = subtract(
@@ -121,6 +129,18 @@ export class PeerResolver {
     }
   }
 
+  private readonly namespaceMemo = new Map<string, FamilyIntervals>();
+  private byAddress?: AddressIndex;
+
+  /** The addresses of every target pod of one namespace, computed once. */
+  private namespaceAddresses(ns: string): FamilyIntervals {
+    const hit = this.namespaceMemo.get(ns);
+    if (hit) return hit;
+    const value = podIntervals(this.index.targetsByNamespace.get(ns) ?? []);
+    this.namespaceMemo.set(ns, value);
+    return value;
+  }
+
   private namespacesOf(policy: PeerOwner, peer: Extract<Peer, { kind: "pods" }>): string[] {
     if (peer.namespaces.kind === "own") return [policy.namespace];
     const sel = peer.namespaces.selector;
@@ -128,6 +148,16 @@ export class PeerResolver {
       .filter((ns) => selectorMatches(sel, ns.labels))
       .map((ns) => ns.name);
   }
+}
+
+/** The addresses of `pods` as canonical intervals per family. */
+function podIntervals(pods: readonly Pod[]): FamilyIntervals {
+  const v4: Interval[] = [];
+  const v6: Interval[] = [];
+  for (const pod of pods) {
+    for (const a of pod.ips) (a.family === "IPv4" ? v4 : v6).push({ lo: a.value, hi: a.value });
+  }
+  return { v4: normalize(v4), v6: normalize(v6) };
 }
 
 /** Picks one family's intervals. */

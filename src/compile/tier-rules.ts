@@ -137,11 +137,11 @@ export function datapathAction(
   return rule.action === "Accept" ? "nothing" : "Deny";
 }
 
-/** Every peer's addresses, the definition key naming their set, and (when only pods) the candidate pods. */
+/** Every peer's addresses, the definition key naming their set, and (when only pods, on demand) the candidate pods. */
 function resolvePeers(
   deps: TierRuleDeps,
   peers: readonly CnpPeer[],
-): { defKey: string; addrs: FamilyIntervals; pods: readonly Pod[] | undefined } {
+): { defKey: string; addrs: FamilyIntervals; pods: () => readonly Pod[] | undefined } {
   const npPeers: Peer[] = [];
   const keys: string[] = [];
   const extra: FamilyIntervals[] = [];
@@ -161,7 +161,7 @@ function resolvePeers(
     v6: normalize(all.flatMap((a) => a.v6)),
   };
   const onlyPods = extra.length === 0 && npPeers.every((p) => p.kind === "pods");
-  const pods = onlyPods ? deps.peers.candidatePods(CLUSTER_SCOPED, npPeers) : undefined;
+  const pods = () => (onlyPods ? deps.peers.candidatePods(CLUSTER_SCOPED, npPeers) : undefined);
   return { defKey: [...new Set(keys)].sort().join(" | "), addrs, pods };
 }
 
@@ -204,13 +204,13 @@ function egressEndpoints(
   deps: TierRuleDeps,
   defKey: string,
   addrs: FamilyIntervals,
-  candidates: readonly Pod[] | undefined,
+  candidates: () => readonly Pod[] | undefined,
   named: readonly string[],
 ): FamilySets<EndpointPortSet> {
   const key = `${defKey} || cnp named ${named.join(",")}`;
   let tuples = deps.endpointTuples.get(key);
   if (!tuples) {
-    const pods = candidates ?? [...new Set(named.flatMap((n) => deps.podsByPortName.get(n) ?? []))];
+    const pods = candidates() ?? [...new Set(named.flatMap((n) => deps.podsByPortName.get(n) ?? []))];
     tuples = namedPortTuples(pods, named, addrs);
     deps.endpointTuples.set(key, tuples);
   }
