@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { Datapath } from "../src/datapath/datapath.js";
 import type { Snapshot } from "../src/k8s/model.js";
-import { execBackend } from "../src/nft/backend.js";
+import { execBackend, type NftBackend } from "../src/nft/backend.js";
 import { type NodeRuleset, renderNode } from "../src/render/ruleset.js";
 import { systemExec } from "../src/sys/exec.js";
 import {
@@ -29,6 +29,8 @@ type Json = Record<string, unknown>;
 /** One incremental case: the sync's time and commands, and the compile + render before it. */
 export interface SyncFigures {
   readonly sync: Spread;
+  /** Of the sync: the `nft -f` transaction alone. */
+  readonly nftApply: Spread;
   readonly commands: number;
   readonly compileRender: Spread;
 }
@@ -82,8 +84,14 @@ export async function applySideBySide(
     const cases = edits(c, policy).map((e) => ({ ...e, snapshot: snapshotOf(e.objs) }));
     const full: number[][] = [[], []];
     const scripts = [0, 0];
-    const perEdit = cases.map(() => ({ sync: [] as number[], commands: 0, compileRender: [] as number[] }));
-    const dp = new Datapath(execBackend(systemExec, { netns: ns }));
+    const perEdit = cases.map(() => ({
+      sync: [] as number[],
+      nftApply: [] as number[],
+      commands: 0,
+      compileRender: [] as number[],
+    }));
+    const timed = timedBackend(execBackend(systemExec, { netns: ns }));
+    const dp = new Datapath(timed.backend);
     for (let round = 0; round < rounds; round++) {
       for (const i of round % 2 === 0 ? [0, 1] : [1, 0]) {
         await dp.cleanup();
@@ -94,7 +102,13 @@ export async function applySideBySide(
         scripts[i] = Math.round(r.scriptBytes / 1024);
         for (const [k, e] of cases.entries()) {
           if ((e.base === c.with ? 1 : 0) !== i) continue;
-          await measureEdit(dp, e.snapshot, bases[i] as NodeRuleset, perEdit[k] as (typeof perEdit)[number]);
+          await measureEdit(
+            dp,
+            timed.applyMs,
+            e.snapshot,
+            bases[i] as NodeRuleset,
+            perEdit[k] as (typeof perEdit)[number],
+          );
         }
       }
     }
@@ -105,7 +119,12 @@ export async function applySideBySide(
         cases.flatMap((e, k) => {
           if ((e.base === c.with ? 1 : 0) !== i) return [];
           const s = perEdit[k] as (typeof perEdit)[number];
-          const f = { sync: spread(s.sync), commands: s.commands, compileRender: spread(s.compileRender) };
+          const f = {
+            sync: spread(s.sync),
+            nftApply: spread(s.nftApply),
+            commands: s.commands,
+            compileRender: spread(s.compileRender),
+          };
           return [[e.label, f] as const];
         }),
       ),
@@ -116,20 +135,35 @@ export async function applySideBySide(
   }
 }
 
+/** The backend with the time of each `apply` (one `nft -f`) recorded in `applyMs`. */
+function timedBackend(backend: NftBackend): { backend: NftBackend; applyMs: number[] } {
+  const applyMs: number[] = [];
+  const apply = async (txn: Parameters<NftBackend["apply"]>[0]) => {
+    const t = performance.now();
+    const r = await backend.apply(txn);
+    applyMs.push(since(t));
+    return r;
+  };
+  return { backend: { ...backend, apply }, applyMs };
+}
+
 /** Compiles and renders the edit (decoded beforehand, as the agent's store holds it), syncs to it (timed), syncs back to the base. */
 async function measureEdit(
   dp: Datapath,
+  applyMs: number[],
   snapshot: Snapshot,
   base: NodeRuleset,
-  out: { sync: number[]; commands: number; compileRender: number[] },
+  out: { sync: number[]; nftApply: number[]; commands: number; compileRender: number[] },
 ): Promise<void> {
   global.gc?.();
   let t = performance.now();
   const edited = renderNode(compileNode(snapshot));
   out.compileRender.push(since(t));
   t = performance.now();
+  applyMs.length = 0;
   const r = await dp.sync(edited);
   out.sync.push(since(t));
+  out.nftApply.push(applyMs.reduce((a, b) => a + b, 0));
   if (r.kind === "failed") throw new Error(`sync failed: ${r.error}`);
   out.commands = r.kind === "unchanged" ? 0 : r.commands;
   const back = await dp.sync(base);

@@ -56,10 +56,11 @@ async function oneSize(size: CnpSize): Promise<string[]> {
       `| without CNPs | ${fmtSpread(a.without.fullApply)} | ${a.without.scriptKB} KB |`,
       `| with CNPs | ${fmtSpread(a.with.fullApply)} | ${a.with.scriptKB} KB |`,
       "",
-      "| incremental sync | sync (diff + nft + rule baseline) | commands | compile + render before it |",
-      "|---|---:|---:|---:|",
+      "| incremental sync | sync (diff + nft + rule baseline) | of which `nft -f` | commands | compile + render before it |",
+      "|---|---:|---:|---:|---:|",
       ...[...a.without.edits, ...a.with.edits].map(
-        ([label, f]) => `| ${label} | ${fmtSpread(f.sync)} | ${f.commands} | ${fmtSpread(f.compileRender)} |`,
+        ([label, f]) =>
+          `| ${label} | ${fmtSpread(f.sync)} | ${fmtSpread(f.nftApply)} | ${f.commands} | ${fmtSpread(f.compileRender)} |`,
       ),
       "",
     );
