@@ -152,4 +152,34 @@ describe("netguard validate: ClusterNetworkPolicies are validated objects", () =
     ]);
     expect(doc.issues[0]?.message).toContain("a/iso");
   });
+
+  it("lints against the cluster's ClusterNetworkPolicies, which an input policy of the same name replaces", async () => {
+    const policy = (name: string, action: string, cidr: string) =>
+      cnp
+        .replace("name: deny-metadata", `name: ${name}`)
+        .replace("action: Deny", `action: ${action}`)
+        .replace("169.254.169.254/32", cidr);
+    const files = {
+      "cluster.yaml": policy("live", "Deny", "10.0.0.0/8"),
+      "new.yaml": policy("new", "Accept", "10.1.0.0/16"),
+      "live.yaml": policy("live", "Deny", "192.0.2.0/24"),
+    };
+    const overlap = await json(files, ["--cluster", "cluster.yaml", "new.yaml"]);
+    expect(overlap.code).toBe(0);
+    expect(overlap.doc.issues.map((i) => `${i.file}:${i.line} ${i.path} ${i.code}`)).toEqual([
+      "new.yaml:9 spec.egress[0] cnp-same-priority-overlap",
+    ]);
+    expect(overlap.doc.issues[0]?.message).toContain("of ClusterNetworkPolicy live");
+    const replaced = await json(files, ["--cluster", "cluster.yaml", "new.yaml", "live.yaml"]);
+    expect(replaced.doc.issues).toEqual([]);
+  });
+
+  it("an error in a ClusterNetworkPolicy of the --cluster files fails the run", async () => {
+    const files = { "cluster.yaml": cnp.replace("tier: Admin", "tier: Middle"), "np.yaml": cnp };
+    const r = await run(files, ["--cluster", "cluster.yaml", "np.yaml"]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /^cluster\.yaml:5: error: ClusterNetworkPolicy deny-metadata: spec\.tier: .*Middle/m,
+    );
+  });
 });

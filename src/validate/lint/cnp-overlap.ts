@@ -18,10 +18,14 @@ import {
 } from "./cnp-context.js";
 import { rulesMayOverlap, subjectsMayOverlap } from "./cnp-traffic.js";
 
-/** Whether some pod is selected by both subjects: in the view when there is one, else in some cluster. */
+/**
+ * Whether some pod may be selected by both subjects: in some cluster, and, when the view holds pods,
+ * in the view (a view without pods says nothing about which pods the subjects share).
+ */
 function shareSubjectPods(ctx: CnpLintContext, a: ClusterNetworkPolicy, b: ClusterNetworkPolicy): boolean {
   if (a.subject.kind === "unknown" || b.subject.kind === "unknown") return false; // an error already
-  if (!ctx.view) return subjectsMayOverlap(a.subject, b.subject);
+  if (!subjectsMayOverlap(a.subject, b.subject)) return false;
+  if (!ctx.view || ctx.view.targets.length === 0) return true;
   const inB = new Set(subjectPods(ctx.view, b));
   return subjectPods(ctx.view, a).some((pod) => inB.has(pod));
 }

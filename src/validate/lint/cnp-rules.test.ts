@@ -8,6 +8,7 @@ import {
   subjectNamespaces,
   subjectPods,
 } from "../../../test/support/cnp.js";
+import { clusterOf, namespace, pod } from "../../../test/support/lint-testing.js";
 import type { ClusterNetworkPolicy } from "../../k8s/cnp-model.js";
 import type { CnpLintContext } from "./cnp-context.js";
 import { lintSamePriorityOverlap } from "./cnp-overlap.js";
@@ -171,5 +172,23 @@ describe("cnp-same-priority-overlap", () => {
     const b = cnp("a-cluster", { egress: [accept] });
     const ctx: CnpLintContext = { policies: [b, a], inInput: new Set(["z-input"]) };
     expect(found(lintSamePriorityOverlap(a, ctx))).toEqual(["cnp-same-priority-overlap spec.egress[0]"]);
+  });
+
+  it("with a view holding pods, reports only subjects sharing a pod there", () => {
+    const a = cnp("a", { subject: subjectNamespaces(labels({ tenant: "a" })), egress: [deny] });
+    const b = cnp("b", { subject: subjectNamespaces(labels({ env: "prod" })), egress: [accept] });
+    const cluster = (prod: Record<string, string>) =>
+      clusterOf([
+        namespace("na", { tenant: "a", ...prod }),
+        namespace("nb", { env: "prod" }),
+        pod("na", "p", "10.0.0.1"),
+      ]);
+    expect(lintSamePriorityOverlap(b, ctxOf([a, b], cluster({})))).toEqual([]);
+    expect(found(lintSamePriorityOverlap(b, ctxOf([a, b], cluster({ env: "prod" }))))).toEqual([
+      "cnp-same-priority-overlap spec.egress[0]",
+    ]);
+    expect(found(lintSamePriorityOverlap(b, ctxOf([a, b], clusterOf([]))))).toEqual([
+      "cnp-same-priority-overlap spec.egress[0]",
+    ]);
   });
 });
