@@ -7,9 +7,8 @@
 import { appendAll } from "../base/append-all.js";
 import { type Issue, locate } from "../issue/issue.js";
 import type { ClusterNetworkPolicy } from "../k8s/cnp-model.js";
-import { decodeCnpRules } from "../k8s/decode-cnp-rule.js";
 import { decodeObject } from "../k8s/decode-object.js";
-import { Issues, isObject } from "../k8s/fields.js";
+import { isObject } from "../k8s/fields.js";
 import type { RawObject } from "../load/documents.js";
 import type { ClusterIndex } from "../policy/cluster-index.js";
 import { notRepeating, validateCnpMeta } from "./cnp-meta.js";
@@ -43,7 +42,7 @@ export function checkClusterPolicy(o: RawObject, found: Issue[]): CheckedCluster
   const { decoded, issues } = decodeObject(o.value, o.source);
   const name = isObject(o.value) && isObject(o.value.metadata) ? o.value.metadata.name : undefined;
   const ref = { kind: "ClusterNetworkPolicy", ...(typeof name === "string" ? { name } : {}) };
-  const extra = isObject(o.value) ? [...validateCnpMeta(o.value), ...rulesNotDecoded(o.value, issues)] : [];
+  const extra = isObject(o.value) ? validateCnpMeta(o.value) : [];
   const kept = issues.filter((i) => i.code !== DECODER_EXPERIMENTAL);
   const all = [...kept, ...notRepeating(kept, locate(extra, o.source, ref))];
   appendAll(found, all);
@@ -51,20 +50,6 @@ export function checkClusterPolicy(o: RawObject, found: Issue[]): CheckedCluster
   appendAll(found, locate(lintExperimentalFields(decoded.value), o.source, ref));
   const accepted = !all.some((i) => i.severity === "error" && i.code !== NETGUARD_ONLY_ERROR);
   return { policy: decoded.value, accepted };
-}
-
-/**
- * The issues of the rules of a policy the decoder read fail-closed as a whole (unusable tier or
- * priority, unknown fields) without decoding its rules: the API server reports every error of a
- * request at once, so the rules are checked here too (their decoded form is not used).
- */
-function rulesNotDecoded(obj: Record<string, unknown>, decoderIssues: readonly Issue[]): Issue[] {
-  const spec = obj.spec;
-  if (!isObject(spec) || !decoderIssues.some((i) => i.code === "fail-closed" && i.path === "spec")) return [];
-  const issues = new Issues();
-  decodeCnpRules(spec, "ingress", issues);
-  decodeCnpRules(spec, "egress", issues);
-  return issues.list.filter((i) => i.code !== DECODER_EXPERIMENTAL && i.code !== "rule-fails-closed");
 }
 
 /** The policies of one run: the input's the API server would accept, and every policy known. */
