@@ -8,6 +8,7 @@ import type { Exec } from "../sys/exec.js";
 import type { ListenUnix } from "./cni-server.js";
 import type { Clock } from "./clock.js";
 import type { DirWatcher } from "./conf-watch.js";
+import type { RecheckBackoff } from "./crd-kinds.js";
 import type { PostEvent } from "./events.js";
 import type { ReadText } from "./flannel-subnet.js";
 import type { ReconcileOptions } from "./reconciler.js";
@@ -57,4 +58,9 @@ export interface AgentOptions {
    * every drift check, for pods no CNI ADD named (default: on, bridge `cni0`; false: off).
    */
   readonly vethDiscovery?: { readonly bridge?: string } | false;
+  /**
+   * How often the API of a CRD kind (ClusterNetworkPolicy) whose CRD is not installed is looked for
+   * again (default: after 2 s, doubling to once a minute).
+   */
+  readonly crdRecheck?: RecheckBackoff;
 }

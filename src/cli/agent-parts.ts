@@ -58,7 +58,14 @@ export function agentParts(opts: AgentOptions): AgentParts {
     ),
     driftIntervalMs: opts.driftIntervalMs,
     source: (events) =>
-      new KubeSource({ store, events, clock, reader, informers: kubeInformers(opts.kubeConfig) }),
+      new KubeSource({
+        store,
+        events,
+        clock,
+        reader,
+        informers: kubeInformers(opts.kubeConfig),
+        ...(opts.crdRecheck ? { recheck: opts.crdRecheck } : {}),
+      }),
     reconciler: (deps) => new Reconciler({ ...deps, clock }, { ...DEFAULT_RECONCILE, ...opts.reconcile }),
     cni: (hooks) =>
       new CniPods({

@@ -1,12 +1,14 @@
 /**
  * A fake Kubernetes API server for tests: real HTTP on 127.0.0.1 speaking the list/watch protocol
  * the way kube-apiserver does (resourceVersions, history replay, 410 Expired, bookmarks, watch
- * timeouts) for pods, namespaces, nodes and networkpolicies, plus fault injection (500s, connection
- * resets) and controls to change objects behind the client's back.
+ * timeouts) for pods, namespaces, nodes, networkpolicies and clusternetworkpolicies (served while
+ * their CRD is installed: crds.ts), plus fault injection (500s, connection resets) and controls to
+ * change objects behind the client's back.
  */
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { Crds, type UninstallOptions } from "./crds.js";
 import { handleRest, isWatch, parseWatchRequest, type HandlerContext, type Reply } from "./handlers.js";
 import { kubeconfigYaml, writeKubeconfigFile } from "./kubeconfig.js";
 import { parseRoute } from "./routes.js";
@@ -31,6 +33,8 @@ export interface ApiServerOptions {
   historyLimit?: number;
   /** Interval of BOOKMARK events on watches that allow them (default 1000 ms; 0 disables them). */
   bookmarkIntervalMs?: number;
+  /** Whether the CRDs (ClusterNetworkPolicy) are installed at start (default true). */
+  crdsInstalled?: boolean;
 }
 
 /**
@@ -64,11 +68,18 @@ export interface ApiServer {
     name: string,
     labels: Record<string, string | null>,
   ): StoredObject;
+  /** Installs the CRD serving `kind` (ClusterNetworkPolicy): its resource answers from now on. */
+  installCrd(kind: Kind): void;
+  /**
+   * Deletes the CRD serving `kind`: its objects are deleted (unless `deleteObjects: false`), its
+   * watches end, and its resource answers 404 from then on.
+   */
+  uninstallCrd(kind: Kind, opts?: UninstallOptions): void;
   /** Deletes an object, emitting DELETED with the final object at a new resourceVersion. */
   remove(kind: Kind, namespace: string | undefined, name: string): StoredObject;
-  /** A copy of a stored object, or undefined. */
+  /** A copy of a stored object, or undefined (also while its CRD is not installed). */
   get(kind: Kind, namespace: string | undefined, name: string): StoredObject | undefined;
-  /** Copies of every object of a kind, sorted by namespace/name. */
+  /** Copies of every object of a kind, sorted by namespace/name (none while its CRD is not installed). */
   list(kind: Kind): StoredObject[];
   /** The Events POSTed to `/api/v1/namespaces/{ns}/events` (or events.k8s.io/v1), in order. */
   readonly events: readonly KubeObject[];
@@ -127,7 +138,9 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   const ctx: HandlerContext = { store, events: [] };
   const stats = { list: new Map<string, number>(), watch: new Map<string, number>() };
   const sockets = new Set<Socket>();
-  const watches = new Set<WatchHandle>();
+  /** Open watch streams, with the plural of the resource each watches. */
+  const watches = new Map<WatchHandle, string>();
+  const crds = new Crds(opts.crdsInstalled ?? true);
   let outage: Outage = "none";
   let refused = 0;
   let closing: Promise<void> | undefined;
@@ -146,7 +159,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
       });
     }
     const route = parseRoute(url.pathname);
-    if (route === undefined) {
+    if (route === undefined || (route.kind !== "events" && !crds.serves(route.def))) {
       req.resume();
       const message = "the server could not find the requested resource";
       return send(res, { code: 404, body: statusBody({ code: 404, reason: "NotFound", message }) });
@@ -158,7 +171,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
       if (!watchReq.ok) return send(res, { code: watchReq.failure.code, body: statusBody(watchReq.failure) });
       count(stats.watch, route.def.plural);
       const stream = serveWatch(res, store, watchReq.value, () => watches.delete(stream));
-      if (!res.writableEnded) watches.add(stream);
+      if (!res.writableEnded) watches.set(stream, route.def.plural);
       return;
     }
     if (route.kind === "collection" && method === "GET") count(stats.list, route.def.plural);
@@ -191,10 +204,17 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
 
-  const endWatches = (): void => [...watches].forEach((w) => w.end());
+  const endWatches = (plural?: string): void =>
+    [...watches].forEach(([w, p]) => (plural === undefined || p === plural) && w.end());
   const resetSockets = (): void => [...sockets].forEach((s) => s.resetAndDestroy());
+  /** The resource of `kind`; a test control on a resource whose CRD is not installed is a test bug. */
+  const served = (kind: Kind) => {
+    const def = resourceOf(kind);
+    if (!crds.serves(def)) throw new Error(`fake API server: 404: the ${kind} CRD is not installed`);
+    return def;
+  };
   const lookup = (kind: Kind, namespace: string | undefined, name: string): StoredObject => {
-    const found = store.get(resourceOf(kind), namespace ?? "", name);
+    const found = store.get(served(kind), namespace ?? "", name);
     if (found === undefined) throw new Error(`fake API server: ${kind} ${namespace ?? ""}/${name} not found`);
     return found;
   };
@@ -203,9 +223,9 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     url,
     kubeconfig: () => kubeconfigYaml(url),
     writeKubeconfig: (dir) => writeKubeconfigFile(dir, url),
-    create: (obj) => unwrap(store.create(resourceOf(kindOf(obj)), obj)),
+    create: (obj) => unwrap(store.create(served(kindOf(obj)), obj)),
     update: (obj) => {
-      const def = resourceOf(kindOf(obj));
+      const def = served(kindOf(obj));
       return unwrap(store.replace(def, obj, obj.metadata?.namespace, obj.metadata?.name ?? ""));
     },
     patchLabels: (kind, namespace, name, labels) => {
@@ -218,12 +238,18 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
       current.metadata.labels = merged;
       return unwrap(store.replace(resourceOf(kind), current, current.metadata.namespace, name));
     },
-    remove: (kind, namespace, name) => unwrap(store.remove(resourceOf(kind), namespace ?? "", name)),
+    installCrd: (kind) => crds.install(kind),
+    uninstallCrd: (kind, o) => crds.uninstall(kind, store, endWatches, o),
+    remove: (kind, namespace, name) => unwrap(store.remove(served(kind), namespace ?? "", name)),
     get: (kind, namespace, name) => {
-      const found = store.get(resourceOf(kind), namespace ?? "", name);
+      const def = resourceOf(kind);
+      const found = crds.serves(def) ? store.get(def, namespace ?? "", name) : undefined;
       return found === undefined ? undefined : structuredClone(found);
     },
-    list: (kind) => structuredClone(store.list(resourceOf(kind))),
+    list: (kind) => {
+      const def = resourceOf(kind);
+      return crds.serves(def) ? structuredClone(store.list(def)) : [];
+    },
     get events() {
       return structuredClone(ctx.events);
     },
@@ -231,7 +257,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
       return store.resourceVersion;
     },
     compact: () => store.compact(),
-    closeWatches: endWatches,
+    closeWatches: () => endWatches(),
     setOutage: (mode) => {
       outage = mode;
       if (mode === "error500") endWatches();

@@ -37,6 +37,7 @@ export type Kind =
   | "Namespace"
   | "Node"
   | "NetworkPolicy"
+  | "ClusterNetworkPolicy"
   | "Deployment"
   | "ReplicaSet"
   | "StatefulSet"
@@ -59,9 +60,11 @@ export interface ResourceDef {
   readonly namespaced: boolean;
   /** DELETE answers with the deleted object (pods, namespaces) instead of a `Status` (the rest). */
   readonly deleteReturnsObject: boolean;
+  /** Served by a CustomResourceDefinition: absent (404) while the CRD is not installed (crds.ts). */
+  readonly crd?: boolean;
 }
 
-/** The four resources the node agent watches, then the workloads the dry-run reads. */
+/** The resources the node agent watches, then the workloads the dry-run reads. */
 export const RESOURCES: readonly ResourceDef[] = [
   {
     kind: "Pod",
@@ -98,6 +101,16 @@ export const RESOURCES: readonly ResourceDef[] = [
     plural: "networkpolicies",
     namespaced: true,
     deleteReturnsObject: false,
+  },
+  {
+    kind: "ClusterNetworkPolicy",
+    listKind: "ClusterNetworkPolicyList",
+    apiVersion: "policy.networking.k8s.io/v1alpha2",
+    prefix: "/apis/policy.networking.k8s.io/v1alpha2",
+    plural: "clusternetworkpolicies",
+    namespaced: false,
+    deleteReturnsObject: false,
+    crd: true,
   },
   ...workload("Deployment", "apps/v1", "deployments"),
   ...workload("ReplicaSet", "apps/v1", "replicasets"),
