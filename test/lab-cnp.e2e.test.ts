@@ -8,9 +8,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { declaredPorts } from "../src/cli/probe-port.js";
-import { nodeInputFs } from "../src/load/node-fs.js";
-import { loadSnapshot } from "../src/load/sources.js";
+import type { LabMatrix } from "../src/lab/session.js";
 import { systemExec } from "../src/sys/exec.js";
 import {
   type Cell,
@@ -29,7 +27,8 @@ import {
 import { type Json, namespace, pod, snapshotOf } from "./support/objects.js";
 import { describeAsRoot } from "./support/root.js";
 import { parseTruthTable } from "./support/truth-table.js";
-import { mismatches, withLab } from "./support/lab.js";
+import { netguard } from "./dry-run-examples.js";
+import { parseJson } from "./support/json.js";
 import { SCENARIOS } from "./lab-cnp-scenarios.js";
 
 const PORTS = [
@@ -190,20 +189,21 @@ afterAll(() => {
 });
 
 describeAsRoot("examples/cluster-policy in a lab", () => {
-  it("real packets give the hand-worked expected.txt, cell for cell, and blocked cells are dropped", async () => {
+  it("netguard lab run: real packets give the hand-worked expected.txt cell for cell, blocked cells dropped", async () => {
     const dir = join(import.meta.dirname, "..", "examples", "cluster-policy");
-    const { snapshot } = await loadSnapshot(nodeInputFs, [dir]);
     const expected = parseTruthTable(readFileSync(join(dir, "expected.txt"), "utf8"));
-    const ports = declaredPorts(snapshot);
     const started = performance.now();
-    const matrix = await withLab(snapshot, ports, (lab) => lab.enforceAndProbe(snapshot));
+    const r = await netguard(["lab", "run", "--format", "json", dir]);
     timings.push(
-      `examples/cluster-policy: ${Math.round(performance.now() - started)} ms with lab up and down`,
+      `examples/cluster-policy: lab run ${Math.round(performance.now() - started)} ms (lab up and down)`,
     );
-    const real = new Map(matrix.results.map((r) => [`${r.protocol}/${r.port} ${r.from} ${r.to}`, r.allowed]));
+    expect(r.err).not.toMatch(/(^|: )error: /m);
+    const matrix = parseJson<LabMatrix>(r.out);
+    const real = new Map(matrix.results.map((c) => [`${c.protocol}/${c.port} ${c.from} ${c.to}`, c.allowed]));
     expect(Object.fromEntries(real)).toEqual(Object.fromEntries(expected.cells));
-    expect(mismatches(matrix)).toEqual([]);
-    const refused = matrix.results.filter((r) => r.allowed === false && r.detail !== "timeout");
-    expect(refused.map((r) => `${r.protocol}/${r.port} ${r.from} -> ${r.to}: ${r.detail}`)).toEqual([]);
+    expect(matrix.mismatches).toBe(0);
+    const refused = matrix.results.filter((c) => c.allowed === false && c.detail !== "timeout");
+    expect(refused.map((c) => `${c.protocol}/${c.port} ${c.from} -> ${c.to}: ${c.detail}`)).toEqual([]);
+    expect(r.code).toBe(0);
   });
 });
