@@ -34,7 +34,7 @@ describe("cnp-rule-shadowed", () => {
     });
     const issues = lintShadowedRules(p, ctxOf([p]));
     expect(found(issues)).toEqual(["cnp-rule-shadowed spec.egress[1]"]);
-    expect(issues[0]?.message).toContain("spec.egress[0] before it");
+    expect(issues[0]?.message).toContain("spec.egress[0] (Deny) before it");
   });
 
   it("does not report a rule only partly covered: other ports, other peers, a wider CIDR, any protocol", () => {

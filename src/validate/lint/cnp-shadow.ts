@@ -47,7 +47,7 @@ export function lintShadowedRules(self: ClusterNetworkPolicy, ctx: CnpLintContex
           warning(
             "cnp-rule-shadowed",
             site.path,
-            `${ruleName(site)} never matches: ${ruleName(earlier)} before it in this policy matches all of its traffic (every peer and port), and the first matching rule decides (${earlier.rule.action}); remove it or move it above ${earlier.path}`,
+            `${ruleName(site)} never matches: ${ruleName(earlier)} (${earlier.rule.action}) before it in this policy matches all of its traffic (every peer and port), and the first matching rule decides, so none reaches it; remove it or move it above ${earlier.path}`,
           ),
         );
         return;
@@ -58,7 +58,7 @@ export function lintShadowedRules(self: ClusterNetworkPolicy, ctx: CnpLintContex
           warning(
             "cnp-rule-shadowed",
             site.path,
-            `${ruleName(site)} never matches: ${policyName(other.policy)} comes first in the ${self.tier} tier, selects every pod this policy selects, and its ${ruleName(other)} matches all of this rule's traffic (every peer and port) and decides it (${other.rule.action})`,
+            `${ruleName(site)} never matches: ${policyName(other.policy)} comes first in the ${self.tier} tier, selects every pod this policy selects, and its ${ruleName(other)} (${other.rule.action}) matches all of this rule's traffic (every peer and port), so that policy ends the tier for it before this rule is reached`,
           ),
         );
       }
