@@ -158,7 +158,7 @@ describeAsRoot("ClusterNetworkPolicy on real packets", () => {
     const fresh = await step("update: none", [], { cells: [ya("TCP/80", true)] });
     expect(fresh.observed.every((o) => o.allowed)).toBe(true);
     // Create: Deny (20) before Accept (30): everything from y is dropped.
-    await step("update: create", [deny("Deny"), accept(30), base], {
+    const created = await step("update: create", [deny("Deny"), accept(30), base], {
       cells: [
         ya("TCP/80", false),
         ya("TCP/81", false),
@@ -171,6 +171,12 @@ describeAsRoot("ClusterNetworkPolicy on real packets", () => {
       cells: [ya("TCP/80", true), yb("TCP/80", true), ya("TCP/81", false), yb("UDP/53", false)],
     });
     expect(re.syncs.map((s) => s.kind)).toEqual(["incremental", "incremental"]);
+    // A priority change rewrites the shared tier chain's rules, not the pods' chains or sets.
+    const commands = (r: typeof re) => r.syncs.map((s) => ("commands" in s ? s.commands : 0));
+    timings.push(
+      `nft commands per node: create ${commands(created).join("+")}, reprioritise ${commands(re).join("+")}`,
+    );
+    commands(re).forEach((n, i) => expect(n).toBeLessThan(commands(created)[i] ?? 0));
     // Change action: Deny → Pass: no NetworkPolicy isolates x, so the Baseline decides 80-81.
     await step("update: change action", [deny("Pass"), accept(10), base], {
       cells: [ya("TCP/80", true), ya("TCP/81", false), yb("UDP/53", true), yb("UDP/54", true)],
