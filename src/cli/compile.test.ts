@@ -67,6 +67,21 @@ describe("netguard compile", () => {
     );
   });
 
+  it("prints the pod's Admin tier jump and the tier chain's rules with --format ir", async () => {
+    const io = memoryIo({ "c.yaml": input, "a.yaml": adminDeny });
+    expect(await runCli(io, ["compile", "--node", "n1", "--format", "ir", "c.yaml", "a.yaml"])).toBe(0);
+    const out = io.stdout();
+    const jump =
+      /\n {4}ingress: admin tier -> (admin-in\/[0-9a-f]+)\n {4}ingress: isolated by x\/deny\n/.exec(out);
+    expect(jump).not.toBeNull();
+    expect(out).toMatch(
+      new RegExp(
+        `\\n  tier chain ${jump?.[1] ?? "?"} \\(Admin ingress\\): no-y\\n` +
+          ` {4}Deny from @peer4_[0-9a-f]+ any port counter cnp/no-y/in/deny-y \\(no-y spec\\.ingress\\[0\\] "deny-y"\\)\\n`,
+      ),
+    );
+  });
+
   it("compiles nothing for a node without pods", async () => {
     const node = "apiVersion: v1\nkind: Node\nmetadata: {name: elsewhere}\n";
     const io = memoryIo({ "c.yaml": input, "n.yaml": node });
