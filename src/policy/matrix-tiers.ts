@@ -59,14 +59,20 @@ function fastRules(policy: ClusterNetworkPolicy, direction: Direction, ids: { ne
   return out;
 }
 
+/** A policy of a tier with its rules of one direction. */
+interface TierPolicy {
+  readonly policy: ClusterNetworkPolicy;
+  readonly rules: readonly FastRule[];
+}
+
 const DIRS: readonly Direction[] = ["egress", "ingress"];
 const TIERS: readonly CnpTier[] = ["Admin", "Baseline"];
 
 /** The tier outcomes of every class, built lazily and shared by what they depend on. */
 export class TierSets {
   /** Per tier and direction: each policy in tier order with its fast rules (none: left out). */
-  private readonly ordered = new Map<string, { policy: ClusterNetworkPolicy; rules: FastRule[] }[]>();
-  private readonly selected = new Map<string, { policy: ClusterNetworkPolicy; rules: FastRule[] }[]>();
+  private readonly ordered = new Map<string, TierPolicy[]>();
+  private readonly selected = new Map<string, TierPolicy[]>();
   private readonly peerMemo = new Map<CnpPeer, readonly Uint32Array[]>();
   private readonly ruleMemo = new Map<string, Uint32Array>();
   private readonly recvMemo = new Map<string, ClassSet | undefined>();
@@ -121,7 +127,8 @@ export class TierSets {
     return out;
   }
 
-  private selectedOf(tier: CnpTier, dir: Direction, c: EntryClass) {
+  /** The policies of the tier whose `spec.subject` selects the class, in tier order. */
+  private selectedOf(tier: CnpTier, dir: Direction, c: EntryClass): readonly TierPolicy[] {
     const key = `${tier}|${dir}|${c.id}`;
     let sel = this.selected.get(key);
     if (!sel) {
