@@ -128,6 +128,7 @@ export class Agent {
     await new Promise<void>((r) => (this.http ? this.http.close(() => r()) : r()));
     await this.cniServer?.stop();
     await this.queue;
+    await this.datapath.settled();
     await this.cni.saved();
     this.parts.logger.info("agent stopped; rules left in place");
   }

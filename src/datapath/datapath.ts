@@ -4,8 +4,12 @@
  * difference from the state last applied. That state is the nft model (state.ts) of what the kernel
  * holds — the previous state with the transaction applied (apply.ts) — kept in memory, never read
  * back per sync (only when the model refuses what the kernel took: then the listing is the state).
- * A sync that changes rules (not one that only changes elements) is followed by one listing of
- * both tables, the baseline of rule fingerprints the drift check compares with (rule-baseline.ts).
+ * A sync that changes rules (not one that only changes elements) is followed by a listing of what it
+ * changed, the baseline of rule fingerprints the drift check compares with (rule-baseline.ts). The
+ * listing runs after `sync` has returned — the rules are in force once nft took them, and on a large
+ * table nft 1.0.6 reads every set element to list even one chain — and the next sync, drift check or
+ * cleanup waits for it first, so nft calls stay one at a time and the baseline is the state the
+ * sync left.
  * A failed transaction changes nothing in the kernel — the previous rules stay in force — and the
  * next sync does a full replace.
  */
@@ -43,6 +47,8 @@ export class Datapath {
 
   /** The kernel's listing right after the last sync that changed rules: drift.ts's rule fingerprints. */
   private readonly baseline: RuleBaseline;
+  /** The baseline listing of the last sync, still running or done. */
+  private capture: Promise<void> = Promise.resolve();
 
   constructor(private readonly backend: NftBackend) {
     this.baseline = new RuleBaseline(backend, OWNED_TABLES);
@@ -58,8 +64,14 @@ export class Datapath {
     return this.applied;
   }
 
+  /** Resolves once the baseline listing of the last sync is done (it never rejects). */
+  settled(): Promise<void> {
+    return this.capture;
+  }
+
   /** Brings the kernel to `desired`. */
   async sync(desired: NodeRuleset): Promise<SyncResult> {
+    await this.capture;
     const previous = this.applied;
     const specs = [desired.inet, desired.bridge];
     const diffs = specs.map((spec) => {
@@ -79,7 +91,7 @@ export class Datapath {
     // A full replace defines both tables afresh, whatever the kernel held before.
     const next = applyCommands(attempted === "full" ? EMPTY_STATE : (previous ?? EMPTY_STATE), txn.list);
     this.desired = desired;
-    await this.baseline.afterApply(txn.list);
+    this.capture = this.baseline.afterApply(txn.list).catch(() => this.baseline.clear());
     const done = { kind: attempted, commands: txn.list.length, scriptBytes: scriptBytes(txn) };
     if (next.ok) {
       this.applied = next.state;
@@ -119,6 +131,7 @@ export class Datapath {
     differences: string[];
     failed?: string;
   }> {
+    await this.capture;
     const applied = this.applied;
     const desired = this.desired;
     if (!applied || !desired) return { drifted: false, differences: [] };
@@ -144,6 +157,7 @@ export class Datapath {
 
   /** Removes netguard's tables (only those), whether or not they exist. */
   async cleanup(): Promise<SyncResult> {
+    await this.capture;
     const txn = new Transaction();
     for (const t of OWNED_TABLES)
       txn.add({ op: "add-table", table: t }).add({ op: "delete-table", table: t });

@@ -76,8 +76,10 @@ describeAsRoot("drift check on nft 1.0.6", () => {
       };
       const datapath = new Datapath({ ...real, listRules });
       expect(await datapath.sync(rulesetOf(s.before ?? []))).toMatchObject({ kind: "full" });
+      await datapath.settled();
       expect(tableListings).toEqual(["inet netguard", "bridge netguard"]);
       expect(await datapath.sync(rulesetOf(s.after))).toMatchObject({ kind: "incremental" });
+      await datapath.settled();
       // The refilled chain alone was listed for the baseline, not the tables.
       expect(tableListings).toHaveLength(2);
       expect(await datapath.repairDrift()).toEqual({ drifted: false, differences: [] });

@@ -34,16 +34,47 @@ async function listingsOf(file: string, withChains = true): Promise<string[]> {
   const { backend, listings } = recordingNft(withChains);
   const datapath = new Datapath(backend);
   await datapath.sync(rulesetOf(s.before ?? []));
+  await datapath.settled();
   const before = listings.length;
   expect(await datapath.sync(rulesetOf(s.after))).toMatchObject({ kind: s.kind });
+  await datapath.settled();
   return listings.slice(before);
 }
 
 describe("the rule baseline of the datapath", () => {
   it("lists both tables once right after a full replace", async () => {
     const { backend, listings } = recordingNft();
-    expect(await new Datapath(backend).sync(goldenBaseRuleset())).toMatchObject({ kind: "full" });
+    const datapath = new Datapath(backend);
+    expect(await datapath.sync(goldenBaseRuleset())).toMatchObject({ kind: "full" });
+    await datapath.settled();
     expect(listings).toEqual(["table inet netguard", "table bridge netguard"]);
+  });
+
+  it("returns from a sync before the baseline listing is done; the drift check and next sync wait for it", async () => {
+    const { backend, listings } = recordingNft();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow: NftBackend = {
+      ...backend,
+      listTable: async (t) => {
+        await held;
+        return backend.listTable(t);
+      },
+    };
+    const datapath = new Datapath(slow);
+    expect(await datapath.sync(goldenBaseRuleset())).toMatchObject({ kind: "full" });
+    const drift = datapath.repairDrift();
+    await Promise.resolve();
+    expect(listings).toEqual([]);
+    release();
+    expect(await drift).toEqual({ drifted: false, differences: [] });
+    // The baseline (two listings) came before the drift check's own two.
+    expect(listings).toEqual([
+      "table inet netguard",
+      "table bridge netguard",
+      "table inet netguard",
+      "table bridge netguard",
+    ]);
   });
 
   it("costs no listing when a sync only changes set and map elements (pod churn)", async () => {

@@ -93,6 +93,8 @@ export class LabEnforcer {
       if (r.kind === "failed") throw new Error(`applying rules on lab node ${name} failed: ${r.error}`);
       out.set(name, r);
     }
+    // No nft left running behind the lab's back (its namespaces may be removed next).
+    await Promise.all([...this.datapaths.values()].map((dp) => dp.settled()));
     return out;
   }
 }
