@@ -62,6 +62,7 @@ class AllowedSets implements SideSets {
   private readonly tiers: TierSets | undefined;
   private readonly ids = new WeakMap<object, number>();
   private nextId = 0;
+  private readonly byContent = new Map<string, Uint32Array>();
 
   constructor(
     private readonly index: ClusterIndex,
@@ -113,8 +114,13 @@ class AllowedSets implements SideSets {
       const below = np !== null ? (np[i] as number) : baseline ? decide(baseline, i, 0xffffffff) : 0xffffffff;
       set[i] = admin ? decide(admin, i, below) : below;
     }
-    this.shared.set(key, set);
-    return set;
+    // Classes selected by different policies often end up allowing the same classes: one array
+    // for equal sets keeps the per-cell lookups of a large matrix in cache.
+    const content = set.join(",");
+    const same = this.byContent.get(content) ?? set;
+    this.byContent.set(content, same);
+    this.shared.set(key, same);
+    return same;
   }
 
   /** A small number per shared set or outcome, for memo keys. */
