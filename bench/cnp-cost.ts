@@ -36,6 +36,8 @@ export interface CostFigures {
   /** The compiled Admin tier chains the SYN meets (source egress, destination ingress). */
   readonly chains: { readonly egress: ChainWalk; readonly ingress: ChainWalk };
   readonly rates: readonly Spread[];
+  /** Connects that timed out, per configuration, over all rounds (their time is not in the rates). */
+  readonly failed: readonly number[];
   /** Per round: with CNPs / without (NetworkPolicies only). */
   readonly ratio: Spread;
   /** Per round: with CNPs / conntrack only, and NetworkPolicies only / conntrack only. */
@@ -136,23 +138,25 @@ export async function costSideBySide(
     server = await startServer(bin, podB.netns, pair.port, 1);
     const dst = formatAddr(pair.b.ips[0] as (typeof pair.b.ips)[number]);
     const samples = setups.map(() => [] as number[]);
+    const failed = setups.map(() => 0);
     for (let round = 0; round < o.rounds; round++) {
       for (let k = 0; k < setups.length; k++) {
         const i = (k + round) % setups.length;
         await (setups[i] as () => Promise<unknown>)();
         await systemExec("ip", ["netns", "exec", nodeNs, "conntrack", "-F"]);
-        const rate = await connectionRate(bin, podA.netns, dst, pair.port, { ...o, cpu: 0 });
-        (samples[i] as number[]).push(rate);
+        const x = await connectionRate(bin, podA.netns, dst, pair.port, { ...o, cpu: 0 });
+        (samples[i] as number[]).push(x.rate);
+        failed[i] = (failed[i] as number) + x.failed;
       }
     }
-    return { ...summarise(pair, samples), chains };
+    return { ...summarise(pair, samples), chains, failed };
   } finally {
     if (server?.pid !== undefined) process.kill(server.pid, "SIGKILL");
     await destroyLab(systemExec, id);
   }
 }
 
-function summarise(pair: ProbePair, samples: readonly number[][]): Omit<CostFigures, "chains"> {
+function summarise(pair: ProbePair, samples: readonly number[][]): Omit<CostFigures, "chains" | "failed"> {
   const [, conntrack, without, withCnp] = samples as [number[], number[], number[], number[]];
   const per = (f: (r: number) => number) => spread(withCnp.map((_, r) => f(r)));
   return {

@@ -31,6 +31,8 @@ export interface SyncFigures {
   readonly sync: Spread;
   /** Of the sync: the `nft -f` transaction alone. */
   readonly nftApply: Spread;
+  /** Of the sync: the listings of the changed chains (or tables) the drift check's baseline takes. */
+  readonly listing: Spread;
   readonly commands: number;
   readonly compileRender: Spread;
 }
@@ -87,11 +89,13 @@ export async function applySideBySide(
     const perEdit = cases.map(() => ({
       sync: [] as number[],
       nftApply: [] as number[],
+      listing: [] as number[],
       commands: 0,
       compileRender: [] as number[],
     }));
     const timed = timedBackend(execBackend(systemExec, { netns: ns }));
     const dp = new Datapath(timed.backend);
+    const times = timed.times;
     for (let round = 0; round < rounds; round++) {
       for (const i of round % 2 === 0 ? [0, 1] : [1, 0]) {
         await dp.cleanup();
@@ -104,7 +108,7 @@ export async function applySideBySide(
           if ((e.base === c.with ? 1 : 0) !== i) continue;
           await measureEdit(
             dp,
-            timed.applyMs,
+            times,
             e.snapshot,
             bases[i] as NodeRuleset,
             perEdit[k] as (typeof perEdit)[number],
@@ -122,6 +126,7 @@ export async function applySideBySide(
           const f = {
             sync: spread(s.sync),
             nftApply: spread(s.nftApply),
+            listing: spread(s.listing),
             commands: s.commands,
             compileRender: spread(s.compileRender),
           };
@@ -135,35 +140,52 @@ export async function applySideBySide(
   }
 }
 
-/** The backend with the time of each `apply` (one `nft -f`) recorded in `applyMs`. */
-function timedBackend(backend: NftBackend): { backend: NftBackend; applyMs: number[] } {
-  const applyMs: number[] = [];
-  const apply = async (txn: Parameters<NftBackend["apply"]>[0]) => {
-    const t = performance.now();
-    const r = await backend.apply(txn);
-    applyMs.push(since(t));
-    return r;
+/** Milliseconds of each `nft -f` (apply) and each listing (the drift check's rule baseline) since the last reset. */
+interface NftTimes {
+  apply: number[];
+  list: number[];
+}
+
+/** The backend with the time of every `nft` run recorded in `times`. */
+function timedBackend(backend: NftBackend): { backend: NftBackend; times: NftTimes } {
+  const times: NftTimes = { apply: [], list: [] };
+  const timed = <A extends unknown[], R>(f: ((...a: A) => Promise<R>) | undefined, into: number[]) =>
+    f &&
+    (async (...a: A): Promise<R> => {
+      const t = performance.now();
+      const r = await f(...a);
+      into.push(since(t));
+      return r;
+    });
+  const wrapped: NftBackend = {
+    ...backend,
+    apply: timed(backend.apply.bind(backend), times.apply) as NftBackend["apply"],
+    listTable: timed(backend.listTable.bind(backend), times.list) as NftBackend["listTable"],
+    listRules: timed(backend.listRules?.bind(backend), times.list),
+    listChain: timed(backend.listChain?.bind(backend), times.list),
   };
-  return { backend: { ...backend, apply }, applyMs };
+  return { backend: wrapped, times };
 }
 
 /** Compiles and renders the edit (decoded beforehand, as the agent's store holds it), syncs to it (timed), syncs back to the base. */
 async function measureEdit(
   dp: Datapath,
-  applyMs: number[],
+  times: NftTimes,
   snapshot: Snapshot,
   base: NodeRuleset,
-  out: { sync: number[]; nftApply: number[]; commands: number; compileRender: number[] },
+  out: { sync: number[]; nftApply: number[]; listing: number[]; commands: number; compileRender: number[] },
 ): Promise<void> {
   global.gc?.();
   let t = performance.now();
   const edited = renderNode(compileNode(snapshot));
   out.compileRender.push(since(t));
   t = performance.now();
-  applyMs.length = 0;
+  times.apply.length = 0;
+  times.list.length = 0;
   const r = await dp.sync(edited);
   out.sync.push(since(t));
-  out.nftApply.push(applyMs.reduce((a, b) => a + b, 0));
+  out.nftApply.push(times.apply.reduce((a, b) => a + b, 0));
+  out.listing.push(times.list.reduce((a, b) => a + b, 0));
   if (r.kind === "failed") throw new Error(`sync failed: ${r.error}`);
   out.commands = r.kind === "unchanged" ? 0 : r.commands;
   const back = await dp.sync(base);

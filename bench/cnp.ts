@@ -56,11 +56,11 @@ async function oneSize(size: CnpSize): Promise<string[]> {
       `| without CNPs | ${fmtSpread(a.without.fullApply)} | ${a.without.scriptKB} KB |`,
       `| with CNPs | ${fmtSpread(a.with.fullApply)} | ${a.with.scriptKB} KB |`,
       "",
-      "| incremental sync | sync (diff + nft + rule baseline) | of which `nft -f` | commands | compile + render before it |",
-      "|---|---:|---:|---:|---:|",
+      "| incremental sync | sync (diff + nft + rule baseline) | of which `nft -f` | of which listings (drift baseline) | commands | compile + render before it |",
+      "|---|---:|---:|---:|---:|---:|",
       ...[...a.without.edits, ...a.with.edits].map(
         ([label, f]) =>
-          `| ${label} | ${fmtSpread(f.sync)} | ${fmtSpread(f.nftApply)} | ${f.commands} | ${fmtSpread(f.compileRender)} |`,
+          `| ${label} | ${fmtSpread(f.sync)} | ${fmtSpread(f.nftApply)} | ${fmtSpread(f.listing)} | ${f.commands} | ${fmtSpread(f.compileRender)} |`,
       ),
       "",
     );
@@ -99,7 +99,7 @@ async function costRows(
     "",
     `| ${COST_CONFIGS.join(" | ")} | with ÷ without CNPs (per round) | with CNPs ÷ conntrack only | without ÷ conntrack only | added per connection |`,
     `|${"---:|".repeat(COST_CONFIGS.length + 4)}`,
-    `| ${x.rates.map((s) => fmtSpread(s, "/s")).join(" | ")} | ${ratio(x.ratio)} | ${ratio(x.ratioToConntrack.with)} | ${ratio(x.ratioToConntrack.without)} | ${fmtSpread(x.addedMicros, " µs")} |`,
+    `| ${x.rates.map((s, i) => `${fmtSpread(s, "/s")}${x.failed[i] ? `, ${x.failed[i]} timed out` : ""}`).join(" | ")} | ${ratio(x.ratio)} | ${ratio(x.ratioToConntrack.with)} | ${ratio(x.ratioToConntrack.without)} | ${fmtSpread(x.addedMicros, " µs")} |`,
   ];
 }
 

@@ -7,7 +7,9 @@
  *   conn-rate client HOST PORT SECONDS N  N processes, each opening one TCP connection at a time
  *                                         and resetting it (SO_LINGER 0: no TIME_WAIT, so the
  *                                         ephemeral ports never run out); prints
- *                                         {"done":D,"failed":F,"seconds":S}
+ *                                         {"done":D,"failed":F,"stalled":T,"seconds":S}
+ *                                         (T: seconds the workers spent in connects that
+ *                                         timed out, 1 s each, summed over the workers)
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -42,20 +44,26 @@ static int server(int port) {
   }
 }
 
-/* One worker: connections until the deadline; writes "done failed" to fd. */
+/* One worker: connections until the deadline; writes "done failed stalled" to fd. */
 static void worker(const struct sockaddr_in *dst, double end, int fd) {
   long done = 0, failed = 0;
+  double stalled = 0;
   struct timeval timeout = {.tv_sec = 1};
   struct linger reset = {.l_onoff = 1, .l_linger = 0};
   while (now() < end) {
     int s = socket(AF_INET, SOCK_STREAM, 0);
     setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-    if (connect(s, (const struct sockaddr *)dst, sizeof *dst) == 0) done++;
-    else failed++;
+    double t = now();
+    if (connect(s, (const struct sockaddr *)dst, sizeof *dst) == 0) {
+      done++;
+    } else {
+      failed++;
+      stalled += now() - t;
+    }
     setsockopt(s, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
     close(s);
   }
-  dprintf(fd, "%ld %ld\n", done, failed);
+  dprintf(fd, "%ld %ld %f\n", done, failed, stalled);
 }
 
 static int client(const char *host, int port, double seconds, int n) {
@@ -76,14 +84,17 @@ static int client(const char *host, int port, double seconds, int n) {
   }
   close(p[1]);
   long done = 0, failed = 0, d, f;
+  double stalled = 0, st;
   FILE *in = fdopen(p[0], "r");
-  while (fscanf(in, "%ld %ld", &d, &f) == 2) {
+  while (fscanf(in, "%ld %ld %lf", &d, &f, &st) == 3) {
     done += d;
     failed += f;
+    stalled += st;
   }
   while (wait(NULL) > 0) {
   }
-  printf("{\"done\":%ld,\"failed\":%ld,\"seconds\":%.4f}\n", done, failed, now() - t0);
+  printf("{\"done\":%ld,\"failed\":%ld,\"stalled\":%.4f,\"seconds\":%.4f}\n", done, failed, stalled,
+         now() - t0);
   return 0;
 }
 
