@@ -13,6 +13,7 @@ import type { RawObject } from "../load/documents.js";
 import type { ClusterIndex } from "../policy/cluster-index.js";
 import { notRepeating, validateCnpMeta } from "./cnp-meta.js";
 import { lintExperimentalFields } from "./lint/cnp-experimental.js";
+import { cnpLintMemo } from "./lint/cnp-context.js";
 import { lintClusterPolicy } from "./lint/lint-cnp.js";
 
 /** The decoder's code for experimental fields; validate reports them as `cnp-experimental-field`. */
@@ -79,6 +80,6 @@ export function lintClusterPolicies(
   found: Issue[],
 ): void {
   const inInput = new Set(known.accepted.map((p) => p.name));
-  const ctx = { policies: known.all, inInput, ...(view ? { view } : {}) };
+  const ctx = { policies: known.all, inInput, memo: cnpLintMemo(), ...(view ? { view } : {}) };
   for (const policy of known.accepted) appendAll(found, lintClusterPolicy(policy, ctx));
 }

@@ -50,9 +50,16 @@ export async function loadClusterViews(
     issues,
     errors.filter((i) => i.severity === "error"),
   );
-  return {
-    cluster: indexed(built.snapshot),
-    view: indexed(buildSnapshot(overlayObjects(objects, manifests)).snapshot),
-    clusterPolicies: built.snapshot.clusterPolicies,
-  };
+  const cluster = indexed(built.snapshot);
+  // Input that changes no pod, Namespace, Node or NetworkPolicy leaves the cluster's view as it is.
+  const view = manifests.some(changesView)
+    ? indexed(buildSnapshot(overlayObjects(objects, manifests)).snapshot)
+    : cluster;
+  return { cluster, view, clusterPolicies: built.snapshot.clusterPolicies };
+}
+
+/** Whether an input object can change the view's pods, Namespaces, Nodes or NetworkPolicies. */
+function changesView(o: RawObject): boolean {
+  const kind = (o.value as { kind?: unknown } | null)?.kind;
+  return kind !== "ClusterNetworkPolicy";
 }

@@ -8,14 +8,13 @@
 import { type Issue, warning } from "../../issue/issue.js";
 import type { ClusterNetworkPolicy } from "../../k8s/cnp-model.js";
 import { type NetworkPolicy, refOf } from "../../k8s/model.js";
-import type { ClusterIndex } from "../../policy/cluster-index.js";
-import { policiesSelecting } from "../../policy/evaluate.js";
-import { DIRECTIONS, someOf, subjectPods } from "./cnp-context.js";
+import { type CnpLintContext, DIRECTIONS, isolatingPolicies, someOf, subjectPods } from "./cnp-context.js";
 
 /** The unreachable directions of a Baseline policy, one warning each at `spec.<direction>`. */
-export function lintBaselineUnreachable(self: ClusterNetworkPolicy, view: ClusterIndex | undefined): Issue[] {
+export function lintBaselineUnreachable(self: ClusterNetworkPolicy, ctx: CnpLintContext): Issue[] {
+  const view = ctx.view;
   if (!view || self.tier !== "Baseline" || self.subject.kind === "unknown") return [];
-  const pods = subjectPods(view, self);
+  const pods = subjectPods(view, self, ctx.memo);
   if (pods.length === 0) return [];
   const out: Issue[] = [];
   for (const direction of DIRECTIONS) {
@@ -23,7 +22,7 @@ export function lintBaselineUnreachable(self: ClusterNetworkPolicy, view: Cluste
     if (rules.length === 0) continue;
     const isolating: NetworkPolicy[] = [];
     const everyIsolated = pods.every((pod) => {
-      const by = policiesSelecting(view, pod, direction);
+      const by = isolatingPolicies(view, pod, direction, ctx.memo);
       if (by[0] && !isolating.includes(by[0])) isolating.push(by[0]);
       return by.length > 0;
     });

@@ -5,9 +5,11 @@
  * the cluster's. Lint findings are warnings (the policy is enforced as written) unless stated.
  */
 import type { ClusterNetworkPolicy, CnpRule } from "../../k8s/cnp-model.js";
-import type { Direction, Pod } from "../../k8s/model.js";
+import { type Direction, type NetworkPolicy, type Pod, refOf } from "../../k8s/model.js";
 import type { ClusterIndex } from "../../policy/cluster-index.js";
 import { subjectSelects } from "../../policy/cnp-match.js";
+import { policiesSelecting } from "../../policy/evaluate.js";
+import { selectorMatches } from "../../policy/selector.js";
 
 /** Input-wide facts for the CNP lints. */
 export interface CnpLintContext {
@@ -17,6 +19,19 @@ export interface CnpLintContext {
   readonly inInput: ReadonlySet<string>;
   /** The cluster view with the input laid over it, when there is one. */
   readonly view?: ClusterIndex;
+  /** Answers about the view shared by the lints of one run (see `cnpLintMemo`). */
+  readonly memo?: CnpLintMemo;
+}
+
+/** What the lints ask of the view many times: the pods of a subject, the isolation of a pod. */
+export interface CnpLintMemo {
+  readonly subjectPods: Map<string, Pod[]>;
+  readonly isolating: Map<string, readonly NetworkPolicy[]>;
+}
+
+/** A fresh memo for one run (one view). */
+export function cnpLintMemo(): CnpLintMemo {
+  return { subjectPods: new Map(), isolating: new Map() };
 }
 
 /** One rule of a policy with its direction and field path (`spec.egress[2]`). */
@@ -54,8 +69,34 @@ export function ruleName(site: CnpRuleSite): string {
  * The pods of the view a policy's subject selects (`subjectSelects`; host-network pods, not being
  * policy targets, are never among them).
  */
-export function subjectPods(view: ClusterIndex, policy: ClusterNetworkPolicy): Pod[] {
-  return view.targets.filter((pod) => subjectSelects(view, policy.subject, pod));
+export function subjectPods(view: ClusterIndex, policy: ClusterNetworkPolicy, memo?: CnpLintMemo): Pod[] {
+  const known = memo?.subjectPods.get(policy.name);
+  if (known) return known;
+  const s = policy.subject;
+  const pods: Pod[] = [];
+  // Namespace by namespace: the namespace selector once per namespace, then its pods.
+  for (const [name, inNamespace] of view.targetsByNamespace) {
+    const ns = view.namespace(name);
+    if (s.kind !== "unknown" && (!ns || !selectorMatches(s.namespaces, ns.labels))) continue;
+    for (const pod of inNamespace) if (subjectSelects(view, s, pod)) pods.push(pod);
+  }
+  memo?.subjectPods.set(policy.name, pods);
+  return pods;
+}
+
+/** The NetworkPolicies isolating `pod` for `direction` in the view (`policiesSelecting`). */
+export function isolatingPolicies(
+  view: ClusterIndex,
+  pod: Pod,
+  direction: Direction,
+  memo?: CnpLintMemo,
+): readonly NetworkPolicy[] {
+  const key = `${direction} ${refOf(pod)}`;
+  const known = memo?.isolating.get(key);
+  if (known) return known;
+  const found = policiesSelecting(view, pod, direction);
+  memo?.isolating.set(key, found);
+  return found;
 }
 
 /** `a, b, c and 4 more`. */

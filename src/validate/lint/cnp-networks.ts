@@ -16,12 +16,18 @@ const overlap = (a: Cidr, b: Cidr) =>
   a.family === b.family && a.range.lo <= b.range.hi && b.range.lo <= a.range.hi;
 const text = (c: Cidr) => formatInterval(c.family, c.range);
 
-/** What of the pod network `cidr` covers: Node pod CIDRs it overlaps, or pods whose address it holds. */
+/**
+ * What of the pod network `cidr` covers: the Node pod CIDRs it overlaps, when the Nodes have pod
+ * CIDRs (pod addresses come from them), else the pods whose address it holds.
+ */
 function podsUnder(view: ClusterIndex, cidr: Cidr): string | undefined {
-  const nodes = [...view.snapshot.nodes.values()].flatMap((n) =>
-    n.podCIDRs.filter((p) => overlap(p, cidr)).map((p) => `${text(p)} of Node ${n.name}`),
-  );
-  if (nodes.length > 0) return `the pod CIDR${nodes.length === 1 ? "" : "s"} ${someOf(nodes)}`;
+  const nodes = [...view.snapshot.nodes.values()];
+  if (nodes.some((n) => n.podCIDRs.length > 0)) {
+    const hit = nodes.flatMap((n) =>
+      n.podCIDRs.filter((p) => overlap(p, cidr)).map((p) => `${text(p)} of Node ${n.name}`),
+    );
+    return hit.length > 0 ? `the pod CIDR${hit.length === 1 ? "" : "s"} ${someOf(hit)}` : undefined;
+  }
   const pods = view.targets.filter((p) =>
     p.ips.some((ip) => ip.family === cidr.family && cidr.range.lo <= ip.value && ip.value <= cidr.range.hi),
   );

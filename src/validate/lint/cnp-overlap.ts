@@ -26,8 +26,8 @@ function shareSubjectPods(ctx: CnpLintContext, a: ClusterNetworkPolicy, b: Clust
   if (a.subject.kind === "unknown" || b.subject.kind === "unknown") return false; // an error already
   if (!subjectsMayOverlap(a.subject, b.subject)) return false;
   if (!ctx.view || ctx.view.targets.length === 0) return true;
-  const inB = new Set(subjectPods(ctx.view, b));
-  return subjectPods(ctx.view, a).some((pod) => inB.has(pod));
+  const inB = new Set(subjectPods(ctx.view, b, ctx.memo));
+  return subjectPods(ctx.view, a, ctx.memo).some((pod) => inB.has(pod));
 }
 
 /** The first pair of rules (self's, other's) of one direction that may match one packet differently. */

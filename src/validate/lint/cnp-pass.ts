@@ -17,13 +17,12 @@ import { type Issue, warning } from "../../issue/issue.js";
 import type { ClusterNetworkPolicy, CnpRule } from "../../k8s/cnp-model.js";
 import { type Direction, type Pod, refOf } from "../../k8s/model.js";
 import type { ClusterIndex } from "../../policy/cluster-index.js";
-import { subjectSelects } from "../../policy/cnp-match.js";
-import { policiesSelecting } from "../../policy/evaluate.js";
 import {
   type CnpLintContext,
   type CnpRuleSite,
   cnpRules,
   DIRECTIONS,
+  isolatingPolicies,
   policyName,
   ruleName,
   subjectPods,
@@ -69,30 +68,27 @@ function baselinePass(site: CnpRuleSite, ctx: CnpLintContext): Issue {
   return warning("cnp-useless-pass", site.path, message);
 }
 
-/** Whether a Baseline rule selecting `pod` could deny traffic `pass` matches in `direction`. */
+/** Whether a Baseline rule could deny traffic `pass` matches, in `direction`, for one of `pods`. */
 function baselineMayDeny(
-  view: ClusterIndex,
   ctx: CnpLintContext,
-  pod: Pod,
+  view: ClusterIndex,
   direction: Direction,
   pass: CnpRule,
+  pods: readonly Pod[],
 ): boolean {
-  return ctx.policies.some(
-    (p) =>
-      p.tier === "Baseline" &&
-      subjectSelects(view, p.subject, pod) &&
-      cnpRules(p, direction).some((s) => mayDeny(s, pass)),
-  );
+  return ctx.policies.some((p) => {
+    if (p.tier !== "Baseline" || !cnpRules(p, direction).some((s) => mayDeny(s, pass))) return false;
+    const selected = new Set(subjectPods(view, p, ctx.memo));
+    return pods.some((pod) => selected.has(pod));
+  });
 }
 
 function adminPass(site: CnpRuleSite, ctx: CnpLintContext, view: ClusterIndex): Issue | undefined {
-  const pods = subjectPods(view, site.policy);
+  const pods = subjectPods(view, site.policy, ctx.memo);
   if (pods.length === 0) return undefined;
   const d = site.direction;
-  const delegated = pods.some(
-    (pod) => policiesSelecting(view, pod, d).length > 0 || baselineMayDeny(view, ctx, pod, d, site.rule),
-  );
-  if (delegated) return undefined;
+  if (pods.some((pod) => isolatingPolicies(view, pod, d, ctx.memo).length > 0)) return undefined;
+  if (baselineMayDeny(ctx, view, d, site.rule, pods)) return undefined;
   const which = pods.length === 1 ? `pod ${refOf(pods[0] as Pod)}` : `${pods.length} pods`;
   return warning(
     "cnp-useless-pass",

@@ -91,23 +91,23 @@ describe("cnp-baseline-unreachable", () => {
   });
 
   it("reports a direction whose every subject pod is isolated by a NetworkPolicy, naming it", () => {
-    const issues = lintBaselineUnreachable(base, view(true));
+    const issues = lintBaselineUnreachable(base, ctxOf([base], view(true)));
     expect(found(issues)).toEqual(["cnp-baseline-unreachable spec.ingress"]);
     expect(issues[0]?.message).toContain("a/iso");
   });
 
   it("is silent without a view, when a subject pod is not isolated, or when the subject selects no pod", () => {
-    expect(lintBaselineUnreachable(base, undefined)).toEqual([]);
-    expect(lintBaselineUnreachable(base, view(false))).toEqual([]);
+    expect(lintBaselineUnreachable(base, ctxOf([base]))).toEqual([]);
+    expect(lintBaselineUnreachable(base, ctxOf([base], view(false)))).toEqual([]);
     const wide = cnp("wide", { tier: "Baseline", ingress: [{ action: "Deny", peers: [allPods] }] });
-    expect(lintBaselineUnreachable(wide, view(true))).toEqual([]); // b/q is not isolated
+    expect(lintBaselineUnreachable(wide, ctxOf([wide], view(true)))).toEqual([]); // b/q is not isolated
     const none = cnp("none", {
       tier: "Baseline",
       subject: subjectNamespaces(team("z")),
       ingress: [{ action: "Deny", peers: [allPods] }],
     });
-    expect(lintBaselineUnreachable(none, view(true))).toEqual([]);
-    expect(lintBaselineUnreachable({ ...base, tier: "Admin" }, view(true))).toEqual([]);
+    expect(lintBaselineUnreachable(none, ctxOf([none], view(true)))).toEqual([]);
+    expect(lintBaselineUnreachable({ ...base, tier: "Admin" }, ctxOf([base], view(true)))).toEqual([]);
   });
 });
 

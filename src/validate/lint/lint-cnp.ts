@@ -21,7 +21,7 @@ export function lintClusterPolicy(policy: ClusterNetworkPolicy, ctx: CnpLintCont
     ...lintSamePriorityOverlap(policy, ctx),
     ...lintShadowedRules(policy, ctx),
     ...lintUselessPass(policy, ctx),
-    ...lintBaselineUnreachable(policy, ctx.view),
+    ...lintBaselineUnreachable(policy, ctx),
     ...lintNetworksCoverPods(policy, ctx.view),
   ];
   return locate(issues, policy.source, { kind: "ClusterNetworkPolicy", name: policy.name });
