@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseValidation } from "../../test/support/json.js";
+import { at, parseSarif, parseValidation } from "../../test/support/json.js";
 import { memoryIo } from "../../test/support/memory-io.js";
+import { sarifSchemaErrors } from "../../test/support/sarif-schema.js";
 import { runCli } from "./main.js";
 
 /** A valid Admin policy; line numbers are in the comments. */
@@ -180,6 +181,27 @@ describe("netguard validate: ClusterNetworkPolicies are validated objects", () =
     expect(r.code).toBe(1);
     expect(r.out).toMatch(
       /^cluster\.yaml:5: error: ClusterNetworkPolicy deny-metadata: spec\.tier: .*Middle/m,
+    );
+  });
+
+  it("sarif: ClusterNetworkPolicy errors and lints conform to SARIF 2.1.0, with their lines and object names", async () => {
+    const bad = cnp
+      .replace("to: [{networks: [169.254.169.254/32]}]", "to: [{nodes: {}}]")
+      .replace("{number: 80}", "{number: 0}");
+    const r = await run({ "cnp.yaml": bad }, ["--format", "sarif", "cnp.yaml"]);
+    expect(r.code).toBe(1);
+    const log = parseSarif(r.out);
+    expect(sarifSchemaErrors(log)).toEqual([]);
+    const results = at(log.runs, 0).results ?? [];
+    const where = results.map(
+      (x) =>
+        `${x.ruleId} ${x.locations?.[0]?.physicalLocation?.region?.startLine} ${x.locations?.[0]?.logicalLocations?.[0]?.fullyQualifiedName}`,
+    );
+    expect(where).toEqual(
+      expect.arrayContaining([
+        "invalid-value 13 ClusterNetworkPolicy/deny-metadata/spec.egress[0].protocols[0].tcp.destinationPort.number",
+        "cnp-experimental-field 11 ClusterNetworkPolicy/deny-metadata/spec.egress[0].to[0].nodes",
+      ]),
     );
   });
 });

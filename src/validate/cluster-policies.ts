@@ -47,8 +47,8 @@ export function checkClusterPolicy(o: RawObject, found: Issue[]): CheckedCluster
   const kept = issues.filter((i) => i.code !== DECODER_EXPERIMENTAL);
   const all = [...kept, ...notRepeating(kept, locate(extra, o.source, ref))];
   appendAll(found, all);
+  if (isObject(o.value)) appendAll(found, locate(lintExperimentalFields(o.value), o.source, ref));
   if (decoded?.kind !== "ClusterNetworkPolicy") return undefined;
-  appendAll(found, locate(lintExperimentalFields(decoded.value), o.source, ref));
   const accepted = !all.some((i) => i.severity === "error" && i.code !== NETGUARD_ONLY_ERROR);
   return { policy: decoded.value, accepted };
 }

@@ -6,42 +6,49 @@
  * at decoding (`unsupported-field`): it is not supported and fails closed.
  */
 import { type Issue, warning } from "../../issue/issue.js";
-import type { ClusterNetworkPolicy } from "../../k8s/cnp-model.js";
-import { cnpRules, DIRECTIONS } from "./cnp-context.js";
+import { isList, isObject } from "../../k8s/fields.js";
 
 const WHY =
   "is an experimental-channel field of ClusterNetworkPolicy: a cluster with the standard-channel CRD does not store it, so the policy it enforces would differ from this file";
 
-/** One warning per experimental field used, at its path. */
-export function lintExperimentalFields(self: ClusterNetworkPolicy): Issue[] {
+const PEER_FIELDS: Readonly<Record<string, string>> = {
+  nodes: WHY,
+  domainNames: `${WHY}; netguard does not support it either (see the error on this field)`,
+};
+
+/** The items of `o[key]` when it is a list of objects, with their indexes. */
+function objects(o: unknown, key: string): [number, Record<string, unknown>][] {
+  const list = isObject(o) ? o[key] : undefined;
+  if (!isList(list)) return [];
+  return list.flatMap((v, i): [number, Record<string, unknown>][] => (isObject(v) ? [[i, v]] : []));
+}
+
+/**
+ * One warning per experimental field set, at its path, read from the object as written: a rule
+ * the decoder reads fail-closed because of some other error still says what it uses.
+ */
+export function lintExperimentalFields(obj: Record<string, unknown>): Issue[] {
   const out: Issue[] = [];
-  for (const direction of DIRECTIONS) {
-    const list = direction === "ingress" ? "from" : "to";
-    for (const site of cnpRules(self, direction)) {
-      for (const peer of site.rule.peers) {
-        const at = `${site.path}.${list}[${peer.index}]`;
-        if (peer.kind === "nodes")
-          out.push(warning("cnp-experimental-field", `${at}.nodes`, `\`nodes\` ${WHY}`));
-        if (peer.kind === "unsupported" && peer.fields.includes("domainNames"))
+  for (const direction of ["ingress", "egress"] as const) {
+    const peers = direction === "ingress" ? "from" : "to";
+    for (const [r, rule] of objects(obj.spec, direction)) {
+      const path = `spec.${direction}[${r}]`;
+      // `nodes` and `domainNames` are egress peers; under `from` they are unknown fields (errors).
+      for (const [p, peer] of direction === "egress" ? objects(rule, peers) : [])
+        for (const [field, why] of Object.entries(PEER_FIELDS))
+          if (peer[field] !== undefined && peer[field] !== null)
+            out.push(
+              warning("cnp-experimental-field", `${path}.${peers}[${p}].${field}`, `\`${field}\` ${why}`),
+            );
+      for (const [k, proto] of objects(rule, "protocols"))
+        if (proto.destinationNamedPort !== undefined && proto.destinationNamedPort !== null)
           out.push(
             warning(
               "cnp-experimental-field",
-              `${at}.domainNames`,
-              `\`domainNames\` ${WHY}; netguard does not support it either (see the error on this field)`,
-            ),
-          );
-      }
-      if (site.rule.protocols.kind === "any") continue;
-      for (const port of site.rule.protocols.items) {
-        if (port.kind === "named")
-          out.push(
-            warning(
-              "cnp-experimental-field",
-              `${site.path}.protocols[${port.index}].destinationNamedPort`,
+              `${path}.protocols[${k}].destinationNamedPort`,
               `\`destinationNamedPort\` ${WHY}`,
             ),
           );
-      }
     }
   }
   return out;

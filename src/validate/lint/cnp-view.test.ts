@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cnp, labels, namedPort, networks, ports, subjectNamespaces } from "../../../test/support/cnp.js";
+import { cnp, labels, networks, ports, subjectNamespaces } from "../../../test/support/cnp.js";
 import { clusterOf, manifest, namespace, pod } from "../../../test/support/lint-testing.js";
 import type { ClusterNetworkPolicy } from "../../k8s/cnp-model.js";
 import type { ClusterIndex } from "../../policy/cluster-index.js";
@@ -140,18 +140,29 @@ describe("cnp-networks-cover-pods", () => {
 });
 
 describe("cnp-experimental-field", () => {
-  it("reports nodes peers, domainNames and destinationNamedPort at their paths", () => {
-    const p = cnp("p", {
-      egress: [
-        { action: "Accept", peers: [networks("10.0.0.0/8"), { kind: "nodes", nodes: labels() }] },
-        { action: "Accept", peers: [{ kind: "unsupported", fields: ["domainNames"] }] },
-        { action: "Accept", peers: [allPods], protocols: [ports("TCP", 80), namedPort("http")] },
-      ],
-    });
+  it("reports nodes peers, domainNames and destinationNamedPort at their paths, as written", () => {
+    const p = {
+      spec: {
+        ingress: [
+          { action: "Accept", from: [{ namespaces: {} }], protocols: [{ destinationNamedPort: "m" }] },
+        ],
+        egress: [
+          { action: "Accept", to: [{ networks: ["10.0.0.0/8"] }, { nodes: {} }] },
+          { action: "Accept", to: [{ domainNames: ["example.com"] }] },
+          { action: "Deny", to: [{ nodes: {} }], protocols: [{ tcp: { destinationPort: { number: 0 } } }] },
+        ],
+      },
+    };
     expect(found(lintExperimentalFields(p))).toEqual([
+      "cnp-experimental-field spec.ingress[0].protocols[0].destinationNamedPort",
       "cnp-experimental-field spec.egress[0].to[1].nodes",
       "cnp-experimental-field spec.egress[1].to[0].domainNames",
-      "cnp-experimental-field spec.egress[2].protocols[1].destinationNamedPort",
+      "cnp-experimental-field spec.egress[2].to[0].nodes",
     ]);
+  });
+
+  it("reports nothing for standard-channel fields or malformed lists", () => {
+    expect(lintExperimentalFields({ spec: { egress: "x", ingress: [1, { from: null }] } })).toEqual([]);
+    expect(lintExperimentalFields({})).toEqual([]);
   });
 });
