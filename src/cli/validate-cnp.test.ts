@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { numRuns } from "../../test/gen/cluster.js";
 import { at, parseSarif, parseValidation } from "../../test/support/json.js";
 import { memoryIo } from "../../test/support/memory-io.js";
 import { sarifSchemaErrors } from "../../test/support/sarif-schema.js";
@@ -202,6 +204,20 @@ describe("netguard validate: ClusterNetworkPolicies are validated objects", () =
         "invalid-value 13 ClusterNetworkPolicy/deny-metadata/spec.egress[0].protocols[0].tcp.destinationPort.number",
         "cnp-experimental-field 11 ClusterNetworkPolicy/deny-metadata/spec.egress[0].to[0].nodes",
       ]),
+    );
+  });
+
+  it("never crashes on random mutations of a ClusterNetworkPolicy (exit 0 or 1, json always parses)", async () => {
+    const mutation = fc
+      .tuple(fc.nat({ max: cnp.length - 1 }), fc.nat({ max: 20 }), fc.string({ maxLength: 10 }))
+      .map(([at, del, ins]) => cnp.slice(0, at) + ins + cnp.slice(at + del));
+    await fc.assert(
+      fc.asyncProperty(mutation, async (text) => {
+        const r = await run({ "in.yaml": text }, ["--format", "json", "in.yaml"]);
+        expect([0, 1]).toContain(r.code);
+        expect(() => parseValidation(r.out)).not.toThrow();
+      }),
+      { numRuns: numRuns(150) },
     );
   });
 });
