@@ -2,7 +2,7 @@
  * The node's ruleset applied with the real `nft` in a throwaway network namespace, with and without
  * the ClusterNetworkPolicies, interleaved: a full atomic apply, then incremental syncs through the
  * Datapath (the diff, one `nft -f` transaction and the drift check's rule baseline, as in the
- * agent) for one NetworkPolicy changed, and — with the CNPs — one ClusterNetworkPolicy's priority
+ * agent; the baseline listing runs after the sync returns and is timed apart) for one NetworkPolicy changed, and — with the CNPs — one ClusterNetworkPolicy's priority
  * changed and one rule's action changed. Each edit is compiled and rendered afresh per round (the
  * agent's work before the sync, timed apart), applied, then reverted.
  */
@@ -31,7 +31,10 @@ export interface SyncFigures {
   readonly sync: Spread;
   /** Of the sync: the `nft -f` transaction alone. */
   readonly nftApply: Spread;
-  /** Of the sync: the listings of the changed chains (or tables) the drift check's baseline takes. */
+  /**
+   * After the sync returned (it no longer waits for them): the listings of the changed chains (or
+   * tables) the drift check's baseline takes; the next sync waits for them.
+   */
   readonly listing: Spread;
   readonly commands: number;
   readonly compileRender: Spread;
@@ -179,12 +182,15 @@ async function measureEdit(
   let t = performance.now();
   const edited = renderNode(compileNode(snapshot));
   out.compileRender.push(since(t));
-  t = performance.now();
+  // The previous sync's baseline listing runs after it returned: wait for it before timing.
+  await dp.settled();
   times.apply.length = 0;
   times.list.length = 0;
+  t = performance.now();
   const r = await dp.sync(edited);
   out.sync.push(since(t));
   out.nftApply.push(times.apply.reduce((a, b) => a + b, 0));
+  await dp.settled();
   out.listing.push(times.list.reduce((a, b) => a + b, 0));
   if (r.kind === "failed") throw new Error(`sync failed: ${r.error}`);
   out.commands = r.kind === "unchanged" ? 0 : r.commands;

@@ -56,7 +56,7 @@ async function oneSize(size: CnpSize): Promise<string[]> {
       `| without CNPs | ${fmtSpread(a.without.fullApply)} | ${a.without.scriptKB} KB |`,
       `| with CNPs | ${fmtSpread(a.with.fullApply)} | ${a.with.scriptKB} KB |`,
       "",
-      "| incremental sync | sync (diff + nft + rule baseline) | of which `nft -f` | of which listings (drift baseline) | commands | compile + render before it |",
+      "| incremental sync | sync (diff + `nft -f`) | of which `nft -f` | then: drift-baseline listings | commands | compile + render before it |",
       "|---|---:|---:|---:|---:|---:|",
       ...[...a.without.edits, ...a.with.edits].map(
         ([label, f]) =>
