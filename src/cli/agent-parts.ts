@@ -19,7 +19,7 @@ import { createMetrics } from "../agent/metrics.js";
 import type { AgentOptions } from "../agent/options.js";
 import type { AgentParts } from "../agent/parts.js";
 import { DEFAULT_RECONCILE, Reconciler } from "../agent/reconciler.js";
-import { KubeSource, kubeInformers } from "../agent/source.js";
+import { KubeSource, type KubeSourceDeps, kubeInformers } from "../agent/source.js";
 import { ClusterStore } from "../agent/store.js";
 import { SyncRecord } from "../agent/sync-record.js";
 import { TableWatch } from "../agent/table-watch.js";
@@ -57,15 +57,7 @@ export function agentParts(opts: AgentOptions): AgentParts {
       (error) => logger.warn({ error: String(error) }, "cannot post an Event about an invalid policy"),
     ),
     driftIntervalMs: opts.driftIntervalMs,
-    source: (events) =>
-      new KubeSource({
-        store,
-        events,
-        clock,
-        reader,
-        informers: kubeInformers(opts.kubeConfig),
-        ...(opts.crdRecheck ? { recheck: opts.crdRecheck } : {}),
-      }),
+    source: (events) => kubeSource(opts, { store, events, clock, reader }),
     reconciler: (deps) => new Reconciler({ ...deps, clock }, { ...DEFAULT_RECONCILE, ...opts.reconcile }),
     cni: (hooks) =>
       new CniPods({
@@ -124,6 +116,15 @@ function edgeParts(opts: AgentOptions): Pick<AgentParts, "cniServer" | "http" | 
           })
       : undefined,
   };
+}
+
+/** The watches of the cluster through the kubeconfig's API server. */
+function kubeSource(opts: AgentOptions, deps: Omit<KubeSourceDeps, "informers" | "recheck">): KubeSource {
+  return new KubeSource({
+    ...deps,
+    informers: kubeInformers(opts.kubeConfig),
+    ...(opts.crdRecheck ? { recheck: opts.crdRecheck } : {}),
+  });
 }
 
 /** Veth discovery on the node's bridge, unless turned off. */
