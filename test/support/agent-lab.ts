@@ -8,9 +8,12 @@ import type { ApiServer } from "./apiserver/server.js";
 import { type LabFixture, mismatches, type Ports } from "./lab.js";
 import { type Json, snapshotOf } from "./objects.js";
 
-/** What the API server holds now, as objects the test builders understand. */
+/**
+ * What the API server holds now (ClusterNetworkPolicies included), as objects the test builders
+ * understand; decoded as the agent decodes them (unknown fields fail closed).
+ */
 export function apiObjects(api: ApiServer): Json[] {
-  return (["Namespace", "Node", "Pod", "NetworkPolicy"] as const).flatMap(
+  return (["Namespace", "Node", "Pod", "NetworkPolicy", "ClusterNetworkPolicy"] as const).flatMap(
     (k) => api.list(k) as unknown as Json[],
   );
 }
