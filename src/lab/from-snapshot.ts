@@ -95,7 +95,10 @@ function labSpec(planned: readonly PlannedNode[], pods: readonly Pod[], probePor
 }
 
 /** The snapshot's Nodes, rewritten to the lab's node addresses and pod CIDRs; labels are kept. */
-function nodeObjects(planned: readonly PlannedNode[], declared: ReadonlyMap<string, Node>): Map<string, Node> {
+function nodeObjects(
+  planned: readonly PlannedNode[],
+  declared: ReadonlyMap<string, Node>,
+): Map<string, Node> {
   return new Map<string, Node>(
     planned.map((n) => [
       n.name,
