@@ -6,7 +6,7 @@
  *   pod-label change (API change → the agent's "sync" log line).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -31,7 +31,9 @@ export function agentProcess(
   port: number,
   node: string,
 ): { child: ChildProcess; lines: (fn: (l: string) => void) => void } {
-  const kc = api.writeKubeconfig(mkdtempSync(join(tmpdir(), "netguard-bench-kc-")));
+  const kcDir = mkdtempSync(join(tmpdir(), "netguard-bench-kc-"));
+  process.once("exit", () => rmSync(kcDir, { recursive: true, force: true }));
+  const kc = api.writeKubeconfig(kcDir);
   const child = spawn(
     process.execPath,
     [

@@ -3,7 +3,7 @@
  * a temporary directory, its server and client run inside lab namespaces pinned with `taskset`.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -19,7 +19,10 @@ function repoRoot(): string {
 
 /** Builds the generator; throws with cc's message when it cannot. */
 export async function buildConnRate(): Promise<string> {
-  const out = join(mkdtempSync(join(tmpdir(), "netguard-bench-cc-")), "conn-rate");
+  const tmp = mkdtempSync(join(tmpdir(), "netguard-bench-cc-"));
+  // The bench leaves nothing behind: the executable goes when the process does.
+  process.once("exit", () => rmSync(tmp, { recursive: true, force: true }));
+  const out = join(tmp, "conn-rate");
   const r = await systemExec("cc", ["-O2", "-o", out, join(repoRoot(), "bench", "conn-rate.c")]);
   if (r.code !== 0) throw new Error(`cc failed: ${r.stderr.trim() || r.stdout.trim()}`);
   return out;
