@@ -99,6 +99,7 @@ export class Datapath {
     }
     // The kernel took what the model refuses (a rule of nft's it does not know): what the kernel
     // holds is read back, so drift checks, restores and incremental syncs keep working.
+    await this.capture;
     this.applied = await this.listed();
     const { index, kind, message } = next.error;
     return { ...done, modelRefused: `command ${index + 1}: ${kind}: ${message}` };
