@@ -8,121 +8,24 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { cluster, numRuns, OTHER_ADDRESSES, PROBES } from "../../test/gen/cluster.js";
 import { snapshotOf } from "../../test/support/objects.js";
-import type { ClusterNetworkPolicy, CnpSubject } from "../k8s/cnp-model.js";
-import type { LabelSelector } from "../k8s/model.js";
+import type { ClusterNetworkPolicy } from "../k8s/cnp-model.js";
 import { addrKey, parseAddr } from "../net/address.js";
 import { type ClusterIndex, indexSnapshot, nodeOwnAddresses } from "./cluster-index.js";
-import { cnp, labels, namedPort, networks, ports, type RuleShape } from "../../test/support/cnp.js";
+import { cnp, labels, networks, type RuleShape } from "../../test/support/cnp.js";
+import {
+  NODE_LABELS as SHARED_NODE_LABELS,
+  randomCnp,
+  randomCnps,
+} from "../../test/support/cnp-arbitraries.js";
 import { evaluateTiered, type TieredPolicies, tieredPolicies } from "./cnp-evaluate.js";
 import { matchCnpRule } from "./cnp-match.js";
 import type { TieredVerdict } from "./cnp-verdict.js";
 import type { Endpoint } from "./endpoint.js";
 import { evaluatePacket } from "./evaluate.js";
 
-const NODE_LABELS = new Map([
-  ["n1", { role: "a" }],
-  ["n2", { role: "b" }],
-]);
-
-const selector: fc.Arbitrary<LabelSelector> = fc.oneof(
-  { weight: 3, arbitrary: fc.constant(labels()) },
-  {
-    weight: 3,
-    arbitrary: fc
-      .constantFrom<Record<string, string>>(
-        { pod: "a" },
-        { tier: "fe" },
-        { team: "red" },
-        { ns: "x" },
-        { ns: "y" },
-      )
-      .map(labels),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.constantFrom("pod", "team").map((key): LabelSelector => ({
-      matchLabels: {},
-      matchExpressions: [{ key, operator: "Exists", values: [] }],
-    })),
-  },
-);
-
-const subject: fc.Arbitrary<CnpSubject> = fc.oneof(
-  { weight: 4, arbitrary: selector.map((namespaces) => ({ kind: "namespaces" as const, namespaces })) },
-  {
-    weight: 4,
-    arbitrary: fc
-      .tuple(selector, selector)
-      .map(([namespaces, pods]) => ({ kind: "pods" as const, namespaces, pods })),
-  },
-  { weight: 1, arbitrary: fc.constant({ kind: "unknown" as const, fields: ["future"] }) },
-);
+const NODE_LABELS = new Map(Object.entries(SHARED_NODE_LABELS));
 
 type PeerShape = RuleShape["peers"][number];
-const CIDRS = [
-  "10.1.0.0/16",
-  "10.0.0.0/8",
-  "0.0.0.0/0",
-  "203.0.113.0/24",
-  "fd01::/64",
-  "::/0",
-  "192.168.0.0/24",
-  "10.1.0.11/32",
-];
-const peer: fc.Arbitrary<PeerShape> = fc.oneof(
-  { weight: 3, arbitrary: selector.map((namespaces): PeerShape => ({ kind: "namespaces", namespaces })) },
-  {
-    weight: 3,
-    arbitrary: fc
-      .tuple(selector, selector)
-      .map(([namespaces, pods]): PeerShape => ({ kind: "pods", namespaces, pods })),
-  },
-  { weight: 2, arbitrary: fc.subarray(CIDRS, { minLength: 1, maxLength: 2 }).map((c) => networks(...c)) },
-  {
-    weight: 1,
-    arbitrary: fc
-      .constantFrom(labels(), labels({ role: "a" }))
-      .map((nodes): PeerShape => ({ kind: "nodes", nodes })),
-  },
-  { weight: 1, arbitrary: fc.constant<PeerShape>({ kind: "unsupported", fields: ["domainNames"] }) },
-);
-
-const port = fc.constantFrom(
-  ports("TCP", 80),
-  ports("TCP", 80, 81),
-  ports("UDP", 53),
-  ports("SCTP", 9000),
-  ports("TCP", 1, 65535),
-  namedPort("http"),
-  namedPort("dns"),
-  namedPort("sig"),
-);
-
-const rule: fc.Arbitrary<RuleShape> = fc.record({
-  action: fc.constantFrom("Accept" as const, "Deny" as const, "Pass" as const),
-  peers: fc.array(peer, { minLength: 1, maxLength: 2 }),
-  protocols: fc.option(fc.array(port, { minLength: 1, maxLength: 2 }), { nil: undefined }),
-});
-
-/** A random ClusterNetworkPolicy named `name`; `tier` fixes its tier, `action` every rule's action. */
-const randomCnp = (name: string, tier?: "Admin" | "Baseline", action?: RuleShape["action"]) =>
-  fc
-    .record({
-      tier: tier ? fc.constant(tier) : fc.constantFrom("Admin" as const, "Baseline" as const),
-      priority: fc.integer({ min: 0, max: 3 }),
-      subject,
-      ingress: fc.array(rule, { maxLength: 2 }),
-      egress: fc.array(rule, { maxLength: 2 }),
-    })
-    .map((s) => {
-      const fix = (rs: RuleShape[]) => rs.map((r) => (action ? { ...r, action } : r));
-      return cnp(name, { ...s, ingress: fix(s.ingress), egress: fix(s.egress) });
-    });
-
-const cnps = (tier?: "Admin" | "Baseline") =>
-  fc
-    .integer({ min: 0, max: 4 })
-    .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => randomCnp(`cnp${i}`, tier))));
 
 /** A rule matching every packet: every pod, every address. */
 const EVERYTHING: PeerShape[] = [{ kind: "namespaces", namespaces: labels() }, networks("0.0.0.0/0", "::/0")];
@@ -229,7 +132,7 @@ describe("ClusterNetworkPolicy laws", () => {
 
   it("a Pass-everything Admin policy at the top leaves NetworkPolicy's verdicts unchanged", () => {
     fc.assert(
-      fc.property(cluster, cnps("Admin"), (objs, admin) => {
+      fc.property(cluster, randomCnps("Admin"), (objs, admin) => {
         const index = indexOfObjs(objs);
         const top = tiers([everything("0-pass", "Pass"), ...admin]);
         const wrong = cells(index).filter(
@@ -244,7 +147,7 @@ describe("ClusterNetworkPolicy laws", () => {
 
   it("adding an Admin Deny policy never allows a packet that was denied", () => {
     fc.assert(
-      fc.property(cluster, cnps(), randomCnp("added", "Admin", "Deny"), (objs, ps, deny) => {
+      fc.property(cluster, randomCnps(), randomCnp("added", "Admin", "Deny"), (objs, ps, deny) => {
         const index = indexOfObjs(objs);
         const [before, after] = [tiers(ps), tiers([...ps, deny])];
         const widened = cells(index).filter(
@@ -257,7 +160,7 @@ describe("ClusterNetworkPolicy laws", () => {
   });
 
   it("changing the priority of a policy none of whose rules match a packet never changes that packet", () => {
-    const moved = cnps().chain((ps) =>
+    const moved = randomCnps().chain((ps) =>
       fc.tuple(
         fc.constant(ps),
         fc.nat({ max: Math.max(0, ps.length - 1) }),
@@ -281,7 +184,7 @@ describe("ClusterNetworkPolicy laws", () => {
 
   it("an Admin Accept of everything at the top overrides every NetworkPolicy deny", () => {
     fc.assert(
-      fc.property(cluster, cnps(), (objs, ps) => {
+      fc.property(cluster, randomCnps(), (objs, ps) => {
         const index = indexOfObjs(objs);
         const top = tiers([everything("0-accept", "Accept"), ...ps]);
         expect(
@@ -296,7 +199,7 @@ describe("ClusterNetworkPolicy laws", () => {
 
   it("Baseline policies never change a side whose pod some NetworkPolicy isolates", () => {
     fc.assert(
-      fc.property(cluster, cnps("Admin"), cnps("Baseline"), (objs, admin, baseline) => {
+      fc.property(cluster, randomCnps("Admin"), randomCnps("Baseline"), (objs, admin, baseline) => {
         const index = indexOfObjs(objs);
         const [without, withBaseline] = [tiers(admin), tiers([...admin, ...baseline])];
         const wrong: string[] = [];
