@@ -38,7 +38,7 @@ export interface RecheckBackoff {
 /** Default re-check: 2 s, doubling to once a minute (one LIST per node and minute while absent). */
 export const DEFAULT_RECHECK: RecheckBackoff = { baseMs: 2_000, maxMs: 60_000 };
 
-/** The delay before re-check number `n` (0-based). */
+/** The delay before re-check number `n` (0-based); also a failed watch's reconnect delay (source.ts). */
 export function recheckDelay(b: RecheckBackoff, n: number): number {
   return Math.min(b.maxMs, b.baseMs * 2 ** Math.min(n, 20));
 }

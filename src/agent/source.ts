@@ -97,6 +97,8 @@ export interface KubeSourceDeps {
 export const RETRY_BASE_MS = 500;
 /** Longest reconnect delay. */
 export const RETRY_MAX_MS = 30_000;
+/** The reconnect backoff, in the shape of (and computed like) an absent CRD kind's re-check. */
+const RETRY: RecheckBackoff = { baseMs: RETRY_BASE_MS, maxMs: RETRY_MAX_MS };
 
 /** The informers of the watched kinds. */
 export class KubeSource implements ClusterSource {
@@ -223,7 +225,7 @@ export class KubeSource implements ClusterSource {
     if (this.stopped) return; // stop() aborts the watch, which the informer reports as an error
     w.connected = false;
     w.failures++;
-    const retry = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(w.failures - 1, 6));
+    const retry = recheckDelay(RETRY, w.failures - 1);
     this.events.disconnected(w.kind, describeError(err), retry);
     this.after(retry, () => void this.startOne(w));
   }
