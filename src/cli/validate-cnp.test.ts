@@ -85,6 +85,14 @@ describe("netguard validate: ClusterNetworkPolicies are validated objects", () =
     );
   });
 
+  it("a ClusterNetworkPolicy without apiVersion is an error, as for NetworkPolicy (kubectl cannot send it)", async () => {
+    const { code, doc } = await json({ "cnp.yaml": cnp.replace(/^apiVersion: .*\n/, "") }, ["cnp.yaml"]);
+    expect(code).toBe(1);
+    expect(doc.issues.map((i) => `${i.line} ${i.severity} ${i.path} ${i.code}`)).toEqual([
+      "1 error apiVersion required",
+    ]);
+  });
+
   it("a misspelt kind (ClusterNetworkPolicies) is an error, not a skipped object", async () => {
     const r = await run(
       { "cnp.yaml": cnp.replace("kind: ClusterNetworkPolicy", "kind: ClusterNetworkPolicies") },

@@ -11,7 +11,7 @@ import { decodeObject } from "../k8s/decode-object.js";
 import { isObject } from "../k8s/fields.js";
 import type { RawObject } from "../load/documents.js";
 import type { ClusterIndex } from "../policy/cluster-index.js";
-import { notRepeating, validateCnpMeta } from "./cnp-meta.js";
+import { notRepeating, requireApiVersion, validateCnpMeta } from "./cnp-meta.js";
 import { lintExperimentalFields } from "./lint/cnp-experimental.js";
 import { cnpLintMemo } from "./lint/cnp-context.js";
 import { lintClusterPolicy } from "./lint/lint-cnp.js";
@@ -43,7 +43,7 @@ export function checkClusterPolicy(o: RawObject, found: Issue[]): CheckedCluster
   const { decoded, issues } = decodeObject(o.value, o.source);
   const name = isObject(o.value) && isObject(o.value.metadata) ? o.value.metadata.name : undefined;
   const ref = { kind: "ClusterNetworkPolicy", ...(typeof name === "string" ? { name } : {}) };
-  const extra = isObject(o.value) ? validateCnpMeta(o.value) : [];
+  const extra = isObject(o.value) ? [...requireApiVersion(o.value), ...validateCnpMeta(o.value)] : [];
   const kept = issues.filter((i) => i.code !== DECODER_EXPERIMENTAL);
   const all = [...kept, ...notRepeating(kept, locate(extra, o.source, ref))];
   appendAll(found, all);

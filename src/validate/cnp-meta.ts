@@ -5,12 +5,22 @@
  * cluster-scoped: a `metadata.namespace` is cleared by the API server ("the namespace of the
  * provided object" is dropped for cluster-scoped kinds), so it is a warning, not an error.
  */
-import { type Issue, warning } from "../issue/issue.js";
+import { error, type Issue, warning } from "../issue/issue.js";
 import { isObject } from "../k8s/fields.js";
 import { validateMeta } from "./api/meta.js";
 import type { Meta } from "./api/model.js";
 import { OBJECT_META } from "./api/schema.js";
 import { strictDecode } from "./api/strict-decode.js";
+
+/**
+ * `apiVersion`, which kubectl needs to find the endpoint, as for NetworkPolicy ("apiVersion not
+ * set"); the decoder reports a wrong one, and reads a missing one leniently for the other commands.
+ */
+export function requireApiVersion(obj: Record<string, unknown>): Issue[] {
+  return obj.apiVersion === undefined
+    ? [error("required", "apiVersion", "Required value: apiVersion not set")]
+    : [];
+}
 
 const under = (path: string) => (path ? `metadata.${path}` : "metadata");
 
