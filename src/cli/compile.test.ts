@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { cnpYaml } from "../../test/support/cnp.js";
 import { memoryIo } from "../../test/support/memory-io.js";
 import { runCli } from "./main.js";
 
@@ -16,17 +17,13 @@ spec: {podSelector: {}}
 `;
 
 /** An Admin policy denying x's pods ingress from namespace y, rule named. */
-const adminDeny = `
-apiVersion: policy.networking.k8s.io/v1alpha2
-kind: ClusterNetworkPolicy
-metadata: {name: no-y}
-spec:
-  tier: Admin
-  priority: 5
-  subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: x}}}
+const adminDeny = `${cnpYaml("no-y", {
+  tier: "Admin",
+  priority: 5,
+  subject: "{namespaces: {matchLabels: {kubernetes.io/metadata.name: x}}}",
   ingress:
-    - {name: deny-y, action: Deny, from: [{namespaces: {matchLabels: {kubernetes.io/metadata.name: y}}}]}
----
+    "    - {name: deny-y, action: Deny, from: [{namespaces: {matchLabels: {kubernetes.io/metadata.name: y}}}]}",
+})}---
 apiVersion: v1
 kind: Pod
 metadata: {name: b, namespace: y}

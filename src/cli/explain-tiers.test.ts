@@ -1,95 +1,43 @@
 import { describe, expect, it } from "vitest";
 import { parseJson } from "../../test/support/json.js";
 import { memoryIo } from "../../test/support/memory-io.js";
+import { cnpYaml, tenantsCluster } from "../../test/support/cnp.js";
 import type { TieredVerdict } from "../policy/cnp-verdict.js";
 import { runCli } from "./main.js";
 
 /** Two tenants and monitoring on one node; no policy. */
-const CLUSTER = `
-apiVersion: v1
-kind: Namespace
-metadata: { name: tenant-a, labels: { tenant: a } }
----
-apiVersion: v1
-kind: Namespace
-metadata: { name: tenant-b, labels: { tenant: b } }
----
-apiVersion: v1
-kind: Namespace
-metadata: { name: monitoring }
----
-apiVersion: v1
-kind: Node
-metadata: { name: n1 }
-spec: { podCIDR: 10.244.1.0/24 }
-status: { addresses: [{ type: InternalIP, address: 192.168.0.1 }] }
----
-apiVersion: v1
-kind: Pod
-metadata: { name: web, namespace: tenant-a, labels: { app: web } }
-spec: { nodeName: n1, containers: [{ name: c }] }
-status: { podIPs: [{ ip: 10.244.1.10 }] }
----
-apiVersion: v1
-kind: Pod
-metadata: { name: api, namespace: tenant-b, labels: { app: api } }
-spec: { nodeName: n1, containers: [{ name: c }] }
-status: { podIPs: [{ ip: 10.244.1.20 }] }
----
-apiVersion: v1
-kind: Pod
-metadata: { name: prom, namespace: monitoring, labels: { app: prom } }
-spec: { nodeName: n1, containers: [{ name: c }] }
-status: { podIPs: [{ ip: 10.244.1.30 }] }
-`;
+const CLUSTER = tenantsCluster();
 
 /** An Admin policy isolating the tenants from each other on egress; rule 0 lets DNS out. */
-const TENANCY = `
-apiVersion: policy.networking.k8s.io/v1alpha2
-kind: ClusterNetworkPolicy
-metadata: { name: tenancy }
-spec:
-  tier: Admin
-  priority: 10
-  subject: { namespaces: { matchLabels: { tenant: a } } }
-  egress:
-    - name: dns
+const TENANCY = cnpYaml("tenancy", {
+  tier: "Admin",
+  priority: 10,
+  subject: "{ namespaces: { matchLabels: { tenant: a } } }",
+  egress: `    - name: dns
       action: Accept
       to: [{ networks: [10.96.0.10/32] }]
       protocols: [{ udp: { destinationPort: { number: 53 } } }]
     - name: no-cross-tenant
       action: Deny
-      to: [{ namespaces: { matchLabels: { tenant: b } } }]
-`;
+      to: [{ namespaces: { matchLabels: { tenant: b } } }]`,
+});
 
 /** An Admin policy handing monitoring's scrapes to the teams' NetworkPolicies. */
-const DELEGATE = `
-apiVersion: policy.networking.k8s.io/v1alpha2
-kind: ClusterNetworkPolicy
-metadata: { name: delegate-monitoring }
-spec:
-  tier: Admin
-  priority: 20
-  subject: { namespaces: {} }
-  ingress:
-    - name: to-teams
+const DELEGATE = cnpYaml("delegate-monitoring", {
+  tier: "Admin",
+  priority: 20,
+  ingress: `    - name: to-teams
       action: Pass
-      from: [{ namespaces: { matchLabels: { kubernetes.io/metadata.name: monitoring } } }]
-`;
+      from: [{ namespaces: { matchLabels: { kubernetes.io/metadata.name: monitoring } } }]`,
+});
 
 /** A Baseline default deny of all ingress. */
-const BASELINE_DENY = `
-apiVersion: policy.networking.k8s.io/v1alpha2
-kind: ClusterNetworkPolicy
-metadata: { name: default-deny }
-spec:
-  tier: Baseline
-  priority: 100
-  subject: { namespaces: {} }
-  ingress:
-    - action: Deny
-      from: [{ namespaces: {} }]
-`;
+const BASELINE_DENY = cnpYaml("default-deny", {
+  tier: "Baseline",
+  priority: 100,
+  ingress: `    - action: Deny
+      from: [{ namespaces: {} }]`,
+});
 
 /** tenant-b's own policy: only monitoring, on 8080. */
 const B_FROM_MONITORING = `

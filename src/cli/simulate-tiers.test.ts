@@ -6,46 +6,11 @@
 import { describe, expect, it } from "vitest";
 import { type DiffJson, parseJson, parseSimulate } from "../../test/support/json.js";
 import { memoryIo } from "../../test/support/memory-io.js";
+import { cnpYaml, tenantsCluster } from "../../test/support/cnp.js";
 import { runCli } from "./main.js";
 
 /** Two tenants and monitoring on one node, every pod serving TCP/8080. */
-const CLUSTER = `
-apiVersion: v1
-kind: Namespace
-metadata: { name: tenant-a, labels: { tenant: a } }
----
-apiVersion: v1
-kind: Namespace
-metadata: { name: tenant-b, labels: { tenant: b } }
----
-apiVersion: v1
-kind: Namespace
-metadata: { name: monitoring }
----
-apiVersion: v1
-kind: Node
-metadata: { name: n1 }
-spec: { podCIDR: 10.244.1.0/24 }
-status: { addresses: [{ type: InternalIP, address: 192.168.0.1 }] }
----
-apiVersion: v1
-kind: Pod
-metadata: { name: web, namespace: tenant-a, labels: { app: web } }
-spec: { nodeName: n1, containers: [{ name: c, ports: [{ containerPort: 8080 }] }] }
-status: { podIPs: [{ ip: 10.244.1.10 }] }
----
-apiVersion: v1
-kind: Pod
-metadata: { name: api, namespace: tenant-b, labels: { app: api } }
-spec: { nodeName: n1, containers: [{ name: c, ports: [{ containerPort: 8080 }] }] }
-status: { podIPs: [{ ip: 10.244.1.20 }] }
----
-apiVersion: v1
-kind: Pod
-metadata: { name: prom, namespace: monitoring, labels: { app: prom } }
-spec: { nodeName: n1, containers: [{ name: c, ports: [{ containerPort: 8080 }] }] }
-status: { podIPs: [{ ip: 10.244.1.30 }] }
-`;
+const CLUSTER = tenantsCluster("{ name: c, ports: [{ containerPort: 8080 }] }");
 
 /** tenant-b accepts ingress from tenant-a and monitoring (an isolating NetworkPolicy). */
 const B_ALLOWS_A = `
@@ -63,17 +28,8 @@ spec:
 
 const TENANTS = "{ matchExpressions: [{ key: tenant, operator: Exists }] }";
 
-const cnp = (name: string, tier: string, priority: number, rule: string, subject = "{}") => `
-apiVersion: policy.networking.k8s.io/v1alpha2
-kind: ClusterNetworkPolicy
-metadata: { name: ${name} }
-spec:
-  tier: ${tier}
-  priority: ${priority}
-  subject: { namespaces: ${subject} }
-  ingress:
-${rule}
-`;
+const cnp = (name: string, tier: "Admin" | "Baseline", priority: number, rule: string, subject = "{}") =>
+  cnpYaml(name, { tier, priority, subject: `{ namespaces: ${subject} }`, ingress: rule });
 
 /** Admin: no tenant reaches another tenant's pods. */
 const isolate = (priority: number) =>

@@ -97,3 +97,65 @@ export function cnp(name: string, s: CnpShape): ClusterNetworkPolicy {
     egress: rules(s.egress),
   };
 }
+
+/** A ClusterNetworkPolicy as YAML text; `ingress`/`egress` are rule lists as written (items indented four). */
+export interface CnpYaml {
+  readonly tier: CnpTier;
+  readonly priority: number;
+  /** The flow-style `spec.subject`; every namespace's pods when absent. */
+  readonly subject?: string;
+  readonly ingress?: string;
+  readonly egress?: string;
+}
+
+/** The YAML document of a ClusterNetworkPolicy, for tests that go through the CLI. */
+export function cnpYaml(name: string, s: CnpYaml): string {
+  const list = (dir: string, text: string | undefined) => (text === undefined ? [] : [`  ${dir}:`, text]);
+  return [
+    "",
+    "apiVersion: policy.networking.k8s.io/v1alpha2",
+    "kind: ClusterNetworkPolicy",
+    `metadata: { name: ${name} }`,
+    "spec:",
+    `  tier: ${s.tier}`,
+    `  priority: ${s.priority}`,
+    `  subject: ${s.subject ?? "{ namespaces: {} }"}`,
+    ...list("ingress", s.ingress),
+    ...list("egress", s.egress),
+    "",
+  ].join("\n");
+}
+
+/**
+ * Two tenants (namespaces labelled `tenant: a` / `tenant: b`) and monitoring on one node, a pod in
+ * each (`web`, `api`, `prom`) whose container is `container` (flow style); no policy.
+ */
+export function tenantsCluster(container = "{ name: c }"): string {
+  const ns = (name: string, labels: string) =>
+    `apiVersion: v1\nkind: Namespace\nmetadata: { name: ${name}${labels} }`;
+  const pod = (name: string, namespace: string, ip: string) =>
+    [
+      "apiVersion: v1",
+      "kind: Pod",
+      `metadata: { name: ${name}, namespace: ${namespace}, labels: { app: ${name} } }`,
+      `spec: { nodeName: n1, containers: [${container}] }`,
+      `status: { podIPs: [{ ip: ${ip} }] }`,
+    ].join("\n");
+  const node = [
+    "apiVersion: v1",
+    "kind: Node",
+    "metadata: { name: n1 }",
+    "spec: { podCIDR: 10.244.1.0/24 }",
+    "status: { addresses: [{ type: InternalIP, address: 192.168.0.1 }] }",
+  ].join("\n");
+  const docs = [
+    ns("tenant-a", ", labels: { tenant: a }"),
+    ns("tenant-b", ", labels: { tenant: b }"),
+    ns("monitoring", ""),
+    node,
+    pod("web", "tenant-a", "10.244.1.10"),
+    pod("api", "tenant-b", "10.244.1.20"),
+    pod("prom", "monitoring", "10.244.1.30"),
+  ];
+  return `\n${docs.join("\n---\n")}\n`;
+}
