@@ -6,7 +6,8 @@
 import { assertNever } from "../base/assert-never.js";
 import type { CnpAction, CnpPeer, CnpPort, CnpRule, CnpSubject } from "../k8s/cnp-model.js";
 import type { LabelSelector, Labels, Pod } from "../k8s/model.js";
-import { addrKey } from "../net/address.js";
+import { type Addr, addrKey } from "../net/address.js";
+import type { Cidr } from "../net/cidr.js";
 import type { ClusterIndex } from "./cluster-index.js";
 import type { Endpoint } from "./endpoint.js";
 import { inBlock, portMatches, type RuleInput } from "./rule-match.js";
@@ -68,11 +69,8 @@ export function cnpPeerMatches(ctx: CnpMatchContext, peer: CnpPeer, other: Endpo
         namespaceMatches(ctx.index, peer.namespaces, other.pod) &&
         selectorMatches(peer.pods, other.pod.labels)
       );
-    case "networks": {
-      const addr = other.addr;
-      if (addr === undefined) return false;
-      return peer.cidrs.some((cidr) => inBlock({ kind: "ipBlock", cidr, except: [], index: 0 }, addr));
-    }
+    case "networks":
+      return other.addr !== undefined && inNetworks(peer.cidrs, other.addr);
     case "nodes":
       return other.addr !== undefined && selectedNodeAddresses(ctx, peer.nodes).has(addrKey(other.addr));
     case "unsupported":
@@ -82,7 +80,13 @@ export function cnpPeerMatches(ctx: CnpMatchContext, peer: CnpPeer, other: Endpo
   }
 }
 
-function selectedNodeAddresses(ctx: CnpMatchContext, selector: LabelSelector): Set<string> {
+/** `networks`: whether `addr` is in one of the CIDRs (a CIDR is an ipBlock without `except`). */
+export function inNetworks(cidrs: readonly Cidr[], addr: Addr): boolean {
+  return cidrs.some((cidr) => inBlock({ kind: "ipBlock", cidr, except: [], index: 0 }, addr));
+}
+
+/** `nodes`: the `status.addresses` (by `addrKey`) of the Nodes whose labels `selector` matches. */
+export function selectedNodeAddresses(ctx: CnpMatchContext, selector: LabelSelector): Set<string> {
   const keys = new Set<string>();
   for (const node of ctx.index.snapshot.nodes.values()) {
     if (!selectorMatches(selector, ctx.nodeLabels.get(node.name) ?? {})) continue;

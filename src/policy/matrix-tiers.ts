@@ -15,11 +15,17 @@ import { addrKey } from "../net/address.js";
 import { assertNever } from "../base/assert-never.js";
 import type { ClusterIndex } from "./cluster-index.js";
 import { snapshotTiers, type TieredPolicies } from "./cnp-evaluate.js";
-import { cnpPortMatches, subjectSelects } from "./cnp-match.js";
+import {
+  type CnpMatchContext,
+  cnpPortMatches,
+  inNetworks,
+  selectedNodeAddresses,
+  subjectSelects,
+} from "./cnp-match.js";
 import type { EntryClass } from "./matrix-classes.js";
 import { add, type ClassSet, type FamilySlot, orMasked, type PeerSets } from "./matrix-peer-sets.js";
 import type { ProbePort } from "./probe-ports.js";
-import { inBlock, type RuleInput } from "./rule-match.js";
+import type { RuleInput } from "./rule-match.js";
 import { selectorMatches } from "./selector.js";
 
 /** What one tier decides for one class, direction, port and family, over the other classes. */
@@ -77,14 +83,15 @@ export class TierSets {
   private readonly ruleMemo = new Map<string, Uint32Array>();
   private readonly recvMemo = new Map<string, ClassSet | undefined>();
   private readonly shared = new Map<string, TierOutcome>();
-  private readonly nodeAddrMemo = new Map<string, Set<string>>();
+  private readonly ctx: CnpMatchContext;
 
   constructor(
     private readonly index: ClusterIndex,
-    private readonly tiers: TieredPolicies,
+    tiers: TieredPolicies,
     private readonly peers: PeerSets,
     private readonly ports: readonly ProbePort[],
   ) {
+    this.ctx = { index, nodeLabels: tiers.nodeLabels };
     const ids = { next: 0 };
     for (const tier of TIERS) {
       const policies = tier === "Admin" ? tiers.admin : tiers.baseline;
@@ -222,12 +229,10 @@ export class TierSets {
         break;
       }
       case "networks":
-        sets = this.peers.addressClasses((a) =>
-          peer.cidrs.some((cidr) => inBlock({ kind: "ipBlock", cidr, except: [], index: 0 }, a)),
-        );
+        sets = this.peers.addressClasses((a) => inNetworks(peer.cidrs, a));
         break;
       case "nodes": {
-        const addrs = this.nodeAddresses(peer.nodes);
+        const addrs = selectedNodeAddresses(this.ctx, peer.nodes);
         sets = this.peers.addressClasses((a) => addrs.has(addrKey(a)));
         break;
       }
@@ -239,20 +244,6 @@ export class TierSets {
     }
     this.peerMemo.set(peer, sets);
     return sets;
-  }
-
-  /** `status.addresses` of the Nodes whose labels the selector matches. */
-  private nodeAddresses(selector: Extract<CnpPeer, { kind: "nodes" }>["nodes"]): Set<string> {
-    const key = JSON.stringify(selector);
-    let keys = this.nodeAddrMemo.get(key);
-    if (keys) return keys;
-    keys = new Set<string>();
-    for (const node of this.index.snapshot.nodes.values()) {
-      if (!selectorMatches(selector, this.tiers.nodeLabels.get(node.name) ?? {})) continue;
-      for (const a of node.addresses) keys.add(addrKey(a));
-    }
-    this.nodeAddrMemo.set(key, keys);
-    return keys;
   }
 }
 
