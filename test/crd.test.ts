@@ -15,6 +15,7 @@ import { parseDocument } from "yaml";
 import type { Issue } from "../src/issue/issue.js";
 import { parseAddr } from "../src/net/address.js";
 import { parseCidr } from "../src/net/cidr.js";
+import { decodeObjects } from "../src/load/snapshot.js";
 import { checkClusterPolicy } from "../src/validate/cluster-policies.js";
 
 type Json = unknown;
@@ -154,7 +155,8 @@ function rejections(obj: Json): string[] {
  */
 function validateErrors(obj: Json): string[] {
   const found: Issue[] = [];
-  checkClusterPolicy({ value: obj, source: { file: "t.yaml", line: 1 } }, found);
+  const [decoded] = decodeObjects([{ value: obj, source: { file: "t.yaml", line: 1 } }]);
+  if (decoded) checkClusterPolicy(decoded, found);
   return found
     .filter((i) => i.severity === "error" && i.code !== "unsupported-field")
     .map((i) => `${i.path}: ${i.message}`);

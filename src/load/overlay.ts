@@ -8,8 +8,8 @@ import type { RawObject } from "./documents.js";
  * Lays `top` over `base`: an object in `top` replaces the object of the same kind, namespace and
  * name in `base`; everything else in `base` stays.
  */
-export function overlayObjects(base: readonly RawObject[], top: readonly RawObject[]): RawObject[] {
-  const key = (o: RawObject): string | undefined => {
+export function overlayObjects<T extends RawObject>(base: readonly T[], top: readonly T[]): T[] {
+  const key = (o: T): string | undefined => {
     const v = o.value as { kind?: unknown; metadata?: { namespace?: unknown; name?: unknown } } | null;
     if (!v || typeof v.kind !== "string" || typeof v.metadata?.name !== "string") return undefined;
     // Namespaces, Nodes and ClusterNetworkPolicies are cluster-scoped; every other kind netguard reads is namespaced.

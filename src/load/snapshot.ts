@@ -10,7 +10,7 @@ import { type Issue, warning } from "../issue/issue.js";
 import { clipName } from "../issue/quote.js";
 import { namespaceLabels } from "../k8s/decode-namespace.js";
 import type { ClusterNetworkPolicy } from "../k8s/cnp-model.js";
-import { decodeObject } from "../k8s/decode-object.js";
+import { type Decoded, decodeObject } from "../k8s/decode-object.js";
 import type { DecodeOptions } from "../k8s/fields.js";
 import {
   type Namespace,
@@ -30,6 +30,25 @@ export interface LoadResult {
 
 /** Decodes raw objects into a Snapshot. Pure: same objects, same snapshot. */
 export function buildSnapshot(objects: readonly RawObject[], opts: DecodeOptions = {}): LoadResult {
+  return snapshotOf(decodeObjects(objects, opts));
+}
+
+/** An object as read, with what the one decoder made of it (`decodeObject`). */
+export interface DecodedObject extends RawObject {
+  readonly decoded?: Decoded;
+  readonly issues: readonly Issue[];
+}
+
+/**
+ * Decodes each object once, keeping it as read: snapshots of several overlays of the same objects
+ * (`overlayObjects` keeps them) are then built without decoding again (`snapshotOf`).
+ */
+export function decodeObjects(objects: readonly RawObject[], opts: DecodeOptions = {}): DecodedObject[] {
+  return objects.map((o) => ({ ...o, ...decodeObject(o.value, o.source, opts) }));
+}
+
+/** The Snapshot of decoded objects, with their issues (as `buildSnapshot`). */
+export function snapshotOf(objects: readonly DecodedObject[]): LoadResult {
   const issues: Issue[] = [];
   const namespaces = new Map<string, Namespace>();
   const pods = new Map<string, Pod>();
@@ -41,8 +60,8 @@ export function buildSnapshot(objects: readonly RawObject[], opts: DecodeOptions
     if (prev) issues.push(duplicateWarning(prev, key, kind, o));
   };
   for (const o of objects) {
-    const { decoded, issues: found } = decodeObject(o.value, o.source, opts);
-    appendAll(issues, found);
+    const { decoded } = o;
+    appendAll(issues, o.issues);
     if (!decoded) continue;
     switch (decoded.kind) {
       case "Namespace":

@@ -7,9 +7,9 @@
 import { appendAll } from "../base/append-all.js";
 import { type Issue, locate } from "../issue/issue.js";
 import type { ClusterNetworkPolicy } from "../k8s/cnp-model.js";
-import { decodeObject } from "../k8s/decode-object.js";
 import { isObject } from "../k8s/fields.js";
 import type { RawObject } from "../load/documents.js";
+import type { DecodedObject } from "../load/snapshot.js";
 import type { ClusterIndex } from "../policy/cluster-index.js";
 import { notRepeating, requireApiVersion, validateCnpMeta } from "./cnp-meta.js";
 import { lintExperimentalFields } from "./lint/cnp-experimental.js";
@@ -36,11 +36,11 @@ export interface CheckedClusterPolicy {
 }
 
 /**
- * Checks one ClusterNetworkPolicy object (issues into `found`, at the object's source); returns the
- * decoded policy, if it decoded.
+ * Checks one ClusterNetworkPolicy object, decoded once (`decodeObjects`): issues into `found`, at
+ * the object's source; returns the decoded policy, if it decoded.
  */
-export function checkClusterPolicy(o: RawObject, found: Issue[]): CheckedClusterPolicy | undefined {
-  const { decoded, issues } = decodeObject(o.value, o.source);
+export function checkClusterPolicy(o: DecodedObject, found: Issue[]): CheckedClusterPolicy | undefined {
+  const { decoded, issues } = o;
   const name = isObject(o.value) && isObject(o.value.metadata) ? o.value.metadata.name : undefined;
   const ref = { kind: "ClusterNetworkPolicy", ...(typeof name === "string" ? { name } : {}) };
   const extra = isObject(o.value) ? [...requireApiVersion(o.value), ...validateCnpMeta(o.value)] : [];

@@ -11,7 +11,7 @@ import type { Snapshot } from "../k8s/model.js";
 import type { RawObject } from "../load/documents.js";
 import { issuesAtFieldLines } from "../load/issue-lines.js";
 import { overlayObjects } from "../load/overlay.js";
-import { buildSnapshot } from "../load/snapshot.js";
+import { type DecodedObject, decodeObjects, snapshotOf } from "../load/snapshot.js";
 import { type InputFs, readInputs } from "../load/sources.js";
 import { type ClusterIndex, indexSnapshot } from "../policy/cluster-index.js";
 import { dryRunView } from "../policy/dry-run-view.js";
@@ -29,22 +29,25 @@ export interface ClusterViews {
 /** Lints see a cluster as the dry-run does: workloads' templates and pods without status count. */
 const indexed = (snapshot: Snapshot): ClusterIndex => indexSnapshot(dryRunView(snapshot).snapshot);
 
-/** Reads the cluster inputs (their errors go to `issues`) and builds the views. */
+/**
+ * Reads the cluster inputs (their errors go to `issues`) and builds the views; every object, the
+ * cluster's and the manifests' (decoded by the caller), is decoded once.
+ */
 export async function loadClusterViews(
   fs: InputFs,
   inputs: { readonly cluster: readonly string[]; readonly clusterBase?: readonly RawObject[] },
-  manifests: readonly RawObject[],
+  manifests: readonly DecodedObject[],
   issues: Issue[],
 ): Promise<ClusterViews> {
   const base = inputs.clusterBase ?? [];
   if (inputs.cluster.length === 0 && base.length === 0) {
-    const own = buildSnapshot(manifests).snapshot;
+    const own = snapshotOf(manifests).snapshot;
     const hasView = own.pods.length > 0 || own.nodes.size > 0;
     return { ...(hasView ? { view: indexed(own) } : {}), clusterPolicies: [] };
   }
   const read = await readInputs(fs, inputs.cluster);
-  const objects = base.length > 0 ? overlayObjects(base, read.objects) : read.objects;
-  const built = buildSnapshot(objects);
+  const objects = decodeObjects(base.length > 0 ? overlayObjects(base, read.objects) : read.objects);
+  const built = snapshotOf(objects);
   const errors = [...read.issues, ...issuesAtFieldLines(built.issues, read.texts)];
   appendAll(
     issues,
@@ -53,13 +56,13 @@ export async function loadClusterViews(
   const cluster = indexed(built.snapshot);
   // Input that changes no pod, Namespace, Node or NetworkPolicy leaves the cluster's view as it is.
   const view = manifests.some(changesView)
-    ? indexed(buildSnapshot(overlayObjects(objects, manifests)).snapshot)
+    ? indexed(snapshotOf(overlayObjects(objects, manifests)).snapshot)
     : cluster;
   return { cluster, view, clusterPolicies: built.snapshot.clusterPolicies };
 }
 
 /** Whether an input object can change the view's pods, Namespaces, Nodes or NetworkPolicies. */
-function changesView(o: RawObject): boolean {
+function changesView(o: DecodedObject): boolean {
   const kind = (o.value as { kind?: unknown } | null)?.kind;
   return kind !== "ClusterNetworkPolicy";
 }

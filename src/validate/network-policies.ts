@@ -7,10 +7,9 @@ import { appendAll } from "../base/append-all.js";
 import { pushTo } from "../base/multimap.js";
 import { type Issue, locate } from "../issue/issue.js";
 import type { ClusterNetworkPolicy } from "../k8s/cnp-model.js";
-import { decodeObject } from "../k8s/decode-object.js";
 import { isObject } from "../k8s/fields.js";
 import type { NetworkPolicy } from "../k8s/model.js";
-import type { RawObject } from "../load/documents.js";
+import type { DecodedObject } from "../load/snapshot.js";
 import type { ClusterIndex } from "../policy/cluster-index.js";
 import { lintMemo } from "./lint/context.js";
 import { lintPolicy } from "./lint/lint-policy.js";
@@ -28,7 +27,7 @@ export interface CheckedPolicy {
  * The API-server checks of one NetworkPolicy object (issues into `found`). Returns the policy,
  * decoded, when the API server would accept it.
  */
-export function checkPolicy(o: RawObject, checkApi: ApiCheck, found: Issue[]): CheckedPolicy | undefined {
+export function checkPolicy(o: DecodedObject, checkApi: ApiCheck, found: Issue[]): CheckedPolicy | undefined {
   if (!isObject(o.value)) return undefined;
   const meta = isObject(o.value.metadata) ? o.value.metadata : {};
   const ref = {
@@ -40,7 +39,7 @@ export function checkPolicy(o: RawObject, checkApi: ApiCheck, found: Issue[]): C
   appendAll(found, locate(apiIssues, o.source, ref));
   // Lints read the decoded policy; one the API server would reject is not linted further.
   if (apiIssues.some((i) => i.severity === "error")) return undefined;
-  const { decoded } = decodeObject(o.value, o.source);
+  const { decoded } = o;
   return decoded?.kind === "NetworkPolicy" ? { policy: decoded.value, raw: o.value } : undefined;
 }
 

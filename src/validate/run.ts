@@ -8,10 +8,11 @@
 import { appendAll } from "../base/append-all.js";
 import { byKey } from "../base/compare.js";
 import { error, type Issue, warning } from "../issue/issue.js";
-import { decodeObject, isPolicyKindNotEvaluated, misspeltKind } from "../k8s/decode-object.js";
+import { isPolicyKindNotEvaluated, misspeltKind } from "../k8s/decode-object.js";
 import { isObject } from "../k8s/fields.js";
 import type { RawObject } from "../load/documents.js";
 import { issuesAtFieldLines } from "../load/issue-lines.js";
+import { type DecodedObject, decodeObjects } from "../load/snapshot.js";
 import { type InputFs, readInputs } from "../load/sources.js";
 import {
   type CheckedClusterPolicy,
@@ -45,9 +46,10 @@ export async function validateManifests(
   const issues: Issue[] = [...read.issues];
   const ioProblem = read.issues.some((i) => i.code === "missing-input" || i.code === "unreadable-input");
   const files = new Set(read.objects.map((o) => o.source.file));
-  const views = await loadClusterViews(fs, inputs, read.objects, issues);
+  const manifests = decodeObjects(read.objects);
+  const views = await loadClusterViews(fs, inputs, manifests, issues);
   const found: Issue[] = []; // about the manifests' objects, at their objects' lines until the end
-  const checked = checkObjects(read.objects, checkApi, found);
+  const checked = checkObjects(manifests, checkApi, found);
   const cnps = knownClusterPolicies(checked.clusterPolicies, views.clusterPolicies);
   lintPolicies(checked.policies, { cluster: views.cluster, clusterPolicies: cnps.all }, found);
   lintClusterPolicies(cnps, views.view, found);
@@ -68,7 +70,7 @@ interface Checked {
 }
 
 /** Dispatches each object by `kind`: NetworkPolicy, ClusterNetworkPolicy, or a policy kind misnamed. */
-function checkObjects(objects: readonly RawObject[], checkApi: ApiCheck, found: Issue[]): Checked {
+function checkObjects(objects: readonly DecodedObject[], checkApi: ApiCheck, found: Issue[]): Checked {
   const out: Checked = { policies: [], clusterPolicies: [], seen: { policies: 0, clusterPolicies: 0 } };
   for (const o of objects) {
     if (isClusterPolicyObject(o)) {
@@ -82,7 +84,7 @@ function checkObjects(objects: readonly RawObject[], checkApi: ApiCheck, found: 
     } else if (isMisnamedPolicy(o.value)) {
       // A policy under a misspelt kind (`NetworkPolicies`), or of a kind netguard does not read
       // (v1alpha1 AdminNetworkPolicy), would otherwise pass unchecked: the decoder's error says so.
-      appendAll(found, decodeObject(o.value, o.source).issues);
+      appendAll(found, o.issues);
     }
   }
   return out;
