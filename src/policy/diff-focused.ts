@@ -47,14 +47,18 @@ interface Focus {
   readonly focusOut: ReadonlySet<Pod>;
 }
 
+/** Whether one of `policies` selects `pod` for `dir` (its namespace, its podSelector, that policy type). */
+export function npSelects(policies: readonly NetworkPolicy[], pod: Pod, dir: Direction): boolean {
+  return policies.some(
+    (p) =>
+      (dir === "ingress" ? p.affectsIngress : p.affectsEgress) &&
+      p.namespace === pod.namespace &&
+      selectorMatches(p.podSelector, pod.labels),
+  );
+}
+
 function focusOf(changed: readonly NetworkPolicy[], b: ClusterIndex, a: ClusterIndex): Focus {
-  const touches = (pod: Pod, dir: Direction) =>
-    changed.some(
-      (p) =>
-        (dir === "ingress" ? p.affectsIngress : p.affectsEgress) &&
-        p.namespace === pod.namespace &&
-        selectorMatches(p.podSelector, pod.labels),
-    );
+  const touches = (pod: Pod, dir: Direction) => npSelects(changed, pod, dir);
   const pods = a.targets.filter((p) => b.podsByRef.has(refOf(p)));
   return {
     pods,

@@ -12,8 +12,8 @@ import type { Direction, NetworkPolicy, Pod, Protocol } from "../k8s/model.js";
 import { refOf } from "../k8s/model.js";
 import type { ClusterIndex } from "./cluster-index.js";
 import { subjectSelects } from "./cnp-match.js";
+import { npSelects } from "./diff-focused.js";
 import { type Cell, type MatrixEngine, matrixEngine } from "./matrix-engine.js";
-import { selectorMatches } from "./selector.js";
 
 type Ports = ReadonlyArray<{ readonly port: number; readonly protocol: Protocol }>;
 
@@ -55,10 +55,7 @@ export function tieredChanges(
   add: AddChange,
   changed?: ChangedPolicies,
 ): void {
-  const common = a.targets.flatMap((p) => {
-    const old = b.podsByRef.get(refOf(p));
-    return old && !old.nonTarget ? [{ before: old, after: p }] : [];
-  });
+  const common = commonPods(b, a);
   const inBefore = new Set(common.map((c) => c.before));
   const inAfter = new Set(common.map((c) => c.after));
   const keep = (set: ReadonlySet<Pod>) => (p: Pod) => set.has(p);
@@ -69,21 +66,41 @@ export function tieredChanges(
   for (const from of groups) {
     for (const to of groups) {
       if (!from.egress && !to.ingress) continue;
-      // Within one group: a pod with another member (a pod to itself is always allowed), or a
-      // workload entry with itself, which is two of its replicas.
-      const target = from === to ? (to.members[1] ?? (to.rep.workload ? to.rep : undefined)) : to.rep;
-      if (!target) continue;
+      const pair = classPair(from, to);
+      if (!pair) continue;
       ports.forEach(({ port, protocol }, pi) => {
         const now = allowed(ea.classCell(from.after, to.after, pi));
         if (allowed(eb.classCell(from.before, to.before, pi)) === now) return;
-        const pairs =
-          from === to
-            ? from.members.length * (from.members.length - 1) + from.members.filter((m) => m.workload).length
-            : from.members.length * to.members.length;
-        add(from.rep, target, port, protocol, now, pairs);
+        add(from.rep, pair.target, port, protocol, now, pair.pairs);
       });
     }
   }
+}
+
+/** The pods of `a` that `b` holds too (by ref), both versions, targets in both. */
+export function commonPods(b: ClusterIndex, a: ClusterIndex): { before: Pod; after: Pod }[] {
+  return a.targets.flatMap((p) => {
+    const old = b.podsByRef.get(refOf(p));
+    return old && !old.nonTarget ? [{ before: old, after: p }] : [];
+  });
+}
+
+/** Pods alike in both snapshots, compared through one of them. */
+interface PodClass {
+  readonly rep: Pod;
+  readonly members: readonly Pod[];
+}
+
+/**
+ * The pair a class pair is compared on, and how many ordered pod pairs it stands for. Within one
+ * class: a pod with another member (a pod to itself is always allowed), or a workload entry with
+ * itself, which is two of its replicas; undefined when there is neither.
+ */
+export function classPair(from: PodClass, to: PodClass): { target: Pod; pairs: number } | undefined {
+  if (from !== to) return { target: to.rep, pairs: from.members.length * to.members.length };
+  const target = to.members[1] ?? (to.rep.workload ? to.rep : undefined);
+  const n = from.members.length;
+  return target && { target, pairs: n * (n - 1) + from.members.filter((m) => m.workload).length };
 }
 
 function groupsOf(
@@ -114,13 +131,10 @@ function groupsOf(
  * are the same in both snapshots when this is asked, so either index will do.
  */
 function reaches(changed: ChangedPolicies, index: ClusterIndex, pod: Pod, dir: Direction): boolean {
-  const np = changed.policies.some(
-    (p) =>
-      (dir === "ingress" ? p.affectsIngress : p.affectsEgress) &&
-      p.namespace === pod.namespace &&
-      selectorMatches(p.podSelector, pod.labels),
+  return (
+    npSelects(changed.policies, pod, dir) ||
+    changed.clusterPolicies.some((p) => hasRules(p, dir) && subjectSelects(index, p.subject, pod))
   );
-  return np || changed.clusterPolicies.some((p) => hasRules(p, dir) && subjectSelects(index, p.subject, pod));
 }
 
 const hasRules = (p: ClusterNetworkPolicy, dir: Direction) =>

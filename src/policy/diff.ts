@@ -20,7 +20,7 @@ import {
   onlyPoliciesChanged,
   sameNodes,
 } from "./diff-focused.js";
-import { tieredChanges } from "./diff-tiered.js";
+import { type AddChange, classPair, commonPods, tieredChanges } from "./diff-tiered.js";
 import { byFirst } from "../base/compare.js";
 import { inBlock } from "./rule-match.js";
 import { workloadGroupOf } from "./workload.js";
@@ -97,19 +97,14 @@ function classChanges(
   a: ClusterIndex,
   policies: readonly NetworkPolicy[],
   ports: ReadonlyArray<{ readonly port: number; readonly protocol: Protocol }>,
-  add: (from: Pod, to: Pod, port: number, protocol: Protocol, nowAllowed: boolean, pairs: number) => void,
+  add: AddChange,
 ): void {
-  const common = a.targets.flatMap((p) => {
-    const old = b.podsByRef.get(refOf(p));
-    return old && !old.nonTarget ? [{ before: old, after: p }] : [];
-  });
-  const classes = classify(common, policies);
+  const classes = classify(commonPods(b, a), policies);
   for (const from of classes) {
     for (const to of classes) {
-      // Within one class, compare a pod with another member (a pod to itself is always allowed),
-      // or a workload entry with itself: that is two of its replicas.
-      const target = from === to ? (to.members[1] ?? (to.rep.workload ? to.rep : undefined)) : to.rep;
-      if (!target) continue;
+      const pair = classPair(from, to);
+      if (!pair) continue;
+      const { target } = pair;
       for (const { port, protocol } of ports) {
         const q = (idx: ClusterIndex) => {
           const v = evaluate(idx, {
@@ -122,11 +117,7 @@ function classChanges(
         };
         const now = q(a);
         if (q(b) === now) continue;
-        const pairs =
-          from === to
-            ? from.members.length * (from.members.length - 1) + from.members.filter((m) => m.workload).length
-            : from.members.length * to.members.length;
-        add(from.rep, target, port, protocol, now, pairs);
+        add(from.rep, target, port, protocol, now, pair.pairs);
       }
     }
   }
