@@ -5,13 +5,11 @@
  * With real packets in a lab node enforced by the agent, the matrix equals the evaluator's for the
  * API state decoded fail-closed, and the subject pods' traffic is denied where the API says.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { testAgent } from "./support/agent.js";
+import { expect, it } from "vitest";
 import { clusterPolicy, podsOf } from "./support/agent-cnp.js";
-import { cellOf, convergedMatrix } from "./support/agent-lab.js";
-import { type ApiServer, startApiServer } from "./support/apiserver/server.js";
-import { type Ports, withLab } from "./support/lab.js";
-import { type Json, namespace, node, pod, snapshotOf } from "./support/objects.js";
+import { apiServerHolding, cellOf, convergedMatrix, withEnforcedLab } from "./support/agent-lab.js";
+import type { Ports } from "./support/lab.js";
+import { type Json, namespace, node, pod } from "./support/objects.js";
 import { describeAsRoot } from "./support/root.js";
 
 const PORTS: Ports = [{ port: 80, protocol: "TCP" }];
@@ -43,52 +41,40 @@ const ACCEPT_UNKNOWN_PEER = clusterPolicy("accept-newer-peer", {
 });
 
 describeAsRoot("agent: a ClusterNetworkPolicy with a field netguard does not know fails closed", () => {
-  let api: ApiServer;
-  beforeAll(async () => {
-    api = await startApiServer({ bookmarkIntervalMs: 300 });
-    for (const o of OBJECTS) api.create(o);
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const server = apiServerHolding(OBJECTS);
 
   it(
     "with real packets: an unknown peer denies all on Deny, matches nothing on Accept; an unknown spec field denies all",
     { timeout: 120_000 },
     async () => {
-      await withLab(snapshotOf(OBJECTS), PORTS, async (lab) => {
-        const agent = testAgent(api, lab.lab.nodes[0]?.netns as string);
-        await agent.start();
-        try {
-          let m = await convergedMatrix(lab, api, PORTS);
-          expect(cellOf(m, "y/c", "x/a")).toBe(true); // nothing selects anyone yet
+      const api = server();
+      await withEnforcedLab(api, OBJECTS, PORTS, async (lab) => {
+        let m = await convergedMatrix(lab, api, PORTS);
+        expect(cellOf(m, "y/c", "x/a")).toBe(true); // nothing selects anyone yet
 
-          api.create(DENY_UNKNOWN_PEER); // present before any watch event: by WATCH here
-          api.create(ACCEPT_UNKNOWN_PEER);
-          m = await convergedMatrix(lab, api, PORTS);
-          expect(cellOf(m, "x/b", "x/a")).toBe(false); // Deny all
-          expect(cellOf(m, "y/c", "x/a")).toBe(false);
-          expect(cellOf(m, "x/a", "x/b")).toBe(true); // the Accept matched nothing; no Deny for blue
-          expect(cellOf(m, "y/c", "x/b")).toBe(false); // the next rule decides
+        api.create(DENY_UNKNOWN_PEER); // present before any watch event: by WATCH here
+        api.create(ACCEPT_UNKNOWN_PEER);
+        m = await convergedMatrix(lab, api, PORTS);
+        expect(cellOf(m, "x/b", "x/a")).toBe(false); // Deny all
+        expect(cellOf(m, "y/c", "x/a")).toBe(false);
+        expect(cellOf(m, "x/a", "x/b")).toBe(true); // the Accept matched nothing; no Deny for blue
+        expect(cellOf(m, "y/c", "x/b")).toBe(false); // the next rule decides
 
-          // A spec field from a newer bundle: the whole policy denies its subject's traffic.
-          api.remove("ClusterNetworkPolicy", undefined, "deny-newer-peer");
-          api.create(
-            clusterPolicy("newer-spec", {
-              tier: "Baseline",
-              priority: 5,
-              subject: podsOf({ app: "c" }),
-              ingress: [{ action: "Accept", from: [{ namespaces: {} }] }],
-              futureField: { enabled: true },
-            }),
-          );
-          m = await convergedMatrix(lab, api, PORTS);
-          expect(cellOf(m, "x/b", "x/a")).toBe(true);
-          expect(cellOf(m, "x/a", "y/c")).toBe(false);
-          expect(cellOf(m, "y/c", "x/a")).toBe(false); // c's egress is denied too
-        } finally {
-          await agent.stop();
-        }
+        // A spec field from a newer bundle: the whole policy denies its subject's traffic.
+        api.remove("ClusterNetworkPolicy", undefined, "deny-newer-peer");
+        api.create(
+          clusterPolicy("newer-spec", {
+            tier: "Baseline",
+            priority: 5,
+            subject: podsOf({ app: "c" }),
+            ingress: [{ action: "Accept", from: [{ namespaces: {} }] }],
+            futureField: { enabled: true },
+          }),
+        );
+        m = await convergedMatrix(lab, api, PORTS);
+        expect(cellOf(m, "x/b", "x/a")).toBe(true);
+        expect(cellOf(m, "x/a", "y/c")).toBe(false);
+        expect(cellOf(m, "y/c", "x/a")).toBe(false); // c's egress is denied too
       });
     },
   );

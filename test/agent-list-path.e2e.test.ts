@@ -4,12 +4,10 @@
  * enforced on that path exactly as on the watch path; they once vanished ("allow from everyone")
  * because the client library's typed list models name the field `_from`.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { testAgent } from "./support/agent.js";
-import { cellOf, convergedMatrix } from "./support/agent-lab.js";
-import { type ApiServer, startApiServer } from "./support/apiserver/server.js";
-import { type Ports, withLab } from "./support/lab.js";
-import { type Json, namespace, node, pod, policy, snapshotOf } from "./support/objects.js";
+import { expect, it } from "vitest";
+import { apiServerHolding, cellOf, convergedMatrix, withEnforcedLab } from "./support/agent-lab.js";
+import type { Ports } from "./support/lab.js";
+import { type Json, namespace, node, pod, policy } from "./support/objects.js";
 import { describeAsRoot } from "./support/root.js";
 
 const PORTS: Ports = [{ port: 80, protocol: "TCP" }];
@@ -33,38 +31,26 @@ const OBJECTS: Json[] = [
 ];
 
 describeAsRoot("policies present before the agent starts (LIST path)", () => {
-  let api: ApiServer;
-  beforeAll(async () => {
-    api = await startApiServer({ bookmarkIntervalMs: 300 });
-    for (const o of OBJECTS) api.create(o);
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  const server = apiServerHolding(OBJECTS);
 
   it(
     "enforce their from peers at start and after a re-list (410), with real packets",
     { timeout: 90_000 },
     async () => {
-      await withLab(snapshotOf(OBJECTS), PORTS, async (lab) => {
-        const agent = testAgent(api, lab.lab.nodes[0]?.netns as string);
-        await agent.start();
-        try {
-          let m = await convergedMatrix(lab, api, PORTS);
-          expect(cellOf(m, "x/b", "x/a")).toBe(true);
-          expect(cellOf(m, "x/c", "x/a")).toBe(false); // excluded by the from peer: once allowed
-          expect(cellOf(m, "y/a", "x/b")).toBe(true);
-          expect(cellOf(m, "x/c", "x/b")).toBe(false);
+      const api = server();
+      await withEnforcedLab(api, OBJECTS, PORTS, async (lab) => {
+        let m = await convergedMatrix(lab, api, PORTS);
+        expect(cellOf(m, "x/b", "x/a")).toBe(true);
+        expect(cellOf(m, "x/c", "x/a")).toBe(false); // excluded by the from peer: once allowed
+        expect(cellOf(m, "y/a", "x/b")).toBe(true);
+        expect(cellOf(m, "x/c", "x/b")).toBe(false);
 
-          api.compact();
-          api.closeWatches();
-          api.patchLabels("Pod", "x", "c", { app: "d" }); // a change the re-list (not the watch) delivers
-          m = await convergedMatrix(lab, api, PORTS, 15_000);
-          expect(cellOf(m, "x/c", "x/a")).toBe(false);
-          expect(cellOf(m, "x/b", "x/a")).toBe(true);
-        } finally {
-          await agent.stop();
-        }
+        api.compact();
+        api.closeWatches();
+        api.patchLabels("Pod", "x", "c", { app: "d" }); // a change the re-list (not the watch) delivers
+        m = await convergedMatrix(lab, api, PORTS, 15_000);
+        expect(cellOf(m, "x/c", "x/a")).toBe(false);
+        expect(cellOf(m, "x/b", "x/a")).toBe(true);
       });
     },
   );
