@@ -1,7 +1,7 @@
 /**
  * The invariant that sums up "the agent enforces exactly what the cluster says, on every path":
- * after any sequence of API changes, agent restarts, re-lists after 410 Gone, API outages and CNI
- * ADD/DEL in any order —
+ * after any sequence of API changes (ClusterNetworkPolicies created, changed and deleted included),
+ * agent restarts, re-lists after 410 Gone, API outages and CNI ADD/DEL in any order —
  * starting from objects that exist before the agent does — the kernel's ruleset in the node's
  * namespace equals `netguard compile` of the API server's current state (both normalised from
  * `nft -j list`). A fast-check property over random event sequences, with the real client library
@@ -13,14 +13,12 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Agent } from "../src/agent/agent.js";
-import { runCompile } from "../src/cli/compile.js";
 import { callAgent } from "../src/cni/agent-client.js";
-import { systemExec } from "../src/sys/exec.js";
 import { testAgent } from "./support/agent.js";
+import { clusterPolicy, denyIngressTo, namespacesOf, podsOf, tcp } from "./support/agent-cnp.js";
+import { converged } from "./support/agent-cnp-api.js";
 import { type ApiServer, startApiServer } from "./support/apiserver/server.js";
 import { waitFor } from "./support/apiserver/client.js";
-import { memoryIo } from "./support/memory-io.js";
-import { normalizedTables } from "./support/nft-listing.js";
 import { nsRun, withNetns } from "./support/netns.js";
 import { type Json, namespace, node, pod, policy } from "./support/objects.js";
 import { describeAsRoot } from "./support/root.js";
@@ -67,8 +65,29 @@ const POLICIES: Json[] = [
   }),
 ];
 
+/** Both tiers, all three actions, pod and namespace subjects and peers, a ports match, a CIDR. */
+const CLUSTER_POLICIES: Json[] = [
+  denyIngressTo("deny-a", "a", 10),
+  clusterPolicy("pass-b", {
+    tier: "Admin",
+    priority: 5,
+    subject: podsOf({ app: "b" }),
+    ingress: [{ action: "Pass", from: [podsOf({ app: "a" })], protocols: tcp(80) }],
+    egress: [{ action: "Deny", to: [{ networks: ["10.1.1.0/24"] }] }],
+  }),
+  clusterPolicy("baseline-red", {
+    tier: "Baseline",
+    priority: 20,
+    subject: namespacesOf({ team: "blue" }),
+    ingress: [{ action: "Deny", from: [namespacesOf({ team: "red" })] }],
+  }),
+];
+type CnpAction = "Accept" | "Deny" | "Pass";
+
 type Step =
   | { readonly op: "toggle-policy"; readonly i: number }
+  | { readonly op: "toggle-cnp"; readonly i: number }
+  | { readonly op: "cnp-change"; readonly i: number; readonly priority: number; readonly action: CnpAction }
   | { readonly op: "toggle-pod"; readonly i: number }
   | { readonly op: "pod-label"; readonly i: number; readonly app: string }
   | { readonly op: "ns-label"; readonly i: number; readonly team: string }
@@ -80,6 +99,13 @@ type Step =
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ op: fc.constant("toggle-policy" as const), i: fc.nat(POLICIES.length - 1) }),
   fc.record({ op: fc.constant("toggle-pod" as const), i: fc.nat(PODS.length - 1) }),
+  fc.record({ op: fc.constant("toggle-cnp" as const), i: fc.nat(CLUSTER_POLICIES.length - 1) }),
+  fc.record({
+    op: fc.constant("cnp-change" as const),
+    i: fc.nat(CLUSTER_POLICIES.length - 1),
+    priority: fc.constantFrom(1, 10, 20),
+    action: fc.constantFrom<CnpAction>("Accept", "Deny", "Pass"),
+  }),
   fc.record({
     op: fc.constant("pod-label" as const),
     i: fc.nat(PODS.length - 1),
@@ -103,30 +129,6 @@ const refOf = (o: Json) => {
   const m = o.metadata as { namespace?: string; name: string };
   return [m.namespace, m.name] as const;
 };
-
-/** What the API server holds, as manifests (kind and apiVersion set) for `netguard compile`. */
-function apiState(api: ApiServer): Json[] {
-  const kinds = [
-    ["Namespace", "v1"],
-    ["Node", "v1"],
-    ["Pod", "v1"],
-    ["NetworkPolicy", "networking.k8s.io/v1"],
-  ] as const;
-  return kinds.flatMap(([kind, apiVersion]) =>
-    api.list(kind).map((o) => ({ ...(o as unknown as Json), kind, apiVersion })),
-  );
-}
-
-/** `netguard compile --node n1` of the API server's state, loaded into `scratch` and listed. */
-async function expectedTables(api: ApiServer, scratch: string): Promise<string> {
-  const io = memoryIo({
-    "/cluster.json": JSON.stringify({ apiVersion: "v1", kind: "List", items: apiState(api) }),
-  });
-  const code = await runCompile(io, ["/cluster.json"], { node: "n1" });
-  expect(code, io.stderr()).toBe(0);
-  await nsRun(scratch, "nft", ["-f", "-"], io.stdout());
-  return normalizedTables(systemExec, scratch);
-}
 
 /** What a step needs besides the API server. */
 interface Env {
@@ -169,6 +171,15 @@ async function apply(s: Step, api: ApiServer, env: Env): Promise<void> {
       else api.create(obj as never);
       return;
     }
+    case "toggle-cnp": {
+      const name = refOf(CLUSTER_POLICIES[s.i] as Json)[1];
+      if (api.get("ClusterNetworkPolicy", undefined, name))
+        api.remove("ClusterNetworkPolicy", undefined, name);
+      else api.create(CLUSTER_POLICIES[s.i] as never);
+      return;
+    }
+    case "cnp-change":
+      return changeClusterPolicy(api, s);
     case "pod-label": {
       const [ns, name] = refOf(PODS[s.i] as Json);
       if (api.get("Pod", ns, name)) api.patchLabels("Pod", ns, name, { app: s.app });
@@ -193,6 +204,19 @@ async function apply(s: Step, api: ApiServer, env: Env): Promise<void> {
   }
 }
 
+/**
+ * A held ClusterNetworkPolicy's priority and first rule's action changed (Pass is Admin-only: a
+ * Baseline policy gets Deny instead).
+ */
+function changeClusterPolicy(api: ApiServer, s: Extract<Step, { op: "cnp-change" }>): void {
+  const held = api.get("ClusterNetworkPolicy", undefined, refOf(CLUSTER_POLICIES[s.i] as Json)[1]);
+  if (!held) return;
+  const spec = structuredClone(held.spec) as { tier: string; priority: number; ingress: Json[] };
+  spec.priority = s.priority;
+  (spec.ingress[0] as Json).action = spec.tier === "Baseline" && s.action === "Pass" ? "Deny" : s.action;
+  api.update({ ...held, spec });
+}
+
 describeAsRoot("invariant: the kernel's ruleset equals netguard compile of the API state", () => {
   let api: ApiServer;
   beforeAll(async () => {
@@ -212,13 +236,16 @@ describeAsRoot("invariant: the kernel's ruleset equals netguard compile of the A
             fc.asyncProperty(
               present(POLICIES.length),
               present(PODS.length),
+              present(CLUSTER_POLICIES.length),
               fc.array(step, { minLength: 1, maxLength: 8 }),
-              async (initialPolicies, initialPods, steps) => {
-                for (const kind of ["NetworkPolicy", "Pod", "Node", "Namespace"] as const)
+              async (initialPolicies, initialPods, initialCnps, steps) => {
+                const kinds = ["ClusterNetworkPolicy", "NetworkPolicy", "Pod", "Node", "Namespace"] as const;
+                for (const kind of kinds)
                   for (const o of api.list(kind)) api.remove(kind, o.metadata.namespace, o.metadata.name);
                 for (const o of [...NAMESPACES, ...NODES]) api.create(o);
                 for (const i of initialPods) api.create(PODS[i] as never);
                 for (const i of initialPolicies) api.create(POLICIES[i] as never);
+                for (const i of initialCnps) api.create(CLUSTER_POLICIES[i] as never);
                 const dir = mkdtempSync(join(tmpdir(), "netguard-invariant-"));
                 const socket = join(dir, "cni.sock");
                 const newAgent = () =>
@@ -252,10 +279,11 @@ describeAsRoot("invariant: the kernel's ruleset equals netguard compile of the A
               // Everything present before the agent starts, then a re-list and a restart: the
               // paths a real node takes every day (and where `from` peers once vanished).
               examples: [
-                [ALL(POLICIES), ALL(PODS), [{ op: "relist" }, { op: "restart" }]],
+                [ALL(POLICIES), ALL(PODS), ALL(CLUSTER_POLICIES), [{ op: "relist" }, { op: "restart" }]],
                 [
                   [1],
                   [0, 1],
+                  [],
                   [
                     { op: "cni-add", i: 0 },
                     { op: "toggle-policy", i: 1 },
@@ -271,18 +299,3 @@ describeAsRoot("invariant: the kernel's ruleset equals netguard compile of the A
     },
   );
 });
-
-/** Waits until the agent's tables equal the expected ones; fails with the difference. */
-async function converged(api: ApiServer, nodeNs: string, scratch: string, after: string): Promise<void> {
-  const want = await expectedTables(api, scratch);
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const have = await normalizedTables(systemExec, nodeNs);
-    if (have === want) return;
-    if (Date.now() > deadline) {
-      expect(have, `the node's ruleset differs from netguard compile after ${after}`).toEqual(want);
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
