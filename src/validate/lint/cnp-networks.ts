@@ -11,9 +11,8 @@ import { refOf } from "../../k8s/model.js";
 import type { ClusterNetworkPolicy } from "../../k8s/cnp-model.js";
 import type { ClusterIndex } from "../../policy/cluster-index.js";
 import { cnpRules, someOf } from "./cnp-context.js";
+import { cidrsOverlap } from "./cnp-traffic.js";
 
-const overlap = (a: Cidr, b: Cidr) =>
-  a.family === b.family && a.range.lo <= b.range.hi && b.range.lo <= a.range.hi;
 const text = (c: Cidr) => formatInterval(c.family, c.range);
 
 /**
@@ -24,7 +23,7 @@ function podsUnder(view: ClusterIndex, cidr: Cidr): string | undefined {
   const nodes = [...view.snapshot.nodes.values()];
   if (nodes.some((n) => n.podCIDRs.length > 0)) {
     const hit = nodes.flatMap((n) =>
-      n.podCIDRs.filter((p) => overlap(p, cidr)).map((p) => `${text(p)} of Node ${n.name}`),
+      n.podCIDRs.filter((p) => cidrsOverlap(p, cidr)).map((p) => `${text(p)} of Node ${n.name}`),
     );
     return hit.length > 0 ? `the pod CIDR${hit.length === 1 ? "" : "s"} ${someOf(hit)}` : undefined;
   }

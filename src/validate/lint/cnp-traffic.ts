@@ -27,7 +27,8 @@ function podSet(p: CnpPeer | CnpSubject): { ns: LabelSelector; pods: LabelSelect
   return undefined;
 }
 
-const cidrsOverlap = (a: Cidr, b: Cidr) =>
+/** Whether two CIDRs share an address. */
+export const cidrsOverlap = (a: Cidr, b: Cidr) =>
   a.family === b.family && a.range.lo <= b.range.hi && b.range.lo <= a.range.hi;
 const cidrWithin = (inner: Cidr, outer: Cidr) =>
   inner.family === outer.family && outer.range.lo <= inner.range.lo && inner.range.hi <= outer.range.hi;
