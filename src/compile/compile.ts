@@ -4,7 +4,6 @@
  * `allowsInCluster` (interpret.ts) runs the result so property tests can compare the two.
  */
 import { pushTo } from "../base/multimap.js";
-import { assertNever } from "../base/assert-never.js";
 import type { Direction, Pod, Rule } from "../k8s/model.js";
 import { refOf, type Snapshot } from "../k8s/model.js";
 import { type ClusterIndex, indexSnapshot, nodeOwnAddresses } from "../policy/cluster-index.js";
@@ -16,7 +15,7 @@ import { normalizePorts, portEntries } from "./ports.js";
 import { type RuleParts, type RulePartsDeps, ruleParts } from "./rule-parts.js";
 import { SetRegistry } from "./set-registry.js";
 import { SharedSets } from "./shared-sets.js";
-import { renameTierChain } from "./tier-rename.js";
+import { renamePod, renameTierChain } from "./rename.js";
 import { selectedNodeIntervals } from "./tier-rules.js";
 import { compileTiers, type TierDeps } from "./tiers.js";
 
@@ -146,29 +145,4 @@ function podRules(
     });
   }
   return out;
-}
-
-function renamePod(p: LocalPod, rename: (n: string) => string): LocalPod {
-  return { ...p, ingress: renameChain(p.ingress, rename), egress: renameChain(p.egress, rename) };
-}
-
-function renameChain(c: PodChain, rename: (n: string) => string): PodChain {
-  if (c.kind === "open") return c;
-  const families = (m: { v4?: string; v6?: string }) => ({
-    ...(m.v4 ? { v4: rename(m.v4) } : {}),
-    ...(m.v6 ? { v6: rename(m.v6) } : {}),
-  });
-  const rules = c.rules.map((rule): IrRule => {
-    switch (rule.kind) {
-      case "allow-endpoint-ports":
-        return { kind: rule.kind, ...families(rule), origin: rule.origin };
-      case "allow":
-        return rule.peers.kind === "any"
-          ? rule
-          : { ...rule, peers: { kind: "sets", ...families(rule.peers) } };
-      default:
-        return assertNever(rule);
-    }
-  });
-  return { ...c, rules };
 }
