@@ -5,11 +5,13 @@
  * consulted and whether it decided, from the reference evaluator's trace (policy/cnp-evaluate.ts).
  */
 import { appendAll } from "../base/append-all.js";
+import type { Direction } from "../k8s/model.js";
 import { assertNever } from "../base/assert-never.js";
 import type { ClusterNetworkPolicy, CnpTier } from "../k8s/cnp-model.js";
 import type { TieredPolicies } from "../policy/cnp-evaluate.js";
 import type { CnpRuleHit, TieredSide, TieredVerdict, TierStep, TierTrace } from "../policy/cnp-verdict.js";
 import type { SideVerdict } from "../policy/verdict.js";
+import { entry, isolationLines, verdictText } from "./explain-text.js";
 
 /** The human form of a tiered verdict: verdict, then egress and ingress tier by tier, then notes. */
 export function tieredExplainText(
@@ -18,22 +20,10 @@ export function tieredExplainText(
   notes: readonly string[],
   replicas: boolean,
 ): string {
-  const lines = [`${v.from} -> ${v.to} ${v.protocol}/${v.port}: ${v.allowed ? "ALLOWED" : "DENIED"}`];
-  if (v.exemption || replicas) lines.push(`  ${v.reasons[0] ?? ""}`);
-  const suffix = v.exemption ? " (not applied: exempt, see above)" : "";
   const priorities = new Map([...tiers.admin, ...tiers.baseline].map((p) => [p.name, p]));
-  appendAll(lines, sideLines(`egress of the source${suffix}`, v.egress, "egress", priorities));
-  appendAll(lines, sideLines(`ingress of the destination${suffix}`, v.ingress, "ingress", priorities));
-  if (notes.length > 0) lines.push("  notes:");
-  appendAll(
-    lines,
-    notes.map((n) => `    - ${n}`),
-  );
-  return `${lines.join("\n")}\n`;
+  const side = (title: string, direction: Direction) => sideLines(title, v[direction], direction, priorities);
+  return verdictText(v, replicas, side, notes);
 }
-
-/** `pod ns/name` or `workload ns/Kind/name` (a workload's ref has three segments). */
-export const entry = (ref: string): string => `${ref.split("/").length === 3 ? "workload" : "pod"} ${ref}`;
 
 type Policies = ReadonlyMap<string, ClusterNetworkPolicy>;
 
@@ -55,7 +45,7 @@ function decider(step: TierStep): string {
   }
 }
 
-function sideLines(title: string, s: TieredSide, direction: string, policies: Policies): string[] {
+function sideLines(title: string, s: TieredSide, direction: Direction, policies: Policies): string[] {
   const np = s.networkPolicy;
   if (np.kind === "not-a-pod") return [`  ${title}: not checked (${np.reason})`];
   const verdict = s.allowed ? "allowed" : "DENIED";
@@ -107,13 +97,5 @@ function hitLine(hit: CnpRuleHit): string {
 
 /** NetworkPolicy's answer, as the NetworkPolicy-only explanation words it. */
 function networkPolicyLines(np: Extract<SideVerdict, { kind: "pod" }>): string[] {
-  if (!np.isolated)
-    return [`    NetworkPolicy: ${entry(np.pod)} is not isolated (no policy selects it for this direction)`];
-  const head = `    NetworkPolicy: ${entry(np.pod)} is isolated by ${np.policies.join(", ")}: ${np.allowed ? "allowed" : "DENIED, no rule allows it"}`;
-  return [
-    head,
-    ...np.allowedBy.map(
-      (m) => `      allowed by ${m.policy} ${m.peer ?? m.rule}${m.port ? ` ${m.port}` : ""}`,
-    ),
-  ];
+  return isolationLines("    NetworkPolicy: ", np, "");
 }

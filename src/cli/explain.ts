@@ -5,7 +5,6 @@
  * each side goes through the tiers (Admin, NetworkPolicy, Baseline, default; explain-tiers.ts).
  */
 import { clipName } from "../issue/quote.js";
-import { appendAll } from "../base/append-all.js";
 import type { Direction, Pod } from "../k8s/model.js";
 import { type ClusterIndex, indexSnapshot } from "../policy/cluster-index.js";
 import { evaluateTieredQuery, snapshotTiers } from "../policy/cnp-evaluate.js";
@@ -16,7 +15,8 @@ import type { SideVerdict, Verdict } from "../policy/verdict.js";
 import { loadForCommand } from "./dry-run-input.js";
 import { cnpNamedPortNotes } from "./explain-cnp-notes.js";
 import { explainEndpoint } from "./explain-endpoint.js";
-import { entry, tieredExplainText } from "./explain-tiers.js";
+import { isolationLines, verdictText } from "./explain-text.js";
+import { tieredExplainText } from "./explain-tiers.js";
 import { errorEntries, errorFooter } from "./input-errors.js";
 import { type CliIo, type ExitCode, UsageError } from "./io.js";
 import { parseProbePort } from "./probe-port.js";
@@ -130,26 +130,10 @@ function notesFor(
 
 /** The human form: verdict, then egress and ingress, then notes. */
 export function explainText(v: Verdict, notes: readonly string[]): string {
-  const lines = [`${v.from} -> ${v.to} ${v.protocol}/${v.port}: ${v.allowed ? "ALLOWED" : "DENIED"}`];
-  if (v.exemption || v.replicas) lines.push(`  ${v.reasons[0] ?? ""}`);
-  const suffix = v.exemption ? " (not applied: exempt, see above)" : "";
-  appendAll(lines, sideLines(`egress of the source${suffix}`, v.egress));
-  appendAll(lines, sideLines(`ingress of the destination${suffix}`, v.ingress));
-  if (notes.length > 0) lines.push("  notes:");
-  appendAll(
-    lines,
-    notes.map((n) => `    - ${n}`),
-  );
-  return `${lines.join("\n")}\n`;
+  return verdictText(v, v.replicas === true, (title, direction) => sideLines(title, v[direction]), notes);
 }
 
 function sideLines(title: string, s: SideVerdict): string[] {
   if (s.kind === "not-a-pod") return [`  ${title}: not checked (${s.reason})`];
-  if (!s.isolated)
-    return [`  ${title}: ${entry(s.pod)} is not isolated (no policy selects it for this direction): allowed`];
-  const head = `  ${title}: ${entry(s.pod)} is isolated by ${s.policies.join(", ")}: ${s.allowed ? "allowed" : "DENIED, no rule allows it"}`;
-  return [
-    head,
-    ...s.allowedBy.map((m) => `    allowed by ${m.policy} ${m.peer ?? m.rule}${m.port ? ` ${m.port}` : ""}`),
-  ];
+  return isolationLines(`  ${title}: `, s, ": allowed");
 }
