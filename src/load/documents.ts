@@ -10,6 +10,7 @@ import { clipName } from "../issue/quote.js";
 import { isObject } from "../k8s/fields.js";
 import { firstDuplicateKey, listItemOffsets } from "./json-scan.js";
 import { lineIndex } from "./line-index.js";
+import { listItems, pushObjects } from "./list-items.js";
 import { MAX_NESTING, nestingBound } from "./nesting.js";
 import { scanBlockStream, type StreamSegment } from "./yaml-block.js";
 import { problemOffset, type SyntaxProblem } from "./yaml-errors.js";
@@ -222,33 +223,6 @@ function documentProblems(input: ParsedText, doc: Document.Parsed, line: number)
     const where = at === line ? "" : ` (in the document starting at line ${line})`;
     return { ...error("malformed-document", "", `${p.message}${where}`), source: { file, line: at } };
   });
-}
-
-/** A document's object, or the items of a `List` at their own lines (else the list's line). */
-function pushObjects(
-  objects: RawObject[],
-  value: unknown,
-  file: string,
-  line: number,
-  itemLine: (i: number) => number | undefined,
-): void {
-  const items = listItems(value);
-  if (!items) {
-    objects.push({ value, source: { file, line } });
-    return;
-  }
-  items.forEach((v, i) => objects.push({ value: v, source: { file, line: itemLine(i) ?? line } }));
-}
-
-/** The items of a `List` or `*List` object (kind given to typed-list items that lack one), else undefined. */
-function listItems(value: unknown): unknown[] | undefined {
-  if (!isObject(value) || typeof value.kind !== "string" || !value.kind.endsWith("List")) return undefined;
-  if (!Array.isArray(value.items)) return [];
-  const items: readonly unknown[] = value.items;
-  const itemKind = value.kind === "List" ? undefined : value.kind.slice(0, -"List".length);
-  return items.map((item) =>
-    itemKind && isObject(item) && item.kind === undefined ? { ...item, kind: itemKind } : item,
-  );
 }
 
 /** Where a syntax error really is, looked for in the text of its own document only. */
