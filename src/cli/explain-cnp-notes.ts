@@ -11,11 +11,10 @@ import type { ClusterIndex } from "../policy/cluster-index.js";
 import type { TieredPolicies } from "../policy/cnp-evaluate.js";
 import { type CnpMatchContext, cnpPeerMatches } from "../policy/cnp-match.js";
 import type { TieredSide, TierTrace } from "../policy/cnp-verdict.js";
-import { type Endpoint, pickEndpoints, resolveCandidate } from "../policy/endpoint.js";
-import type { Query } from "../policy/evaluate.js";
+import type { Endpoint } from "../policy/endpoint.js";
 
 /** The packet the notes are about. */
-interface Packet {
+export interface Packet {
   readonly src: Endpoint;
   readonly dst: Endpoint;
   readonly protocol: Protocol;
@@ -29,15 +28,9 @@ interface Packet {
 export function cnpNamedPortNotes(
   index: ClusterIndex,
   tiers: TieredPolicies,
-  q: Query,
+  packet: Packet,
   sides: { readonly egress: TieredSide; readonly ingress: TieredSide },
 ): string[] {
-  const from = resolveCandidate(index, q.from);
-  const to = resolveCandidate(index, q.to);
-  if (typeof from === "string" || typeof to === "string") return [];
-  const ends = pickEndpoints(from, to, q.family);
-  if (typeof ends === "string") return [];
-  const packet: Packet = { src: ends[0], dst: ends[1], protocol: q.protocol, port: q.port };
   const ctx: CnpMatchContext = { index, nodeLabels: tiers.nodeLabels };
   const byName = new Map([...tiers.admin, ...tiers.baseline].map((p) => [p.name, p]));
   const notes: string[] = [];

@@ -7,7 +7,7 @@
 import { clipName } from "../issue/quote.js";
 import type { Direction, Pod } from "../k8s/model.js";
 import { type ClusterIndex, indexSnapshot } from "../policy/cluster-index.js";
-import { evaluateTieredQuery, snapshotTiers } from "../policy/cnp-evaluate.js";
+import { evaluateTiered, queryEndpoints, snapshotTiers } from "../policy/cnp-evaluate.js";
 import type { TieredSide, TieredVerdict } from "../policy/cnp-verdict.js";
 import { evaluate, policiesSelecting, type Query } from "../policy/evaluate.js";
 import { missingNamedPorts } from "../policy/named-port-notes.js";
@@ -89,13 +89,15 @@ function explainAnswer(
     return { text: explainText(v, notes), json: { ...v, notes } };
   }
   const tiers = snapshotTiers(index.snapshot);
-  const t = evaluateTieredQuery(index, tiers, query);
-  if (typeof t === "string") return t;
+  const ends = queryEndpoints(index, query);
+  if (typeof ends === "string") return ends;
+  const packet = { src: ends[0], dst: ends[1], protocol: query.protocol, port: query.port };
+  const t = evaluateTiered(index, tiers, packet.src, packet.dst, packet.protocol, packet.port);
   const notes = [
     ...endpointNotes,
     ...(t.notes ?? []),
     ...tieredNotes(index, v, t, query.port),
-    ...(t.exemption ? [] : cnpNamedPortNotes(index, tiers, query, t)),
+    ...(t.exemption ? [] : cnpNamedPortNotes(index, tiers, packet, t)),
   ];
   return { text: tieredExplainText(t, tiers, notes, v.replicas === true), json: { ...t, notes } };
 }

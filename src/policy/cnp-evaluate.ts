@@ -52,17 +52,22 @@ export function snapshotTiers(snapshot: Snapshot): TieredPolicies {
   );
 }
 
+/** The two ends of a query (pods by name or addresses), or why an end cannot take part in traffic. */
+export function queryEndpoints(index: ClusterIndex, q: Query): [Endpoint, Endpoint] | string {
+  const from = resolveCandidate(index, q.from);
+  if (typeof from === "string") return from;
+  const to = resolveCandidate(index, q.to);
+  if (typeof to === "string") return to;
+  return pickEndpoints(from, to, q.family);
+}
+
 /** Evaluates a query (pods by name or addresses), or returns why an end cannot take part in traffic. */
 export function evaluateTieredQuery(
   index: ClusterIndex,
   tiers: TieredPolicies,
   q: Query,
 ): TieredVerdict | string {
-  const from = resolveCandidate(index, q.from);
-  if (typeof from === "string") return from;
-  const to = resolveCandidate(index, q.to);
-  if (typeof to === "string") return to;
-  const ends = pickEndpoints(from, to, q.family);
+  const ends = queryEndpoints(index, q);
   if (typeof ends === "string") return ends;
   return evaluateTiered(index, tiers, ends[0], ends[1], q.protocol, q.port);
 }
