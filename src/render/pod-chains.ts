@@ -15,13 +15,20 @@
  * to `continue` (egress) or `accept` (ingress): a NetworkPolicy-only node renders as it always has.
  */
 import { assertNever } from "../base/assert-never.js";
-import type { IrRule, LocalPod, NodeRules, PodChain, TierChain } from "../compile/ir.js";
+import type {
+  AddrMatch,
+  IrRule,
+  LocalPod,
+  NodeRules,
+  PodChain,
+  TierChain,
+  TierPortMatch,
+} from "../compile/ir.js";
 import type { Direction } from "../k8s/model.js";
-import type { Family } from "../net/address.js";
 import { formatAddr } from "../net/address.js";
 import { identifierOf } from "../nft/identifier.js";
 import type { ChainSpec } from "../nft/model.js";
-import { ipWord } from "./elements.js";
+import { matchLines } from "./rule-match.js";
 import { podTierChains } from "./tiers.js";
 
 /** The pod (`namespace/name`) and direction a drop counter belongs to. */
@@ -108,26 +115,18 @@ function podChain(pod: LocalPod, direction: Direction, chain: PodChain, tiers: T
 }
 
 function ruleLines(rule: IrRule, peer: "saddr" | "daddr", verdict: string): string[] {
+  const lines = (peers: AddrMatch, ports: TierPortMatch) =>
+    matchLines(peers, ports, peer).map((m) => (m === "" ? verdict : `${m} ${verdict}`));
   switch (rule.kind) {
-    case "allow": {
-      const ports = rule.ports.kind === "any" ? "" : `meta l4proto . th dport @${rule.ports.set} `;
-      if (rule.peers.kind === "any") return [`${ports}${verdict}`];
-      const bySet: Array<[Family, string | undefined]> = [
-        ["IPv4", rule.peers.v4],
-        ["IPv6", rule.peers.v6],
-      ];
-      return bySet.filter(([, s]) => s).map(([f, s]) => `${ipWord(f)} ${peer} @${s} ${ports}${verdict}`);
-    }
-    case "allow-endpoint-ports": {
-      const bySet: Array<[Family, string | undefined]> = [
-        ["IPv4", rule.v4],
-        ["IPv6", rule.v6],
-      ];
-      return bySet
-        .filter(([, s]) => s)
-        .map(([f, s]) => `${ipWord(f)} daddr . meta l4proto . th dport @${s} ${verdict}`);
-    }
+    case "allow":
+      return lines(rule.peers, rule.ports);
+    case "allow-endpoint-ports":
+      return lines({ kind: "any" }, { kind: "endpoints", ...families(rule) });
     default:
       return assertNever(rule);
   }
+}
+
+function families(m: { readonly v4?: string; readonly v6?: string }) {
+  return { ...(m.v4 ? { v4: m.v4 } : {}), ...(m.v6 ? { v6: m.v6 } : {}) };
 }

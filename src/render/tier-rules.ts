@@ -17,12 +17,11 @@
  * renders only that family's line; a rule whose peers are empty renders nothing (it matches nothing).
  */
 import { assertNever } from "../base/assert-never.js";
-import type { AddrMatch, TierPortMatch, TierRule } from "../compile/ir.js";
+import type { TierRule } from "../compile/ir.js";
 import type { CnpAction } from "../k8s/cnp-model.js";
 import type { Direction } from "../k8s/model.js";
-import type { Family } from "../net/address.js";
 import { checkIdentifier } from "../nft/identifier.js";
-import { ipWord } from "./elements.js";
+import { matchLines } from "./rule-match.js";
 
 /**
  * The regular chain holding the destination's ingress dispatch: the forward chain and egress tier
@@ -48,49 +47,5 @@ export function tierVerdict(action: CnpAction, direction: Direction): string {
 export function tierRuleLines(rule: TierRule, direction: Direction): string[] {
   const tail = `counter name ${checkIdentifier(rule.counter)} ${tierVerdict(rule.action, direction)}`;
   const peer = direction === "ingress" ? "saddr" : "daddr";
-  return familyMatches(rule.peers, rule.ports, peer).map((m) => (m === "" ? tail : `${m} ${tail}`));
-}
-
-/**
- * The match part of each line: one line without a family when neither peers nor ports name a
- * family's set, else one line per family both allow (IPv4 first).
- */
-function familyMatches(peers: AddrMatch, ports: TierPortMatch, peer: "saddr" | "daddr"): string[] {
-  const portsText = ports.kind === "set" ? `meta l4proto . th dport @${ports.set}` : "";
-  if (peers.kind === "any" && ports.kind !== "endpoints") return [portsText];
-  const out: string[] = [];
-  for (const family of ["IPv4", "IPv6"] as const) {
-    const peerSet = peerSetOf(peers, family);
-    if (peerSet === undefined) continue;
-    const parts = peerSet === "any" ? [] : [`${ipWord(family)} ${peer} @${peerSet}`];
-    switch (ports.kind) {
-      case "any":
-        break;
-      case "set":
-        parts.push(portsText);
-        break;
-      case "endpoints": {
-        const endpoints = family === "IPv4" ? ports.v4 : ports.v6;
-        if (endpoints === undefined) continue;
-        parts.push(`${ipWord(family)} daddr . meta l4proto . th dport @${endpoints}`);
-        break;
-      }
-      default:
-        return assertNever(ports);
-    }
-    out.push(parts.join(" "));
-  }
-  return out;
-}
-
-/** The peer set of one family: "any", its set's name, or undefined when the rule has none of that family. */
-function peerSetOf(peers: AddrMatch, family: Family): string | undefined {
-  switch (peers.kind) {
-    case "any":
-      return "any";
-    case "sets":
-      return family === "IPv4" ? peers.v4 : peers.v6;
-    default:
-      return assertNever(peers);
-  }
+  return matchLines(rule.peers, rule.ports, peer).map((m) => (m === "" ? tail : `${m} ${tail}`));
 }
