@@ -5,6 +5,7 @@
  * server would accept, against every policy known and the cluster view.
  */
 import { appendAll } from "../base/append-all.js";
+import { byName } from "../base/compare.js";
 import { type Issue, locate } from "../issue/issue.js";
 import type { ClusterNetworkPolicy } from "../k8s/cnp-model.js";
 import { isObject } from "../k8s/fields.js";
@@ -67,9 +68,7 @@ export function knownClusterPolicies(
 ): KnownClusterPolicies {
   const accepted = checked.filter((c) => c.accepted).map((c) => c.policy);
   const names = new Set(accepted.map((p) => p.name));
-  const all = [...accepted, ...fromCluster.filter((p) => !names.has(p.name))].sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-  );
+  const all = [...accepted, ...fromCluster.filter((p) => !names.has(p.name))].sort(byName);
   return { accepted, all };
 }
 
