@@ -7,9 +7,7 @@
  * peers. Used only to silence the warning, so "may" is on the safe side.
  */
 import type { ClusterNetworkPolicy, CnpRule } from "../../k8s/cnp-model.js";
-import type { NetworkPolicy, Pod, Protocol } from "../../k8s/model.js";
-import type { ClusterIndex } from "../../policy/cluster-index.js";
-import { subjectSelects } from "../../policy/cnp-match.js";
+import type { NetworkPolicy, Protocol } from "../../k8s/model.js";
 import { failsClosed } from "./cnp-traffic.js";
 import { selectorsDisjoint } from "./selector-logic.js";
 
@@ -45,9 +43,4 @@ export function mayGrantDnsTo(cnp: ClusterNetworkPolicy, policy: NetworkPolicy):
   const ns = { matchLabels: { [METADATA_NAME]: policy.namespace }, matchExpressions: [] };
   if (selectorsDisjoint(s.namespaces, ns)) return false;
   return s.kind === "namespaces" || !selectorsDisjoint(s.pods, policy.podSelector);
-}
-
-/** Whether an Admin policy selects `pod` in the cluster. */
-export function grantsDnsTo(index: ClusterIndex, cnp: ClusterNetworkPolicy, pod: Pod): boolean {
-  return subjectSelects(index, cnp.subject, pod);
 }

@@ -16,9 +16,10 @@
 import { clipName } from "../../issue/quote.js";
 import type { Issue } from "../../issue/issue.js";
 import { type NetworkPolicy, type Pod, type Protocol, refOf, type Rule } from "../../k8s/model.js";
+import { subjectSelects } from "../../policy/cnp-match.js";
 import { selectorMatches } from "../../policy/selector.js";
 import { type LintContext, lint, portsOf } from "./context.js";
-import { adminDnsPolicies, grantsDnsTo, mayGrantDnsTo } from "./dns-cnp.js";
+import { adminDnsPolicies, mayGrantDnsTo } from "./dns-cnp.js";
 import { selectorsDisjoint } from "./selector-logic.js";
 
 const DNS_PORT = 53;
@@ -72,7 +73,7 @@ function lacksDns(policy: NetworkPolicy, ctx: LintContext, protocol: Protocol): 
   return pods.filter(
     (pod) =>
       !candidates.some((q) => selectorMatches(q.podSelector, pod.labels)) &&
-      !admin.some((c) => grantsDnsTo(cluster, c, pod)),
+      !admin.some((c) => subjectSelects(cluster, c.subject, pod)),
   );
 }
 
