@@ -8,7 +8,7 @@ import { appendAll } from "../base/append-all.js";
 import type { Direction } from "../k8s/model.js";
 import { assertNever } from "../base/assert-never.js";
 import type { ClusterNetworkPolicy, CnpTier } from "../k8s/cnp-model.js";
-import type { TieredPolicies } from "../policy/cnp-evaluate.js";
+import { hitRule, type TieredPolicies } from "../policy/cnp-evaluate.js";
 import type { CnpRuleHit, TieredSide, TieredVerdict, TierStep, TierTrace } from "../policy/cnp-verdict.js";
 import type { SideVerdict } from "../policy/verdict.js";
 import { entry, isolationLines, verdictText } from "./explain-text.js";
@@ -84,15 +84,10 @@ function tierLines(tier: CnpTier, trace: TierTrace, policies: Policies): string[
 
 /** `matched tenancy spec.egress[1] "no-cross-tenant" (to[0], protocols[0]): Deny`. */
 function hitLine(hit: CnpRuleHit): string {
-  const name = hit.name !== undefined ? ` "${hit.name}"` : "";
-  const where = [hit.peer, hit.port]
-    .filter((p): p is string => p !== undefined)
-    .map((p) => p.slice(hit.rule.length + 1));
-  const what = where.length > 0 ? ` (${where.join(", ")})` : "";
   const closed = hit.failClosed !== undefined ? ` (fail closed: ${hit.failClosed})` : "";
   const next = hit.tier === "Admin" ? "NetworkPolicy" : "the default";
   const effect = hit.action === "Pass" ? `, on to ${next}` : "";
-  return `matched ${hit.policy} ${hit.rule}${name}${what}${closed}: ${hit.action}${effect}`;
+  return `matched ${hit.policy} ${hitRule(hit)}${closed}: ${hit.action}${effect}`;
 }
 
 /** NetworkPolicy's answer, as the NetworkPolicy-only explanation words it. */

@@ -164,13 +164,18 @@ function baselineSide(admin: TierTrace, np: SideVerdict, baseline: TierTrace, be
 
 /** `Admin ClusterNetworkPolicy deny-db (priority 10) spec.egress[0] "no-db" to[1] protocols[0]: Deny`. */
 function hitText(hit: CnpRuleHit): string {
-  const name = hit.name !== undefined ? ` "${hit.name}"` : "";
-  const where = [hit.peer, hit.port].filter((p) => p !== undefined).map((p) => p.slice(hit.rule.length + 1));
-  const what = where.length > 0 ? ` (${where.join(", ")})` : "";
   const closed = hit.failClosed !== undefined ? ` — fail closed: ${hit.failClosed}` : "";
   const effect =
     hit.action === "Accept" ? "allowed" : hit.action === "Deny" ? "denied" : `on to the next tier`;
-  return `${hit.tier} ClusterNetworkPolicy ${hit.policy} (priority ${hit.priority}) ${hit.rule}${name}${what}${closed}: ${hit.action}, ${effect}`;
+  return `${hit.tier} ClusterNetworkPolicy ${hit.policy} (priority ${hit.priority}) ${hitRule(hit)}${closed}: ${hit.action}, ${effect}`;
+}
+
+/** `spec.egress[1] "no-cross-tenant" (to[0], protocols[0])`: the rule, its name, what of it matched. */
+export function hitRule(hit: CnpRuleHit): string {
+  const name = hit.name !== undefined ? ` "${hit.name}"` : "";
+  const where = [hit.peer, hit.port].filter((p) => p !== undefined).map((p) => p.slice(hit.rule.length + 1));
+  const what = where.length > 0 ? ` (${where.join(", ")})` : "";
+  return `${hit.rule}${name}${what}`;
 }
 
 function defaultText(admin: TierTrace, baseline: TierTrace): string {
