@@ -172,10 +172,12 @@ function content(o: object): string {
   );
 }
 
+/** Whether two lists hold the same objects in the same order, by content. */
+const same = (x: readonly object[], y: readonly object[]) =>
+  x.length === y.length && x.every((o, i) => content(o) === content(y[i] as object));
+
 /** True when pods and namespaces are the same in both snapshots: only policies may differ. */
 export function onlyPoliciesChanged(before: Snapshot, after: Snapshot): boolean {
-  const same = (x: readonly object[], y: readonly object[]) =>
-    x.length === y.length && x.every((o, i) => content(o) === content(y[i] as object));
   return (
     same(before.pods, after.pods) && same([...before.namespaces.values()], [...after.namespaces.values()])
   );
@@ -183,9 +185,7 @@ export function onlyPoliciesChanged(before: Snapshot, after: Snapshot): boolean 
 
 /** True when the Nodes (addresses, labels: what `nodes` peers and host-network pods see) are the same. */
 export function sameNodes(before: Snapshot, after: Snapshot): boolean {
-  const all = (s: Snapshot) => [...s.nodes.values()].map(content);
-  const [x, y] = [all(before), all(after)];
-  return x.length === y.length && x.every((n, i) => n === y[i]);
+  return same([...before.nodes.values()], [...after.nodes.values()]);
 }
 
 /** Objects that differ between two lists by key, in both versions (added, removed or edited). */
