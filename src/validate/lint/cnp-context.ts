@@ -26,12 +26,13 @@ export interface CnpLintContext {
 /** What the lints ask of the view many times: the pods of a subject, the isolation of a pod. */
 export interface CnpLintMemo {
   readonly subjectPods: Map<string, Pod[]>;
+  readonly subjectPodSets: Map<string, ReadonlySet<Pod>>;
   readonly isolating: Map<string, readonly NetworkPolicy[]>;
 }
 
 /** A fresh memo for one run (one view). */
 export function cnpLintMemo(): CnpLintMemo {
-  return { subjectPods: new Map(), isolating: new Map() };
+  return { subjectPods: new Map(), subjectPodSets: new Map(), isolating: new Map() };
 }
 
 /** One rule of a policy with its direction and field path (`spec.egress[2]`). */
@@ -82,6 +83,19 @@ export function subjectPods(view: ClusterIndex, policy: ClusterNetworkPolicy, me
   }
   memo?.subjectPods.set(policy.name, pods);
   return pods;
+}
+
+/** `subjectPods` as a set, for membership tests (built once per policy with a memo). */
+export function subjectPodSet(
+  view: ClusterIndex,
+  policy: ClusterNetworkPolicy,
+  memo?: CnpLintMemo,
+): ReadonlySet<Pod> {
+  const known = memo?.subjectPodSets.get(policy.name);
+  if (known) return known;
+  const set = new Set(subjectPods(view, policy, memo));
+  memo?.subjectPodSets.set(policy.name, set);
+  return set;
 }
 
 /** The NetworkPolicies isolating `pod` for `direction` in the view (`policiesSelecting`). */

@@ -14,6 +14,7 @@ import {
   cnpRules,
   DIRECTIONS,
   ruleName,
+  subjectPodSet,
   subjectPods,
 } from "./cnp-context.js";
 import { rulesMayOverlap, subjectsMayOverlap } from "./cnp-traffic.js";
@@ -26,7 +27,7 @@ function shareSubjectPods(ctx: CnpLintContext, a: ClusterNetworkPolicy, b: Clust
   if (a.subject.kind === "unknown" || b.subject.kind === "unknown") return false; // an error already
   if (!subjectsMayOverlap(a.subject, b.subject)) return false;
   if (!ctx.view || ctx.view.targets.length === 0) return true;
-  const inB = new Set(subjectPods(ctx.view, b, ctx.memo));
+  const inB = subjectPodSet(ctx.view, b, ctx.memo);
   return subjectPods(ctx.view, a, ctx.memo).some((pod) => inB.has(pod));
 }
 

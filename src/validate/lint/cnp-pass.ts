@@ -25,6 +25,7 @@ import {
   isolatingPolicies,
   policyName,
   ruleName,
+  subjectPodSet,
   subjectPods,
 } from "./cnp-context.js";
 import { failsClosed, rulesMayOverlap, subjectsMayOverlap } from "./cnp-traffic.js";
@@ -78,7 +79,7 @@ function baselineMayDeny(
 ): boolean {
   return ctx.policies.some((p) => {
     if (p.tier !== "Baseline" || !cnpRules(p, direction).some((s) => mayDeny(s, pass))) return false;
-    const selected = new Set(subjectPods(view, p, ctx.memo));
+    const selected = subjectPodSet(view, p, ctx.memo);
     return pods.some((pod) => selected.has(pod));
   });
 }
