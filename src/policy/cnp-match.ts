@@ -16,7 +16,7 @@ import { selectorMatches } from "./selector.js";
 /** What a rule sees of the cluster beyond the index: Node labels, for `nodes` peers. */
 export interface CnpMatchContext {
   readonly index: ClusterIndex;
-  /** `metadata.labels` of each Node by name (the snapshot's Node model does not keep labels yet). */
+  /** `metadata.labels` of each Node by name (`snapshotTiers` takes them from the snapshot's Nodes). */
   readonly nodeLabels: ReadonlyMap<string, Labels>;
 }
 
